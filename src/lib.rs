@@ -1,1 +1,7 @@
-//! placeholder
+//! longhand: async Rust written out in longhand.
+extern crate self as longhand;
+
+pub use longhand_macros::{__identity, desugar, generator};
+
+#[doc(hidden)]
+pub mod __private;

@@ -1,1 +1,63 @@
-//! placeholder
+//! Procedural-macro entry points of longhand.
+//!
+//! Each attribute here is a thin wrapper: it hands its tokens to the plain
+//! library `longhand-lowering`, which does the parsing, checking and code
+//! generation, and turns whatever comes back (code or spanned errors) into a
+//! `proc_macro::TokenStream`. Keeping the logic in a plain crate lets the CLI
+//! and unit tests call the very same lowering.
+//!
+//! Users reach these through the `longhand` facade (`#[longhand::desugar]`);
+//! the examples below use that path.
+
+use proc_macro::TokenStream;
+
+/// Lowers an `async fn` into an explicit enum state machine implementing `Future`.
+///
+/// The function keeps its name, parameters and visibility; its body becomes a
+/// state enum (`Unresumed`, one `SuspendN` per `.await`, `Returned`,
+/// `Panicked`) plus a poll closure, and it returns
+/// `impl Future<Output = R>`.
+///
+/// ```
+/// #[longhand::desugar]
+/// async fn add_later(a: u32, b: u32) -> u32 {
+///     let a = std::future::ready(a).await;
+///     a + b
+/// }
+/// assert_eq!(futures::executor::block_on(add_later(1, 2)), 3);
+/// ```
+#[proc_macro_attribute]
+pub fn desugar(attr: TokenStream, item: TokenStream) -> TokenStream {
+    longhand_lowering::desugar(attr.into(), item.into()).into()
+}
+
+/// Lowers a generator written with `yield_!(value)` into an `Iterator` or `Stream`.
+///
+/// ```compile_fail
+/// // Not implemented yet: the attribute reports a clear error for now.
+/// #[longhand::generator]
+/// fn numbers() -> impl Iterator<Item = u32> {
+///     longhand::yield_!(1);
+/// }
+/// ```
+#[proc_macro_attribute]
+pub fn generator(attr: TokenStream, item: TokenStream) -> TokenStream {
+    longhand_lowering::generator(attr.into(), item.into()).into()
+}
+
+/// Passes its item through unchanged.
+///
+/// The differential tests compile one body twice, once under this attribute
+/// (rustc's own lowering) and once under [`macro@desugar`], by importing one
+/// or the other under the same alias.
+///
+/// ```
+/// #[longhand::__identity]
+/// async fn plain() -> u8 { 7 }
+/// assert_eq!(futures::executor::block_on(plain()), 7);
+/// ```
+#[doc(hidden)]
+#[proc_macro_attribute]
+pub fn __identity(_attr: TokenStream, item: TokenStream) -> TokenStream {
+    item
+}
