@@ -1,0 +1,266 @@
+//! Control flow around awaits: branches, guards, labeled blocks, early return,
+//! `let .. else`, shadowing, scopes, closures, async blocks, recursion.
+
+use crate::harness::*;
+
+differential! {
+    /// `if` / `else if` / `else` with awaits in conditions and branches.
+    name: if_else_if_else,
+    items: {
+        #[lh] async fn f(n: u32) -> u32 {
+            let d = D::new("outer");
+            let r = if pend(1, n).await == 0 {
+                let _a = D::new("zero");
+                pend(1, 0).await
+            } else if pend(1, n % 2).await == 1 {
+                let _b = D::new("odd");
+                log("odd");
+                pend(2, 1).await
+            } else {
+                let _c = D::new("even");
+                2
+            };
+            d.touch();
+            r
+        }
+    },
+    run: async { (f(0).await, f(3).await, f(4).await) },
+}
+
+differential! {
+    /// `match` with guards (no await in the guard) and awaits in the arms.
+    name: match_with_guards,
+    items: {
+        #[lh] async fn f(v: (u32, D)) -> u32 {
+            match v {
+                (n, d) if n > 10 => {
+                    d.touch();
+                    pend(1, n).await
+                }
+                (n, ref d) if n % 2 == 0 => {
+                    let k = pend(2, n / 2).await;
+                    d.touch();
+                    k
+                }
+                (n, _) => pend(0, n + 1).await,
+            }
+        }
+    },
+    run: async {
+        (
+            f((11, D::new("big"))).await,
+            f((4, D::new("even"))).await,
+            f((3, D::new("odd"))).await,
+        )
+    },
+}
+
+differential! {
+    /// Labeled blocks: `'a: { .. break 'a v .. }` with awaits before and after.
+    name: labeled_block,
+    items: {
+        #[lh] async fn f(n: u32) -> u32 {
+            let r = 'a: {
+                let _d = D::new("in block");
+                if pend(1, n).await > 2 {
+                    break 'a pend(1, 100).await;
+                }
+                log("fell through");
+                pend(1, n).await
+            };
+            log(format!("r = {r}"));
+            r
+        }
+    },
+    run: async { (f(5).await, f(1).await) },
+}
+
+differential! {
+    /// Early `return` from inside nested loops with live `D` values.
+    name: early_return_from_loop,
+    items: {
+        #[lh] async fn f(stop: u32) -> u32 {
+            let _outer = D::new("outer");
+            let mut i = 0;
+            loop {
+                let _iter = D::new("iter");
+                for j in 0..3 {
+                    let _inner = D::new("inner");
+                    i += pend(1, 1).await;
+                    if i == stop {
+                        log(format!("return at j = {j}"));
+                        return i * 10;
+                    }
+                }
+            }
+        }
+    },
+    run: f(4),
+}
+
+differential! {
+    /// `let .. else` with an awaited initializer; the `else` returns.
+    name: let_else,
+    items: {
+        #[lh] async fn f(o: Option<u32>) -> u32 {
+            let _d = D::new("held");
+            let Some(x) = pend(1, o).await else {
+                log("none");
+                return pend(1, 0).await;
+            };
+            pend(1, x + 1).await
+        }
+    },
+    run: async { (f(Some(4)).await, f(None).await) },
+}
+
+differential! {
+    /// Shadowing across awaits, including a shadowed `D` whose first binding
+    /// still drops at the end of the scope.
+    name: shadowing,
+    items: {
+        #[lh] async fn f(x: u32) -> u32 {
+            let x = x + pend(1, 1).await;
+            let d = D::new("first");
+            let x = x * 2;
+            let d = { d.touch(); D::new("second") };
+            pend(1, ()).await;
+            let x = x + pend(1, 3).await;
+            d.touch();
+            x
+        }
+    },
+    run: f(5),
+}
+
+differential! {
+    /// Nested blocks whose `D` values drop at block end, between awaits.
+    name: nested_block_drops,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let _a = D::new("a");
+            {
+                let _b = D::new("b");
+                pend(1, ()).await;
+                {
+                    let _c = D::new("c");
+                    pend(1, ()).await;
+                }
+                log("after c");
+                pend(1, ()).await;
+            }
+            log("after b");
+            pend(1, 5).await
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// Closures capturing stored locals by move, used after awaits.
+    name: closure_move_capture,
+    items: {
+        #[lh] async fn f() -> usize {
+            let base = pend(1, 10).await;
+            let add = move |y: usize| y + base;
+            let d = D::new("captured");
+            let show = move || d.touch();
+            let z = pend(1, 5).await;
+            log("before calls");
+            add(z) + show() + add(pend(0, 1).await)
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// A closure capturing a stored local by reference across an await.
+    name: closure_ref_capture,
+    items: {
+        #[lh] async fn f() -> usize {
+            let base = D::new("base");
+            let mut hits = 0;
+            let read = || base.touch();
+            let first = read();
+            pend(1, ()).await;
+            let mut bump = |n: usize| hits += n;
+            bump(pend(1, 2).await);
+            bump(first);
+            pend(1, ()).await;
+            read() + hits
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// A native `async` block inside the body, stored and awaited.
+    name: inner_async_block,
+    items: {
+        #[lh] async fn f(n: u32) -> u32 {
+            let d = D::new("outer");
+            let block = async move {
+                let _inner = D::new("inner");
+                log("block start");
+                pend(1, n).await + 1
+            };
+            log("block created");
+            let v = block.await;
+            d.touch();
+            v + async { pend(1, 100).await }.await
+        }
+    },
+    run: f(2),
+}
+
+differential! {
+    /// Recursion through `Box::pin`.
+    ///
+    /// Note: the lowering returns an opaque `impl Future` whose hidden type
+    /// would contain itself through the `Box`; rustc accepts this for a real
+    /// `async fn` only (E0720 "cannot resolve opaque type" otherwise).
+    name: recursion_box_pin,
+    items: {
+        #[lh] async fn fib(n: u32) -> u32 {
+            if n < 2 {
+                return pend(n, n).await;
+            }
+            Box::pin(fib(n - 1)).await + Box::pin(fib(n - 2)).await
+        }
+    },
+    run: fib(6),
+}
+
+differential! {
+    /// Recursion through a type-erased `Pin<Box<dyn Future>>`.
+    name: recursion_boxed_dyn,
+    items: {
+        use std::future::Future;
+        use std::pin::Pin;
+        #[lh] async fn count_down(n: u32) -> u32 {
+            let _d = D::new("level");
+            if n == 0 {
+                return pend(1, 0).await;
+            }
+            let next: Pin<Box<dyn Future<Output = u32>>> = Box::pin(count_down(n - 1));
+            next.await + 1
+        }
+    },
+    run: count_down(3),
+}
+
+differential! {
+    /// Unit-returning `if` without `else` and statements ending in awaits.
+    name: if_without_else,
+    items: {
+        #[lh] async fn f(flag: bool) {
+            let _d = D::new("d");
+            if flag {
+                pend(1, ()).await;
+                log("flagged");
+            }
+            pend(1, ()).await;
+        }
+    },
+    run: async { (f(true).await, f(false).await) },
+}

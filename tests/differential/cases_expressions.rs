@@ -1,0 +1,324 @@
+//! `.await` in every expression position, and evaluation order around it.
+
+use crate::harness::*;
+
+differential! {
+    /// `.await` in `let` initializers, with a `D` alive across both awaits.
+    name: await_in_let_init,
+    items: {
+        #[lh] async fn f(a: u32) -> u32 {
+            let d = D::new("d");
+            let x = pend(1, a).await;
+            log(format!("x = {x}"));
+            let y = pend(2, x * 2).await;
+            d.touch();
+            x + y
+        }
+    },
+    run: f(3),
+}
+
+differential! {
+    /// `.await` in an `if` condition, both outcomes.
+    name: await_in_if_condition,
+    items: {
+        #[lh] async fn f(n: u32) -> &'static str {
+            if pend(1, n).await > 2 {
+                log("big");
+                pend(1, "big").await
+            } else {
+                log("small");
+                "small"
+            }
+        }
+    },
+    run: async { (f(1).await, f(5).await) },
+}
+
+differential! {
+    /// `.await` in a `while` condition.
+    name: await_in_while_condition,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let mut i = 0;
+            while pend(1, i).await < 3 {
+                log(format!("body {i}"));
+                i += 1;
+            }
+            i
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// `.await` in a `match` scrutinee and in the arms.
+    name: await_in_match_scrutinee_and_arms,
+    items: {
+        #[lh] async fn f(n: u32) -> u32 {
+            match pend(1, n % 3).await {
+                0 => pend(0, 100).await,
+                1 => {
+                    let d = D::new("arm1");
+                    let v = pend(2, 10).await;
+                    d.touch();
+                    v
+                }
+                _ => 7,
+            }
+        }
+    },
+    run: async { (f(3).await, f(4).await, f(5).await) },
+}
+
+differential! {
+    /// `f(a(), b().await)`: `a()` is evaluated (and logged) before the await.
+    name: call_argument_order,
+    items: {
+        fn combine(x: u32, y: u32, z: u32) -> u32 {
+            log(format!("combine {x} {y} {z}"));
+            x * 100 + y * 10 + z
+        }
+        #[lh] async fn b(v: u32) -> u32 {
+            log("b start");
+            let v = pend(1, v).await;
+            log("b end");
+            v
+        }
+        #[lh] async fn f() -> u32 {
+            combine(val("a", 1), b(2).await, val("c", 3))
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// `.await` in method arguments; the receiver is a plain local place.
+    name: method_argument_await,
+    items: {
+        struct Acc(Vec<u32>);
+        impl Acc {
+            fn add(&mut self, a: u32, b: u32) -> &mut Self {
+                log(format!("add {a} {b}"));
+                self.0.push(a + b);
+                self
+            }
+        }
+        #[lh] async fn f() -> Vec<u32> {
+            let mut acc = Acc(Vec::new());
+            acc.add(val("first", 1), pend(1, 2).await);
+            acc.add(pend(2, 3).await, val("second", 4))
+                .add(5, pend(0, 6).await);
+            acc.0
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// Method chains `x.f().await.g().await` over async methods taking `self`.
+    name: method_chain,
+    items: {
+        #[derive(Debug)]
+        struct Chain(Vec<u32>);
+        impl Chain {
+            #[lh] async fn step(mut self, n: u32) -> Chain {
+                log(format!("step {n}"));
+                self.0.push(pend(n % 2, n).await);
+                self
+            }
+            #[lh] async fn finish(self) -> u32 {
+                pend(1, ()).await;
+                self.0.iter().sum()
+            }
+        }
+        #[lh] async fn f() -> u32 {
+            Chain(vec![]).step(1).await.step(2).await.step(3).await.finish().await
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// Arithmetic operators: operands left to right around awaits.
+    name: binary_operator_order,
+    items: {
+        #[lh] async fn f() -> i64 {
+            let a = val("a", 10) + pend(1, 20).await * val("b", 3) - pend(2, 5).await;
+            let b = -(pend(1, 4i64).await) + (pend(0, 7u8).await as i64);
+            a + b
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// `&&` / `||` short-circuit: the right side is neither evaluated nor awaited.
+    name: short_circuit_and_or,
+    items: {
+        #[lh] async fn cond(name: &'static str, v: bool) -> bool {
+            log(format!("cond {name}"));
+            pend(1, v).await
+        }
+        #[lh] async fn f() -> (bool, bool, bool, bool) {
+            let a = cond("a1", false).await && cond("a2", true).await;
+            let b = cond("b1", true).await && cond("b2", true).await;
+            let c = cond("c1", true).await || cond("c2", false).await;
+            let d = cond("d1", false).await || cond("d2", true).await;
+            (a, b, c, d)
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// Struct, tuple and array literals with awaited fields.
+    name: aggregate_literals,
+    items: {
+        struct P { x: u32, y: u32, d: D }
+        #[lh] async fn f() -> (u32, u32, usize, (u32, D, u32), [u32; 3]) {
+            let p = P { x: val("x", 1), d: D::new("in p"), y: pend(1, 2).await };
+            let t = (pend(1, 3).await, D::new("in t"), val("t2", 4));
+            let a = [val("a0", 5), pend(2, 6).await, pend(0, 7).await];
+            (p.x, p.y, p.d.touch(), t, a)
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// Indexing with an awaited index, and assigning through an index.
+    name: index_with_await,
+    items: {
+        #[lh] async fn f() -> (u32, Vec<u32>) {
+            let mut v = vec![10, 20, 30];
+            let x = v[pend(1, 2).await];
+            v[pend(1, 0).await] = pend(1, 99).await;
+            v[1] += pend(0, 5).await;
+            (x, v)
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// Assignment and compound assignment with an awaited right-hand side.
+    name: assignment_and_compound,
+    items: {
+        struct S { n: u32, d: D }
+        #[lh] async fn f() -> (u32, u32) {
+            let mut x = 1;
+            x = pend(1, x + 4).await;
+            x += pend(2, 10).await;
+            x *= pend(0, 2).await;
+            let mut s = S { n: 1, d: D::new("first") };
+            s.n += pend(1, 6).await;
+            s.d = pend(1, D::new("second")).await;
+            s.d.touch();
+            (x, s.n)
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// `.await` in block tails (a block expression and the body's tail).
+    name: block_tail_await,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let y = {
+                let d = D::new("block");
+                log("in block");
+                d.touch();
+                pend(1, 3).await
+            };
+            log(format!("y = {y}"));
+            pend(1, y + 1).await
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// `return x.await` early and at the end.
+    name: return_await,
+    items: {
+        #[lh] async fn f(early: bool) -> u32 {
+            let _d = D::new("local");
+            if early {
+                return pend(1, 1).await;
+            }
+            log("late");
+            return pend(2, 2).await;
+        }
+    },
+    run: async { (f(true).await, f(false).await) },
+}
+
+differential! {
+    /// Nested awaits `g(h().await).await`.
+    name: nested_awaits,
+    items: {
+        #[lh] async fn double(x: u32) -> u32 {
+            log(format!("double {x}"));
+            pend(1, x * 2).await
+        }
+        #[lh] async fn f() -> u32 {
+            double(double(pend(1, 3).await).await).await
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// A future stored in a local and awaited later; another dropped unawaited.
+    name: stored_future_await,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let fut = pend(2, 7);
+            let unused = pend(1, 8);
+            let d = D::new("between");
+            log("created");
+            let v = fut.await;
+            d.touch();
+            drop(unused);
+            let later = pend(1, D::new("payload"));
+            pend(1, ()).await;
+            let p = later.await;
+            p.touch();
+            v
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// `.await` inside a `match` arm guarded by a plain guard, an `if let`
+    /// scrutinee, and a reference/deref of an awaited value.
+    name: if_let_and_refs,
+    items: {
+        #[lh] async fn f(o: Option<u32>) -> u32 {
+            let r = &pend(1, 5).await;
+            if let Some(v) = pend(1, o).await {
+                log(format!("some {v}"));
+                *r + pend(1, v).await
+            } else {
+                *r
+            }
+        }
+    },
+    run: async { (f(Some(2)).await, f(None).await) },
+}
+
+differential! {
+    /// Awaiting inside a method-call receiver position: `pend(..).await.method()`.
+    name: await_as_receiver,
+    items: {
+        #[lh] async fn f() -> usize {
+            let n = pend(1, D::new("recv")).await.touch();
+            let s = pend(1, String::from("abc")).await.len();
+            n + s + pend(1, vec![1, 2]).await.len()
+        }
+    },
+    run: f(),
+}

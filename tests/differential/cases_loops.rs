@@ -1,0 +1,165 @@
+//! Loops with awaits: `loop`, `while`, `while let`, `for`, labels.
+
+use crate::harness::*;
+
+differential! {
+    /// `for` over a `Vec` by value (the iterator is stored across awaits).
+    name: for_loop_sum,
+    items: {
+        #[lh] async fn f(ids: Vec<u32>) -> u32 {
+            let mut total = 0;
+            for id in ids { total += pend(1, id).await; }
+            total
+        }
+    },
+    run: f(vec![1, 2, 3]),
+}
+
+differential! {
+    /// `for` over a `Vec<D>` by value: on cancellation the current item and the
+    /// rest of the iterator are dropped.
+    name: for_vec_of_d,
+    items: {
+        #[lh] async fn f(ds: Vec<D>) -> usize {
+            let mut n = 0;
+            for d in ds {
+                n += d.touch();
+                pend(1, ()).await;
+                log("next");
+            }
+            n
+        }
+    },
+    run: f(vec![D::new("x"), D::new("yy"), D::new("zzz")]),
+}
+
+differential! {
+    /// `for` over a range.
+    name: for_range,
+    items: {
+        #[lh] async fn f(n: u32) -> u32 {
+            let mut acc = 0;
+            for i in 0..n {
+                let _d = D::new("iter");
+                acc += pend(i % 2, i).await;
+            }
+            acc
+        }
+    },
+    run: f(4),
+}
+
+differential! {
+    /// `loop` with `break value`.
+    name: loop_break_value,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let mut i = 0;
+            let r = loop {
+                let _d = D::new("iter");
+                i += pend(1, 1).await;
+                if i > 2 {
+                    break i * 10;
+                }
+            };
+            r + 1
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// `break x.await` out of a loop.
+    name: break_with_await,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let mut i = 0;
+            loop {
+                i += 1;
+                if i == 3 {
+                    let _d = D::new("breaking");
+                    break pend(2, i * 7).await;
+                }
+                pend(0, ()).await;
+            }
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// `while` with an await in the body.
+    name: while_body_await,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let mut i = 0;
+            while i < 3 {
+                let _d = D::new("body");
+                i += pend(1, 1).await;
+            }
+            i
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// `while let` popping a `Vec`.
+    name: while_let_pop,
+    items: {
+        #[lh] async fn f(mut v: Vec<D>) -> usize {
+            let mut total = 0;
+            while let Some(d) = v.pop() {
+                pend(1, ()).await;
+                total += d.touch();
+            }
+            total
+        }
+    },
+    run: f(vec![D::new("a"), D::new("bb"), D::new("ccc")]),
+}
+
+differential! {
+    /// Labeled `break` / `continue` across nested loops.
+    name: labeled_break_continue,
+    items: {
+        #[lh] async fn f() -> Vec<(u32, u32)> {
+            let mut seen = Vec::new();
+            'outer: for i in 0..4 {
+                let _o = D::new("outer iter");
+                for j in 0..3 {
+                    let _i = D::new("inner iter");
+                    if j == 2 {
+                        continue 'outer;
+                    }
+                    if i == 2 && j == 1 {
+                        break 'outer;
+                    }
+                    seen.push((i, pend(1, j).await));
+                }
+            }
+            seen
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// `while let` over an awaited scrutinee.
+    name: while_let_await_scrutinee,
+    items: {
+        #[lh] async fn next(v: &mut Vec<u32>) -> Option<u32> {
+            pend(1, ()).await;
+            v.pop()
+        }
+        #[lh] async fn f() -> u32 {
+            let mut v = vec![1, 2, 3];
+            let mut sum = 0;
+            while let Some(x) = next(&mut v).await {
+                sum += x;
+            }
+            sum
+        }
+    },
+    run: f(),
+}

@@ -1,0 +1,18 @@
+//! Differential tests: every case compiles the same `async fn` items twice,
+//! once lowered by rustc (`longhand::__identity`) and once by
+//! `#[longhand::desugar]`, and checks that outputs, event logs (evaluation and
+//! drop order), poll counts, panics and cancellation behave identically.
+//! See `harness.rs` for the machinery.
+
+#[macro_use]
+mod harness;
+
+mod cases_borrows;
+mod cases_control_flow;
+mod cases_drops_and_cancel;
+mod cases_errors_and_try;
+mod cases_expressions;
+mod cases_loops;
+mod cases_methods_generics;
+mod cases_panics;
+mod cases_send;
