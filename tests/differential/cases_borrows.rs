@@ -1,1 +1,178 @@
+//! Awaited futures and locals that borrow stored locals (self-borrows), and
+//! borrowed arguments.
+
 use crate::harness::*;
+
+differential! {
+    /// `read_into(&mut buf).await`: the awaitee borrows a stored local.
+    name: read_into_buf,
+    items: {
+        #[lh] async fn read_into(buf: &mut Vec<u8>) -> usize {
+            buf.push(pend(1, 1).await);
+            buf.push(2);
+            pend(1, buf.len()).await
+        }
+        #[lh] async fn f() -> (usize, usize, Vec<u8>) {
+            let mut buf = Vec::new();
+            let _d = D::new("held");
+            let a = read_into(&mut buf).await;
+            let b = read_into(&mut buf).await;
+            (a, b, buf)
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// `self.other().await` inside a `&mut self` method.
+    name: mut_self_awaits_other,
+    items: {
+        struct Conn { sent: Vec<u32>, d: D }
+        impl Conn {
+            #[lh] async fn send(&mut self, v: u32) -> usize {
+                pend(1, ()).await;
+                self.sent.push(v);
+                self.sent.len()
+            }
+            #[lh] async fn peek(&self) -> usize {
+                pend(1, self.d.touch()).await
+            }
+            #[lh] async fn send_all(&mut self, vs: Vec<u32>) -> usize {
+                let mut n = 0;
+                for v in vs {
+                    n = self.send(v).await;
+                }
+                n + self.peek().await
+            }
+        }
+    },
+    run: async {
+        let mut c = Conn { sent: vec![], d: D::new("conn") };
+        let n = c.send_all(vec![1, 2]).await;
+        (n, c.sent.clone())
+    },
+}
+
+differential! {
+    /// A reference to a stored local kept across awaits.
+    name: borrow_local_across_await,
+    items: {
+        #[lh] async fn f() -> usize {
+            let s = String::from("abc");
+            let d = D::new("d");
+            let r = &s;
+            let rd = &d;
+            pend(1, ()).await;
+            let n = r.len() + rd.touch();
+            pend(1, ()).await;
+            n + s.len()
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// Iterating a borrowed local (`v.iter()`) with awaits in the body.
+    name: iter_borrow_across_await,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let v = vec![1, 2, 3];
+            let mut total = 0;
+            for x in v.iter() {
+                total += pend(1, *x).await;
+            }
+            for (i, x) in v.iter().enumerate().rev() {
+                if i == 1 { continue; }
+                total += pend(0, *x * 10).await;
+            }
+            total
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// A `&mut` into a stored `Vec` element, written through after an await.
+    name: mut_borrow_of_element,
+    items: {
+        #[lh] async fn f() -> Vec<u32> {
+            let mut v = vec![1, 2, 3];
+            let slot = &mut v[1];
+            *slot += pend(1, 5).await;
+            let last = v.last_mut().unwrap();
+            pend(1, ()).await;
+            *last = 0;
+            v
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// Borrowed arguments: `async fn f(db: &Db, key: &str)`.
+    name: borrowed_params,
+    items: {
+        struct Db { rows: Vec<(&'static str, u32)>, _d: D }
+        impl Db {
+            fn new() -> Db { Db { rows: vec![("a", 1), ("b", 2)], _d: D::new("db") } }
+        }
+        #[lh] async fn lookup(db: &Db, key: &str) -> Option<u32> {
+            pend(1, ()).await;
+            db.rows.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+        }
+        #[lh] async fn f(db: &Db, keys: &[&str]) -> u32 {
+            let mut t = 0;
+            for k in keys {
+                t += lookup(db, k).await.unwrap_or(100);
+            }
+            t
+        }
+    },
+    run: async {
+        let db = Db::new();
+        f(&db, &["a", "z", "b"]).await
+    },
+}
+
+differential! {
+    /// An awaitee that borrows two stored locals (one shared, one mutable).
+    name: awaitee_borrows_two_locals,
+    items: {
+        #[lh] async fn copy_into(src: &[u32], dst: &mut Vec<u32>) -> usize {
+            for x in src {
+                dst.push(pend(1, *x).await);
+            }
+            dst.len()
+        }
+        #[lh] async fn f() -> (usize, Vec<u32>) {
+            let src = vec![4, 5];
+            let mut dst = vec![1];
+            let _d = D::new("between");
+            let n = copy_into(&src, &mut dst).await;
+            (n + src.len(), dst)
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// A `&mut` parameter reborrowed into nested awaits.
+    name: mut_param_reborrow,
+    items: {
+        #[lh] async fn push(v: &mut Vec<D>, name: &'static str) {
+            pend(1, ()).await;
+            v.push(D::new(name));
+        }
+        #[lh] async fn f(v: &mut Vec<D>) -> usize {
+            push(v, "one").await;
+            push(&mut *v, "two").await;
+            v.len()
+        }
+    },
+    run: async {
+        let mut v = Vec::new();
+        let n = f(&mut v).await;
+        log("caller done");
+        n
+    },
+}

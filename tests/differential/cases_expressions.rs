@@ -293,8 +293,8 @@ differential! {
 }
 
 differential! {
-    /// `.await` inside a `match` arm guarded by a plain guard, an `if let`
-    /// scrutinee, and a reference/deref of an awaited value.
+    /// `.await` in an `if let` scrutinee, and a reference to an awaited value
+    /// (`&x.await`, a temporary extended to the enclosing block) used later.
     name: if_let_and_refs,
     items: {
         #[lh] async fn f(o: Option<u32>) -> u32 {

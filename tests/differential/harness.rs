@@ -31,6 +31,9 @@
 //!
 //! [`is_send!`] / [`send_case!`] compare `Send`-ness of the two futures.
 //!
+//! Set `DIFFERENTIAL_VERBOSE=1` (with `-- --nocapture`) to print both runs of
+//! every case.
+//!
 //! Everything is single-threaded and deterministic: the log is thread-local
 //! (each `#[test]` runs on its own thread) and nothing sleeps or spawns.
 
@@ -368,6 +371,9 @@ where
     let n = drive(native());
     let l = drive(lowered());
     let both = format!("--- native:\n{n:#?}\n--- lowered:\n{l:#?}");
+    if std::env::var_os("DIFFERENTIAL_VERBOSE").is_some() {
+        eprintln!("{both}");
+    }
     assert_eq!(n.output, l.output, "output differs\n{both}");
     assert_eq!(n.events, l.events, "event log differs\n{both}");
     assert_eq!(n.polls, l.polls, "number of polls differs\n{both}");
