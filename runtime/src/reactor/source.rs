@@ -177,6 +177,12 @@ impl<T: AsRawFd> Async<T> {
     }
 }
 
+impl<T: AsRawFd + std::fmt::Debug> std::fmt::Debug for Async<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.io.fmt(f)
+    }
+}
+
 impl<T: AsRawFd> Drop for Async<T> {
     fn drop(&mut self) {
         let _ = self.reactor.driver.delete(self.source.fd);
