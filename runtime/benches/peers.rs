@@ -410,13 +410,49 @@ fn echo_smol() -> Duration {
 fn main() {
     let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     let rt = tokio_rt();
-    type Row<'a> = (&'a str, u64, Box<dyn Fn() -> Duration + 'a>, Box<dyn Fn() -> Duration + 'a>, Box<dyn Fn() -> Duration + 'a>);
+    type Row<'a> = (
+        &'a str,
+        u64,
+        Box<dyn Fn() -> Duration + 'a>,
+        Box<dyn Fn() -> Duration + 'a>,
+        Box<dyn Fn() -> Duration + 'a>,
+    );
     let rows: Vec<Row<'_>> = vec![
-        ("spawn-many (100k tasks)", SPAWN_N, Box::new(spawn_longhand), Box::new(|| spawn_tokio(&rt)), Box::new(spawn_smol)),
-        ("yield-many (200 x 1000)", YIELD_TASKS * YIELDS, Box::new(yield_longhand), Box::new(|| yield_tokio(&rt)), Box::new(yield_smol)),
-        ("ping-pong (100k round trips)", PINGS, Box::new(pingpong_longhand), Box::new(|| pingpong_tokio(&rt)), Box::new(pingpong_smol)),
-        ("timers (50k sleeps 1-10ms)", SLEEPS, Box::new(timers_longhand), Box::new(|| timers_tokio(&rt)), Box::new(timers_smol)),
-        ("tcp echo (4 x 1000 x 16KiB)", ECHO_OPS, Box::new(echo_longhand), Box::new(|| echo_tokio(&rt)), Box::new(echo_smol)),
+        (
+            "spawn-many (100k tasks)",
+            SPAWN_N,
+            Box::new(spawn_longhand),
+            Box::new(|| spawn_tokio(&rt)),
+            Box::new(spawn_smol),
+        ),
+        (
+            "yield-many (200 x 1000)",
+            YIELD_TASKS * YIELDS,
+            Box::new(yield_longhand),
+            Box::new(|| yield_tokio(&rt)),
+            Box::new(yield_smol),
+        ),
+        (
+            "ping-pong (100k round trips)",
+            PINGS,
+            Box::new(pingpong_longhand),
+            Box::new(|| pingpong_tokio(&rt)),
+            Box::new(pingpong_smol),
+        ),
+        (
+            "timers (50k sleeps 1-10ms)",
+            SLEEPS,
+            Box::new(timers_longhand),
+            Box::new(|| timers_tokio(&rt)),
+            Box::new(timers_smol),
+        ),
+        (
+            "tcp echo (4 x 1000 x 16KiB)",
+            ECHO_OPS,
+            Box::new(echo_longhand),
+            Box::new(|| echo_tokio(&rt)),
+            Box::new(echo_smol),
+        ),
     ];
     println!(
         "{:<30} {:>14} {:>14} {:>14} {:>14}",

@@ -88,13 +88,8 @@ impl Shared {
             return false;
         }
         self.notified.swap(false, Ordering::AcqRel);
-        let batch = std::mem::take(
-            &mut self
-                .remote
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .queue,
-        );
+        let batch =
+            std::mem::take(&mut self.remote.lock().unwrap_or_else(|e| e.into_inner()).queue);
         let any = !batch.is_empty();
         for t in batch {
             local.push(t);
@@ -275,11 +270,11 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
     let mut cx = Context::from_waker(&main_waker);
     let local: &Local = &local;
     loop {
-        if shared.main_woken.load(Ordering::Acquire) && shared.main_woken.swap(false, Ordering::AcqRel)
+        if shared.main_woken.load(Ordering::Acquire)
+            && shared.main_woken.swap(false, Ordering::AcqRel)
+            && let Poll::Ready(v) = future.as_mut().poll(&mut cx)
         {
-            if let Poll::Ready(v) = future.as_mut().poll(&mut cx) {
-                return v;
-            }
+            return v;
         }
         // Run the tasks queued now (at most BUDGET), so that a main future which woke
         // itself (e.g. `yield_now`) comes after every task that was already runnable.

@@ -172,7 +172,11 @@ impl Executor {
                     if state.spawners == 0 && state.live == 0 {
                         return;
                     }
-                    state = self.queue.ready.wait(state).unwrap_or_else(|e| e.into_inner());
+                    state = self
+                        .queue
+                        .ready
+                        .wait(state)
+                        .unwrap_or_else(|e| e.into_inner());
                 }
             };
             task.queued.store(false, Ordering::Release);

@@ -26,5 +26,8 @@ fn idle_executor_does_not_spin() {
         sleep(Duration::from_millis(400)).await;
     });
     let used = cpu_time() - before;
-    assert!(used < Duration::from_millis(50), "used {used:?} of CPU while idle");
+    assert!(
+        used < Duration::from_millis(50),
+        "used {used:?} of CPU while idle"
+    );
 }

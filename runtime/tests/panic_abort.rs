@@ -40,7 +40,10 @@ fn a_panicking_task_does_not_stop_the_others() {
     assert!(err.is_panic());
     assert!(!err.is_cancelled());
     let payload = err.into_panic();
-    assert_eq!(*payload.downcast::<&str>().unwrap(), "task failed on purpose");
+    assert_eq!(
+        *payload.downcast::<&str>().unwrap(),
+        "task failed on purpose"
+    );
 }
 
 #[test]

@@ -31,7 +31,10 @@ fn large_output_does_not_deadlock() {
     // More than a pipe buffer (64 KiB) on both streams.
     let out = block_on(
         Command::new("sh")
-            .args(["-c", "head -c 300000 /dev/zero; head -c 200000 /dev/zero >&2"])
+            .args([
+                "-c",
+                "head -c 300000 /dev/zero; head -c 200000 /dev/zero >&2",
+            ])
             .output(),
     )
     .unwrap();
@@ -51,7 +54,10 @@ fn five_children_in_parallel() {
     });
     let took = start.elapsed();
     assert!(took >= Duration::from_millis(200));
-    assert!(took < Duration::from_millis(700), "children must overlap: {took:?}");
+    assert!(
+        took < Duration::from_millis(700),
+        "children must overlap: {took:?}"
+    );
 }
 
 #[test]
@@ -62,7 +68,13 @@ fn stdin_round_trip_and_kill() {
             .stdout(Stdio::piped())
             .spawn()
             .unwrap();
-        child.stdin.as_mut().unwrap().write_all(b"echoed").await.unwrap();
+        child
+            .stdin
+            .as_mut()
+            .unwrap()
+            .write_all(b"echoed")
+            .await
+            .unwrap();
         let out = child.wait_with_output().await.unwrap();
         assert_eq!(out.stdout, b"echoed");
 

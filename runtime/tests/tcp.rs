@@ -61,11 +61,15 @@ fn futures_io_traits_work() {
         let h = spawn(async move {
             let (mut s, _) = listener.accept().await.unwrap();
             let mut text = String::new();
-            AsyncReadExt::read_to_string(&mut s, &mut text).await.unwrap();
+            AsyncReadExt::read_to_string(&mut s, &mut text)
+                .await
+                .unwrap();
             text
         });
         let mut c = TcpStream::connect(addr).await.unwrap();
-        AsyncWriteExt::write_all(&mut c, b"via futures-io").await.unwrap();
+        AsyncWriteExt::write_all(&mut c, b"via futures-io")
+            .await
+            .unwrap();
         AsyncWriteExt::close(&mut c).await.unwrap();
         assert_eq!(h.await.unwrap(), "via futures-io");
     });

@@ -33,7 +33,10 @@ fn sleeps_run_concurrently_and_fire_in_deadline_order() {
     let took = start.elapsed();
     assert_eq!(*order.borrow(), [50, 100, 150]);
     assert!(took >= Duration::from_millis(150), "{took:?}");
-    assert!(took < Duration::from_millis(280), "sleeps must overlap: {took:?}");
+    assert!(
+        took < Duration::from_millis(280),
+        "sleeps must overlap: {took:?}"
+    );
 }
 
 #[test]

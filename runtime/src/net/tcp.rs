@@ -220,7 +220,11 @@ impl TcpStream {
     /// });
     /// ```
     pub async fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        poll_fn(|cx| self.inner.poll_io(cx, Direction::Write, |mut s| s.write(buf))).await
+        poll_fn(|cx| {
+            self.inner
+                .poll_io(cx, Direction::Write, |mut s| s.write(buf))
+        })
+        .await
     }
 
     /// Writes all of `buf`.
@@ -327,14 +331,23 @@ impl TcpStream {
 }
 
 impl futures_io::AsyncRead for TcpStream {
-    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
         self.inner.poll_io(cx, Direction::Read, |mut s| s.read(buf))
     }
 }
 
 impl futures_io::AsyncWrite for TcpStream {
-    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        self.inner.poll_io(cx, Direction::Write, |mut s| s.write(buf))
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        self.inner
+            .poll_io(cx, Direction::Write, |mut s| s.write(buf))
     }
 
     fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {

@@ -75,10 +75,15 @@ impl UdpSocket {
     /// });
     /// ```
     pub async fn send_to(&self, buf: &[u8], target: impl ToSocketAddrs) -> io::Result<usize> {
-        let target = target.to_socket_addrs()?.next().ok_or_else(|| {
-            io::Error::new(io::ErrorKind::InvalidInput, "no address to send to")
-        })?;
-        poll_fn(|cx| self.inner.poll_io(cx, Direction::Write, |s| s.send_to(buf, target))).await
+        let target = target
+            .to_socket_addrs()?
+            .next()
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no address to send to"))?;
+        poll_fn(|cx| {
+            self.inner
+                .poll_io(cx, Direction::Write, |s| s.send_to(buf, target))
+        })
+        .await
     }
 
     /// Receives a datagram, returning its length and sender.
@@ -93,7 +98,11 @@ impl UdpSocket {
     /// });
     /// ```
     pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        poll_fn(|cx| self.inner.poll_io(cx, Direction::Read, |s| s.recv_from(buf))).await
+        poll_fn(|cx| {
+            self.inner
+                .poll_io(cx, Direction::Read, |s| s.recv_from(buf))
+        })
+        .await
     }
 
     /// Sets the default peer for [`send`](Self::send) and [`recv`](Self::recv).

@@ -56,7 +56,13 @@ mod imp {
         }
 
         /// Re-arms `fd` (oneshot mode) for the given interest.
-        pub(crate) fn modify(&self, fd: RawFd, key: usize, read: bool, write: bool) -> io::Result<()> {
+        pub(crate) fn modify(
+            &self,
+            fd: RawFd,
+            key: usize,
+            read: bool,
+            write: bool,
+        ) -> io::Result<()> {
             // SAFETY: `fd` is registered and therefore still open (see `add`).
             let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
             self.poller.modify(fd, Event::new(key, read, write))
@@ -95,7 +101,10 @@ mod imp {
         }
 
         pub(crate) fn notify(&self) {
-            self.thread.lock().unwrap_or_else(|e| e.into_inner()).unpark();
+            self.thread
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .unpark();
         }
 
         pub(crate) fn wait(&self, timeout: Option<Duration>, _f: impl FnMut(usize, bool, bool)) {

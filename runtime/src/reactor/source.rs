@@ -38,7 +38,13 @@ pub(crate) struct Source {
 
 impl Source {
     /// Called by the reactor for an event on this source.
-    pub(super) fn dispatch(&self, driver: &Driver, readable: bool, writable: bool, wakers: &mut Vec<Waker>) {
+    pub(super) fn dispatch(
+        &self,
+        driver: &Driver,
+        readable: bool,
+        writable: bool,
+        wakers: &mut Vec<Waker>,
+    ) {
         let mut st = lock(&self.state);
         let fired = [readable, writable];
         for (i, dir) in st.iter_mut().enumerate() {

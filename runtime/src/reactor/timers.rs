@@ -19,7 +19,10 @@ impl Timers {
     pub(crate) fn insert(&mut self, deadline: Instant, waker: Waker) -> (u64, bool) {
         let id = self.next_id;
         self.next_id += 1;
-        let earliest = self.map.first_key_value().is_none_or(|(&(d, _), _)| deadline < d);
+        let earliest = self
+            .map
+            .first_key_value()
+            .is_none_or(|(&(d, _), _)| deadline < d);
         self.map.insert((deadline, id), waker);
         (id, earliest)
     }

@@ -183,7 +183,10 @@ impl<T> Future for SendFuture<'_, T> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         let mut inner = lock(this.chan);
-        let value = this.value.take().expect("SendFuture polled after completion");
+        let value = this
+            .value
+            .take()
+            .expect("SendFuture polled after completion");
         if inner.rx_gone {
             return Poll::Ready(Err(SendError(value)));
         }

@@ -114,10 +114,11 @@ impl Future for Sleep {
             return Poll::Ready(());
         }
         Reactor::with_current(|current| {
-            if let Some((reactor, id)) = &this.entry {
-                if Arc::ptr_eq(reactor, current) && reactor.update_timer(this.deadline, *id, cx.waker()) {
-                    return;
-                }
+            if let Some((reactor, id)) = &this.entry
+                && Arc::ptr_eq(reactor, current)
+                && reactor.update_timer(this.deadline, *id, cx.waker())
+            {
+                return;
             }
             this.deregister();
             let id = current.insert_timer(this.deadline, cx.waker());
