@@ -28,7 +28,32 @@ use proc_macro::TokenStream;
 /// ```
 #[proc_macro_attribute]
 pub fn desugar(attr: TokenStream, item: TokenStream) -> TokenStream {
-    longhand_lowering::desugar(attr.into(), item.into()).into()
+    guarded(|| longhand_lowering::desugar(attr.into(), item.into()))
+}
+
+/// Runs a lowering; should it ever panic (a bug in longhand), reports a
+/// compile error instead of crashing the compiler's macro expansion.
+fn guarded(f: impl FnOnce() -> proc_macro2::TokenStream) -> TokenStream {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(tokens) => tokens.into(),
+        Err(payload) => {
+            let msg = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            let msg = format!("internal error in longhand (please report it): {msg}");
+            quote_error(&msg)
+        }
+    }
+}
+
+fn quote_error(msg: &str) -> TokenStream {
+    let lit = proc_macro2::Literal::string(msg);
+    let ts: proc_macro2::TokenStream = format!("::core::compile_error!({lit});")
+        .parse()
+        .unwrap_or_default();
+    ts.into()
 }
 
 /// Lowers a generator written with `yield_!(value)` into an `Iterator` or `Stream`.
@@ -42,7 +67,7 @@ pub fn desugar(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_attribute]
 pub fn generator(attr: TokenStream, item: TokenStream) -> TokenStream {
-    longhand_lowering::generator(attr.into(), item.into()).into()
+    guarded(|| longhand_lowering::generator(attr.into(), item.into()))
 }
 
 /// Passes its item through unchanged.

@@ -1,1 +1,27 @@
-//! placeholder
+//! Support code that `#[longhand::desugar]` expansions call into. Not a public API.
+//!
+//! The expansion of an `async fn` declares its own state enum and a poll
+//! closure; everything generic and unsafe that does not depend on the function
+//! lives here, written once and checked once:
+//!
+//! - [`Lowered`] pairs the state with the closure and implements `Future`;
+//! - [`Awaitee`] is the in-place slot of the future being awaited, with the
+//!   guards that keep the state consistent if user code panics;
+//! - [`Try`] and [`FromResidual`] give `?` a stable spelling inside the body;
+//! - [`Flow`] carries `break`/`continue` out of a resumed loop iteration.
+
+mod awaitee;
+mod flow;
+mod lowered;
+mod try_trait;
+
+pub use awaitee::{AbandonGuard, Awaitee, StateMachine, output_of, poll_awaitee};
+pub use flow::Flow;
+pub use lowered::{Lowered, lowered};
+pub use try_trait::{FromResidual, Try};
+
+pub use core::future::{Future, IntoFuture};
+pub use core::ops::ControlFlow;
+pub use core::pin::Pin;
+pub use core::ptr;
+pub use core::task::{Context, Poll};

@@ -1,8 +1,166 @@
-//! placeholder (being written)
+//! The lowering pass of longhand: `async fn` bodies to explicit enum state
+//! machines, as a plain library (the proc-macro crate and the CLI both call it).
+//!
+//! # The transformation
+//!
+//! rustc lowers an `async fn` to a coroutine: an enum with one variant per
+//! suspension point, each holding the values alive there, resumed by a
+//! `poll` that jumps to the right place. longhand writes the same thing out as
+//! Rust source, on stable, without knowing any types:
+//!
+//! 1. **Check** ([`validate`]): reject what cannot be lowered (an `.await` in
+//!    a closure, `yield_!`, ...), with spanned errors that say what to write.
+//! 2. **Parameters** ([`signature`]): the outer function moves its arguments
+//!    into `Unresumed`; the body rebinds them with `let`, as rustc does.
+//! 3. **Normalise** ([`normalize`]): `self` becomes a local, a suspending
+//!    `for` loop is desugared, operands evaluated before an `.await` are
+//!    hoisted into `match` temporaries, bindings and `.await`s are numbered.
+//! 4. **Liveness** ([`analysis`]): for each `.await`, the bindings whose
+//!    values are still needed there.
+//! 5. **Resumption** ([`resume`]): for each `.await`, the rest of the
+//!    function from that point, as structured code.
+//! 6. **Emission** ([`emit`]): a state enum declared inside the function,
+//!    generic over every stored value's type (so the types are inferred, never
+//!    named), and a poll closure that dispatches on it; the function returns
+//!    `impl Future` built from the pair.
+//!
+//! The unsafe part (pinning, moving values in and out of the pinned state) is
+//! generic and lives in `longhand::__private`; the expansion only calls it.
+
+pub mod analysis;
+pub mod awaits;
+pub mod bindings;
+pub mod emit;
+pub mod macro_args;
+pub mod names;
+pub mod normalize;
+pub mod resume;
+pub mod signature;
+pub mod splice;
+pub mod text;
+pub mod validate;
+
 use proc_macro2::TokenStream;
-/// Lowers an `async fn`.
-pub fn desugar(_attr: TokenStream, item: TokenStream) -> TokenStream { item }
-/// Lowers a generator.
-pub fn generator(_attr: TokenStream, _item: TokenStream) -> TokenStream {
-    quote::quote!(compile_error!("`#[longhand::generator]` is not implemented yet");)
+use quote::{ToTokens, quote};
+use syn::spanned::Spanned;
+
+/// Lowers the `async fn` in `item`; `attr` must be empty.
+///
+/// Returns the expansion, or `compile_error!`s (plus a stand-in for the
+/// function, so the rest of the crate still type-checks against it).
+///
+/// ```
+/// let item = quote::quote! {
+///     async fn twice(x: u32) -> u32 { std::future::ready(x).await * 2 }
+/// };
+/// let out = longhand_lowering::desugar(Default::default(), item).to_string();
+/// assert!(out.contains("enum TwiceState"));
+/// assert!(out.contains("Suspend0"));
+/// ```
+pub fn desugar(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let mut errors = Vec::new();
+    if !attr.is_empty() {
+        errors.push(syn::Error::new(
+            attr.span(),
+            "`#[longhand::desugar]` takes no arguments: write `#[longhand::desugar]`",
+        ));
+    }
+    let func = match syn::parse2::<syn::ItemFn>(item.clone()) {
+        Ok(f) => f,
+        Err(_) => return not_a_fn(item, "desugar", errors),
+    };
+    if func.sig.asyncness.is_none() {
+        errors.push(syn::Error::new(
+            func.sig.fn_token.span,
+            "`#[longhand::desugar]` lowers an `async fn`: make this function `async`, or remove \
+             the attribute",
+        ));
+        return with_errors(errors, func.into_token_stream());
+    }
+    validate::check_body(&func.block, &mut errors);
+    if !errors.is_empty() {
+        return with_errors(errors, stand_in(&func));
+    }
+    lower(&func)
+}
+
+/// Lowers a generator. Not implemented yet: reports a clear error.
+///
+/// ```
+/// let out = longhand_lowering::generator(Default::default(), quote::quote!(fn g() {}));
+/// assert!(out.to_string().contains("compile_error"));
+/// ```
+pub fn generator(_attr: TokenStream, item: TokenStream) -> TokenStream {
+    let span = syn::parse2::<syn::ItemFn>(item.clone())
+        .map(|f| f.sig.ident.span())
+        .unwrap_or_else(|_| proc_macro2::Span::call_site());
+    syn::Error::new(span, "`#[longhand::generator]` is not implemented yet")
+        .to_compile_error()
+}
+
+fn lower(func: &syn::ItemFn) -> TokenStream {
+    let mut sig = func.sig.clone();
+    let params = signature::params(&mut sig.inputs);
+    let mut body = (*func.block).clone();
+    let mut stmts: Vec<syn::Stmt> = params.iter().flat_map(|p| p.prelude.clone()).collect();
+    stmts.append(&mut body.stmts);
+    body.stmts = stmts;
+    awaits::describe(&mut body);
+    let count = normalize::normalize(&mut body);
+    let await_docs = awaits::descriptions(&body, count);
+    let liveness = analysis::analyse(&body, count);
+    emit::emit(emit::Plan {
+        item: func,
+        sig,
+        params,
+        body,
+        liveness,
+        await_docs,
+    })
+}
+
+/// The function with its body replaced, so that errors in it are reported once.
+fn stand_in(func: &syn::ItemFn) -> TokenStream {
+    let attrs = &func.attrs;
+    let vis = &func.vis;
+    let sig = &func.sig;
+    quote! {
+        #(#attrs)*
+        #[allow(unused_variables, unreachable_code)]
+        #vis #sig { ::core::unreachable!() }
+    }
+}
+
+fn not_a_fn(item: TokenStream, attr: &str, mut errors: Vec<syn::Error>) -> TokenStream {
+    let what = match syn::parse2::<syn::Item>(item.clone()) {
+        Ok(syn::Item::Struct(_)) => "a struct",
+        Ok(syn::Item::Enum(_)) => "an enum",
+        Ok(syn::Item::Impl(_)) => "an impl block (put it on each `async fn` inside instead)",
+        Ok(syn::Item::Trait(_)) => "a trait",
+        Ok(syn::Item::Mod(_)) => "a module",
+        Ok(syn::Item::Const(_)) | Ok(syn::Item::Static(_)) => "a constant",
+        Ok(_) => "not a function",
+        Err(_) => "not a function with a body",
+    };
+    let span = item
+        .clone()
+        .into_iter()
+        .next()
+        .map(|t| t.span())
+        .unwrap_or_else(proc_macro2::Span::call_site);
+    let expected = if attr == "desugar" { "an `async fn`" } else { "a `fn`" };
+    errors.push(syn::Error::new(
+        span,
+        format!("`#[longhand::{attr}]` goes on {expected} with a body; this is {what}"),
+    ));
+    with_errors(errors, item)
+}
+
+fn with_errors(errors: Vec<syn::Error>, item: TokenStream) -> TokenStream {
+    let mut out = TokenStream::new();
+    for e in errors {
+        out.extend(e.to_compile_error());
+    }
+    out.extend(item);
+    out
 }

@@ -1,0 +1,571 @@
+//! Liveness: which bindings each suspension point must keep.
+//!
+//! A proc-macro sees no types, so liveness is computed from the syntax, the
+//! way a reader would: the resolver walks the normalised body in evaluation
+//! order, resolves every name to its binding (respecting shadowing and
+//! scopes), and records each use as a *move* (`f(x)`, `let y = x`, `x?`,
+//! `x.into_iter()`), a *borrow* (`&x`, `x.len()`, `x.field`, `x == y`) or an
+//! *assignment* (`x = ..`), together with the loops and branches it sits in.
+//!
+//! A binding in scope at a suspension point is stored in its variant when it
+//! holds a value there and that value matters later:
+//!
+//! - it is initialised (declared with a value, or assigned before), and
+//! - it has not been moved before, or it is read again afterwards (then the
+//!   earlier "move" was a copy: a type with a destructor is never `Copy`, so
+//!   not storing a value that was passed by value loses nothing observable).
+//!
+//! A value that was moved (or dropped) before the suspension point is not
+//! stored, which is also why a `!Send` value dropped before an `.await` does
+//! not make the future `!Send`. Uses in the other arm of the same `if`/`match`
+//! do not count; uses later in an enclosing loop count as "before" for the
+//! next iteration. A binding that is not stored but assigned afterwards is
+//! re-declared uninitialised (`let x;`) where the resumed code needs it.
+
+use crate::bindings::{Binding, bindings_of, binds_by_value};
+use crate::macro_args;
+use proc_macro2::{TokenStream, TokenTree};
+use std::collections::{HashMap, HashSet};
+use syn::{Expr, Pat, Stmt};
+
+/// How an expression uses a binding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UseKind {
+    /// By value: moved, or copied.
+    Move,
+    /// Through a reference or in place.
+    Borrow,
+    /// Overwritten as a whole.
+    Assign,
+}
+
+#[derive(Clone, Debug)]
+struct Use {
+    pos: usize,
+    kind: UseKind,
+    loops: Vec<usize>,
+    branches: Vec<(usize, usize)>,
+}
+
+#[derive(Clone, Debug)]
+struct BindingInfo {
+    binding: Binding,
+    initialized: bool,
+    loops: Vec<usize>,
+    uses: Vec<Use>,
+}
+
+#[derive(Clone, Debug)]
+struct AwaitInfo {
+    pos: usize,
+    in_scope: Vec<usize>,
+    loops: Vec<usize>,
+    branches: Vec<(usize, usize)>,
+}
+
+/// What one suspension point keeps, in declaration order.
+#[derive(Clone, Debug, Default)]
+pub struct Keep {
+    /// Bindings stored in the variant.
+    pub stored: Vec<Binding>,
+    /// Bindings not stored, but declared again (uninitialised) on resumption
+    /// because the resumed code assigns them.
+    pub redeclared: HashSet<usize>,
+}
+
+/// The liveness result for the whole function.
+pub struct Liveness {
+    /// Indexed by suspension point number.
+    pub keep: Vec<Keep>,
+}
+
+impl Liveness {
+    /// Is binding `id` stored at suspension point `n`?
+    pub fn is_stored(&self, n: usize, id: usize) -> bool {
+        self.keep[n].stored.iter().any(|b| b.id == id)
+    }
+}
+
+/// Runs the analysis over the normalised body.
+pub fn analyse(block: &syn::Block, awaits: usize) -> Liveness {
+    let mut r = Resolver::default();
+    r.block(block);
+    let mut keep = vec![Keep::default(); awaits];
+    for (n, k) in keep.iter_mut().enumerate() {
+        if let Some(a) = r.awaits.get(&n) {
+            *k = decide(&r, a);
+        }
+    }
+    Liveness { keep }
+}
+
+fn decide(r: &Resolver, at: &AwaitInfo) -> Keep {
+    let mut keep = Keep::default();
+    for id in &at.in_scope {
+        let Some(b) = r.bindings.get(id) else { continue };
+        // Does this use recur before `at` on the next iteration of a loop
+        // that encloses `at` but not the binding's declaration?
+        let wraps = |u: &Use| {
+            at.loops
+                .iter()
+                .any(|l| u.loops.contains(l) && !b.loops.contains(l))
+        };
+        let exclusive = |u: &Use| {
+            !wraps(u)
+                && u.branches.iter().any(|(node, arm)| {
+                    at.branches.iter().any(|(n2, a2)| n2 == node && a2 != arm)
+                })
+        };
+        let before = |u: &&Use| !exclusive(u) && (u.pos < at.pos || wraps(u));
+        let initialized =
+            b.initialized || b.uses.iter().filter(before).any(|u| u.kind == UseKind::Assign);
+        let moved = b.uses.iter().filter(before).any(|u| u.kind == UseKind::Move);
+        let next = b
+            .uses
+            .iter()
+            .filter(|u| !exclusive(u) && u.pos > at.pos)
+            .min_by_key(|u| u.pos)
+            .or_else(|| b.uses.iter().filter(|u| wraps(u)).min_by_key(|u| u.pos));
+        let read_next = next.is_some_and(|u| u.kind != UseKind::Assign);
+        if initialized && (!moved || read_next) {
+            keep.stored.push(b.binding.clone());
+        } else if next.is_some() {
+            keep.redeclared.insert(*id);
+        }
+    }
+    keep
+}
+
+#[derive(Default)]
+struct Resolver {
+    pos: usize,
+    /// Each scope maps names to bindings; `None` shadows without tracking
+    /// (closure parameters).
+    scopes: Vec<Vec<(String, Option<usize>)>>,
+    loops: Vec<usize>,
+    next_loop: usize,
+    branches: Vec<(usize, usize)>,
+    next_branch: usize,
+    /// Inside a `move` closure or `async move` block: every use moves.
+    moving_capture: usize,
+    bindings: HashMap<usize, BindingInfo>,
+    awaits: HashMap<usize, AwaitInfo>,
+}
+
+/// Methods of the standard library that take `self` by value. A receiver
+/// that is a local is moved by these and borrowed (autoref) by any other;
+/// longhand cannot see types, so this list is how it tells them apart.
+pub fn consumes_receiver(method: &str) -> bool {
+    method.starts_with("into_")
+        || method.starts_with("unwrap")
+        || method.starts_with("expect")
+        || matches!(
+            method,
+            "ok" | "err"
+                | "map"
+                | "map_err"
+                | "map_or"
+                | "map_or_else"
+                | "and_then"
+                | "or_else"
+                | "and"
+                | "or"
+                | "xor"
+                | "ok_or"
+                | "ok_or_else"
+                | "flatten"
+                | "zip"
+                | "unzip"
+                | "transpose"
+                | "collect"
+                | "sum"
+                | "product"
+                | "count"
+                | "fold"
+                | "for_each"
+                | "rev"
+                | "enumerate"
+                | "skip"
+                | "step_by"
+                | "chain"
+                | "cycle"
+                | "peekable"
+                | "fuse"
+                | "filter_map"
+                | "flat_map"
+                | "take_while"
+                | "skip_while"
+                | "map_while"
+                | "partition"
+                | "reduce"
+                | "boxed"
+                | "join"
+        )
+}
+
+impl Resolver {
+    fn tick(&mut self) -> usize {
+        self.pos += 1;
+        self.pos
+    }
+
+    fn resolve(&self, name: &str) -> Option<usize> {
+        for scope in self.scopes.iter().rev() {
+            for (n, id) in scope.iter().rev() {
+                if n == name {
+                    return *id;
+                }
+            }
+        }
+        None
+    }
+
+    fn use_name(&mut self, name: &str, kind: UseKind) {
+        let kind = if self.moving_capture > 0 && kind != UseKind::Assign {
+            UseKind::Move
+        } else {
+            kind
+        };
+        if let Some(id) = self.resolve(name) {
+            let pos = self.tick();
+            let u = Use {
+                pos,
+                kind,
+                loops: self.loops.clone(),
+                branches: self.branches.clone(),
+            };
+            if let Some(b) = self.bindings.get_mut(&id) {
+                b.uses.push(u);
+            }
+        }
+    }
+
+    fn declare(&mut self, pat: &Pat, initialized: bool) {
+        // Untagged names (inside closures and async blocks) still shadow.
+        self.shadow(pat);
+        for b in bindings_of(pat) {
+            self.bindings.insert(
+                b.id,
+                BindingInfo {
+                    binding: b.clone(),
+                    initialized,
+                    loops: self.loops.clone(),
+                    uses: Vec::new(),
+                },
+            );
+            if let Some(scope) = self.scopes.last_mut() {
+                scope.push((b.ident.to_string(), Some(b.id)));
+            }
+        }
+    }
+
+    /// Names a closure's parameters shadow (untracked).
+    fn shadow(&mut self, pat: &Pat) {
+        struct Names(Vec<String>);
+        impl<'a> syn::visit::Visit<'a> for Names {
+            fn visit_pat_ident(&mut self, p: &'a syn::PatIdent) {
+                self.0.push(p.ident.to_string());
+                syn::visit::visit_pat_ident(self, p);
+            }
+            fn visit_expr(&mut self, _: &'a Expr) {}
+        }
+        let mut n = Names(Vec::new());
+        syn::visit::Visit::visit_pat(&mut n, pat);
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.extend(n.0.into_iter().map(|s| (s, None)));
+        }
+    }
+
+    fn in_loop(&mut self, f: impl FnOnce(&mut Self)) {
+        let id = self.next_loop;
+        self.next_loop += 1;
+        self.loops.push(id);
+        f(self);
+        self.loops.pop();
+    }
+
+    fn in_scope(&mut self, f: impl FnOnce(&mut Self)) {
+        self.scopes.push(Vec::new());
+        f(self);
+        self.scopes.pop();
+    }
+
+    fn in_branch(&mut self, node: usize, arm: usize, f: impl FnOnce(&mut Self)) {
+        self.branches.push((node, arm));
+        f(self);
+        self.branches.pop();
+    }
+
+    fn branch_node(&mut self) -> usize {
+        self.next_branch += 1;
+        self.next_branch
+    }
+
+    fn block(&mut self, b: &syn::Block) {
+        self.in_scope(|r| {
+            for s in &b.stmts {
+                r.stmt(s);
+            }
+        });
+    }
+
+    fn stmt(&mut self, s: &Stmt) {
+        match s {
+            Stmt::Local(l) => {
+                if let Some(init) = &l.init {
+                    let kind = if binds_by_value(&l.pat) || bindings_of(&l.pat).is_empty() {
+                        UseKind::Move
+                    } else {
+                        UseKind::Borrow
+                    };
+                    self.expr(&init.expr, kind);
+                    if let Some((_, els)) = &init.diverge {
+                        let node = self.branch_node();
+                        self.in_branch(node, 1, |r| r.expr(els, UseKind::Move));
+                    }
+                }
+                self.declare(&l.pat, l.init.is_some());
+            }
+            Stmt::Expr(e, _) => self.expr(e, UseKind::Move),
+            Stmt::Macro(m) => self.mac(&m.mac),
+            Stmt::Item(_) => {}
+        }
+    }
+
+    /// An `if`/`while` condition: `let` bindings land in the current scope.
+    fn cond(&mut self, e: &Expr) {
+        match e {
+            Expr::Let(l) => {
+                let kind = if binds_by_value(&l.pat) { UseKind::Move } else { UseKind::Borrow };
+                self.expr(&l.expr, kind);
+                self.declare(&l.pat, true);
+            }
+            Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
+                self.cond(&b.left);
+                self.cond(&b.right);
+            }
+            Expr::Paren(p) => self.cond(&p.expr),
+            _ => self.expr(e, UseKind::Move),
+        }
+    }
+
+    fn mac(&mut self, mac: &syn::Macro) {
+        match macro_args::parse(mac) {
+            Some(args) => {
+                let kind = if macro_args::borrows_args(mac) { UseKind::Borrow } else { UseKind::Move };
+                for a in &args.args {
+                    if let Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) = a {
+                        for name in macro_args::format_captures(s) {
+                            self.use_name(&name, UseKind::Borrow);
+                        }
+                    }
+                    self.expr(a, kind);
+                }
+            }
+            None => self.tokens(&mac.tokens),
+        }
+    }
+
+    fn tokens(&mut self, ts: &TokenStream) {
+        for tt in ts.clone() {
+            match tt {
+                TokenTree::Ident(i) => self.use_name(&i.to_string(), UseKind::Borrow),
+                TokenTree::Group(g) => self.tokens(&g.stream()),
+                TokenTree::Literal(l) => {
+                    if let Ok(s) = syn::parse2::<syn::LitStr>(TokenTree::Literal(l).into()) {
+                        for name in macro_args::format_captures(&s) {
+                            self.use_name(&name, UseKind::Borrow);
+                        }
+                    }
+                }
+                TokenTree::Punct(_) => {}
+            }
+        }
+    }
+
+    fn expr(&mut self, e: &Expr, ctx: UseKind) {
+        use UseKind::*;
+        match e {
+            Expr::Path(p) => {
+                if p.qself.is_none() && p.path.segments.len() == 1 {
+                    self.use_name(&p.path.segments[0].ident.to_string(), ctx);
+                }
+            }
+            Expr::Array(a) => a.elems.iter().for_each(|x| self.expr(x, Move)),
+            Expr::Tuple(t) => t.elems.iter().for_each(|x| self.expr(x, Move)),
+            Expr::Call(c) => {
+                self.expr(&c.func, Borrow);
+                c.args.iter().for_each(|x| self.expr(x, Move));
+            }
+            Expr::MethodCall(m) => {
+                let kind = if consumes_receiver(&m.method.to_string()) { Move } else { Borrow };
+                self.expr(&m.receiver, kind);
+                m.args.iter().for_each(|x| self.expr(x, Move));
+            }
+            Expr::Binary(b) => {
+                use syn::BinOp::*;
+                match b.op {
+                    Eq(_) | Ne(_) | Lt(_) | Le(_) | Gt(_) | Ge(_) => {
+                        self.expr(&b.left, Borrow);
+                        self.expr(&b.right, Borrow);
+                    }
+                    And(_) | Or(_) => {
+                        self.expr(&b.left, Move);
+                        let node = self.branch_node();
+                        self.in_branch(node, 0, |r| r.expr(&b.right, Move));
+                    }
+                    AddAssign(_) | SubAssign(_) | MulAssign(_) | DivAssign(_) | RemAssign(_)
+                    | BitXorAssign(_) | BitAndAssign(_) | BitOrAssign(_) | ShlAssign(_)
+                    | ShrAssign(_) => {
+                        self.expr(&b.right, Move);
+                        self.expr(&b.left, Borrow);
+                    }
+                    _ => {
+                        self.expr(&b.left, Move);
+                        self.expr(&b.right, Move);
+                    }
+                }
+            }
+            Expr::Unary(u) => match u.op {
+                syn::UnOp::Deref(_) => self.expr(&u.expr, Borrow),
+                _ => self.expr(&u.expr, Move),
+            },
+            Expr::Cast(c) => self.expr(&c.expr, Move),
+            Expr::Paren(p) => self.expr(&p.expr, ctx),
+            Expr::Group(g) => self.expr(&g.expr, ctx),
+            Expr::Reference(r) => self.expr(&r.expr, Borrow),
+            Expr::Field(f) => self.expr(&f.base, Borrow),
+            Expr::Index(i) => {
+                self.expr(&i.expr, Borrow);
+                self.expr(&i.index, Move);
+            }
+            Expr::Assign(a) => {
+                self.expr(&a.right, Move);
+                match &*a.left {
+                    Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
+                        self.use_name(&p.path.segments[0].ident.to_string(), Assign)
+                    }
+                    other => self.expr(other, Borrow),
+                }
+            }
+            Expr::Range(r) => {
+                if let Some(s) = &r.start {
+                    self.expr(s, Move);
+                }
+                if let Some(s) = &r.end {
+                    self.expr(s, Move);
+                }
+            }
+            Expr::Struct(s) => {
+                s.fields.iter().for_each(|f| self.expr(&f.expr, Move));
+                if let Some(rest) = &s.rest {
+                    self.expr(rest, Move);
+                }
+            }
+            Expr::Repeat(r) => self.expr(&r.expr, Move),
+            Expr::Try(t) => self.expr(&t.expr, Move),
+            Expr::Await(a) => {
+                self.expr(&a.base, Move);
+                let pos = self.tick();
+                if let Some(n) = crate::awaits::await_id(a) {
+                    let in_scope = self.scopes.iter().flatten().filter_map(|(_, id)| *id).collect();
+                    self.awaits.insert(
+                        n,
+                        AwaitInfo {
+                            pos,
+                            in_scope,
+                            loops: self.loops.clone(),
+                            branches: self.branches.clone(),
+                        },
+                    );
+                }
+            }
+            Expr::Return(r) => {
+                if let Some(v) = &r.expr {
+                    self.expr(v, Move);
+                }
+            }
+            Expr::Break(b) => {
+                if let Some(v) = &b.expr {
+                    self.expr(v, Move);
+                }
+            }
+            Expr::Block(b) => self.block(&b.block),
+            Expr::Unsafe(u) => self.block(&u.block),
+            Expr::Const(c) => self.block(&c.block),
+            Expr::If(i) => {
+                let node = self.branch_node();
+                self.in_scope(|r| {
+                    r.cond(&i.cond);
+                    r.in_branch(node, 0, |r| r.block(&i.then_branch));
+                });
+                if let Some((_, els)) = &i.else_branch {
+                    self.in_branch(node, 1, |r| r.expr(els, Move));
+                }
+            }
+            Expr::Let(l) => {
+                let kind = if binds_by_value(&l.pat) { Move } else { Borrow };
+                self.expr(&l.expr, kind);
+                self.declare(&l.pat, true);
+            }
+            Expr::Match(m) => {
+                let kind = if m.arms.iter().any(|a| binds_by_value(&a.pat)) { Move } else { Borrow };
+                self.expr(&m.expr, kind);
+                let node = self.branch_node();
+                for (i, arm) in m.arms.iter().enumerate() {
+                    self.in_branch(node, i, |r| {
+                        r.in_scope(|r| {
+                            r.declare(&arm.pat, true);
+                            if let Some((_, g)) = &arm.guard {
+                                r.expr(g, Move);
+                            }
+                            r.expr(&arm.body, Move);
+                        })
+                    });
+                }
+            }
+            Expr::Loop(l) => self.in_loop(|r| r.block(&l.body)),
+            Expr::While(w) => self.in_loop(|r| {
+                r.in_scope(|r| {
+                    r.cond(&w.cond);
+                    r.block(&w.body);
+                })
+            }),
+            Expr::ForLoop(f) => {
+                self.expr(&f.expr, Move);
+                self.in_loop(|r| {
+                    r.in_scope(|r| {
+                        r.declare(&f.pat, true);
+                        r.block(&f.body);
+                    })
+                });
+            }
+            Expr::Closure(c) => {
+                let moving = c.capture.is_some();
+                self.in_scope(|r| {
+                    for p in &c.inputs {
+                        r.shadow(p);
+                    }
+                    r.moving_capture += moving as usize;
+                    r.expr(&c.body, Move);
+                    r.moving_capture -= moving as usize;
+                });
+            }
+            Expr::Async(a) => {
+                let moving = a.capture.is_some();
+                self.moving_capture += moving as usize;
+                self.block(&a.block);
+                self.moving_capture -= moving as usize;
+            }
+            Expr::Macro(m) => self.mac(&m.mac),
+            Expr::Verbatim(ts) => self.tokens(ts),
+            Expr::Yield(y) => {
+                if let Some(v) = &y.expr {
+                    self.expr(v, Move);
+                }
+            }
+            Expr::TryBlock(t) => self.block(&t.block),
+            _ => {}
+        }
+    }
+}

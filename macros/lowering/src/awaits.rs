@@ -1,0 +1,189 @@
+//! Suspension points: the `.await`s that belong to the function being lowered.
+//!
+//! An `.await` inside a nested `async` block or `async` closure belongs to that
+//! block (rustc lowers it, natively); one inside a nested item belongs to the
+//! item. Everything else is a suspension point of this function. After
+//! normalisation each one is numbered in the order it completes (a post-order
+//! walk in evaluation order), which gives the `SuspendN` names, and carries its
+//! number as an attribute `#[__lh_await(N)]` until emission.
+
+use syn::visit::Visit;
+use syn::{Expr, ExprAwait};
+
+pub(crate) const TAG: &str = "__lh_await";
+
+
+/// Does `e` contain a suspension point of this function?
+pub fn contains_await(e: &Expr) -> bool {
+    struct Find(bool);
+    impl<'a> Visit<'a> for Find {
+        fn visit_expr_await(&mut self, _: &'a ExprAwait) {
+            self.0 = true;
+        }
+        fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'a syn::ExprAsync) {}
+        fn visit_item(&mut self, _: &'a syn::Item) {}
+        fn visit_expr(&mut self, e: &'a Expr) {
+            if !self.0 {
+                syn::visit::visit_expr(self, e);
+            }
+        }
+    }
+    let mut f = Find(false);
+    f.visit_expr(e);
+    f.0
+}
+
+/// Does the statement contain a suspension point?
+pub fn stmt_contains_await(s: &syn::Stmt) -> bool {
+    match s {
+        syn::Stmt::Local(l) => l.init.as_ref().is_some_and(|i| {
+            contains_await(&i.expr) || i.diverge.as_ref().is_some_and(|d| contains_await(&d.1))
+        }),
+        syn::Stmt::Expr(e, _) => contains_await(e),
+        syn::Stmt::Item(_) | syn::Stmt::Macro(_) => false,
+    }
+}
+
+/// Does the block contain a suspension point?
+pub fn block_contains_await(b: &syn::Block) -> bool {
+    b.stmts.iter().any(stmt_contains_await)
+}
+
+/// The number of a tagged suspension point.
+pub fn await_id(e: &ExprAwait) -> Option<usize> {
+    e.attrs.iter().find(|a| a.path().is_ident(TAG)).and_then(|a| {
+        a.parse_args::<syn::LitInt>()
+            .ok()
+            .and_then(|l| l.base10_parse().ok())
+    })
+}
+
+/// Numbers every suspension point of `block` in completion order; returns how many.
+pub fn number(block: &mut syn::Block) -> usize {
+    struct Number(usize);
+    impl syn::visit_mut::VisitMut for Number {
+        fn visit_expr_await_mut(&mut self, e: &mut ExprAwait) {
+            // The operand completes first: number inner awaits before this one.
+            syn::visit_mut::visit_expr_await_mut(self, e);
+            let n = self.0;
+            self.0 += 1;
+            e.attrs.retain(|a| !a.path().is_ident(TAG));
+            e.attrs.push(syn::parse_quote!(#[__lh_await(#n)]));
+        }
+        fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
+        fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}
+        fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+    }
+    let mut n = Number(0);
+    syn::visit_mut::VisitMut::visit_block_mut(&mut n, block);
+    n.0
+}
+
+const TEXT: &str = "__lh_text";
+
+/// Records, on each suspension point, its source text and line, for the
+/// documentation of its state (before normalisation rewrites operands).
+pub fn describe(block: &mut syn::Block) {
+    struct Describe;
+    impl syn::visit_mut::VisitMut for Describe {
+        fn visit_expr_await_mut(&mut self, e: &mut ExprAwait) {
+            syn::visit_mut::visit_expr_await_mut(self, e);
+            let base = &e.base;
+            let text = format!("{}.await", crate::text::compact(quote::quote!(#base)));
+            let line = e.await_token.span.start().line;
+            e.attrs.push(syn::parse_quote!(#[__lh_text(#text, #line)]));
+        }
+        fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
+        fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}
+        fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+    }
+    syn::visit_mut::VisitMut::visit_block_mut(&mut Describe, block);
+}
+
+/// The (text, line) of each numbered suspension point.
+pub fn descriptions(block: &syn::Block, count: usize) -> Vec<(String, Option<usize>)> {
+    struct Read(Vec<(String, Option<usize>)>);
+    impl<'a> Visit<'a> for Read {
+        fn visit_expr_await(&mut self, e: &'a ExprAwait) {
+            syn::visit::visit_expr_await(self, e);
+            let Some(n) = await_id(e) else { return };
+            let Some(attr) = e.attrs.iter().find(|a| a.path().is_ident(TEXT)) else { return };
+            let parsed = attr.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Lit, syn::Token![,]>::parse_terminated,
+            );
+            if let (Ok(args), Some(slot)) = (parsed, self.0.get_mut(n)) {
+                let mut it = args.into_iter();
+                if let Some(syn::Lit::Str(s)) = it.next() {
+                    slot.0 = s.value();
+                }
+                if let Some(syn::Lit::Int(i)) = it.next() {
+                    slot.1 = i.base10_parse().ok().filter(|l: &usize| *l > 0);
+                }
+            }
+        }
+        fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'a syn::ExprAsync) {}
+        fn visit_item(&mut self, _: &'a syn::Item) {}
+    }
+    let mut r = Read(vec![(String::from(".await"), None); count]);
+    r.visit_block(block);
+    r.0
+}
+
+/// Does evaluating `e` always end in a suspension (or leave the enclosing
+/// code with `return`/`break`/`continue`) before completing normally?
+/// Syntactic and conservative: `false` when unsure.
+pub fn diverges(e: &Expr) -> bool {
+    match e {
+        Expr::Await(a) => await_id(a).is_some() || diverges(&a.base),
+        Expr::Return(_) | Expr::Break(_) | Expr::Continue(_) => true,
+        Expr::Array(a) => a.elems.iter().any(diverges),
+        Expr::Tuple(t) => t.elems.iter().any(diverges),
+        Expr::Call(c) => diverges(&c.func) || c.args.iter().any(diverges),
+        Expr::MethodCall(m) => diverges(&m.receiver) || m.args.iter().any(diverges),
+        Expr::Binary(b) => match b.op {
+            syn::BinOp::And(_) | syn::BinOp::Or(_) => diverges(&b.left),
+            _ => diverges(&b.left) || diverges(&b.right),
+        },
+        Expr::Assign(a) => diverges(&a.left) || diverges(&a.right),
+        Expr::Index(i) => diverges(&i.expr) || diverges(&i.index),
+        Expr::Struct(s) => {
+            s.fields.iter().any(|f| diverges(&f.expr)) || s.rest.as_deref().is_some_and(diverges)
+        }
+        Expr::Range(r) => {
+            r.start.as_deref().is_some_and(diverges) || r.end.as_deref().is_some_and(diverges)
+        }
+        Expr::Cast(c) => diverges(&c.expr),
+        Expr::Field(f) => diverges(&f.base),
+        Expr::Paren(p) => diverges(&p.expr),
+        Expr::Group(g) => diverges(&g.expr),
+        Expr::Reference(r) => diverges(&r.expr),
+        Expr::Repeat(r) => diverges(&r.expr),
+        Expr::Try(t) => diverges(&t.expr),
+        Expr::Unary(u) => diverges(&u.expr),
+        Expr::Let(l) => diverges(&l.expr),
+        Expr::Block(b) if b.label.is_none() => b.block.stmts.iter().any(stmt_diverges),
+        Expr::Unsafe(u) => u.block.stmts.iter().any(stmt_diverges),
+        Expr::If(i) => {
+            diverges(&i.cond)
+                || (i.then_branch.stmts.iter().any(stmt_diverges)
+                    && i.else_branch.as_ref().is_some_and(|(_, e)| diverges(e)))
+        }
+        Expr::Match(m) => {
+            diverges(&m.expr) || (!m.arms.is_empty() && m.arms.iter().all(|a| diverges(&a.body)))
+        }
+        Expr::While(w) => diverges(&w.cond),
+        Expr::ForLoop(f) => diverges(&f.expr),
+        _ => false,
+    }
+}
+
+/// [`diverges`] for a statement.
+pub fn stmt_diverges(s: &syn::Stmt) -> bool {
+    match s {
+        syn::Stmt::Local(l) => l.init.as_ref().is_some_and(|i| diverges(&i.expr)),
+        syn::Stmt::Expr(e, _) => diverges(e),
+        _ => false,
+    }
+}

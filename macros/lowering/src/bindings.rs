@@ -1,0 +1,113 @@
+//! Bindings: every name a pattern introduces in the body.
+//!
+//! Normalisation tags each binding identifier of the body with a numeric id
+//! (an attribute `#[__lh_bind(N)]` on the `PatIdent`), so that the liveness
+//! analysis, the resume builder and the emitter agree on which binding is
+//! which even where the user shadows names. The tags are removed before any
+//! code is emitted.
+
+use proc_macro2::Ident;
+use syn::visit_mut::VisitMut;
+use syn::{Attribute, Pat, PatIdent, parse_quote};
+
+/// One binding introduced by a pattern, in the order the pattern binds it.
+#[derive(Clone, Debug)]
+pub struct Binding {
+    /// Its id, unique in the function.
+    pub id: usize,
+    /// The name as the user wrote it (with the user's span).
+    pub ident: Ident,
+    /// `mut x`.
+    pub mutable: bool,
+    /// `ref x` / `ref mut x`.
+    pub by_ref: bool,
+}
+
+const TAG: &str = "__lh_bind";
+
+/// Does this identifier pattern bind a name? `None` or `MAX` (no `mut`,
+/// no `ref`, no sub-pattern, starting with an upper-case letter) are taken as
+/// constants or unit variants, as rustc's naming conventions have it.
+pub fn binds(p: &PatIdent) -> bool {
+    if p.by_ref.is_some() || p.mutability.is_some() || p.subpat.is_some() {
+        return true;
+    }
+    let name = p.ident.to_string();
+    !name.trim_start_matches("r#").starts_with(|c: char| c.is_uppercase())
+}
+
+/// Reads the id tag of a binding identifier.
+pub fn tag_of(p: &PatIdent) -> Option<usize> {
+    p.attrs.iter().find(|a| a.path().is_ident(TAG)).and_then(|a| {
+        a.parse_args::<syn::LitInt>()
+            .ok()
+            .and_then(|l| l.base10_parse().ok())
+    })
+}
+
+/// Tags every binding identifier in `pat` with a fresh id from `next`.
+pub fn tag_pattern(pat: &mut Pat, next: &mut usize) {
+    struct Tagger<'a>(&'a mut usize);
+    impl VisitMut for Tagger<'_> {
+        fn visit_pat_ident_mut(&mut self, p: &mut PatIdent) {
+            if binds(p) && tag_of(p).is_none() {
+                let id = *self.0;
+                *self.0 += 1;
+                let attr: Attribute = parse_quote!(#[__lh_bind(#id)]);
+                p.attrs.push(attr);
+            }
+            syn::visit_mut::visit_pat_ident_mut(self, p);
+        }
+        // Expressions inside patterns (const blocks, ranges) bind nothing.
+        fn visit_expr_mut(&mut self, _: &mut syn::Expr) {}
+    }
+    Tagger(next).visit_pat_mut(pat);
+}
+
+/// The tagged bindings of `pat`, in binding order.
+pub fn bindings_of(pat: &Pat) -> Vec<Binding> {
+    struct Collect(Vec<Binding>);
+    impl<'a> syn::visit::Visit<'a> for Collect {
+        fn visit_pat_ident(&mut self, p: &'a PatIdent) {
+            if let Some(id) = tag_of(p) {
+                self.0.push(Binding {
+                    id,
+                    ident: p.ident.clone(),
+                    mutable: p.mutability.is_some(),
+                    by_ref: p.by_ref.is_some(),
+                });
+            }
+            syn::visit::visit_pat_ident(self, p);
+        }
+        fn visit_expr(&mut self, _: &'a syn::Expr) {}
+        fn visit_pat_or(&mut self, p: &'a syn::PatOr) {
+            // Every alternative binds the same names; the first one speaks for all.
+            if let Some(first) = p.cases.first() {
+                self.visit_pat(first);
+            }
+        }
+    }
+    let mut c = Collect(Vec::new());
+    syn::visit::Visit::visit_pat(&mut c, pat);
+    c.0
+}
+
+/// Does the pattern bind anything by value (so matching moves from the scrutinee)?
+pub fn binds_by_value(pat: &Pat) -> bool {
+    bindings_of(pat).iter().any(|b| !b.by_ref)
+}
+
+/// A visitor that removes the tags this crate adds.
+pub struct StripTags;
+
+impl VisitMut for StripTags {
+    fn visit_pat_ident_mut(&mut self, p: &mut PatIdent) {
+        p.attrs.retain(|a| !a.path().is_ident(TAG));
+        syn::visit_mut::visit_pat_ident_mut(self, p);
+    }
+    fn visit_expr_await_mut(&mut self, e: &mut syn::ExprAwait) {
+        e.attrs
+            .retain(|a| !a.path().is_ident(crate::awaits::TAG) && !a.path().is_ident("__lh_text"));
+        syn::visit_mut::visit_expr_await_mut(self, e);
+    }
+}

@@ -1,0 +1,540 @@
+//! Emission: the state enum, its helpers, and the poll closure.
+//!
+//! ```text
+//! fn f(args) -> impl Future<Output = R> {
+//!     enum FState<P0, .., L0, .., A0, ..> {
+//!         Unresumed { args.. },
+//!         Suspend0 { __awaitee: Awaitee<A0>, kept values.. },   // one per .await
+//!         Returned,
+//!         Panicked,
+//!     }
+//!     impl FState { take_unresumed, take_suspend0, .. }       // move values out
+//!     unsafe impl StateMachine for FState { abandon }         // unwind support
+//!     lowered(FState::Unresumed { args }, |state, cx| loop {
+//!         match state {
+//!             Unresumed => { take args; body up to each first .await }
+//!             Suspend0  => { poll awaitee or return Pending; take values; rest }
+//!             Returned | Panicked => panic!(..),
+//!         }
+//!     })
+//! }
+//! ```
+//!
+//! Code runs with the state set to `Panicked`: every stored value has been
+//! moved out into ordinary locals, so a panic in user code unwinds through
+//! real Rust locals (dropped by Rust, in order) and leaves a poisoned future,
+//! as rustc's lowering does. Reaching an `.await` writes its `SuspendN`
+//! variant (moving the kept values in, field order = drop order), builds the
+//! awaitee from references into that pinned variant, and jumps back to the
+//! dispatch loop, which polls it in the same poll. Completing writes
+//! `Returned`.
+
+use crate::analysis::Liveness;
+use crate::awaits::await_id;
+use crate::bindings::{Binding, StripTags};
+use crate::names::{hidden, restored};
+use crate::resume::{resume_body, resumed_value};
+use crate::signature::Param;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+use std::collections::HashMap;
+use syn::visit_mut::{self, VisitMut};
+use syn::{Block, Expr, parse_quote};
+
+/// Everything the emitter needs about one function.
+pub struct Plan<'a> {
+    /// The function as the user wrote it (attributes, signature, name).
+    pub item: &'a syn::ItemFn,
+    /// The outer signature (async removed, parameters renamed).
+    pub sig: syn::Signature,
+    /// The parameters.
+    pub params: Vec<Param>,
+    /// The normalised body, parameter prelude included.
+    pub body: Block,
+    /// Liveness at each suspension point.
+    pub liveness: Liveness,
+    /// Source text and line of each suspension point, for the docs.
+    pub await_docs: Vec<(String, Option<usize>)>,
+}
+
+/// One stored value of a `SuspendN` variant.
+struct Field {
+    binding: Binding,
+    name: Ident,
+    ty: Ident,
+}
+
+fn field_name(b: &Binding, taken: &mut Vec<String>) -> Ident {
+    let raw = b.ident.to_string();
+    let base = match raw.trim_start_matches('_') {
+        "self" => "self_".to_string(),
+        "" => "value".to_string(),
+        s if raw.starts_with("__") => s.to_string(),
+        _ => raw.trim_start_matches("r#").to_string(),
+    };
+    let mut name = base.clone();
+    let mut k = 2;
+    while taken.contains(&name) || name == "__awaitee" {
+        name = format!("{base}_{k}");
+        k += 1;
+    }
+    taken.push(name.clone());
+    Ident::new(&name, Span::call_site())
+}
+
+fn lbl(name: &str) -> syn::Lifetime {
+    syn::Lifetime::new(name, Span::mixed_site())
+}
+
+/// Does the return type mention `impl Trait` (which a closure or a `let`
+/// cannot spell)?
+fn mentions_impl(ty: &syn::Type) -> bool {
+    quote!(#ty).to_string().split_whitespace().any(|w| w == "impl")
+}
+
+/// Emits the whole lowered function.
+pub fn emit(plan: Plan<'_>) -> TokenStream {
+    let item = plan.item;
+    let fn_name = item.sig.ident.to_string();
+    let state = format_ident!("{}State", crate::names::camel_case(&fn_name));
+    let awaits = plan.liveness.keep.len();
+
+    let ret: syn::Type = match &item.sig.output {
+        syn::ReturnType::Default => parse_quote!(()),
+        syn::ReturnType::Type(_, t) => (**t).clone(),
+    };
+    let annotate = !mentions_impl(&ret);
+
+    // Generic parameters and fields of each variant.
+    let mut generics: Vec<Ident> = Vec::new();
+    let param_tys: Vec<Ident> = (0..plan.params.len()).map(|i| format_ident!("P{i}")).collect();
+    generics.extend(param_tys.iter().cloned());
+    let mut next_local = 0;
+    let mut variants: Vec<Vec<Field>> = Vec::new();
+    let mut awaitee_tys = Vec::new();
+    for n in 0..awaits {
+        let a = format_ident!("A{n}");
+        generics.push(a.clone());
+        awaitee_tys.push(a);
+        let mut taken = Vec::new();
+        let mut fields = Vec::new();
+        // Field order is drop order: the latest declared value first.
+        for b in plan.liveness.keep[n].stored.iter().rev() {
+            let ty = format_ident!("L{next_local}");
+            next_local += 1;
+            generics.push(ty.clone());
+            fields.push(Field {
+                binding: b.clone(),
+                name: field_name(b, &mut taken),
+                ty,
+            });
+        }
+        variants.push(fields);
+    }
+
+    // The enum.
+    let param_fields: Vec<&Ident> = plan.params.iter().map(|p| &p.field).collect();
+    let unresumed_doc = if plan.params.is_empty() {
+        "Created, not polled yet.".to_string()
+    } else {
+        format!(
+            "Created, not polled yet: holds the arguments {}.",
+            list(plan.params.iter().map(|p| p.field.to_string()))
+        )
+    };
+    let suspend_variants = (0..awaits).map(|n| {
+        let name = format_ident!("Suspend{n}");
+        let a = &awaitee_tys[n];
+        let (text, line) = &plan.await_docs[n];
+        let at = match line {
+            Some(l) => format!("Waiting at `{text}` (line {l})"),
+            None => format!("Waiting at `{text}`"),
+        };
+        let keeps = if variants[n].is_empty() {
+            "; keeps nothing else alive.".to_string()
+        } else {
+            format!(
+                "; keeps {} alive.",
+                list(variants[n].iter().map(|f| f.binding.ident.to_string()))
+            )
+        };
+        let doc = format!(" {at}{keeps}");
+        let names = variants[n].iter().map(|f| &f.name);
+        let tys = variants[n].iter().map(|f| &f.ty);
+        quote! {
+            #[doc = #doc]
+            #name { __awaitee: ::longhand::__private::Awaitee<#a>, #(#names: #tys,)* }
+        }
+    });
+    let enum_doc = format!(" The state machine of `async fn {fn_name}`, written out by longhand.");
+    let unresumed_doc = format!(" {unresumed_doc}");
+    let enum_def = quote! {
+        #[doc = #enum_doc]
+        #[allow(non_camel_case_types, clippy::large_enum_variant)]
+        enum #state<#(#generics),*> {
+            #[doc = #unresumed_doc]
+            Unresumed { #(#param_fields: #param_tys,)* },
+            #(#suspend_variants,)*
+            /// Finished: polling again panics.
+            Returned,
+            /// A poll panicked: polling again panics.
+            Panicked,
+        }
+    };
+
+    // Helpers that move the stored values out.
+    let take_unresumed = quote! {
+        /// Moves the arguments out and marks the state `Panicked` while the body runs.
+        ///
+        /// # Safety
+        ///
+        /// `this` points to the pinned state, which is `Unresumed`.
+        #[inline(always)]
+        unsafe fn take_unresumed(this: *mut Self) -> (#(#param_tys,)*) {
+            // SAFETY: the caller guarantees the variant. Each field is read
+            // exactly once and the state is then overwritten without being
+            // dropped, so every argument ends up with exactly one owner.
+            unsafe {
+                let Self::Unresumed { #(#param_fields,)* } = &mut *this else {
+                    ::core::unreachable!()
+                };
+                let taken = (#(::longhand::__private::ptr::read(#param_fields),)*);
+                ::longhand::__private::ptr::write(this, Self::Panicked);
+                taken
+            }
+        }
+    };
+    let take_suspend = (0..awaits).map(|n| {
+        let fname = format_ident!("take_suspend{n}");
+        let variant = format_ident!("Suspend{n}");
+        let names: Vec<_> = variants[n].iter().map(|f| &f.name).collect();
+        let tys = variants[n].iter().map(|f| &f.ty);
+        quote! {
+            /// Drops the completed awaitee in place, then moves the kept values out
+            /// and marks the state `Panicked` while the body runs.
+            ///
+            /// # Safety
+            ///
+            /// `this` points to the pinned state, whose awaitee has completed.
+            #[inline(always)]
+            unsafe fn #fname(this: *mut Self) -> (#(#tys,)*) {
+                // SAFETY: the caller guarantees the variant. The awaitee is
+                // dropped in place first, while the values it may borrow are
+                // still there; each value is then read exactly once and the
+                // state overwritten without being dropped (its slot is empty
+                // now), so every value ends up with exactly one owner.
+                unsafe {
+                    let Self::#variant { __awaitee, #(#names,)* } = &mut *this else {
+                        ::core::unreachable!()
+                    };
+                    ::longhand::__private::Awaitee::drop_in_place(__awaitee, this);
+                    let taken = (#(::longhand::__private::ptr::read(#names),)*);
+                    ::longhand::__private::ptr::write(this, Self::Panicked);
+                    taken
+                }
+            }
+        }
+    });
+    let abandon_arms = (0..awaits).map(|n| {
+        let variant = format_ident!("Suspend{n}");
+        let names: Vec<_> = variants[n].iter().map(|f| &f.name).collect();
+        quote! {
+            Self::#variant { #(#names,)* .. } => {
+                #(::longhand::__private::ptr::drop_in_place(#names);)*
+            }
+        }
+    });
+    let impls = quote! {
+        impl<#(#generics),*> #state<#(#generics),*> {
+            #take_unresumed
+            #(#take_suspend)*
+        }
+        // SAFETY: `abandon` drops exactly the kept values of the current
+        // suspension (never its awaitee) and then overwrites the state with
+        // `Panicked` without dropping it.
+        unsafe impl<#(#generics),*> ::longhand::__private::StateMachine for #state<#(#generics),*> {
+            fn panicked() -> Self {
+                Self::Panicked
+            }
+            unsafe fn abandon(this: *mut Self) {
+                // SAFETY: the caller guarantees `this` is a live suspension
+                // whose awaitee slot is empty; each kept value is dropped once.
+                unsafe {
+                    #[allow(clippy::single_match)]
+                    match &mut *this {
+                        #(#abandon_arms)*
+                        _ => {}
+                    }
+                    ::longhand::__private::ptr::write(this, Self::Panicked);
+                }
+            }
+        }
+    };
+
+    // The arms of the poll closure.
+    let this = hidden("__lh_this");
+    let cx = hidden("__lh_cx");
+    let ret_var = hidden("__lh_ret");
+    let body_label = lbl("'__lh_body");
+    let ret_annot = annotate.then(|| quote!(: #ret));
+    let mut finalize = Finalize {
+        state: &state,
+        variants: &variants,
+        body_label: body_label.clone(),
+    };
+    let epilogue = quote! {
+        // SAFETY: the state is `Panicked` while the body runs and owns
+        // nothing, so overwriting it leaks nothing.
+        unsafe { ::longhand::__private::ptr::write(#this, #state::Returned) };
+        return ::longhand::__private::Poll::Ready(#ret_var);
+    };
+
+    let mut unresumed_body = plan.body.clone();
+    finalize.visit_block_mut(&mut unresumed_body);
+    let unresumed_stmts = &unresumed_body.stmts;
+    let taken: Vec<&Ident> = plan.params.iter().map(|p| &p.taken).collect();
+    let unresumed_arm = quote! {
+        #state::Unresumed { .. } => {
+            // SAFETY: `#this` points to the pinned state, which is `Unresumed`.
+            let (#(#taken,)*) = unsafe { #state::take_unresumed(#this) };
+            let #ret_var #ret_annot = #body_label: { #(#unresumed_stmts)* };
+            #epilogue
+        }
+    };
+    let resumed = resumed_value();
+    let suspend_arms = (0..awaits).map(|n| {
+        let variant = format_ident!("Suspend{n}");
+        let take = format_ident!("take_suspend{n}");
+        let mut body = resume_body(&plan.body, n, &plan.liveness.keep[n]);
+        finalize.visit_block_mut(&mut body);
+        let stmts = &body.stmts;
+        let slots: Vec<Ident> = variants[n].iter().map(|f| restored(f.binding.id)).collect();
+        let slot = hidden("__lh_slot");
+        quote! {
+            #state::#variant { __awaitee: #slot, .. } => {
+                // SAFETY: `#slot` is the live awaitee of the pinned state.
+                let #resumed = match unsafe {
+                    ::longhand::__private::poll_awaitee(#this, #slot, #cx)
+                } {
+                    ::longhand::__private::Poll::Ready(value) => value,
+                    ::longhand::__private::Poll::Pending => {
+                        return ::longhand::__private::Poll::Pending;
+                    }
+                };
+                // SAFETY: the awaitee of this `#variant` has just completed.
+                let (#(#slots,)*) = unsafe { #state::#take(#this) };
+                let #ret_var #ret_annot = #body_label: { #(#stmts)* };
+                #epilogue
+            }
+        }
+    });
+
+    let state_arg = hidden("__lh_state");
+    let dispatch = lbl("'__lh_dispatch");
+    let closure_ret = annotate.then(|| quote!(-> ::longhand::__private::Poll<#ret>));
+    let closure = quote! {
+        #[allow(unused_variables, unused_mut, unused_labels, unreachable_code, unused_braces,
+                unused_parens, clippy::let_unit_value, clippy::needless_return,
+                clippy::never_loop, clippy::diverging_sub_expression)]
+        |#state_arg, #cx| #closure_ret {
+            // SAFETY: the state is pinned; it is only ever accessed in place
+            // through this pointer and never moved.
+            let #this: *mut _ = unsafe {
+                ::longhand::__private::Pin::get_unchecked_mut(#state_arg)
+            };
+            #dispatch: loop {
+                // SAFETY: `#this` points to the pinned state (see above).
+                match unsafe { &mut *#this } {
+                    #unresumed_arm
+                    #(#suspend_arms)*
+                    #state::Returned => ::core::panic!("`async fn` resumed after completion"),
+                    #state::Panicked => ::core::panic!("`async fn` resumed after panicking"),
+                }
+            }
+        }
+    };
+
+    let attrs = &item.attrs;
+    let vis = &item.vis;
+    let mut sig = plan.sig.clone();
+    sig.asyncness = None;
+    sig.output = parse_quote!(-> impl ::core::future::Future<Output = #ret>);
+    let values = plan.params.iter().map(|p| &p.value);
+    quote! {
+        #(#attrs)*
+        #vis #sig {
+            #enum_def
+            #impls
+            ::longhand::__private::lowered(
+                #state::Unresumed { #(#param_fields: #values,)* },
+                #closure,
+            )
+        }
+    }
+}
+
+fn list(items: impl Iterator<Item = String>) -> String {
+    items.map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// The last rewrite of each arm's code: `.await` becomes a suspension,
+/// `return` and `?` leave the body block, and the tags are removed.
+struct Finalize<'a> {
+    state: &'a Ident,
+    variants: &'a [Vec<Field>],
+    body_label: syn::Lifetime,
+}
+
+impl Finalize<'_> {
+    fn suspend(&self, n: usize, operand: Expr) -> Expr {
+        let state = self.state;
+        let this = hidden("__lh_this");
+        let variant = format_ident!("Suspend{n}");
+        let fields = &self.variants[n];
+        let names: Vec<&Ident> = fields.iter().map(|f| &f.name).collect();
+        let values: Vec<&Ident> = fields.iter().map(|f| &f.binding.ident).collect();
+        // Inside the operand, a kept value is reached through its place in
+        // the pinned variant, so the awaitee may borrow it.
+        let mut places = HashMap::new();
+        for f in fields.iter().rev() {
+            places
+                .entry(f.binding.ident.to_string())
+                .or_insert_with(|| (hidden(&format!("__lh_place_{}", f.name)), f.name.clone()));
+        }
+        let mut operand = operand;
+        let mut rw = PlaceRewrite { places: &places, used: Vec::new(), shadowed: Vec::new() };
+        rw.visit_expr_mut(&mut operand);
+        let bound = rw.used.iter().map(|(place, field)| quote!(#field: #place));
+        let guard = hidden("__lh_guard");
+        let slot = hidden("__lh_slot");
+        let dispatch = lbl("'__lh_dispatch");
+        crate::splice::expr(quote! {{
+            // SAFETY: while code runs the state is `Panicked` and owns
+            // nothing, so writing over it leaks nothing; the kept values
+            // are owned by the state from here on.
+            unsafe {
+                ::longhand::__private::ptr::write(#this, #state::#variant {
+                    __awaitee: ::longhand::__private::Awaitee::uninit(),
+                    #(#names: #values,)*
+                })
+            };
+            // SAFETY: until `disarm`, the state is this suspension with an
+            // empty awaitee slot; if the awaitee's construction unwinds or
+            // leaves early, the guard drops the kept values and poisons it.
+            let #guard = unsafe { ::longhand::__private::AbandonGuard::new(#this) };
+            // SAFETY: `#this` points to the pinned state; the references
+            // bound here point into its current variant, which stays in
+            // place until the awaitee completes and is dropped.
+            let #state::#variant { __awaitee: #slot, #(#bound,)* .. } = (unsafe { &mut *#this }) else {
+                ::core::unreachable!()
+            };
+            #slot.init(::core::future::IntoFuture::into_future(__lh_hole0));
+            #guard.disarm();
+            // Poll it in the same poll, from its own arm.
+            ::longhand::__private::output_of(#slot, continue #dispatch)
+        }}, vec![operand])
+    }
+}
+
+impl VisitMut for Finalize<'_> {
+    fn visit_block_mut(&mut self, b: &mut Block) {
+        // Code after a statement that always suspends (or leaves) is
+        // unreachable in this arm; it runs in the next state's arm instead.
+        // Dropping it keeps each arm to its own stretch of the function, and
+        // keeps rustc from typing it with the suspension's `!`.
+        if let Some(k) = b.stmts.iter().position(crate::awaits::stmt_diverges) {
+            b.stmts.truncate(k + 1);
+        }
+        visit_mut::visit_block_mut(self, b);
+    }
+
+    fn visit_expr_mut(&mut self, e: &mut Expr) {
+        visit_mut::visit_expr_mut(self, e);
+        match e {
+            Expr::Await(a) => {
+                if let Some(n) = await_id(a) {
+                    let operand = (*a.base).clone();
+                    *e = self.suspend(n, operand);
+                }
+            }
+            Expr::Return(r) => {
+                let label = &self.body_label;
+                let value = r.expr.as_deref().cloned().unwrap_or_else(|| parse_quote!(()));
+                *e = crate::splice::expr(quote!(break #label __lh_hole0), vec![value]);
+            }
+            Expr::Try(t) => {
+                let label = &self.body_label;
+                let inner = (*t.expr).clone();
+                let v = hidden("__lh_value");
+                let r = hidden("__lh_residual");
+                *e = crate::splice::expr(quote! {
+                    match ::longhand::__private::Try::branch(__lh_hole0) {
+                        ::longhand::__private::ControlFlow::Continue(#v) => #v,
+                        ::longhand::__private::ControlFlow::Break(#r) => {
+                            break #label ::longhand::__private::FromResidual::from_residual(#r)
+                        }
+                    }
+                }, vec![inner]);
+            }
+            _ => {}
+        }
+    }
+    fn visit_pat_ident_mut(&mut self, p: &mut syn::PatIdent) {
+        StripTags.visit_pat_ident_mut(p);
+    }
+    fn visit_expr_closure_mut(&mut self, c: &mut syn::ExprClosure) {
+        StripTags.visit_expr_closure_mut(c);
+    }
+    fn visit_expr_async_mut(&mut self, a: &mut syn::ExprAsync) {
+        StripTags.visit_expr_async_mut(a);
+    }
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}
+
+/// Rewrites uses of kept values inside an awaitee's operand into their
+/// places in the pinned variant: `read(&mut buf)` -> `read(&mut (*place))`.
+struct PlaceRewrite<'a> {
+    places: &'a HashMap<String, (Ident, Ident)>,
+    used: Vec<(Ident, Ident)>,
+    shadowed: Vec<String>,
+}
+
+impl VisitMut for PlaceRewrite<'_> {
+    fn visit_expr_mut(&mut self, e: &mut Expr) {
+        if let Expr::Path(p) = e {
+            if p.qself.is_none() && p.path.segments.len() == 1 {
+                let name = p.path.segments[0].ident.to_string();
+                if !self.shadowed.contains(&name) {
+                    if let Some((place, field)) = self.places.get(&name) {
+                        if !self.used.iter().any(|(p, _)| p == place) {
+                            self.used.push((place.clone(), field.clone()));
+                        }
+                        *e = parse_quote!((*#place));
+                        return;
+                    }
+                }
+            }
+        }
+        if let Expr::Macro(m) = e {
+            if let Some(mut args) = crate::macro_args::parse(&m.mac) {
+                for a in args.args.iter_mut() {
+                    self.visit_expr_mut(a);
+                }
+                crate::macro_args::set(&mut m.mac, &args);
+                return;
+            }
+        }
+        if let Expr::Closure(c) = e {
+            let before = self.shadowed.len();
+            for p in &c.inputs {
+                if let syn::Pat::Ident(i) = p {
+                    self.shadowed.push(i.ident.to_string());
+                }
+            }
+            self.visit_expr_mut(&mut c.body);
+            self.shadowed.truncate(before);
+            return;
+        }
+        visit_mut::visit_expr_mut(self, e);
+    }
+}

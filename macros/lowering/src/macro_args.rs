@@ -1,0 +1,92 @@
+//! Macro calls whose arguments are plain expressions (`println!`, `assert_eq!`,
+//! `vec![..]`, `format!`...). longhand cannot expand macros, but when a call's
+//! tokens parse as comma-separated expressions it can treat them as operands:
+//! see the names they use, and hoist an `.await` out of them.
+
+use proc_macro2::TokenStream;
+use quote::ToTokens;
+use syn::parse::Parser;
+use syn::punctuated::Punctuated;
+use syn::{Expr, Macro, Token};
+
+/// The parsed arguments of a macro call.
+pub struct MacroArgs {
+    /// The arguments, in order.
+    pub args: Punctuated<Expr, Token![,]>,
+}
+
+/// Parses `mac`'s tokens as comma-separated expressions, if they are.
+pub fn parse(mac: &Macro) -> Option<MacroArgs> {
+    if mac.tokens.is_empty() {
+        return None;
+    }
+    let args = Punctuated::<Expr, Token![,]>::parse_terminated
+        .parse2(mac.tokens.clone())
+        .ok()?;
+    Some(MacroArgs { args })
+}
+
+/// Writes `args` back as the macro's tokens.
+pub fn set(mac: &mut Macro, args: &MacroArgs) {
+    let mut tokens = TokenStream::new();
+    args.args.to_tokens(&mut tokens);
+    mac.tokens = tokens;
+}
+
+/// Does this macro take its arguments by reference (the `format_args!` family)?
+pub fn borrows_args(mac: &Macro) -> bool {
+    let name = mac
+        .path
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default();
+    matches!(
+        name.as_str(),
+        "print"
+            | "println"
+            | "eprint"
+            | "eprintln"
+            | "format"
+            | "format_args"
+            | "write"
+            | "writeln"
+            | "panic"
+            | "assert"
+            | "assert_eq"
+            | "assert_ne"
+            | "debug_assert"
+            | "debug_assert_eq"
+            | "debug_assert_ne"
+            | "unreachable"
+            | "todo"
+            | "unimplemented"
+            | "matches"
+            | "log"
+    )
+}
+
+/// Names captured implicitly by a format string: `"{total}"`, `"{x:?}"`.
+pub fn format_captures(lit: &syn::LitStr) -> Vec<String> {
+    let s = lit.value();
+    let mut out = Vec::new();
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '{' {
+            continue;
+        }
+        if chars.peek() == Some(&'{') {
+            chars.next();
+            continue;
+        }
+        let name: String = chars
+            .by_ref()
+            .take_while(|c| *c != '}' && *c != ':')
+            .collect();
+        let name = name.trim();
+        if name.starts_with(|c: char| c.is_alphabetic() || c == '_') {
+            out.push(name.to_string());
+        }
+    }
+    out
+}

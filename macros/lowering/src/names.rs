@@ -1,0 +1,38 @@
+//! Identifiers the expansion invents.
+//!
+//! Every local, label and temporary that longhand introduces carries
+//! `Span::mixed_site()` hygiene, so it can never capture or shadow a name the
+//! user wrote, and the user's own names keep resolving to the user's own
+//! bindings. Items (the state enum) are not hygienic, so the enum gets a name
+//! derived from the function: `fetch_total` declares `FetchTotalState`.
+
+use proc_macro2::{Ident, Span};
+
+/// A hygienic identifier no user code can refer to.
+pub fn hidden(name: &str) -> Ident {
+    Ident::new(name, Span::mixed_site())
+}
+
+/// A hygienic identifier that error messages place at `span`.
+pub fn hidden_at(name: &str, span: Span) -> Ident {
+    Ident::new(name, Span::mixed_site().located_at(span))
+}
+
+/// `fetch_total` -> `FetchTotal`.
+pub fn camel_case(name: &str) -> String {
+    let mut out = String::new();
+    for part in name.trim_start_matches("r#").split('_').filter(|p| !p.is_empty()) {
+        let mut chars = part.chars();
+        if let Some(first) = chars.next() {
+            out.extend(first.to_uppercase());
+            out.push_str(chars.as_str());
+        }
+    }
+    if out.is_empty() { "Lowered".into() } else { out }
+}
+
+/// The hidden local that holds a stored value between taking it out of the
+/// state and rebinding it under the user's name.
+pub fn restored(binding: usize) -> Ident {
+    hidden(&format!("__lh_restored{binding}"))
+}

@@ -1,0 +1,332 @@
+//! Normalisation: rewrite the body, without changing what it does, into a
+//! shape the state machine can be cut from.
+//!
+//! 1. `self` becomes a hygienic local `__self` (a closure cannot rebind `self`).
+//! 2. A `for` loop that suspends is desugared the way rustc desugars it
+//!    (`match IntoIterator::into_iter(e) { mut iter => loop { match
+//!    Iterator::next(&mut iter) { None => break, Some(p) => body } } }`), so
+//!    that its iterator is an ordinary local that can be stored.
+//! 3. Operands that rustc evaluates *before* an `.await` of the same
+//!    expression are hoisted into `match` temporaries: `f(a(), b().await)`
+//!    becomes `match a() { tmp => f(tmp, b().await) }`. The temporary is a
+//!    binding like any other, stored across the await and dropped at the end
+//!    of the `match`, i.e. of the statement, as rustc drops temporaries. Plain
+//!    places (`x`, `self.items`, `&mut buf`) stay where they are: reading them
+//!    later is unobservable, and hoisting them would turn an autoref or
+//!    reborrow into a borrow held across the suspension. The operand of an
+//!    `.await` is made await-free the same way.
+//! 4. Every binding gets an id tag; every `.await` gets its number.
+
+use crate::awaits::contains_await;
+use crate::bindings::tag_pattern;
+use crate::names::hidden;
+use proc_macro2::{Group, TokenStream, TokenTree};
+use syn::visit_mut::{self, VisitMut};
+use syn::{Expr, Stmt, parse_quote};
+
+/// Runs every normalisation step over the body (whose first statements
+/// already bind the parameters). Returns the number of suspension points.
+pub fn normalize(block: &mut syn::Block) -> usize {
+    RenameSelf.visit_block_mut(block);
+    MacroStmts.visit_block_mut(block);
+    DesugarFor.visit_block_mut(block);
+    Hoist { next: 0 }.visit_block_mut(block);
+    TagBindings { next: 0 }.visit_block_mut(block);
+    crate::awaits::number(block)
+}
+
+/// The hygienic name `self` is rebound to inside the poll closure.
+pub fn self_ident(span: proc_macro2::Span) -> proc_macro2::Ident {
+    crate::names::hidden_at("__self", span)
+}
+
+struct RenameSelf;
+
+fn rename_self_tokens(tokens: TokenStream) -> TokenStream {
+    let mut out = Vec::new();
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    for (i, tt) in trees.iter().enumerate() {
+        match tt {
+            TokenTree::Ident(id) if id == "self" => {
+                let path_follows = matches!(trees.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == ':');
+                if path_follows {
+                    out.push(tt.clone());
+                } else {
+                    out.push(TokenTree::Ident(self_ident(id.span())));
+                }
+            }
+            TokenTree::Group(g) => {
+                let mut ng = Group::new(g.delimiter(), rename_self_tokens(g.stream()));
+                ng.set_span(g.span());
+                out.push(TokenTree::Group(ng));
+            }
+            other => out.push(other.clone()),
+        }
+    }
+    out.into_iter().collect()
+}
+
+impl VisitMut for RenameSelf {
+    fn visit_expr_path_mut(&mut self, p: &mut syn::ExprPath) {
+        if p.qself.is_none() && p.path.segments.len() == 1 && p.path.segments[0].ident == "self" {
+            let span = p.path.segments[0].ident.span();
+            p.path.segments[0].ident = self_ident(span);
+        }
+    }
+    fn visit_macro_mut(&mut self, m: &mut syn::Macro) {
+        m.tokens = rename_self_tokens(std::mem::take(&mut m.tokens));
+    }
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}
+
+/// `println!(..);` as a statement becomes an expression statement, so its
+/// arguments can be treated as operands.
+struct MacroStmts;
+
+impl VisitMut for MacroStmts {
+    fn visit_stmt_mut(&mut self, s: &mut Stmt) {
+        if let Stmt::Macro(m) = s {
+            let expr = Expr::Macro(syn::ExprMacro {
+                attrs: std::mem::take(&mut m.attrs),
+                mac: m.mac.clone(),
+            });
+            *s = Stmt::Expr(expr, m.semi_token);
+        }
+        visit_mut::visit_stmt_mut(self, s);
+    }
+    fn visit_expr_mut(&mut self, e: &mut Expr) {
+        if let Expr::Macro(m) = e {
+            if let Some(mut args) = crate::macro_args::parse(&m.mac) {
+                for a in args.args.iter_mut() {
+                    self.visit_expr_mut(a);
+                }
+                crate::macro_args::set(&mut m.mac, &args);
+                return;
+            }
+        }
+        visit_mut::visit_expr_mut(self, e);
+    }
+    fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
+    fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}
+
+struct DesugarFor;
+
+impl VisitMut for DesugarFor {
+    fn visit_expr_mut(&mut self, e: &mut Expr) {
+        if let Expr::ForLoop(f) = e {
+            if crate::awaits::block_contains_await(&f.body) {
+                let iter = hidden("__iter");
+                let pat = &f.pat;
+                let head = &f.expr;
+                let body = &f.body;
+                let label = &f.label;
+                let attrs = &f.attrs;
+                *e = parse_quote! {
+                    #(#attrs)*
+                    match ::core::iter::IntoIterator::into_iter(#head) {
+                        mut #iter => #label loop {
+                            match ::core::iter::Iterator::next(&mut #iter) {
+                                ::core::option::Option::None => break,
+                                ::core::option::Option::Some(#pat) => #body,
+                            }
+                        }
+                    }
+                };
+            }
+        }
+        visit_mut::visit_expr_mut(self, e);
+    }
+    fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
+    fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}
+
+/// Is evaluating `e` later instead of now unobservable (a place, a path, a
+/// literal, a closure)? Such operands stay where they are.
+fn inert(e: &Expr) -> bool {
+    match e {
+        Expr::Path(_) | Expr::Lit(_) | Expr::Closure(_) => true,
+        Expr::Reference(r) => place(&r.expr),
+        Expr::Field(_) => place(e),
+        Expr::Paren(p) => inert(&p.expr),
+        Expr::Group(g) => inert(&g.expr),
+        _ => false,
+    }
+}
+
+fn place(e: &Expr) -> bool {
+    match e {
+        Expr::Path(_) => true,
+        Expr::Field(f) => place(&f.base),
+        Expr::Paren(p) => place(&p.expr),
+        Expr::Group(g) => place(&g.expr),
+        _ => false,
+    }
+}
+
+struct Hoist {
+    next: usize,
+}
+
+impl Hoist {
+    fn temp(&mut self) -> proc_macro2::Ident {
+        let tmp = hidden(&format!("__tmp{}", self.next));
+        self.next += 1;
+        tmp
+    }
+
+    /// Replaces the operands of `target` up to `upto` (the last one only if
+    /// `include_last`) that are not inert by temporaries; returns them in order.
+    fn take_operands(
+        &mut self,
+        target: &mut Expr,
+        upto: usize,
+        include_last: bool,
+    ) -> Vec<(proc_macro2::Ident, Expr)> {
+        let mut lifted = Vec::new();
+        for (i, op) in operands(target).into_iter().enumerate() {
+            if i > upto || (i == upto && !include_last) {
+                break;
+            }
+            if inert(op) && !contains_await(op) {
+                continue;
+            }
+            let tmp = self.temp();
+            let value = std::mem::replace(op, parse_quote!(#tmp));
+            lifted.push((tmp, value));
+        }
+        lifted
+    }
+}
+
+/// Wraps `e` in `match value { tmp => e }` for each lifted operand, the first
+/// one outermost so that they are evaluated in order.
+fn wrap(e: &mut Expr, lifted: Vec<(proc_macro2::Ident, Expr)>) {
+    for (tmp, value) in lifted.into_iter().rev() {
+        let inner = std::mem::replace(e, parse_quote!(()));
+        *e = Expr::Match(syn::ExprMatch {
+            attrs: Vec::new(),
+            match_token: Default::default(),
+            expr: Box::new(value),
+            brace_token: Default::default(),
+            arms: vec![syn::Arm {
+                attrs: Vec::new(),
+                pat: syn::Pat::Ident(syn::PatIdent {
+                    attrs: Vec::new(),
+                    by_ref: None,
+                    mutability: None,
+                    ident: tmp,
+                    subpat: None,
+                }),
+                guard: None,
+                fat_arrow_token: Default::default(),
+                body: Box::new(inner),
+                comma: None,
+            }],
+        });
+    }
+}
+
+/// The operands of `e` that rustc evaluates in order, left to right.
+fn operands(e: &mut Expr) -> Vec<&mut Expr> {
+    match e {
+        Expr::Array(a) => a.elems.iter_mut().collect(),
+        Expr::Tuple(t) => t.elems.iter_mut().collect(),
+        Expr::Call(c) => std::iter::once(&mut *c.func).chain(c.args.iter_mut()).collect(),
+        Expr::MethodCall(m) => std::iter::once(&mut *m.receiver).chain(m.args.iter_mut()).collect(),
+        Expr::Binary(b) if !is_assign_op(&b.op) => vec![&mut *b.left, &mut *b.right],
+        Expr::Index(i) => vec![&mut *i.expr, &mut *i.index],
+        Expr::Struct(s) => s
+            .fields
+            .iter_mut()
+            .map(|f| &mut f.expr)
+            .chain(s.rest.iter_mut().map(|r| &mut **r))
+            .collect(),
+        Expr::Range(r) => r.start.iter_mut().chain(r.end.iter_mut()).map(|b| &mut **b).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn is_assign_op(op: &syn::BinOp) -> bool {
+    use syn::BinOp::*;
+    matches!(
+        op,
+        AddAssign(_) | SubAssign(_) | MulAssign(_) | DivAssign(_) | RemAssign(_) | BitXorAssign(_)
+            | BitAndAssign(_) | BitOrAssign(_) | ShlAssign(_) | ShrAssign(_)
+    )
+}
+
+/// Operands are hoisted up to the last one that suspends.
+fn last_suspending(e: &mut Expr) -> Option<usize> {
+    operands(e).iter().rposition(|op| contains_await(op))
+}
+
+impl VisitMut for Hoist {
+    fn visit_expr_mut(&mut self, e: &mut Expr) {
+        // Macro calls with expression arguments: an `.await` cannot stay inside
+        // the macro's tokens, so it is lifted out with everything before it.
+        if let Expr::Macro(m) = e {
+            if let Some(mut args) = crate::macro_args::parse(&m.mac) {
+                for a in args.args.iter_mut() {
+                    self.visit_expr_mut(a);
+                }
+                let mut lifted = Vec::new();
+                if let Some(last) = args.args.iter().rposition(contains_await) {
+                    for a in args.args.iter_mut().take(last + 1) {
+                        if inert(a) && !contains_await(a) {
+                            continue;
+                        }
+                        let tmp = self.temp();
+                        let value = std::mem::replace(a, parse_quote!(#tmp));
+                        lifted.push((tmp, value));
+                    }
+                }
+                crate::macro_args::set(&mut m.mac, &args);
+                wrap(e, lifted);
+                return;
+            }
+        }
+        visit_mut::visit_expr_mut(self, e);
+        match e {
+            Expr::Await(a) => {
+                if contains_await(&a.base) {
+                    let base = &mut *a.base;
+                    let lifted = match last_suspending(base) {
+                        Some(last) => self.take_operands(base, last, true),
+                        None => {
+                            // Not a call-like operand: evaluate it whole first.
+                            let tmp = self.temp();
+                            let value = std::mem::replace(base, parse_quote!(#tmp));
+                            vec![(tmp, value)]
+                        }
+                    };
+                    wrap(e, lifted);
+                }
+            }
+            _ => {
+                if let Some(last) = last_suspending(e) {
+                    let lifted = self.take_operands(e, last, false);
+                    wrap(e, lifted);
+                }
+            }
+        }
+    }
+    fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
+    fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}
+
+struct TagBindings {
+    next: usize,
+}
+
+impl VisitMut for TagBindings {
+    fn visit_pat_mut(&mut self, p: &mut syn::Pat) {
+        tag_pattern(p, &mut self.next);
+    }
+    fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
+    fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}

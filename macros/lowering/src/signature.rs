@@ -1,0 +1,86 @@
+//! Parameters: how each argument of the `async fn` enters the state machine.
+//!
+//! The outer function keeps its parameters (under hygienic names, so the
+//! user's body can never refer to them directly) and moves them into
+//! `Unresumed`. When first polled, the body rebinds them with `let`
+//! statements, exactly as rustc's own lowering does: `let x = x;` for a plain
+//! name, and `let __arg0 = __arg0; let (a, b) = __arg0;` for a pattern, which
+//! gives parameters rustc's drop order (later parameters first, a pattern's
+//! bindings before its unbound rest).
+
+use crate::names::{hidden, hidden_at};
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+use syn::spanned::Spanned;
+use syn::{FnArg, Pat, Stmt, parse_quote};
+
+/// One parameter of the lowered function.
+pub struct Param {
+    /// Its field name in `Unresumed`.
+    pub field: Ident,
+    /// What the outer function passes into `Unresumed`.
+    pub value: TokenStream,
+    /// The hidden local it is taken out into on the first poll.
+    pub taken: Ident,
+    /// The `let` statements that bind it inside the body.
+    pub prelude: Vec<Stmt>,
+}
+
+/// Rewrites the signature's inputs in place and describes each parameter.
+pub fn params(inputs: &mut syn::punctuated::Punctuated<FnArg, syn::Token![,]>) -> Vec<Param> {
+    let mut out = Vec::new();
+    for (k, arg) in inputs.iter_mut().enumerate() {
+        let taken = hidden(&format!("__lh_arg{k}"));
+        match arg {
+            FnArg::Receiver(r) => {
+                let this = crate::normalize::self_ident(r.self_token.span);
+                // `mut self` (by value) makes the rebound local mutable; `&mut self`
+                // keeps its `mut`, which belongs to the reference type.
+                let mutability = if r.reference.is_none() { r.mutability.take() } else { None };
+                let self_token = &r.self_token;
+                out.push(Param {
+                    field: hidden("self_"),
+                    value: quote!(#self_token),
+                    taken: taken.clone(),
+                    prelude: vec![parse_quote!(let #mutability #this = #taken;)],
+                });
+            }
+            FnArg::Typed(t) => {
+                let simple = match &*t.pat {
+                    Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => Some(p.clone()),
+                    _ => None,
+                };
+                match simple {
+                    Some(p) => {
+                        let outer = hidden_at(&p.ident.to_string(), p.ident.span());
+                        let user = &p.ident;
+                        let mutability = p.mutability;
+                        *t.pat = parse_quote!(#outer);
+                        out.push(Param {
+                            field: Ident::new(&user.to_string(), user.span()),
+                            value: quote!(#outer),
+                            taken: taken.clone(),
+                            prelude: vec![parse_quote!(let #mutability #user = #taken;)],
+                        });
+                    }
+                    None => {
+                        let pat = (*t.pat).clone();
+                        let outer = hidden_at(&format!("__arg{k}"), t.pat.span());
+                        *t.pat = parse_quote!(#outer);
+                        let whole = hidden(&format!("__arg{k}"));
+                        out.push(Param {
+                            field: Ident::new(&format!("arg{k}"), pat.span()),
+                            value: quote!(#outer),
+                            taken: taken.clone(),
+                            prelude: vec![
+                                parse_quote!(let #whole = #taken;),
+                                parse_quote!(let #pat = #whole;),
+                            ],
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out
+}

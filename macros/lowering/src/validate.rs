@@ -1,0 +1,159 @@
+//! Checks that reject what the lowering cannot express, each with a spanned
+//! error that says what to write instead. All errors are collected, not just
+//! the first (the `serde_derive` way), and the macro never panics.
+
+use proc_macro2::TokenStream;
+use syn::spanned::Spanned;
+use syn::visit::Visit;
+use syn::{Expr, ExprAwait, Macro};
+
+/// Collects every problem in the body of an `async fn` to be desugared.
+pub fn check_body(block: &syn::Block, errors: &mut Vec<syn::Error>) {
+    let mut v = Checker {
+        errors,
+        in_closure: false,
+    };
+    v.visit_block(block);
+}
+
+struct Checker<'e> {
+    errors: &'e mut Vec<syn::Error>,
+    in_closure: bool,
+}
+
+/// Is this macro `yield_!` (any path ending in `yield_`)?
+pub fn is_yield(mac: &Macro) -> bool {
+    mac.path.segments.last().is_some_and(|s| s.ident == "yield_")
+}
+
+/// Does a macro's token stream contain `.await`?
+pub fn tokens_contain_await(tokens: &TokenStream) -> bool {
+    let mut prev_dot = false;
+    for tt in tokens.clone() {
+        match tt {
+            proc_macro2::TokenTree::Punct(p) => prev_dot = p.as_char() == '.',
+            proc_macro2::TokenTree::Ident(i) => {
+                if prev_dot && i == "await" {
+                    return true;
+                }
+                prev_dot = false;
+            }
+            proc_macro2::TokenTree::Group(g) => {
+                if tokens_contain_await(&g.stream()) {
+                    return true;
+                }
+                prev_dot = false;
+            }
+            proc_macro2::TokenTree::Literal(_) => prev_dot = false,
+        }
+    }
+    false
+}
+
+impl<'a> Visit<'a> for Checker<'_> {
+    fn visit_expr_await(&mut self, e: &'a ExprAwait) {
+        if self.in_closure {
+            self.errors.push(syn::Error::new(
+                e.await_token.span(),
+                "`.await` is only allowed inside `async` functions and blocks: this one is inside \
+                 a closure; await the value before the closure, or make it an `async` closure or \
+                 block",
+            ));
+        }
+        syn::visit::visit_expr_await(self, e);
+    }
+
+    fn visit_expr_closure(&mut self, c: &'a syn::ExprClosure) {
+        if c.asyncness.is_some() {
+            return; // an async closure is lowered by rustc, natively
+        }
+        let outer = self.in_closure;
+        self.in_closure = true;
+        syn::visit::visit_expr_closure(self, c);
+        self.in_closure = outer;
+    }
+
+    fn visit_expr_async(&mut self, a: &'a syn::ExprAsync) {
+        // Native async blocks are fine; only look for `yield_!` inside them.
+        let outer = self.in_closure;
+        self.in_closure = false;
+        syn::visit::visit_expr_async(self, a);
+        self.in_closure = outer;
+    }
+
+    fn visit_item(&mut self, _: &'a syn::Item) {}
+
+    fn visit_arm(&mut self, arm: &'a syn::Arm) {
+        if let Some((_, guard)) = &arm.guard {
+            if !self.in_closure && crate::awaits::contains_await(guard) {
+                self.errors.push(syn::Error::new(
+                    guard.span(),
+                    "longhand does not lower `.await` inside a `match` guard yet: await the \
+                     value before the `match` and test it in the guard",
+                ));
+            }
+        }
+        syn::visit::visit_arm(self, arm);
+    }
+
+    fn visit_expr_binary(&mut self, b: &'a syn::ExprBinary) {
+        // `if let A = a && b.await`: an await after a `let` in a let-chain.
+        if matches!(b.op, syn::BinOp::And(_))
+            && contains_let(&b.left)
+            && !self.in_closure
+            && crate::awaits::contains_await(&b.right)
+        {
+            self.errors.push(syn::Error::new(
+                b.right.span(),
+                "longhand does not lower `.await` after a `let` in a let-chain yet: await the \
+                 value before the `if`",
+            ));
+        }
+        syn::visit::visit_expr_binary(self, b);
+    }
+
+    fn visit_macro(&mut self, mac: &'a Macro) {
+        if is_yield(mac) {
+            self.errors.push(syn::Error::new(
+                mac.span(),
+                "`yield_!` belongs in a generator: `#[longhand::desugar]` lowers an `async fn`; \
+                 write the function as `#[longhand::generator] fn .. -> impl Stream<Item = T>` \
+                 to yield values",
+            ));
+        } else if !self.in_closure
+            && tokens_contain_await(&mac.tokens)
+            && crate::macro_args::parse(mac).is_none()
+        {
+            self.errors.push(syn::Error::new(
+                mac.span(),
+                "longhand cannot see inside this macro call to lower its `.await`: bind the \
+                 awaited value to a local before the macro (`let v = fut.await;`)",
+            ));
+        }
+    }
+
+    fn visit_expr(&mut self, e: &'a Expr) {
+        if let Expr::Macro(m) = e {
+            if let Some(args) = crate::macro_args::parse(&m.mac) {
+                // Its arguments are ordinary expressions: check them as such.
+                self.visit_macro(&m.mac);
+                for a in &args.args {
+                    self.visit_expr(a);
+                }
+                return;
+            }
+        }
+        syn::visit::visit_expr(self, e);
+    }
+}
+
+fn contains_let(e: &Expr) -> bool {
+    match e {
+        Expr::Let(_) => true,
+        Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
+            contains_let(&b.left) || contains_let(&b.right)
+        }
+        Expr::Paren(p) => contains_let(&p.expr),
+        _ => false,
+    }
+}

@@ -1,0 +1,183 @@
+//! The awaited future, stored in place inside a `SuspendN` variant.
+//!
+//! An expansion suspends in three steps: it writes the `SuspendN` variant with
+//! the values that stay alive and an empty [`Awaitee`] slot, then builds the
+//! awaited future from references into that pinned variant (so it may borrow
+//! the stored locals, as `read(&mut buf).await` does), and writes it into the
+//! slot. On completion it drops the awaitee in place *before* moving any stored
+//! local back out.
+//!
+//! Between the first and last of these steps the slot may be empty, and user
+//! code (building the future, dropping it) may panic or leave early with `?`.
+//! [`AbandonGuard`] covers those windows: if it is dropped while armed, it
+//! drops the stored locals (not the slot) and marks the state `Panicked`, so no
+//! value is dropped twice or forgotten. A panic while polling the awaitee is
+//! covered inside [`poll_awaitee`]: the whole state is dropped and poisoned,
+//! which is what rustc does when a poll unwinds through an `async fn`.
+
+use core::future::Future;
+use core::marker::PhantomPinned;
+use core::mem::{self, MaybeUninit};
+use core::pin::Pin;
+use core::ptr;
+use core::task::{Context, Poll};
+
+/// What an expansion's state enum tells this module about itself.
+///
+/// # Safety
+///
+/// `abandon` must drop exactly the stored locals of the current `SuspendN`
+/// variant (never its awaitee) and then overwrite the state with `panicked()`
+/// without dropping the old value.
+pub unsafe trait StateMachine: Sized {
+    /// The `Panicked` state.
+    fn panicked() -> Self;
+
+    /// Drops the stored locals of the current suspension, leaves the awaitee
+    /// slot alone, and poisons the state.
+    ///
+    /// # Safety
+    ///
+    /// `this` points to a live state whose awaitee slot is empty or already
+    /// dropped, and nothing else accesses it during the call.
+    unsafe fn abandon(this: *mut Self);
+}
+
+/// The slot of the future being awaited at one suspension point.
+///
+/// Always initialised while its variant is the current state, except inside
+/// the windows an [`AbandonGuard`] covers.
+pub struct Awaitee<F> {
+    slot: MaybeUninit<F>,
+    // The future may hold borrows of its neighbours in the variant.
+    _pinned: PhantomPinned,
+}
+
+impl<F> Awaitee<F> {
+    /// An empty slot, to be filled with [`Awaitee::init`] right away.
+    #[inline]
+    pub fn uninit() -> Self {
+        Awaitee {
+            slot: MaybeUninit::uninit(),
+            _pinned: PhantomPinned,
+        }
+    }
+
+    /// Fills the slot. Called once, right after the variant was written.
+    #[inline]
+    pub fn init(&mut self, fut: F) {
+        self.slot.write(fut);
+    }
+
+    /// Drops the awaited future in place, leaving the slot empty.
+    ///
+    /// # Safety
+    ///
+    /// The slot is initialised and is a field of the current variant of
+    /// `*state`; afterwards the caller must overwrite the variant without
+    /// dropping it (the slot is now empty).
+    #[inline]
+    pub unsafe fn drop_in_place<S: StateMachine>(this: *mut Self, state: *mut S) {
+        // SAFETY: while the awaitee's destructor runs, the stored locals are
+        // still in place; if it panics, the guard drops them and poisons the
+        // state, and the slot is never dropped again.
+        let guard = unsafe { AbandonGuard::new(state) };
+        // SAFETY: the caller guarantees the slot is initialised; it is pinned
+        // in place, so dropping it in place honours the pinning contract.
+        unsafe { ptr::drop_in_place((*this).slot.as_mut_ptr()) };
+        guard.disarm();
+    }
+}
+
+impl<F> Drop for Awaitee<F> {
+    fn drop(&mut self) {
+        // SAFETY: an `Awaitee` that is dropped as part of its variant is
+        // initialised (the windows where it is not are covered by
+        // `AbandonGuard`, which overwrites the state without dropping it).
+        unsafe { self.slot.assume_init_drop() }
+    }
+}
+
+/// Drops the stored locals and poisons the state if dropped while armed.
+pub struct AbandonGuard<S: StateMachine> {
+    state: *mut S,
+}
+
+impl<S: StateMachine> AbandonGuard<S> {
+    /// Arms a guard over `state`.
+    ///
+    /// # Safety
+    ///
+    /// Until [`AbandonGuard::disarm`], `state` stays valid and, whenever the
+    /// guard may be dropped, is in a `SuspendN` variant whose awaitee slot is
+    /// empty or already dropped.
+    #[inline]
+    pub unsafe fn new(state: *mut S) -> Self {
+        AbandonGuard { state }
+    }
+
+    /// The guarded window closed normally.
+    #[inline]
+    pub fn disarm(self) {
+        mem::forget(self);
+    }
+}
+
+impl<S: StateMachine> Drop for AbandonGuard<S> {
+    fn drop(&mut self) {
+        // SAFETY: the contract of `new` says the state is a suspension whose
+        // awaitee slot is empty, which is what `abandon` requires.
+        unsafe { S::abandon(self.state) }
+    }
+}
+
+/// Poisons the state if a poll of the awaitee unwinds.
+struct PoisonOnUnwind<S: StateMachine> {
+    state: *mut S,
+}
+
+impl<S: StateMachine> Drop for PoisonOnUnwind<S> {
+    fn drop(&mut self) {
+        // SAFETY: only reached while unwinding out of `poll_awaitee`, whose
+        // caller guarantees the state is a valid suspension with a live
+        // awaitee: dropping it whole drops the awaitee first, then the locals
+        // (field order), as rustc's unwinding would. It is then overwritten
+        // without a second drop.
+        unsafe {
+            ptr::drop_in_place(self.state);
+            ptr::write(self.state, S::panicked());
+        }
+    }
+}
+
+/// Polls the awaitee of the current suspension in place.
+///
+/// # Safety
+///
+/// `awaitee` is the initialised slot of the current variant of `*state`, which
+/// is pinned; nothing else accesses the state during the call.
+#[inline]
+pub unsafe fn poll_awaitee<S: StateMachine, F: Future>(
+    state: *mut S,
+    awaitee: &mut Awaitee<F>,
+    cx: &mut Context<'_>,
+) -> Poll<F::Output> {
+    let guard = PoisonOnUnwind { state };
+    // SAFETY: the slot is initialised (caller) and lives inside the pinned
+    // state, which is never moved: pinning it is sound.
+    let fut = unsafe { Pin::new_unchecked(awaitee.slot.assume_init_mut()) };
+    let out = fut.poll(cx);
+    mem::forget(guard);
+    out
+}
+
+/// Gives a suspension the type of the value its `.await` produces.
+///
+/// A suspension jumps back to the dispatch loop (`continue`), so as an
+/// expression it has type `!`, which rustc cannot use to pick an operator or
+/// a method (`total += fut.await`). Passing the jump as the second argument
+/// keeps the expression diverging while typing it as `F::Output`.
+#[inline(always)]
+pub fn output_of<F: Future>(_slot: &mut Awaitee<F>, never: core::convert::Infallible) -> F::Output {
+    match never {}
+}

@@ -1,0 +1,36 @@
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+struct Pend(u32, u32);
+impl Future for Pend {
+    type Output = u32;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<u32> {
+        if self.0 == 0 { Poll::Ready(self.1) } else { self.0 -= 1; cx.waker().wake_by_ref(); Poll::Pending }
+    }
+}
+
+#[longhand::desugar]
+async fn add(a: u32, b: u32) -> u32 {
+    let x = Pend(1, a).await;
+    let mut total = x;
+    for i in 0..b {
+        total += Pend(1, i).await;
+    }
+    total
+}
+
+async fn read_into(buf: &mut Vec<u32>) -> usize { buf.push(Pend(1, 7).await); buf.len() }
+
+#[longhand::desugar]
+async fn borrow_local() -> usize {
+    let mut buf = Vec::new();
+    let n = read_into(&mut buf).await;
+    n + buf.len()
+}
+
+#[test]
+fn smoke() {
+    assert_eq!(futures::executor::block_on(add(1, 4)), 1 + 0 + 1 + 2 + 3);
+    assert_eq!(futures::executor::block_on(borrow_local()), 2);
+}
