@@ -3,7 +3,9 @@
 //!
 //! Each figure is the median of several repetitions, in nanoseconds per operation;
 //! the last column is longhand's time divided by the faster peer's (below 1.00 means
-//! longhand is faster). Run with `cargo bench -p longhand-runtime --bench peers`.
+//! longhand is faster). Run with `cargo bench -p longhand-runtime --bench peers`;
+//! an argument selects benchmarks by name (`-- echo`), and `PEERS_ONLY=longhand`
+//! (or `tokio`, `smol`) measures one runtime only, e.g. for `strace -c`.
 
 use std::time::{Duration, Instant};
 
@@ -14,7 +16,7 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
-fn measure(ops: u64, mut f: impl FnMut() -> Duration) -> f64 {
+fn measure(ops: u64, f: &dyn Fn() -> Duration) -> f64 {
     f(); // warm-up
     let samples: Vec<_> = (0..REPS).map(|_| f()).collect();
     median(samples).as_nanos() as f64 / ops as f64
@@ -462,9 +464,17 @@ fn main() {
         if filter.as_deref().is_some_and(|f| !name.contains(f)) {
             continue;
         }
-        let l = measure(ops, lh);
-        let t = measure(ops, tk);
-        let s = measure(ops, sm);
+        let only = std::env::var("PEERS_ONLY").ok();
+        let run = |who: &str, f: &dyn Fn() -> Duration| {
+            if only.as_deref().is_none_or(|o| o == who) {
+                measure(ops, f)
+            } else {
+                f64::NAN
+            }
+        };
+        let l = run("longhand", &*lh);
+        let t = run("tokio", &*tk);
+        let s = run("smol", &*sm);
         println!(
             "{:<30} {:>14.1} {:>14.1} {:>14.1} {:>14.2}",
             name,

@@ -206,7 +206,8 @@ impl TcpStream {
     /// });
     /// ```
     pub async fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        poll_fn(|cx| self.inner.poll_io(cx, Direction::Read, |mut s| s.read(buf))).await
+        let len = buf.len();
+        poll_fn(|cx| self.inner.poll_read_stream(cx, len, |mut s| s.read(buf))).await
     }
 
     /// Writes some bytes, returning how many were written.
@@ -336,7 +337,8 @@ impl futures_io::AsyncRead for TcpStream {
         cx: &mut Context<'_>,
         buf: &mut [u8],
     ) -> Poll<io::Result<usize>> {
-        self.inner.poll_io(cx, Direction::Read, |mut s| s.read(buf))
+        self.inner
+            .poll_read_stream(cx, buf.len(), |mut s| s.read(buf))
     }
 }
 

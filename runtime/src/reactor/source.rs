@@ -11,6 +11,7 @@
 
 use std::io;
 use std::os::fd::{AsRawFd, RawFd};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 
@@ -34,6 +35,8 @@ pub(crate) struct Source {
     fd: RawFd,
     key: usize,
     state: Mutex<[Interest; 2]>,
+    /// The last stream read was short, so the socket is probably drained.
+    drained: AtomicBool,
 }
 
 impl Source {
@@ -95,6 +98,7 @@ impl<T: AsRawFd> Async<T> {
                 fd,
                 key,
                 state: Mutex::new(Default::default()),
+                drained: AtomicBool::new(false),
             });
             // SAFETY: `fd` belongs to `io`, which `Async` keeps open until `drop`
             // deletes the registration first.
@@ -106,9 +110,7 @@ impl<T: AsRawFd> Async<T> {
             }
             source
         };
-        reactor
-            .source_count
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        reactor.source_count.fetch_add(1, Ordering::Relaxed);
         Ok(Async {
             io: Some(io),
             source,
@@ -143,6 +145,33 @@ impl<T: AsRawFd> Async<T> {
                 Err(e) => Poll::Ready(Err(e)),
             };
         }
+    }
+
+    /// `poll_io` for reads from a byte stream, asking for `len` bytes. A read that
+    /// returned fewer bytes than asked for has most likely drained the socket, so the
+    /// next read arms the poller instead of first trying a system call that would
+    /// fail with `WouldBlock` (the same heuristic as tokio's). Arming is
+    /// level-triggered, so if data did arrive meanwhile the event fires at once.
+    pub(crate) fn poll_read_stream(
+        &self,
+        cx: &mut Context<'_>,
+        len: usize,
+        op: impl FnMut(&T) -> io::Result<usize>,
+    ) -> Poll<io::Result<usize>> {
+        if len > 0 && self.source.drained.swap(false, Ordering::Relaxed) {
+            return match self.register(cx, Direction::Read) {
+                Ok(()) => Poll::Pending,
+                Err(e) => Poll::Ready(Err(e)),
+            };
+        }
+        let r = self.poll_io(cx, Direction::Read, op);
+        if let Poll::Ready(Ok(n)) = r
+            && n > 0
+            && n < len
+        {
+            self.source.drained.store(true, Ordering::Relaxed);
+        }
+        r
     }
 
     /// Like `poll_io`, for operations that need `&mut T`.
@@ -197,9 +226,7 @@ impl<T: AsRawFd> Drop for Async<T> {
             table.slots[self.source.key] = None;
             table.free.push(self.source.key);
         }
-        self.reactor
-            .source_count
-            .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+        self.reactor.source_count.fetch_sub(1, Ordering::Relaxed);
         // Close the descriptor only after the poller forgot it.
         drop(self.io.take());
     }
