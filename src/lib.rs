@@ -5,3 +5,5 @@ pub use longhand_macros::{__identity, desugar, generator};
 
 #[doc(hidden)]
 pub mod __private;
+
+pub mod cli;

@@ -412,6 +412,14 @@ where
 ///     run: f(vec![1, 2, 3]),
 /// }
 /// ```
+/// A case the lowering cannot handle yet, kept verbatim (and out of the
+/// build) until it can: `known_gap! { reason: "..", differential! { .. } }`.
+/// It compiles to nothing and counts as nothing; the open gaps are listed on
+/// the tracking issue. Re-enable a case by removing the wrapper.
+macro_rules! known_gap {
+    (reason: $reason:literal, $($case:tt)*) => {};
+}
+
 macro_rules! differential {
     (
         $(#[$meta:meta])*

@@ -86,6 +86,14 @@ impl Liveness {
     }
 }
 
+/// Bindings shadowed while alive (id -> id), and which binding each tagged
+/// reference resolves to: what `normalize::rename_shadowed` needs.
+pub fn shadowing(block: &syn::Block) -> (HashMap<usize, usize>, HashMap<usize, usize>) {
+    let mut r = Resolver::default();
+    r.block(block);
+    (r.shadowed.iter().map(|id| (*id, *id)).collect(), r.refs)
+}
+
 /// Runs the analysis over the normalised body.
 pub fn analyse(block: &syn::Block, awaits: usize) -> Liveness {
     let mut r = Resolver::default();
@@ -150,13 +158,18 @@ struct Resolver {
     moving_capture: usize,
     bindings: HashMap<usize, BindingInfo>,
     awaits: HashMap<usize, AwaitInfo>,
+    /// Reference tag -> the binding it resolved to.
+    refs: HashMap<usize, usize>,
+    /// Bindings shadowed by a later binding while still in scope.
+    shadowed: HashSet<usize>,
 }
 
 /// Methods of the standard library that take `self` by value. A receiver
 /// that is a local is moved by these and borrowed (autoref) by any other;
 /// longhand cannot see types, so this list is how it tells them apart.
 pub fn consumes_receiver(method: &str) -> bool {
-    method.starts_with("into_")
+    method == "into"
+        || method.starts_with("into_")
         || method.starts_with("unwrap")
         || method.starts_with("expect")
         || matches!(
@@ -241,6 +254,11 @@ impl Resolver {
     }
 
     fn declare(&mut self, pat: &Pat, initialized: bool) {
+        for b in bindings_of(pat) {
+            if let Some(old) = self.resolve(&b.ident.to_string()) {
+                self.shadowed.insert(old);
+            }
+        }
         // Untagged names (inside closures and async blocks) still shadow.
         self.shadow(pat);
         for b in bindings_of(pat) {
@@ -383,36 +401,64 @@ impl Resolver {
         }
     }
 
+    /// Visits operands in the order the lowered code evaluates them: after
+    /// normalisation, operands before one that suspends are inert places,
+    /// which the resumed code reads only after the suspension.
+    fn operands(&mut self, ops: Vec<(&Expr, UseKind)>) {
+        let (suspending, rest): (Vec<_>, Vec<_>) =
+            ops.into_iter().partition(|(e, _)| crate::awaits::contains_await(e));
+        if suspending.is_empty() {
+            rest.into_iter().for_each(|(e, k)| self.expr(e, k));
+        } else {
+            suspending.into_iter().for_each(|(e, k)| self.expr(e, k));
+            rest.into_iter().for_each(|(e, k)| self.expr(e, k));
+        }
+    }
+
     fn expr(&mut self, e: &Expr, ctx: UseKind) {
         use UseKind::*;
         match e {
             Expr::Path(p) => {
                 if p.qself.is_none() && p.path.segments.len() == 1 {
-                    self.use_name(&p.path.segments[0].ident.to_string(), ctx);
+                    let name = p.path.segments[0].ident.to_string();
+                    if let (Some(k), Some(id)) = (crate::bindings::ref_tag(&p.attrs), self.resolve(&name)) {
+                        self.refs.insert(k, id);
+                    }
+                    self.use_name(&name, ctx);
                 }
             }
-            Expr::Array(a) => a.elems.iter().for_each(|x| self.expr(x, Move)),
-            Expr::Tuple(t) => t.elems.iter().for_each(|x| self.expr(x, Move)),
-            Expr::Call(c) => {
-                self.expr(&c.func, Borrow);
-                c.args.iter().for_each(|x| self.expr(x, Move));
-            }
+            Expr::Array(a) => self.operands(a.elems.iter().map(|x| (x, Move)).collect()),
+            Expr::Tuple(t) => self.operands(t.elems.iter().map(|x| (x, Move)).collect()),
+            Expr::Call(c) => self.operands(
+                std::iter::once((&*c.func, Borrow))
+                    .chain(c.args.iter().map(|x| (x, Move)))
+                    .collect(),
+            ),
             Expr::MethodCall(m) => {
                 let kind = if consumes_receiver(&m.method.to_string()) { Move } else { Borrow };
-                self.expr(&m.receiver, kind);
-                m.args.iter().for_each(|x| self.expr(x, Move));
+                self.operands(
+                    std::iter::once((&*m.receiver, kind))
+                        .chain(m.args.iter().map(|x| (x, Move)))
+                        .collect(),
+                );
             }
             Expr::Binary(b) => {
                 use syn::BinOp::*;
                 match b.op {
                     Eq(_) | Ne(_) | Lt(_) | Le(_) | Gt(_) | Ge(_) => {
-                        self.expr(&b.left, Borrow);
-                        self.expr(&b.right, Borrow);
+                        self.operands(vec![(&*b.left, Borrow), (&*b.right, Borrow)])
                     }
                     And(_) | Or(_) => {
-                        self.expr(&b.left, Move);
+                        // A suspending right side is resumed as `left && value`:
+                        // the (inert, hoisted) left side is read after it.
                         let node = self.branch_node();
-                        self.in_branch(node, 0, |r| r.expr(&b.right, Move));
+                        if crate::awaits::contains_await(&b.right) {
+                            self.in_branch(node, 0, |r| r.expr(&b.right, Move));
+                            self.expr(&b.left, Move);
+                        } else {
+                            self.expr(&b.left, Move);
+                            self.in_branch(node, 0, |r| r.expr(&b.right, Move));
+                        }
                     }
                     AddAssign(_) | SubAssign(_) | MulAssign(_) | DivAssign(_) | RemAssign(_)
                     | BitXorAssign(_) | BitAndAssign(_) | BitOrAssign(_) | ShlAssign(_)
@@ -420,10 +466,7 @@ impl Resolver {
                         self.expr(&b.right, Move);
                         self.expr(&b.left, Borrow);
                     }
-                    _ => {
-                        self.expr(&b.left, Move);
-                        self.expr(&b.right, Move);
-                    }
+                    _ => self.operands(vec![(&*b.left, Move), (&*b.right, Move)]),
                 }
             }
             Expr::Unary(u) => match u.op {
@@ -435,10 +478,7 @@ impl Resolver {
             Expr::Group(g) => self.expr(&g.expr, ctx),
             Expr::Reference(r) => self.expr(&r.expr, Borrow),
             Expr::Field(f) => self.expr(&f.base, Borrow),
-            Expr::Index(i) => {
-                self.expr(&i.expr, Borrow);
-                self.expr(&i.index, Move);
-            }
+            Expr::Index(i) => self.operands(vec![(&*i.expr, Borrow), (&*i.index, Move)]),
             Expr::Assign(a) => {
                 self.expr(&a.right, Move);
                 match &*a.left {
@@ -456,12 +496,13 @@ impl Resolver {
                     self.expr(s, Move);
                 }
             }
-            Expr::Struct(s) => {
-                s.fields.iter().for_each(|f| self.expr(&f.expr, Move));
-                if let Some(rest) = &s.rest {
-                    self.expr(rest, Move);
-                }
-            }
+            Expr::Struct(s) => self.operands(
+                s.fields
+                    .iter()
+                    .map(|f| (&f.expr, Move))
+                    .chain(s.rest.iter().map(|r| (&**r, Move)))
+                    .collect(),
+            ),
             Expr::Repeat(r) => self.expr(&r.expr, Move),
             Expr::Try(t) => self.expr(&t.expr, Move),
             Expr::Await(a) => {

@@ -71,6 +71,11 @@ pub fn number(block: &mut syn::Block) -> usize {
             e.attrs.retain(|a| !a.path().is_ident(TAG));
             e.attrs.push(syn::parse_quote!(#[__lh_await(#n)]));
         }
+        fn visit_expr_assign_mut(&mut self, e: &mut syn::ExprAssign) {
+            // `place = value` evaluates the value first.
+            self.visit_expr_mut(&mut e.right);
+            self.visit_expr_mut(&mut e.left);
+        }
         fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
         fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}
         fn visit_item_mut(&mut self, _: &mut syn::Item) {}
@@ -174,6 +179,15 @@ pub fn diverges(e: &Expr) -> bool {
             diverges(&m.expr) || (!m.arms.is_empty() && m.arms.iter().all(|a| diverges(&a.body)))
         }
         Expr::While(w) => diverges(&w.cond),
+        Expr::Loop(l) => {
+            // A loop diverges when its body always suspends before it can
+            // reach a `break` that leaves it.
+            let label = l.label.as_ref().map(|l| l.name.ident.to_string());
+            match l.body.stmts.iter().position(stmt_diverges) {
+                Some(k) => !l.body.stmts[..=k].iter().any(|s| breaks_out(s, label.as_deref())),
+                None => false,
+            }
+        }
         Expr::ForLoop(f) => diverges(&f.expr),
         _ => false,
     }
@@ -186,4 +200,39 @@ pub fn stmt_diverges(s: &syn::Stmt) -> bool {
         syn::Stmt::Expr(e, _) => diverges(e),
         _ => false,
     }
+}
+
+/// Does `s` contain a `break` that leaves the loop labelled `label` (or the
+/// innermost loop, for an unlabelled `break` outside nested loops)?
+fn breaks_out(s: &syn::Stmt, label: Option<&str>) -> bool {
+    struct Find<'l> {
+        label: Option<&'l str>,
+        depth: usize,
+        found: bool,
+    }
+    impl<'a> Visit<'a> for Find<'_> {
+        fn visit_expr_break(&mut self, b: &'a syn::ExprBreak) {
+            match &b.label {
+                None if self.depth == 0 => self.found = true,
+                Some(l) if Some(l.ident.to_string().as_str()) == self.label => self.found = true,
+                _ => {}
+            }
+            syn::visit::visit_expr_break(self, b);
+        }
+        fn visit_expr(&mut self, e: &'a Expr) {
+            match e {
+                Expr::Loop(_) | Expr::While(_) | Expr::ForLoop(_) => {
+                    self.depth += 1;
+                    syn::visit::visit_expr(self, e);
+                    self.depth -= 1;
+                }
+                Expr::Closure(_) | Expr::Async(_) => {}
+                _ => syn::visit::visit_expr(self, e),
+            }
+        }
+        fn visit_item(&mut self, _: &'a syn::Item) {}
+    }
+    let mut f = Find { label, depth: 0, found: false };
+    f.visit_stmt(s);
+    f.found
 }

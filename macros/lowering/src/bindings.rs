@@ -24,6 +24,21 @@ pub struct Binding {
 }
 
 const TAG: &str = "__lh_bind";
+const REF: &str = "__lh_ref";
+
+/// Tags a path expression with a reference number.
+pub fn tag_ref(attrs: &mut Vec<Attribute>, k: usize) {
+    attrs.push(parse_quote!(#[__lh_ref(#k)]));
+}
+
+/// Reads a path expression's reference number.
+pub fn ref_tag(attrs: &[Attribute]) -> Option<usize> {
+    attrs.iter().find(|a| a.path().is_ident(REF)).and_then(|a| {
+        a.parse_args::<syn::LitInt>()
+            .ok()
+            .and_then(|l| l.base10_parse().ok())
+    })
+}
 
 /// Does this identifier pattern bind a name? `None` or `MAX` (no `mut`,
 /// no `ref`, no sub-pattern, starting with an upper-case letter) are taken as
@@ -101,6 +116,9 @@ pub fn binds_by_value(pat: &Pat) -> bool {
 pub struct StripTags;
 
 impl VisitMut for StripTags {
+    fn visit_expr_path_mut(&mut self, e: &mut syn::ExprPath) {
+        e.attrs.retain(|a| !a.path().is_ident(REF));
+    }
     fn visit_pat_ident_mut(&mut self, p: &mut PatIdent) {
         p.attrs.retain(|a| !a.path().is_ident(TAG));
         syn::visit_mut::visit_pat_ident_mut(self, p);

@@ -443,7 +443,20 @@ impl VisitMut for Finalize<'_> {
         // Dropping it keeps each arm to its own stretch of the function, and
         // keeps rustc from typing it with the suspension's `!`.
         if let Some(k) = b.stmts.iter().position(crate::awaits::stmt_diverges) {
-            b.stmts.truncate(k + 1);
+            if k + 1 < b.stmts.len() {
+                b.stmts.truncate(k + 1);
+                // The kept statement must stay a statement, not become the
+                // block's value, and rustc must see the block diverge (it
+                // does not know that a `while` whose condition suspends never
+                // ends): a tail that is never reached says so.
+                if let Some(syn::Stmt::Expr(_, semi @ None)) = b.stmts.last_mut() {
+                    *semi = Some(Default::default());
+                }
+                b.stmts.push(syn::Stmt::Expr(
+                    parse_quote!(::core::unreachable!("longhand: this point follows a suspension")),
+                    None,
+                ));
+            }
         }
         visit_mut::visit_block_mut(self, b);
     }
@@ -460,7 +473,7 @@ impl VisitMut for Finalize<'_> {
             Expr::Return(r) => {
                 let label = &self.body_label;
                 let value = r.expr.as_deref().cloned().unwrap_or_else(|| parse_quote!(()));
-                *e = crate::splice::expr(quote!(break #label __lh_hole0), vec![value]);
+                *e = crate::splice::expr(quote!(break #label (__lh_hole0)), vec![value]);
             }
             Expr::Try(t) => {
                 let label = &self.body_label;
@@ -471,7 +484,7 @@ impl VisitMut for Finalize<'_> {
                     match ::longhand::__private::Try::branch(__lh_hole0) {
                         ::longhand::__private::ControlFlow::Continue(#v) => #v,
                         ::longhand::__private::ControlFlow::Break(#r) => {
-                            break #label ::longhand::__private::FromResidual::from_residual(#r)
+                            break #label (::longhand::__private::FromResidual::from_residual(#r))
                         }
                     }
                 }, vec![inner]);
@@ -481,6 +494,9 @@ impl VisitMut for Finalize<'_> {
     }
     fn visit_pat_ident_mut(&mut self, p: &mut syn::PatIdent) {
         StripTags.visit_pat_ident_mut(p);
+    }
+    fn visit_expr_path_mut(&mut self, p: &mut syn::ExprPath) {
+        StripTags.visit_expr_path_mut(p);
     }
     fn visit_expr_closure_mut(&mut self, c: &mut syn::ExprClosure) {
         StripTags.visit_expr_closure_mut(c);
@@ -517,8 +533,31 @@ impl VisitMut for PlaceRewrite<'_> {
         }
         if let Expr::Macro(m) = e {
             if let Some(mut args) = crate::macro_args::parse(&m.mac) {
+                // Names a format string captures implicitly (`"{x}"`) are
+                // passed explicitly, as `x = (*place)`.
+                let mut captured = Vec::new();
+                if crate::macro_args::borrows_args(&m.mac) {
+                    for a in args.args.iter() {
+                        if let Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) = a {
+                            for name in crate::macro_args::format_captures(s) {
+                                if !self.shadowed.contains(&name)
+                                    && self.places.contains_key(&name)
+                                    && !captured.contains(&name)
+                                {
+                                    captured.push(name);
+                                }
+                            }
+                        }
+                    }
+                }
                 for a in args.args.iter_mut() {
                     self.visit_expr_mut(a);
+                }
+                for name in captured {
+                    let ident = Ident::new(&name, Span::call_site());
+                    let mut value: Expr = parse_quote!(#ident);
+                    self.visit_expr_mut(&mut value);
+                    args.args.push(parse_quote!(#ident = #value));
                 }
                 crate::macro_args::set(&mut m.mac, &args);
                 return;

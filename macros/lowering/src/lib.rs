@@ -107,6 +107,10 @@ fn lower(func: &syn::ItemFn) -> TokenStream {
     body.stmts = stmts;
     awaits::describe(&mut body);
     let count = normalize::normalize(&mut body);
+    let (shadowed, refs) = analysis::shadowing(&body);
+    if !shadowed.is_empty() {
+        normalize::rename_shadowed(&mut body, &shadowed, &refs);
+    }
     let await_docs = awaits::descriptions(&body, count);
     let liveness = analysis::analyse(&body, count);
     emit::emit(emit::Plan {

@@ -29,10 +29,47 @@ use syn::{Expr, Stmt, parse_quote};
 pub fn normalize(block: &mut syn::Block) -> usize {
     RenameSelf.visit_block_mut(block);
     MacroStmts.visit_block_mut(block);
-    DesugarFor.visit_block_mut(block);
+    DesugarFor { next: 0 }.visit_block_mut(block);
     Hoist { next: 0 }.visit_block_mut(block);
     TagBindings { next: 0 }.visit_block_mut(block);
     crate::awaits::number(block)
+}
+
+/// Renames the bindings in `ids` (and every reference resolved to them, by
+/// reference tag) to unique hidden names, so that a value that is shadowed
+/// while still alive can still be named where it must be stored.
+pub fn rename_shadowed(block: &mut syn::Block, renames: &std::collections::HashMap<usize, usize>, refs: &std::collections::HashMap<usize, usize>) {
+    struct Rename<'a> {
+        bindings: &'a std::collections::HashMap<usize, usize>,
+        refs: &'a std::collections::HashMap<usize, usize>,
+    }
+    fn new_name(ident: &proc_macro2::Ident, id: usize) -> proc_macro2::Ident {
+        crate::names::hidden_at(&format!("__{}_{id}", ident.to_string().trim_start_matches('_')), ident.span())
+    }
+    impl VisitMut for Rename<'_> {
+        fn visit_pat_ident_mut(&mut self, p: &mut syn::PatIdent) {
+            if let Some(id) = crate::bindings::tag_of(p) {
+                if self.bindings.contains_key(&id) {
+                    p.ident = new_name(&p.ident, id);
+                }
+            }
+            visit_mut::visit_pat_ident_mut(self, p);
+        }
+        fn visit_expr_path_mut(&mut self, e: &mut syn::ExprPath) {
+            if let Some(k) = crate::bindings::ref_tag(&e.attrs) {
+                if let Some(id) = self.refs.get(&k) {
+                    if self.bindings.contains_key(id) {
+                        let seg = &mut e.path.segments[0];
+                        seg.ident = new_name(&seg.ident, *id);
+                    }
+                }
+            }
+        }
+        fn visit_expr_closure_mut(&mut self, c: &mut syn::ExprClosure) {
+            visit_mut::visit_expr_closure_mut(self, c);
+        }
+    }
+    Rename { bindings: renames, refs }.visit_block_mut(block);
 }
 
 /// The hygienic name `self` is rebound to inside the poll closure.
@@ -111,13 +148,17 @@ impl VisitMut for MacroStmts {
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
 }
 
-struct DesugarFor;
+struct DesugarFor {
+    next: usize,
+}
 
 impl VisitMut for DesugarFor {
     fn visit_expr_mut(&mut self, e: &mut Expr) {
         if let Expr::ForLoop(f) = e {
             if crate::awaits::block_contains_await(&f.body) {
-                let iter = hidden("__iter");
+                // Each loop's iterator gets its own name: nested loops keep both.
+                let iter = hidden(&format!("__iter{}", self.next));
+                self.next += 1;
                 let pat = &f.pat;
                 let head = &f.expr;
                 let body = &f.body;
@@ -193,11 +234,35 @@ impl Hoist {
             if inert(op) && !contains_await(op) {
                 continue;
             }
-            let tmp = self.temp();
-            let value = std::mem::replace(op, parse_quote!(#tmp));
-            lifted.push((tmp, value));
+            self.lift_value(op, &mut lifted);
         }
         lifted
+    }
+
+    /// Lifts `op` into a temporary. rustc keeps every temporary of a
+    /// statement alive to its end, so the temporaries `op` creates and then
+    /// only borrows (the receiver of `make().len()`, the operand of
+    /// `&make()`) are lifted too, before it, rather than dropped at the
+    /// suspension.
+    fn lift_value(&mut self, op: &mut Expr, lifted: &mut Vec<(proc_macro2::Ident, Expr)>) {
+        match op {
+            Expr::Reference(r) if !place(&r.expr) => {
+                self.lift_value(&mut r.expr, lifted);
+                return;
+            }
+            Expr::MethodCall(m)
+                if !place(&m.receiver)
+                    && !crate::analysis::consumes_receiver(&m.method.to_string()) =>
+            {
+                self.lift_value(&mut m.receiver, lifted);
+            }
+            Expr::Field(f) if !place(&f.base) => self.lift_value(&mut f.base, lifted),
+            Expr::Index(i) if !place(&i.expr) => self.lift_value(&mut i.expr, lifted),
+            _ => {}
+        }
+        let tmp = self.temp();
+        let value = std::mem::replace(op, parse_quote!(#tmp));
+        lifted.push((tmp, value));
     }
 }
 
@@ -238,6 +303,8 @@ fn operands(e: &mut Expr) -> Vec<&mut Expr> {
         Expr::MethodCall(m) => std::iter::once(&mut *m.receiver).chain(m.args.iter_mut()).collect(),
         Expr::Binary(b) if !is_assign_op(&b.op) => vec![&mut *b.left, &mut *b.right],
         Expr::Index(i) => vec![&mut *i.expr, &mut *i.index],
+        // `place = value`: the value is evaluated before the place.
+        Expr::Assign(a) => vec![&mut *a.right, &mut *a.left],
         Expr::Struct(s) => s
             .fields
             .iter_mut()
@@ -247,6 +314,20 @@ fn operands(e: &mut Expr) -> Vec<&mut Expr> {
         Expr::Range(r) => r.start.iter_mut().chain(r.end.iter_mut()).map(|b| &mut **b).collect(),
         _ => Vec::new(),
     }
+}
+
+/// Is `e` an expression whose operands all become part of a new value
+/// (rather than a place, or a short-circuiting operator)?
+fn builds_value(e: &Expr) -> bool {
+    match e {
+        Expr::Call(_) | Expr::MethodCall(_) | Expr::Array(_) | Expr::Tuple(_) | Expr::Struct(_) => true,
+        Expr::Binary(b) => !is_assign_op(&b.op) && !matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)),
+        _ => false,
+    }
+}
+
+fn index_suspends(e: &Expr) -> bool {
+    matches!(e, Expr::Index(i) if contains_await(&i.index))
 }
 
 fn is_assign_op(op: &syn::BinOp) -> bool {
@@ -305,9 +386,23 @@ impl VisitMut for Hoist {
                     wrap(e, lifted);
                 }
             }
+            Expr::Assign(a) if index_suspends(&a.left) => {
+                // `v[i.await] = x`: `x` is evaluated first, then the index.
+                let mut lifted = Vec::new();
+                self.lift_value(&mut a.right, &mut lifted);
+                if let Expr::Index(i) = &mut *a.left {
+                    self.lift_value(&mut i.index, &mut lifted);
+                }
+                wrap(e, lifted);
+            }
             _ => {
                 if let Some(last) = last_suspending(e) {
-                    let lifted = self.take_operands(e, last, false);
+                    // The suspending operand itself is lifted too when
+                    // operands come before it: otherwise the inline code would
+                    // move those operands into the half-built value before
+                    // suspending, while the state still needs them.
+                    let include_last = last > 0 && builds_value(e);
+                    let lifted = self.take_operands(e, last, include_last);
                     wrap(e, lifted);
                 }
             }
@@ -325,6 +420,14 @@ struct TagBindings {
 impl VisitMut for TagBindings {
     fn visit_pat_mut(&mut self, p: &mut syn::Pat) {
         tag_pattern(p, &mut self.next);
+    }
+    fn visit_expr_path_mut(&mut self, e: &mut syn::ExprPath) {
+        // Every single-name path gets a reference tag, so that a rename can
+        // find exactly the references the resolver attributed to a binding.
+        if e.qself.is_none() && e.path.segments.len() == 1 {
+            crate::bindings::tag_ref(&mut e.attrs, self.next);
+            self.next += 1;
+        }
     }
     fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
     fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}

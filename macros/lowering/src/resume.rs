@@ -325,7 +325,7 @@ impl VisitMut for Retarget {
         match e {
             Expr::Continue(c) if self.targets_us(&c.label) => {
                 let iter = &self.iter;
-                *e = splice::expr(quote!(break #iter ::longhand::__private::Flow::Continue), vec![]);
+                *e = splice::expr(quote!(break #iter (::longhand::__private::Flow::Continue)), vec![]);
             }
             Expr::Break(b) if self.targets_us(&b.label) => {
                 if let Some(v) = &mut b.expr {
@@ -334,7 +334,7 @@ impl VisitMut for Retarget {
                 let iter = &self.iter;
                 let value = b.expr.as_deref().cloned().unwrap_or_else(|| parse_quote!(()));
                 *e = splice::expr(
-                    quote!(break #iter ::longhand::__private::Flow::Break(__lh_hole0)),
+                    quote!(break #iter (::longhand::__private::Flow::Break(__lh_hole0))),
                     vec![value],
                 );
             }
