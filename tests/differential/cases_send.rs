@@ -157,7 +157,6 @@ mod explicit_drop_after_borrow {
     }
 
     #[test]
-    #[ignore = "needs the real lowering"]
     fn lowered_is_send() {
         assert!(is_send!(lowered::run()));
     }

@@ -331,11 +331,8 @@ impl Resolver {
         match s {
             Stmt::Local(l) => {
                 if let Some(init) = &l.init {
-                    let kind = if binds_by_value(&l.pat) || bindings_of(&l.pat).is_empty() {
-                        UseKind::Move
-                    } else {
-                        UseKind::Borrow
-                    };
+                    // `let _ = x;` and `let (ref a, _) = x;` move nothing.
+                    let kind = if binds_by_value(&l.pat) { UseKind::Move } else { UseKind::Borrow };
                     self.expr(&init.expr, kind);
                     if let Some((_, els)) = &init.diverge {
                         let node = self.branch_node();
