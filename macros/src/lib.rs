@@ -86,3 +86,30 @@ pub fn generator(attr: TokenStream, item: TokenStream) -> TokenStream {
 pub fn __identity(_attr: TokenStream, item: TokenStream) -> TokenStream {
     item
 }
+
+/// Runs an `async fn main` on [`longhand::block_on`](../longhand/fn.block_on.html).
+///
+/// ```
+/// #[longhand::main]
+/// async fn main() {
+///     longhand::time::sleep(std::time::Duration::from_millis(1)).await;
+/// }
+/// # fn run() { main() }
+/// ```
+#[proc_macro_attribute]
+pub fn main(attr: TokenStream, item: TokenStream) -> TokenStream {
+    guarded(|| longhand_lowering::entry::entry(attr.into(), item.into(), "main"))
+}
+
+/// Runs an `async fn` test on `longhand::block_on`.
+///
+/// ```
+/// #[longhand::test]
+/// async fn sleeps() {
+///     longhand::time::sleep(std::time::Duration::from_millis(1)).await;
+/// }
+/// ```
+#[proc_macro_attribute]
+pub fn test(attr: TokenStream, item: TokenStream) -> TokenStream {
+    guarded(|| longhand_lowering::entry::entry(attr.into(), item.into(), "test"))
+}

@@ -31,6 +31,7 @@ pub mod analysis;
 pub mod awaits;
 pub mod bindings;
 pub mod emit;
+pub mod entry;
 pub mod macro_args;
 pub mod names;
 pub mod normalize;
