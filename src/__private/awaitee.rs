@@ -14,6 +14,15 @@
 //! value is dropped twice or forgotten. A panic while polling the awaitee is
 //! covered inside [`poll_awaitee`]: the whole state is dropped and poisoned,
 //! which is what rustc does when a poll unwinds through an `async fn`.
+//!
+//! Every value a state keeps sits in a [`Kept`] slot and the awaitee in an
+//! [`Awaitee`] slot, both `MaybeUninit` underneath. That matters for
+//! soundness, not just for size: a `MaybeUninit` has no niche, so rustc
+//! cannot hide the enum's discriminant inside a kept value (say, in a
+//! `Vec`'s capacity). If it could, reading the discriminant would read memory
+//! the awaitee holds a `&mut` to, which invalidates that borrow. The state's
+//! own destructor drops the current variant: awaitee first, then the kept
+//! values in field order.
 
 use core::future::Future;
 use core::marker::PhantomPinned;
@@ -69,6 +78,18 @@ impl<F> Awaitee<F> {
         self.slot.write(fut);
     }
 
+    /// Drops the awaited future in place, unguarded: for the state's own
+    /// destructor, which drops the current variant.
+    ///
+    /// # Safety
+    ///
+    /// The slot is initialised and is not used again.
+    #[inline]
+    pub unsafe fn drop_unguarded(&mut self) {
+        // SAFETY: the caller guarantees the slot is initialised.
+        unsafe { self.slot.assume_init_drop() }
+    }
+
     /// Drops the awaited future in place, leaving the slot empty.
     ///
     /// # Safety
@@ -89,14 +110,6 @@ impl<F> Awaitee<F> {
     }
 }
 
-impl<F> Drop for Awaitee<F> {
-    fn drop(&mut self) {
-        // SAFETY: an `Awaitee` that is dropped as part of its variant is
-        // initialised (the windows where it is not are covered by
-        // `AbandonGuard`, which overwrites the state without dropping it).
-        unsafe { self.slot.assume_init_drop() }
-    }
-}
 
 /// Drops the stored locals and poisons the state if dropped while armed.
 pub struct AbandonGuard<S: StateMachine> {
@@ -180,4 +193,55 @@ pub unsafe fn poll_awaitee<S: StateMachine, F: Future>(
 #[inline(always)]
 pub fn output_of<F: Future>(_slot: &mut Awaitee<F>, never: core::convert::Infallible) -> F::Output {
     match never {}
+}
+
+/// The slot of one value a state keeps (an argument, or a local alive at a
+/// suspension point). Initialised exactly while its variant is the current
+/// state, except inside the windows an [`AbandonGuard`] covers.
+pub struct Kept<T> {
+    slot: MaybeUninit<T>,
+}
+
+impl<T> Kept<T> {
+    /// A filled slot.
+    #[inline(always)]
+    pub fn new(value: T) -> Self {
+        Kept {
+            slot: MaybeUninit::new(value),
+        }
+    }
+
+    /// Moves the value out, leaving the slot empty.
+    ///
+    /// # Safety
+    ///
+    /// The slot is initialised, and is not read or dropped again until it is
+    /// filled anew.
+    #[inline(always)]
+    pub unsafe fn take(&mut self) -> T {
+        // SAFETY: the caller guarantees the slot holds a value it gives up.
+        unsafe { self.slot.assume_init_read() }
+    }
+
+    /// The value, in place (an awaitee may borrow it).
+    ///
+    /// # Safety
+    ///
+    /// The slot is initialised.
+    #[inline(always)]
+    pub unsafe fn place(&mut self) -> &mut T {
+        // SAFETY: the caller guarantees the slot is initialised.
+        unsafe { self.slot.assume_init_mut() }
+    }
+
+    /// Drops the value in place.
+    ///
+    /// # Safety
+    ///
+    /// The slot is initialised and is not used again.
+    #[inline(always)]
+    pub unsafe fn drop_in_place(&mut self) {
+        // SAFETY: the caller guarantees the slot is initialised.
+        unsafe { self.slot.assume_init_drop() }
+    }
 }

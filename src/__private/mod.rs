@@ -15,7 +15,7 @@ mod flow;
 mod lowered;
 mod try_trait;
 
-pub use awaitee::{AbandonGuard, Awaitee, StateMachine, output_of, poll_awaitee};
+pub use awaitee::{AbandonGuard, Awaitee, Kept, StateMachine, output_of, poll_awaitee};
 pub use flow::Flow;
 pub use lowered::{Lowered, lowered};
 pub use try_trait::{FromResidual, Try};

@@ -219,25 +219,22 @@ differential! {
     run: f(2),
 }
 
-known_gap! {
-    reason: "self-recursion through Box::pin: a function returning impl Future cannot contain itself (E0720); needs type erasure of the recursive call",
-    differential! {
-        /// Recursion through `Box::pin`.
-        ///
-        /// Note: the lowering returns an opaque `impl Future` whose hidden type
-        /// would contain itself through the `Box`; rustc accepts this for a real
-        /// `async fn` only (E0720 "cannot resolve opaque type" otherwise).
-        name: recursion_box_pin,
-        items: {
-            #[lh] async fn fib(n: u32) -> u32 {
-                if n < 2 {
-                    return pend(n, n).await;
-                }
-                Box::pin(fib(n - 1)).await + Box::pin(fib(n - 2)).await
+differential! {
+    /// Recursion through `Box::pin`.
+    ///
+    /// Note: the lowering returns an opaque `impl Future` whose hidden type
+    /// would contain itself through the `Box`; rustc accepts this for a real
+    /// `async fn` only (E0720 "cannot resolve opaque type" otherwise).
+    name: recursion_box_pin,
+    items: {
+        #[lh] async fn fib(n: u32) -> u32 {
+            if n < 2 {
+                return pend(n, n).await;
             }
-        },
-        run: fib(6),
-    }
+            Box::pin(fib(n - 1)).await + Box::pin(fib(n - 2)).await
+        }
+    },
+    run: fib(6),
 }
 
 differential! {

@@ -163,7 +163,10 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         let tys = variants[n].iter().map(|f| &f.ty);
         quote! {
             #[doc = #doc]
-            #name { __awaitee: ::longhand::__private::Awaitee<#a>, #(#names: #tys,)* }
+            #name {
+                __awaitee: ::longhand::__private::Awaitee<#a>,
+                #(#names: ::longhand::__private::Kept<#tys>,)*
+            }
         }
     });
     let enum_doc = format!(" The state machine of `async fn {fn_name}`, written out by longhand.");
@@ -173,7 +176,7 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         #[allow(non_camel_case_types, clippy::large_enum_variant)]
         enum #state<#(#generics),*> {
             #[doc = #unresumed_doc]
-            Unresumed { #(#param_fields: #param_tys,)* },
+            Unresumed { #(#param_fields: ::longhand::__private::Kept<#param_tys>,)* },
             #(#suspend_variants,)*
             /// Finished: polling again panics.
             Returned,
@@ -198,7 +201,7 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
                 let Self::Unresumed { #(#param_fields,)* } = &mut *this else {
                     ::core::unreachable!()
                 };
-                let taken = (#(::longhand::__private::ptr::read(#param_fields),)*);
+                let taken = (#(#param_fields.take(),)*);
                 ::longhand::__private::ptr::write(this, Self::Panicked);
                 taken
             }
@@ -228,7 +231,7 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
                         ::core::unreachable!()
                     };
                     ::longhand::__private::Awaitee::drop_in_place(__awaitee, this);
-                    let taken = (#(::longhand::__private::ptr::read(#names),)*);
+                    let taken = (#(#names.take(),)*);
                     ::longhand::__private::ptr::write(this, Self::Panicked);
                     taken
                 }
@@ -240,11 +243,38 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         let names: Vec<_> = variants[n].iter().map(|f| &f.name).collect();
         quote! {
             Self::#variant { #(#names,)* .. } => {
-                #(::longhand::__private::ptr::drop_in_place(#names);)*
+                #(#names.drop_in_place();)*
+            }
+        }
+    });
+    let drop_arms = (0..awaits).map(|n| {
+        let variant = format_ident!("Suspend{n}");
+        let names: Vec<_> = variants[n].iter().map(|f| &f.name).collect();
+        quote! {
+            Self::#variant { __awaitee, #(#names,)* } => {
+                __awaitee.drop_unguarded();
+                #(#names.drop_in_place();)*
             }
         }
     });
     let impls = quote! {
+        impl<#(#generics),*> ::core::ops::Drop for #state<#(#generics),*> {
+            fn drop(&mut self) {
+                // SAFETY: the slots of the current variant are filled (the
+                // windows where they are not end with the state overwritten
+                // by `ptr::write`, which does not run this destructor). The
+                // awaitee goes first, since it may borrow the kept values.
+                unsafe {
+                    match self {
+                        Self::Unresumed { #(#param_fields,)* } => {
+                            #(#param_fields.drop_in_place();)*
+                        }
+                        #(#drop_arms)*
+                        Self::Returned | Self::Panicked => {}
+                    }
+                }
+            }
+        }
         impl<#(#generics),*> #state<#(#generics),*> {
             #take_unresumed
             #(#take_suspend)*
@@ -366,7 +396,7 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
             #enum_def
             #impls
             ::longhand::__private::lowered(
-                #state::Unresumed { #(#param_fields: #values,)* },
+                #state::Unresumed { #(#param_fields: ::longhand::__private::Kept::new(#values),)* },
                 #closure,
             )
         }
@@ -405,6 +435,7 @@ impl Finalize<'_> {
         let mut rw = PlaceRewrite { places: &places, used: Vec::new(), shadowed: Vec::new() };
         rw.visit_expr_mut(&mut operand);
         let bound = rw.used.iter().map(|(place, field)| quote!(#field: #place));
+        let places: Vec<&Ident> = rw.used.iter().map(|(place, _)| place).collect();
         let guard = hidden("__lh_guard");
         let slot = hidden("__lh_slot");
         let dispatch = lbl("'__lh_dispatch");
@@ -415,7 +446,7 @@ impl Finalize<'_> {
             unsafe {
                 ::longhand::__private::ptr::write(#this, #state::#variant {
                     __awaitee: ::longhand::__private::Awaitee::uninit(),
-                    #(#names: #values,)*
+                    #(#names: ::longhand::__private::Kept::new(#values),)*
                 })
             };
             // SAFETY: until `disarm`, the state is this suspension with an
@@ -428,6 +459,8 @@ impl Finalize<'_> {
             let #state::#variant { __awaitee: #slot, #(#bound,)* .. } = (unsafe { &mut *#this }) else {
                 ::core::unreachable!()
             };
+            // SAFETY: the slots were filled just above.
+            #(let #places = unsafe { #places.place() };)*
             #slot.init(::core::future::IntoFuture::into_future(__lh_hole0));
             #guard.disarm();
             // Poll it in the same poll, from its own arm.

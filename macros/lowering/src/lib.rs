@@ -35,6 +35,7 @@ pub mod entry;
 pub mod macro_args;
 pub mod names;
 pub mod normalize;
+pub mod recursion;
 pub mod resume;
 pub mod signature;
 pub mod splice;
@@ -79,6 +80,7 @@ pub fn desugar(attr: TokenStream, item: TokenStream) -> TokenStream {
         return with_errors(errors, func.into_token_stream());
     }
     validate::check_body(&func.block, &mut errors);
+    recursion::check(&func.block, &func.sig.ident.to_string(), &mut errors);
     if !errors.is_empty() {
         return with_errors(errors, stand_in(&func));
     }
@@ -107,6 +109,13 @@ fn lower(func: &syn::ItemFn) -> TokenStream {
     stmts.append(&mut body.stmts);
     body.stmts = stmts;
     awaits::describe(&mut body);
+    if let syn::ReturnType::Type(_, ty) = &func.sig.output {
+        if !quote!(#ty).to_string().contains("impl") {
+            recursion::erase(&mut body, &func.sig.ident.to_string(), ty);
+        }
+    } else {
+        recursion::erase(&mut body, &func.sig.ident.to_string(), &syn::parse_quote!(()));
+    }
     let count = normalize::normalize(&mut body);
     let (shadowed, refs) = analysis::shadowing(&body);
     if !shadowed.is_empty() {
