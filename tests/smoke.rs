@@ -34,3 +34,29 @@ fn smoke() {
     assert_eq!(futures::executor::block_on(add(1, 4)), 1 + 0 + 1 + 2 + 3);
     assert_eq!(futures::executor::block_on(borrow_local()), 2);
 }
+
+/// The README's quick start, verbatim.
+mod readme_quick_start {
+    use std::time::Duration;
+
+    #[longhand::desugar]
+    async fn countdown(from: u32) -> Vec<u32> {
+        let mut seen = Vec::new();
+        for n in (1..=from).rev() {
+            longhand::time::sleep(Duration::from_millis(10)).await;
+            seen.push(n);
+        }
+        seen
+    }
+
+    #[longhand::main]
+    async fn main() {
+        assert_eq!(countdown(3).await, vec![3, 2, 1]);
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore = "real timers")]
+    fn runs() {
+        main();
+    }
+}

@@ -1,0 +1,229 @@
+fn report(
+    name: String,
+    client: &Client,
+) -> impl ::core::future::Future<Output = String> {
+    /// The state machine of `async fn report`, written out by longhand.
+    #[allow(non_camel_case_types, clippy::large_enum_variant)]
+    enum ReportState<P0, P1, A0, L0, L1, L2> {
+        /// Created, not polled yet: holds the arguments `name`, `client`.
+        Unresumed {
+            name: ::longhand::__private::Kept<P0>,
+            client: ::longhand::__private::Kept<P1>,
+        },
+        /// Waiting at `.await`; keeps `__tmp0`, `client`, `name` alive.
+        Suspend0 {
+            __awaitee: ::longhand::__private::Awaitee<A0>,
+            tmp0: ::longhand::__private::Kept<L0>,
+            client: ::longhand::__private::Kept<L1>,
+            name: ::longhand::__private::Kept<L2>,
+        },
+        /// Finished: polling again panics.
+        Returned,
+        /// A poll panicked: polling again panics.
+        Panicked,
+    }
+    impl<P0, P1, A0, L0, L1, L2> ::core::ops::Drop
+    for ReportState<P0, P1, A0, L0, L1, L2> {
+        fn drop(&mut self) {
+            unsafe {
+                match self {
+                    Self::Unresumed { name, client } => {
+                        name.drop_in_place();
+                        client.drop_in_place();
+                    }
+                    Self::Suspend0 { __awaitee, tmp0, client, name } => {
+                        __awaitee.drop_unguarded();
+                        tmp0.drop_in_place();
+                        client.drop_in_place();
+                        name.drop_in_place();
+                    }
+                    Self::Returned | Self::Panicked => {}
+                }
+            }
+        }
+    }
+    impl<P0, P1, A0, L0, L1, L2> ReportState<P0, P1, A0, L0, L1, L2> {
+        /// Moves the arguments out and marks the state `Panicked` while the body runs.
+        ///
+        /// # Safety
+        ///
+        /// `this` points to the pinned state, which is `Unresumed`.
+        #[inline(always)]
+        unsafe fn take_unresumed(this: *mut Self) -> (P0, P1) {
+            unsafe {
+                let Self::Unresumed { name, client } = &mut *this else {
+                    ::core::unreachable!()
+                };
+                let taken = (name.take(), client.take());
+                ::longhand::__private::ptr::write(this, Self::Panicked);
+                taken
+            }
+        }
+        /// Drops the completed awaitee in place, then moves the kept values out
+        /// and marks the state `Panicked` while the body runs.
+        ///
+        /// # Safety
+        ///
+        /// `this` points to the pinned state, whose awaitee has completed.
+        #[inline(always)]
+        unsafe fn take_suspend0(this: *mut Self) -> (L0, L1, L2) {
+            unsafe {
+                let Self::Suspend0 { __awaitee, tmp0, client, name } = &mut *this else {
+                    ::core::unreachable!()
+                };
+                ::longhand::__private::Awaitee::drop_in_place(__awaitee, this);
+                let taken = (tmp0.take(), client.take(), name.take());
+                ::longhand::__private::ptr::write(this, Self::Panicked);
+                taken
+            }
+        }
+    }
+    unsafe impl<P0, P1, A0, L0, L1, L2> ::longhand::__private::StateMachine
+    for ReportState<P0, P1, A0, L0, L1, L2> {
+        fn panicked() -> Self {
+            Self::Panicked
+        }
+        unsafe fn abandon(this: *mut Self) {
+            unsafe {
+                #[allow(clippy::single_match)]
+                match &mut *this {
+                    Self::Suspend0 { tmp0, client, name, .. } => {
+                        tmp0.drop_in_place();
+                        client.drop_in_place();
+                        name.drop_in_place();
+                    }
+                    _ => {}
+                }
+                ::longhand::__private::ptr::write(this, Self::Panicked);
+            }
+        }
+    }
+    ::longhand::__private::lowered(
+        ReportState::Unresumed {
+            name: ::longhand::__private::Kept::new(name),
+            client: ::longhand::__private::Kept::new(client),
+        },
+        #[allow(
+            unused_variables,
+            unused_mut,
+            unused_labels,
+            unreachable_code,
+            unused_braces,
+            unused_parens,
+            clippy::let_unit_value,
+            clippy::needless_return,
+            clippy::never_loop,
+            clippy::diverging_sub_expression
+        )]
+        |__lh_state, __lh_cx| -> ::longhand::__private::Poll<String> {
+            let __lh_this: *mut _ = unsafe {
+                ::longhand::__private::Pin::get_unchecked_mut(__lh_state)
+            };
+            '__lh_dispatch: loop {
+                match unsafe { &mut *__lh_this } {
+                    ReportState::Unresumed { .. } => {
+                        let (__lh_arg0, __lh_arg1) = unsafe {
+                            ReportState::take_unresumed(__lh_this)
+                        };
+                        let __lh_ret: String = '__lh_body: {
+                            let name = __lh_arg0;
+                            let client = __lh_arg1;
+                            match name.trim() {
+                                __tmp0 => {
+                                    match {
+                                        unsafe {
+                                            ::longhand::__private::ptr::write(
+                                                __lh_this,
+                                                ReportState::Suspend0 {
+                                                    __awaitee: ::longhand::__private::Awaitee::uninit(),
+                                                    tmp0: ::longhand::__private::Kept::new(__tmp0),
+                                                    client: ::longhand::__private::Kept::new(client),
+                                                    name: ::longhand::__private::Kept::new(name),
+                                                },
+                                            )
+                                        };
+                                        let __lh_guard = unsafe {
+                                            ::longhand::__private::AbandonGuard::new(__lh_this)
+                                        };
+                                        let ReportState::Suspend0 {
+                                            __awaitee: __lh_slot,
+                                            client: __lh_place_client,
+                                            name: __lh_place_name,
+                                            ..
+                                        } = (unsafe { &mut *__lh_this }) else {
+                                            ::core::unreachable!()
+                                        };
+                                        let __lh_place_client = unsafe {
+                                            __lh_place_client.place()
+                                        };
+                                        let __lh_place_name = unsafe { __lh_place_name.place() };
+                                        __lh_slot
+                                            .init(
+                                                ::core::future::IntoFuture::into_future(
+                                                    (*__lh_place_client).fetch(&(*__lh_place_name)),
+                                                ),
+                                            );
+                                        __lh_guard.disarm();
+                                        ::longhand::__private::output_of(
+                                            __lh_slot,
+                                            continue '__lh_dispatch,
+                                        )
+                                    } {
+                                        __tmp1 => format!("{}: {}", __tmp0, __tmp1),
+                                    }
+                                }
+                            }
+                        };
+                        unsafe {
+                            ::longhand::__private::ptr::write(
+                                __lh_this,
+                                ReportState::Returned,
+                            )
+                        };
+                        return ::longhand::__private::Poll::Ready(__lh_ret);
+                    }
+                    ReportState::Suspend0 { __awaitee: __lh_slot, .. } => {
+                        let __lh_resumed = match unsafe {
+                            ::longhand::__private::poll_awaitee(
+                                __lh_this,
+                                __lh_slot,
+                                __lh_cx,
+                            )
+                        } {
+                            ::longhand::__private::Poll::Ready(value) => value,
+                            ::longhand::__private::Poll::Pending => {
+                                return ::longhand::__private::Poll::Pending;
+                            }
+                        };
+                        let (__lh_restored5, __lh_restored2, __lh_restored0) = unsafe {
+                            ReportState::take_suspend0(__lh_this)
+                        };
+                        let __lh_ret: String = '__lh_body: {
+                            let name = __lh_restored0;
+                            let client = __lh_restored2;
+                            {
+                                let __tmp0 = __lh_restored5;
+                                match __lh_resumed {
+                                    __tmp1 => format!("{}: {}", __tmp0, __tmp1),
+                                }
+                            }
+                        };
+                        unsafe {
+                            ::longhand::__private::ptr::write(
+                                __lh_this,
+                                ReportState::Returned,
+                            )
+                        };
+                        return ::longhand::__private::Poll::Ready(__lh_ret);
+                    }
+                    ReportState::Returned => {
+                        ::core::panic!("`async fn` resumed after completion")
+                    }
+                    ReportState::Panicked => {
+                        ::core::panic!("`async fn` resumed after panicking")
+                    }
+                }
+            }
+        },
+    )
+}

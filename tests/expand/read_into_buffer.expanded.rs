@@ -1,0 +1,236 @@
+impl Connection {
+    fn read_message(
+        &mut self,
+    ) -> impl ::core::future::Future<Output = std::io::Result<Vec<u8>>> {
+        /// The state machine of `async fn read_message`, written out by longhand.
+        #[allow(non_camel_case_types, clippy::large_enum_variant)]
+        enum ReadMessageState<P0, A0, L0, L1> {
+            /// Created, not polled yet: holds the arguments `self_`.
+            Unresumed { self_: ::longhand::__private::Kept<P0> },
+            /// Waiting at `self.stream.read(&mut buf).await` (line 5); keeps `buf`, `__self` alive.
+            Suspend0 {
+                __awaitee: ::longhand::__private::Awaitee<A0>,
+                buf: ::longhand::__private::Kept<L0>,
+                self_: ::longhand::__private::Kept<L1>,
+            },
+            /// Finished: polling again panics.
+            Returned,
+            /// A poll panicked: polling again panics.
+            Panicked,
+        }
+        impl<P0, A0, L0, L1> ::core::ops::Drop for ReadMessageState<P0, A0, L0, L1> {
+            fn drop(&mut self) {
+                unsafe {
+                    match self {
+                        Self::Unresumed { self_ } => {
+                            self_.drop_in_place();
+                        }
+                        Self::Suspend0 { __awaitee, buf, self_ } => {
+                            __awaitee.drop_unguarded();
+                            buf.drop_in_place();
+                            self_.drop_in_place();
+                        }
+                        Self::Returned | Self::Panicked => {}
+                    }
+                }
+            }
+        }
+        impl<P0, A0, L0, L1> ReadMessageState<P0, A0, L0, L1> {
+            /// Moves the arguments out and marks the state `Panicked` while the body runs.
+            ///
+            /// # Safety
+            ///
+            /// `this` points to the pinned state, which is `Unresumed`.
+            #[inline(always)]
+            unsafe fn take_unresumed(this: *mut Self) -> (P0,) {
+                unsafe {
+                    let Self::Unresumed { self_ } = &mut *this else {
+                        ::core::unreachable!()
+                    };
+                    let taken = (self_.take(),);
+                    ::longhand::__private::ptr::write(this, Self::Panicked);
+                    taken
+                }
+            }
+            /// Drops the completed awaitee in place, then moves the kept values out
+            /// and marks the state `Panicked` while the body runs.
+            ///
+            /// # Safety
+            ///
+            /// `this` points to the pinned state, whose awaitee has completed.
+            #[inline(always)]
+            unsafe fn take_suspend0(this: *mut Self) -> (L0, L1) {
+                unsafe {
+                    let Self::Suspend0 { __awaitee, buf, self_ } = &mut *this else {
+                        ::core::unreachable!()
+                    };
+                    ::longhand::__private::Awaitee::drop_in_place(__awaitee, this);
+                    let taken = (buf.take(), self_.take());
+                    ::longhand::__private::ptr::write(this, Self::Panicked);
+                    taken
+                }
+            }
+        }
+        unsafe impl<P0, A0, L0, L1> ::longhand::__private::StateMachine
+        for ReadMessageState<P0, A0, L0, L1> {
+            fn panicked() -> Self {
+                Self::Panicked
+            }
+            unsafe fn abandon(this: *mut Self) {
+                unsafe {
+                    #[allow(clippy::single_match)]
+                    match &mut *this {
+                        Self::Suspend0 { buf, self_, .. } => {
+                            buf.drop_in_place();
+                            self_.drop_in_place();
+                        }
+                        _ => {}
+                    }
+                    ::longhand::__private::ptr::write(this, Self::Panicked);
+                }
+            }
+        }
+        ::longhand::__private::lowered(
+            ReadMessageState::Unresumed {
+                self_: ::longhand::__private::Kept::new(self),
+            },
+            #[allow(
+                unused_variables,
+                unused_mut,
+                unused_labels,
+                unreachable_code,
+                unused_braces,
+                unused_parens,
+                clippy::let_unit_value,
+                clippy::needless_return,
+                clippy::never_loop,
+                clippy::diverging_sub_expression
+            )]
+            |
+                __lh_state,
+                __lh_cx,
+            | -> ::longhand::__private::Poll<std::io::Result<Vec<u8>>> {
+                let __lh_this: *mut _ = unsafe {
+                    ::longhand::__private::Pin::get_unchecked_mut(__lh_state)
+                };
+                '__lh_dispatch: loop {
+                    match unsafe { &mut *__lh_this } {
+                        ReadMessageState::Unresumed { .. } => {
+                            let (__lh_arg0,) = unsafe {
+                                ReadMessageState::take_unresumed(__lh_this)
+                            };
+                            let __lh_ret: std::io::Result<Vec<u8>> = '__lh_body: {
+                                let __self = __lh_arg0;
+                                let mut buf = vec![0u8; 1024];
+                                let n = match ::longhand::__private::Try::branch({
+                                    unsafe {
+                                        ::longhand::__private::ptr::write(
+                                            __lh_this,
+                                            ReadMessageState::Suspend0 {
+                                                __awaitee: ::longhand::__private::Awaitee::uninit(),
+                                                buf: ::longhand::__private::Kept::new(buf),
+                                                self_: ::longhand::__private::Kept::new(__self),
+                                            },
+                                        )
+                                    };
+                                    let __lh_guard = unsafe {
+                                        ::longhand::__private::AbandonGuard::new(__lh_this)
+                                    };
+                                    let ReadMessageState::Suspend0 {
+                                        __awaitee: __lh_slot,
+                                        self_: __lh_place_self_,
+                                        buf: __lh_place_buf,
+                                        ..
+                                    } = (unsafe { &mut *__lh_this }) else {
+                                        ::core::unreachable!()
+                                    };
+                                    let __lh_place_self_ = unsafe { __lh_place_self_.place() };
+                                    let __lh_place_buf = unsafe { __lh_place_buf.place() };
+                                    __lh_slot
+                                        .init(
+                                            ::core::future::IntoFuture::into_future(
+                                                (*__lh_place_self_).stream.read(&mut (*__lh_place_buf)),
+                                            ),
+                                        );
+                                    __lh_guard.disarm();
+                                    ::longhand::__private::output_of(
+                                        __lh_slot,
+                                        continue '__lh_dispatch,
+                                    )
+                                }) {
+                                    ::longhand::__private::ControlFlow::Continue(__lh_value) => {
+                                        __lh_value
+                                    }
+                                    ::longhand::__private::ControlFlow::Break(__lh_residual) => {
+                                        break '__lh_body (::longhand::__private::FromResidual::from_residual(
+                                            __lh_residual,
+                                        ));
+                                    }
+                                };
+                                ::core::unreachable!(
+                                    "longhand: this point follows a suspension"
+                                )
+                            };
+                            unsafe {
+                                ::longhand::__private::ptr::write(
+                                    __lh_this,
+                                    ReadMessageState::Returned,
+                                )
+                            };
+                            return ::longhand::__private::Poll::Ready(__lh_ret);
+                        }
+                        ReadMessageState::Suspend0 { __awaitee: __lh_slot, .. } => {
+                            let __lh_resumed = match unsafe {
+                                ::longhand::__private::poll_awaitee(
+                                    __lh_this,
+                                    __lh_slot,
+                                    __lh_cx,
+                                )
+                            } {
+                                ::longhand::__private::Poll::Ready(value) => value,
+                                ::longhand::__private::Poll::Pending => {
+                                    return ::longhand::__private::Poll::Pending;
+                                }
+                            };
+                            let (__lh_restored2, __lh_restored0) = unsafe {
+                                ReadMessageState::take_suspend0(__lh_this)
+                            };
+                            let __lh_ret: std::io::Result<Vec<u8>> = '__lh_body: {
+                                let __self = __lh_restored0;
+                                let mut buf = __lh_restored2;
+                                let n = match ::longhand::__private::Try::branch(
+                                    __lh_resumed,
+                                ) {
+                                    ::longhand::__private::ControlFlow::Continue(__lh_value) => {
+                                        __lh_value
+                                    }
+                                    ::longhand::__private::ControlFlow::Break(__lh_residual) => {
+                                        break '__lh_body (::longhand::__private::FromResidual::from_residual(
+                                            __lh_residual,
+                                        ));
+                                    }
+                                };
+                                buf.truncate(n);
+                                __self.received += 1;
+                                Ok(buf)
+                            };
+                            unsafe {
+                                ::longhand::__private::ptr::write(
+                                    __lh_this,
+                                    ReadMessageState::Returned,
+                                )
+                            };
+                            return ::longhand::__private::Poll::Ready(__lh_ret);
+                        }
+                        ReadMessageState::Returned => {
+                            ::core::panic!("`async fn` resumed after completion")
+                        }
+                        ReadMessageState::Panicked => {
+                            ::core::panic!("`async fn` resumed after panicking")
+                        }
+                    }
+                }
+            },
+        )
+    }
+}
