@@ -6,7 +6,13 @@ struct Pend(u32, u32);
 impl Future for Pend {
     type Output = u32;
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<u32> {
-        if self.0 == 0 { Poll::Ready(self.1) } else { self.0 -= 1; cx.waker().wake_by_ref(); Poll::Pending }
+        if self.0 == 0 {
+            Poll::Ready(self.1)
+        } else {
+            self.0 -= 1;
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
     }
 }
 
@@ -20,7 +26,10 @@ async fn add(a: u32, b: u32) -> u32 {
     total
 }
 
-async fn read_into(buf: &mut Vec<u32>) -> usize { buf.push(Pend(1, 7).await); buf.len() }
+async fn read_into(buf: &mut Vec<u32>) -> usize {
+    buf.push(Pend(1, 7).await);
+    buf.len()
+}
 
 #[longhand::desugar]
 async fn borrow_local() -> usize {
@@ -31,7 +40,7 @@ async fn borrow_local() -> usize {
 
 #[test]
 fn smoke() {
-    assert_eq!(futures::executor::block_on(add(1, 4)), 1 + 0 + 1 + 2 + 3);
+    assert_eq!(futures::executor::block_on(add(1, 4)), 1 + 1 + 2 + 3);
     assert_eq!(futures::executor::block_on(borrow_local()), 2);
 }
 

@@ -110,7 +110,6 @@ impl<F> Awaitee<F> {
     }
 }
 
-
 /// Drops the stored locals and poisons the state if dropped while armed.
 pub struct AbandonGuard<S: StateMachine> {
     state: *mut S,

@@ -32,10 +32,14 @@ fn run(args: &[String]) -> Result<String, String> {
             if rest.iter().any(|a| a == "--help") {
                 return Ok(format!("{USAGE}\n"));
             }
-            let file = rest.first().filter(|f| !f.starts_with("--")).ok_or("expand needs a FILE")?;
+            let file = rest
+                .first()
+                .filter(|f| !f.starts_with("--"))
+                .ok_or("expand needs a FILE")?;
             let only = flag(rest, "--fn")?;
             let source = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
-            longhand::cli::expand::expand(&source, only.as_deref()).map_err(|e| format!("{file}:{e}"))
+            longhand::cli::expand::expand(&source, only.as_deref())
+                .map_err(|e| format!("{file}:{e}"))
         }
         Some(other) => Err(format!("unknown command `{other}`\n{USAGE}")),
     }
@@ -44,6 +48,10 @@ fn run(args: &[String]) -> Result<String, String> {
 fn flag(args: &[String], name: &str) -> Result<Option<String>, String> {
     match args.iter().position(|a| a == name) {
         None => Ok(None),
-        Some(i) => args.get(i + 1).cloned().map(Some).ok_or(format!("{name} needs a value")),
+        Some(i) => args
+            .get(i + 1)
+            .cloned()
+            .map(Some)
+            .ok_or(format!("{name} needs a value")),
     }
 }

@@ -9,7 +9,12 @@ use syn::visit_mut::{self, VisitMut};
 /// Which attribute an item carries, if it is one of longhand's.
 fn longhand_attr(attrs: &[syn::Attribute]) -> Option<(usize, &'static str)> {
     attrs.iter().enumerate().find_map(|(i, a)| {
-        let segs: Vec<String> = a.path().segments.iter().map(|s| s.ident.to_string()).collect();
+        let segs: Vec<String> = a
+            .path()
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
         let name = segs.last()?.as_str();
         let ours = segs.len() == 1 || segs.first().map(String::as_str) == Some("longhand");
         match name {
@@ -38,7 +43,11 @@ impl Expander<'_> {
         self.only.is_none_or(|n| ident == n)
     }
 
-    fn expand_fn(&mut self, attrs: &mut Vec<syn::Attribute>, rest: TokenStream) -> Option<TokenStream> {
+    fn expand_fn(
+        &mut self,
+        attrs: &mut Vec<syn::Attribute>,
+        rest: TokenStream,
+    ) -> Option<TokenStream> {
         let (i, kind) = longhand_attr(attrs)?;
         let attr = attrs.remove(i);
         let args = match attr.meta {
@@ -57,35 +66,37 @@ impl Expander<'_> {
 
 impl VisitMut for Expander<'_> {
     fn visit_item_mut(&mut self, item: &mut syn::Item) {
-        if let syn::Item::Fn(f) = item {
-            if self.wanted(&f.sig.ident) && longhand_attr(&f.attrs).is_some() {
-                let mut attrs = std::mem::take(&mut f.attrs);
-                let mut rest = TokenStream::new();
-                f.vis.to_tokens(&mut rest);
-                f.sig.to_tokens(&mut rest);
-                f.block.to_tokens(&mut rest);
-                if let Some(out) = self.expand_fn(&mut attrs, rest) {
-                    *item = syn::Item::Verbatim(out);
-                }
-                return;
+        if let syn::Item::Fn(f) = item
+            && self.wanted(&f.sig.ident)
+            && longhand_attr(&f.attrs).is_some()
+        {
+            let mut attrs = std::mem::take(&mut f.attrs);
+            let mut rest = TokenStream::new();
+            f.vis.to_tokens(&mut rest);
+            f.sig.to_tokens(&mut rest);
+            f.block.to_tokens(&mut rest);
+            if let Some(out) = self.expand_fn(&mut attrs, rest) {
+                *item = syn::Item::Verbatim(out);
             }
+            return;
         }
         visit_mut::visit_item_mut(self, item);
     }
 
     fn visit_impl_item_mut(&mut self, item: &mut syn::ImplItem) {
-        if let syn::ImplItem::Fn(f) = item {
-            if self.wanted(&f.sig.ident) && longhand_attr(&f.attrs).is_some() {
-                let mut attrs = std::mem::take(&mut f.attrs);
-                let mut rest = TokenStream::new();
-                f.vis.to_tokens(&mut rest);
-                f.sig.to_tokens(&mut rest);
-                f.block.to_tokens(&mut rest);
-                if let Some(out) = self.expand_fn(&mut attrs, rest) {
-                    *item = syn::ImplItem::Verbatim(out);
-                }
-                return;
+        if let syn::ImplItem::Fn(f) = item
+            && self.wanted(&f.sig.ident)
+            && longhand_attr(&f.attrs).is_some()
+        {
+            let mut attrs = std::mem::take(&mut f.attrs);
+            let mut rest = TokenStream::new();
+            f.vis.to_tokens(&mut rest);
+            f.sig.to_tokens(&mut rest);
+            f.block.to_tokens(&mut rest);
+            if let Some(out) = self.expand_fn(&mut attrs, rest) {
+                *item = syn::ImplItem::Verbatim(out);
             }
+            return;
         }
         visit_mut::visit_impl_item_mut(self, item);
     }
@@ -101,8 +112,12 @@ pub fn expand(source: &str, only: Option<&str>) -> Result<String, String> {
     ex.visit_file_mut(&mut file);
     if ex.found == 0 {
         return Err(match only {
-            Some(n) => format!("no `#[longhand::desugar]` or `#[longhand::generator]` function named `{n}`"),
-            None => "no `#[longhand::desugar]` or `#[longhand::generator]` item in this file".into(),
+            Some(n) => format!(
+                "no `#[longhand::desugar]` or `#[longhand::generator]` function named `{n}`"
+            ),
+            None => {
+                "no `#[longhand::desugar]` or `#[longhand::generator]` item in this file".into()
+            }
         });
     }
     // Verbatim items are re-parsed so that prettyplease can format them.

@@ -255,7 +255,7 @@ differential! {
                 return pend(1, 1).await;
             }
             log("late");
-            return pend(2, 2).await;
+            pend(2, 2).await
         }
     },
     run: async { (f(true).await, f(false).await) },

@@ -156,6 +156,7 @@ differential! {
     /// Explicit lifetimes: input and output borrow the same string.
     name: lifetime_params,
     items: {
+        #[allow(clippy::needless_lifetimes)] // explicit on purpose: the case is about lifetimes
         #[lh] async fn first_word<'a>(x: &'a str) -> &'a str {
             pend(1, ()).await;
             x.split(' ').next().unwrap_or("")

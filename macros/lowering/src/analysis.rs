@@ -110,7 +110,9 @@ pub fn analyse(block: &syn::Block, awaits: usize) -> Liveness {
 fn decide(r: &Resolver, at: &AwaitInfo) -> Keep {
     let mut keep = Keep::default();
     for id in &at.in_scope {
-        let Some(b) = r.bindings.get(id) else { continue };
+        let Some(b) = r.bindings.get(id) else {
+            continue;
+        };
         // Does this use recur before `at` on the next iteration of a loop
         // that encloses `at` but not the binding's declaration?
         let wraps = |u: &Use| {
@@ -120,14 +122,21 @@ fn decide(r: &Resolver, at: &AwaitInfo) -> Keep {
         };
         let exclusive = |u: &Use| {
             !wraps(u)
-                && u.branches.iter().any(|(node, arm)| {
-                    at.branches.iter().any(|(n2, a2)| n2 == node && a2 != arm)
-                })
+                && u.branches
+                    .iter()
+                    .any(|(node, arm)| at.branches.iter().any(|(n2, a2)| n2 == node && a2 != arm))
         };
         let before = |u: &&Use| !exclusive(u) && (u.pos < at.pos || wraps(u));
-        let initialized =
-            b.initialized || b.uses.iter().filter(before).any(|u| u.kind == UseKind::Assign);
-        let moved = b.uses.iter().filter(before).any(|u| u.kind == UseKind::Move);
+        let initialized = b.initialized
+            || b.uses
+                .iter()
+                .filter(before)
+                .any(|u| u.kind == UseKind::Assign);
+        let moved = b
+            .uses
+            .iter()
+            .filter(before)
+            .any(|u| u.kind == UseKind::Move);
         let next = b
             .uses
             .iter()
@@ -332,7 +341,11 @@ impl Resolver {
             Stmt::Local(l) => {
                 if let Some(init) = &l.init {
                     // `let _ = x;` and `let (ref a, _) = x;` move nothing.
-                    let kind = if binds_by_value(&l.pat) { UseKind::Move } else { UseKind::Borrow };
+                    let kind = if binds_by_value(&l.pat) {
+                        UseKind::Move
+                    } else {
+                        UseKind::Borrow
+                    };
                     self.expr(&init.expr, kind);
                     if let Some((_, els)) = &init.diverge {
                         let node = self.branch_node();
@@ -351,7 +364,11 @@ impl Resolver {
     fn cond(&mut self, e: &Expr) {
         match e {
             Expr::Let(l) => {
-                let kind = if binds_by_value(&l.pat) { UseKind::Move } else { UseKind::Borrow };
+                let kind = if binds_by_value(&l.pat) {
+                    UseKind::Move
+                } else {
+                    UseKind::Borrow
+                };
                 self.expr(&l.expr, kind);
                 self.declare(&l.pat, true);
             }
@@ -367,9 +384,17 @@ impl Resolver {
     fn mac(&mut self, mac: &syn::Macro) {
         match macro_args::parse(mac) {
             Some(args) => {
-                let kind = if macro_args::borrows_args(mac) { UseKind::Borrow } else { UseKind::Move };
+                let kind = if macro_args::borrows_args(mac) {
+                    UseKind::Borrow
+                } else {
+                    UseKind::Move
+                };
                 for a in &args.args {
-                    if let Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) = a {
+                    if let Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }) = a
+                    {
                         for name in macro_args::format_captures(s) {
                             self.use_name(&name, UseKind::Borrow);
                         }
@@ -402,8 +427,9 @@ impl Resolver {
     /// normalisation, operands before one that suspends are inert places,
     /// which the resumed code reads only after the suspension.
     fn operands(&mut self, ops: Vec<(&Expr, UseKind)>) {
-        let (suspending, rest): (Vec<_>, Vec<_>) =
-            ops.into_iter().partition(|(e, _)| crate::awaits::contains_await(e));
+        let (suspending, rest): (Vec<_>, Vec<_>) = ops
+            .into_iter()
+            .partition(|(e, _)| crate::awaits::contains_await(e));
         if suspending.is_empty() {
             rest.into_iter().for_each(|(e, k)| self.expr(e, k));
         } else {
@@ -415,14 +441,14 @@ impl Resolver {
     fn expr(&mut self, e: &Expr, ctx: UseKind) {
         use UseKind::*;
         match e {
-            Expr::Path(p) => {
-                if p.qself.is_none() && p.path.segments.len() == 1 {
-                    let name = p.path.segments[0].ident.to_string();
-                    if let (Some(k), Some(id)) = (crate::bindings::ref_tag(&p.attrs), self.resolve(&name)) {
-                        self.refs.insert(k, id);
-                    }
-                    self.use_name(&name, ctx);
+            Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
+                let name = p.path.segments[0].ident.to_string();
+                if let (Some(k), Some(id)) =
+                    (crate::bindings::ref_tag(&p.attrs), self.resolve(&name))
+                {
+                    self.refs.insert(k, id);
                 }
+                self.use_name(&name, ctx);
             }
             Expr::Array(a) => self.operands(a.elems.iter().map(|x| (x, Move)).collect()),
             Expr::Tuple(t) => self.operands(t.elems.iter().map(|x| (x, Move)).collect()),
@@ -432,7 +458,11 @@ impl Resolver {
                     .collect(),
             ),
             Expr::MethodCall(m) => {
-                let kind = if consumes_receiver(&m.method.to_string()) { Move } else { Borrow };
+                let kind = if consumes_receiver(&m.method.to_string()) {
+                    Move
+                } else {
+                    Borrow
+                };
                 self.operands(
                     std::iter::once((&*m.receiver, kind))
                         .chain(m.args.iter().map(|x| (x, Move)))
@@ -506,7 +536,12 @@ impl Resolver {
                 self.expr(&a.base, Move);
                 let pos = self.tick();
                 if let Some(n) = crate::awaits::await_id(a) {
-                    let in_scope = self.scopes.iter().flatten().filter_map(|(_, id)| *id).collect();
+                    let in_scope = self
+                        .scopes
+                        .iter()
+                        .flatten()
+                        .filter_map(|(_, id)| *id)
+                        .collect();
                     self.awaits.insert(
                         n,
                         AwaitInfo {
@@ -547,7 +582,11 @@ impl Resolver {
                 self.declare(&l.pat, true);
             }
             Expr::Match(m) => {
-                let kind = if m.arms.iter().any(|a| binds_by_value(&a.pat)) { Move } else { Borrow };
+                let kind = if m.arms.iter().any(|a| binds_by_value(&a.pat)) {
+                    Move
+                } else {
+                    Borrow
+                };
                 self.expr(&m.expr, kind);
                 let node = self.branch_node();
                 for (i, arm) in m.arms.iter().enumerate() {

@@ -12,7 +12,6 @@ use syn::{Expr, ExprAwait};
 
 pub(crate) const TAG: &str = "__lh_await";
 
-
 /// Does `e` contain a suspension point of this function?
 pub fn contains_await(e: &Expr) -> bool {
     struct Find(bool);
@@ -52,11 +51,14 @@ pub fn block_contains_await(b: &syn::Block) -> bool {
 
 /// The number of a tagged suspension point.
 pub fn await_id(e: &ExprAwait) -> Option<usize> {
-    e.attrs.iter().find(|a| a.path().is_ident(TAG)).and_then(|a| {
-        a.parse_args::<syn::LitInt>()
-            .ok()
-            .and_then(|l| l.base10_parse().ok())
-    })
+    e.attrs
+        .iter()
+        .find(|a| a.path().is_ident(TAG))
+        .and_then(|a| {
+            a.parse_args::<syn::LitInt>()
+                .ok()
+                .and_then(|l| l.base10_parse().ok())
+        })
 }
 
 /// Numbers every suspension point of `block` in completion order; returns how many.
@@ -113,7 +115,9 @@ pub fn descriptions(block: &syn::Block, count: usize) -> Vec<(String, Option<usi
         fn visit_expr_await(&mut self, e: &'a ExprAwait) {
             syn::visit::visit_expr_await(self, e);
             let Some(n) = await_id(e) else { return };
-            let Some(attr) = e.attrs.iter().find(|a| a.path().is_ident(TEXT)) else { return };
+            let Some(attr) = e.attrs.iter().find(|a| a.path().is_ident(TEXT)) else {
+                return;
+            };
             let parsed = attr.parse_args_with(
                 syn::punctuated::Punctuated::<syn::Lit, syn::Token![,]>::parse_terminated,
             );
@@ -184,7 +188,9 @@ pub fn diverges(e: &Expr) -> bool {
             // reach a `break` that leaves it.
             let label = l.label.as_ref().map(|l| l.name.ident.to_string());
             match l.body.stmts.iter().position(stmt_diverges) {
-                Some(k) => !l.body.stmts[..=k].iter().any(|s| breaks_out(s, label.as_deref())),
+                Some(k) => !l.body.stmts[..=k]
+                    .iter()
+                    .any(|s| breaks_out(s, label.as_deref())),
                 None => false,
             }
         }
@@ -232,7 +238,11 @@ fn breaks_out(s: &syn::Stmt, label: Option<&str>) -> bool {
         }
         fn visit_item(&mut self, _: &'a syn::Item) {}
     }
-    let mut f = Find { label, depth: 0, found: false };
+    let mut f = Find {
+        label,
+        depth: 0,
+        found: false,
+    };
     f.visit_stmt(s);
     f.found
 }

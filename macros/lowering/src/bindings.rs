@@ -48,16 +48,21 @@ pub fn binds(p: &PatIdent) -> bool {
         return true;
     }
     let name = p.ident.to_string();
-    !name.trim_start_matches("r#").starts_with(|c: char| c.is_uppercase())
+    !name
+        .trim_start_matches("r#")
+        .starts_with(|c: char| c.is_uppercase())
 }
 
 /// Reads the id tag of a binding identifier.
 pub fn tag_of(p: &PatIdent) -> Option<usize> {
-    p.attrs.iter().find(|a| a.path().is_ident(TAG)).and_then(|a| {
-        a.parse_args::<syn::LitInt>()
-            .ok()
-            .and_then(|l| l.base10_parse().ok())
-    })
+    p.attrs
+        .iter()
+        .find(|a| a.path().is_ident(TAG))
+        .and_then(|a| {
+            a.parse_args::<syn::LitInt>()
+                .ok()
+                .and_then(|l| l.base10_parse().ok())
+        })
 }
 
 /// Tags every binding identifier in `pat` with a fresh id from `next`.

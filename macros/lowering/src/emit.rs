@@ -89,7 +89,10 @@ fn lbl(name: &str) -> syn::Lifetime {
 /// Does the return type mention `impl Trait` (which a closure or a `let`
 /// cannot spell)?
 fn mentions_impl(ty: &syn::Type) -> bool {
-    quote!(#ty).to_string().split_whitespace().any(|w| w == "impl")
+    quote!(#ty)
+        .to_string()
+        .split_whitespace()
+        .any(|w| w == "impl")
 }
 
 /// Emits the whole lowered function.
@@ -107,7 +110,9 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
 
     // Generic parameters and fields of each variant.
     let mut generics: Vec<Ident> = Vec::new();
-    let param_tys: Vec<Ident> = (0..plan.params.len()).map(|i| format_ident!("P{i}")).collect();
+    let param_tys: Vec<Ident> = (0..plan.params.len())
+        .map(|i| format_ident!("P{i}"))
+        .collect();
     generics.extend(param_tys.iter().cloned());
     let mut next_local = 0;
     let mut variants: Vec<Vec<Field>> = Vec::new();
@@ -392,6 +397,9 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
     let values = plan.params.iter().map(|p| &p.value);
     quote! {
         #(#attrs)*
+        // Turning `async fn` into `fn -> impl Future` makes clippy see lifetimes
+        // it does not flag on the `async fn` the user wrote.
+        #[allow(clippy::needless_lifetimes)]
         #vis #sig {
             #enum_def
             #impls
@@ -404,7 +412,10 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
 }
 
 fn list(items: impl Iterator<Item = String>) -> String {
-    items.map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+    items
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The last rewrite of each arm's code: `.await` becomes a suspension,
@@ -432,40 +443,47 @@ impl Finalize<'_> {
                 .or_insert_with(|| (hidden(&format!("__lh_place_{}", f.name)), f.name.clone()));
         }
         let mut operand = operand;
-        let mut rw = PlaceRewrite { places: &places, used: Vec::new(), shadowed: Vec::new() };
+        let mut rw = PlaceRewrite {
+            places: &places,
+            used: Vec::new(),
+            shadowed: Vec::new(),
+        };
         rw.visit_expr_mut(&mut operand);
         let bound = rw.used.iter().map(|(place, field)| quote!(#field: #place));
         let places: Vec<&Ident> = rw.used.iter().map(|(place, _)| place).collect();
         let guard = hidden("__lh_guard");
         let slot = hidden("__lh_slot");
         let dispatch = lbl("'__lh_dispatch");
-        crate::splice::expr(quote! {{
-            // SAFETY: while code runs the state is `Panicked` and owns
-            // nothing, so writing over it leaks nothing; the kept values
-            // are owned by the state from here on.
-            unsafe {
-                ::longhand::__private::ptr::write(#this, #state::#variant {
-                    __awaitee: ::longhand::__private::Awaitee::uninit(),
-                    #(#names: ::longhand::__private::Kept::new(#values),)*
-                })
-            };
-            // SAFETY: until `disarm`, the state is this suspension with an
-            // empty awaitee slot; if the awaitee's construction unwinds or
-            // leaves early, the guard drops the kept values and poisons it.
-            let #guard = unsafe { ::longhand::__private::AbandonGuard::new(#this) };
-            // SAFETY: `#this` points to the pinned state; the references
-            // bound here point into its current variant, which stays in
-            // place until the awaitee completes and is dropped.
-            let #state::#variant { __awaitee: #slot, #(#bound,)* .. } = (unsafe { &mut *#this }) else {
-                ::core::unreachable!()
-            };
-            // SAFETY: the slots were filled just above.
-            #(let #places = unsafe { #places.place() };)*
-            #slot.init(::core::future::IntoFuture::into_future(__lh_hole0));
-            #guard.disarm();
-            // Poll it in the same poll, from its own arm.
-            ::longhand::__private::output_of(#slot, continue #dispatch)
-        }}, vec![operand])
+        crate::splice::expr(
+            quote! {{
+                // SAFETY: while code runs the state is `Panicked` and owns
+                // nothing, so writing over it leaks nothing; the kept values
+                // are owned by the state from here on.
+                unsafe {
+                    ::longhand::__private::ptr::write(#this, #state::#variant {
+                        __awaitee: ::longhand::__private::Awaitee::uninit(),
+                        #(#names: ::longhand::__private::Kept::new(#values),)*
+                    })
+                };
+                // SAFETY: until `disarm`, the state is this suspension with an
+                // empty awaitee slot; if the awaitee's construction unwinds or
+                // leaves early, the guard drops the kept values and poisons it.
+                let #guard = unsafe { ::longhand::__private::AbandonGuard::new(#this) };
+                // SAFETY: `#this` points to the pinned state; the references
+                // bound here point into its current variant, which stays in
+                // place until the awaitee completes and is dropped.
+                let #state::#variant { __awaitee: #slot, #(#bound,)* .. } = (unsafe { &mut *#this }) else {
+                    ::core::unreachable!()
+                };
+                // SAFETY: the slots were filled just above.
+                #(let #places = unsafe { #places.place() };)*
+                #slot.init(::core::future::IntoFuture::into_future(__lh_hole0));
+                #guard.disarm();
+                // Poll it in the same poll, from its own arm.
+                ::longhand::__private::output_of(#slot, continue #dispatch)
+            }},
+            vec![operand],
+        )
     }
 }
 
@@ -475,21 +493,23 @@ impl VisitMut for Finalize<'_> {
         // unreachable in this arm; it runs in the next state's arm instead.
         // Dropping it keeps each arm to its own stretch of the function, and
         // keeps rustc from typing it with the suspension's `!`.
-        if let Some(k) = b.stmts.iter().position(crate::awaits::stmt_diverges) {
-            if k + 1 < b.stmts.len() {
-                b.stmts.truncate(k + 1);
-                // The kept statement must stay a statement, not become the
-                // block's value, and rustc must see the block diverge (it
-                // does not know that a `while` whose condition suspends never
-                // ends): a tail that is never reached says so.
-                if let Some(syn::Stmt::Expr(_, semi @ None)) = b.stmts.last_mut() {
-                    *semi = Some(Default::default());
-                }
-                b.stmts.push(syn::Stmt::Expr(
-                    parse_quote!(::core::unreachable!("longhand: this point follows a suspension")),
-                    None,
-                ));
+        if let Some(k) = b.stmts.iter().position(crate::awaits::stmt_diverges)
+            && k + 1 < b.stmts.len()
+        {
+            b.stmts.truncate(k + 1);
+            // The kept statement must stay a statement, not become the
+            // block's value, and rustc must see the block diverge (it
+            // does not know that a `while` whose condition suspends never
+            // ends): a tail that is never reached says so.
+            if let Some(syn::Stmt::Expr(_, semi @ None)) = b.stmts.last_mut() {
+                *semi = Some(Default::default());
             }
+            b.stmts.push(syn::Stmt::Expr(
+                parse_quote!(::core::unreachable!(
+                    "longhand: this point follows a suspension"
+                )),
+                None,
+            ));
         }
         visit_mut::visit_block_mut(self, b);
     }
@@ -505,7 +525,11 @@ impl VisitMut for Finalize<'_> {
             }
             Expr::Return(r) => {
                 let label = &self.body_label;
-                let value = r.expr.as_deref().cloned().unwrap_or_else(|| parse_quote!(()));
+                let value = r
+                    .expr
+                    .as_deref()
+                    .cloned()
+                    .unwrap_or_else(|| parse_quote!(()));
                 *e = crate::splice::expr(quote!(break #label (__lh_hole0)), vec![value]);
             }
             Expr::Try(t) => {
@@ -513,14 +537,17 @@ impl VisitMut for Finalize<'_> {
                 let inner = (*t.expr).clone();
                 let v = hidden("__lh_value");
                 let r = hidden("__lh_residual");
-                *e = crate::splice::expr(quote! {
-                    match ::longhand::__private::Try::branch(__lh_hole0) {
-                        ::longhand::__private::ControlFlow::Continue(#v) => #v,
-                        ::longhand::__private::ControlFlow::Break(#r) => {
-                            break #label (::longhand::__private::FromResidual::from_residual(#r))
+                *e = crate::splice::expr(
+                    quote! {
+                        match ::longhand::__private::Try::branch(__lh_hole0) {
+                            ::longhand::__private::ControlFlow::Continue(#v) => #v,
+                            ::longhand::__private::ControlFlow::Break(#r) => {
+                                break #label (::longhand::__private::FromResidual::from_residual(#r))
+                            }
                         }
-                    }
-                }, vec![inner]);
+                    },
+                    vec![inner],
+                );
             }
             _ => {}
         }
@@ -550,51 +577,56 @@ struct PlaceRewrite<'a> {
 
 impl VisitMut for PlaceRewrite<'_> {
     fn visit_expr_mut(&mut self, e: &mut Expr) {
-        if let Expr::Path(p) = e {
-            if p.qself.is_none() && p.path.segments.len() == 1 {
-                let name = p.path.segments[0].ident.to_string();
-                if !self.shadowed.contains(&name) {
-                    if let Some((place, field)) = self.places.get(&name) {
-                        if !self.used.iter().any(|(p, _)| p == place) {
-                            self.used.push((place.clone(), field.clone()));
-                        }
-                        *e = parse_quote!((*#place));
-                        return;
-                    }
+        if let Expr::Path(p) = e
+            && p.qself.is_none()
+            && p.path.segments.len() == 1
+        {
+            let name = p.path.segments[0].ident.to_string();
+            if !self.shadowed.contains(&name)
+                && let Some((place, field)) = self.places.get(&name)
+            {
+                if !self.used.iter().any(|(p, _)| p == place) {
+                    self.used.push((place.clone(), field.clone()));
                 }
+                *e = parse_quote!((*#place));
+                return;
             }
         }
-        if let Expr::Macro(m) = e {
-            if let Some(mut args) = crate::macro_args::parse(&m.mac) {
-                // Names a format string captures implicitly (`"{x}"`) are
-                // passed explicitly, as `x = (*place)`.
-                let mut captured = Vec::new();
-                if crate::macro_args::borrows_args(&m.mac) {
-                    for a in args.args.iter() {
-                        if let Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) = a {
-                            for name in crate::macro_args::format_captures(s) {
-                                if !self.shadowed.contains(&name)
-                                    && self.places.contains_key(&name)
-                                    && !captured.contains(&name)
-                                {
-                                    captured.push(name);
-                                }
+        if let Expr::Macro(m) = e
+            && let Some(mut args) = crate::macro_args::parse(&m.mac)
+        {
+            // Names a format string captures implicitly (`"{x}"`) are
+            // passed explicitly, as `x = (*place)`.
+            let mut captured = Vec::new();
+            if crate::macro_args::borrows_args(&m.mac) {
+                for a in args.args.iter() {
+                    if let Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }) = a
+                    {
+                        for name in crate::macro_args::format_captures(s) {
+                            if !self.shadowed.contains(&name)
+                                && self.places.contains_key(&name)
+                                && !captured.contains(&name)
+                            {
+                                captured.push(name);
                             }
                         }
                     }
                 }
-                for a in args.args.iter_mut() {
-                    self.visit_expr_mut(a);
-                }
-                for name in captured {
-                    let ident = Ident::new(&name, Span::call_site());
-                    let mut value: Expr = parse_quote!(#ident);
-                    self.visit_expr_mut(&mut value);
-                    args.args.push(parse_quote!(#ident = #value));
-                }
-                crate::macro_args::set(&mut m.mac, &args);
-                return;
             }
+            for a in args.args.iter_mut() {
+                self.visit_expr_mut(a);
+            }
+            for name in captured {
+                let ident = Ident::new(&name, Span::call_site());
+                let mut value: Expr = parse_quote!(#ident);
+                self.visit_expr_mut(&mut value);
+                args.args.push(parse_quote!(#ident = #value));
+            }
+            crate::macro_args::set(&mut m.mac, &args);
+            return;
         }
         if let Expr::Closure(c) = e {
             let before = self.shadowed.len();

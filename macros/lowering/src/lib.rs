@@ -97,8 +97,7 @@ pub fn generator(_attr: TokenStream, item: TokenStream) -> TokenStream {
     let span = syn::parse2::<syn::ItemFn>(item.clone())
         .map(|f| f.sig.ident.span())
         .unwrap_or_else(|_| proc_macro2::Span::call_site());
-    syn::Error::new(span, "`#[longhand::generator]` is not implemented yet")
-        .to_compile_error()
+    syn::Error::new(span, "`#[longhand::generator]` is not implemented yet").to_compile_error()
 }
 
 fn lower(func: &syn::ItemFn) -> TokenStream {
@@ -114,7 +113,11 @@ fn lower(func: &syn::ItemFn) -> TokenStream {
             recursion::erase(&mut body, &func.sig.ident.to_string(), ty);
         }
     } else {
-        recursion::erase(&mut body, &func.sig.ident.to_string(), &syn::parse_quote!(()));
+        recursion::erase(
+            &mut body,
+            &func.sig.ident.to_string(),
+            &syn::parse_quote!(()),
+        );
     }
     let count = normalize::normalize(&mut body);
     let (shadowed, refs) = analysis::shadowing(&body);
@@ -162,7 +165,11 @@ fn not_a_fn(item: TokenStream, attr: &str, mut errors: Vec<syn::Error>) -> Token
         .next()
         .map(|t| t.span())
         .unwrap_or_else(proc_macro2::Span::call_site);
-    let expected = if attr == "desugar" { "an `async fn`" } else { "a `fn`" };
+    let expected = if attr == "desugar" {
+        "an `async fn`"
+    } else {
+        "a `fn`"
+    };
     errors.push(syn::Error::new(
         span,
         format!("`#[longhand::{attr}]` goes on {expected} with a body; this is {what}"),

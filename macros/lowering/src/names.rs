@@ -21,14 +21,22 @@ pub fn hidden_at(name: &str, span: Span) -> Ident {
 /// `fetch_total` -> `FetchTotal`.
 pub fn camel_case(name: &str) -> String {
     let mut out = String::new();
-    for part in name.trim_start_matches("r#").split('_').filter(|p| !p.is_empty()) {
+    for part in name
+        .trim_start_matches("r#")
+        .split('_')
+        .filter(|p| !p.is_empty())
+    {
         let mut chars = part.chars();
         if let Some(first) = chars.next() {
             out.extend(first.to_uppercase());
             out.push_str(chars.as_str());
         }
     }
-    if out.is_empty() { "Lowered".into() } else { out }
+    if out.is_empty() {
+        "Lowered".into()
+    } else {
+        out
+    }
 }
 
 /// The hidden local that holds a stored value between taking it out of the

@@ -38,38 +38,48 @@ pub fn normalize(block: &mut syn::Block) -> usize {
 /// Renames the bindings in `ids` (and every reference resolved to them, by
 /// reference tag) to unique hidden names, so that a value that is shadowed
 /// while still alive can still be named where it must be stored.
-pub fn rename_shadowed(block: &mut syn::Block, renames: &std::collections::HashMap<usize, usize>, refs: &std::collections::HashMap<usize, usize>) {
+pub fn rename_shadowed(
+    block: &mut syn::Block,
+    renames: &std::collections::HashMap<usize, usize>,
+    refs: &std::collections::HashMap<usize, usize>,
+) {
     struct Rename<'a> {
         bindings: &'a std::collections::HashMap<usize, usize>,
         refs: &'a std::collections::HashMap<usize, usize>,
     }
     fn new_name(ident: &proc_macro2::Ident, id: usize) -> proc_macro2::Ident {
-        crate::names::hidden_at(&format!("__{}_{id}", ident.to_string().trim_start_matches('_')), ident.span())
+        crate::names::hidden_at(
+            &format!("__{}_{id}", ident.to_string().trim_start_matches('_')),
+            ident.span(),
+        )
     }
     impl VisitMut for Rename<'_> {
         fn visit_pat_ident_mut(&mut self, p: &mut syn::PatIdent) {
-            if let Some(id) = crate::bindings::tag_of(p) {
-                if self.bindings.contains_key(&id) {
-                    p.ident = new_name(&p.ident, id);
-                }
+            if let Some(id) = crate::bindings::tag_of(p)
+                && self.bindings.contains_key(&id)
+            {
+                p.ident = new_name(&p.ident, id);
             }
             visit_mut::visit_pat_ident_mut(self, p);
         }
         fn visit_expr_path_mut(&mut self, e: &mut syn::ExprPath) {
-            if let Some(k) = crate::bindings::ref_tag(&e.attrs) {
-                if let Some(id) = self.refs.get(&k) {
-                    if self.bindings.contains_key(id) {
-                        let seg = &mut e.path.segments[0];
-                        seg.ident = new_name(&seg.ident, *id);
-                    }
-                }
+            if let Some(k) = crate::bindings::ref_tag(&e.attrs)
+                && let Some(id) = self.refs.get(&k)
+                && self.bindings.contains_key(id)
+            {
+                let seg = &mut e.path.segments[0];
+                seg.ident = new_name(&seg.ident, *id);
             }
         }
         fn visit_expr_closure_mut(&mut self, c: &mut syn::ExprClosure) {
             visit_mut::visit_expr_closure_mut(self, c);
         }
     }
-    Rename { bindings: renames, refs }.visit_block_mut(block);
+    Rename {
+        bindings: renames,
+        refs,
+    }
+    .visit_block_mut(block);
 }
 
 /// The hygienic name `self` is rebound to inside the poll closure.
@@ -85,7 +95,8 @@ fn rename_self_tokens(tokens: TokenStream) -> TokenStream {
     for (i, tt) in trees.iter().enumerate() {
         match tt {
             TokenTree::Ident(id) if id == "self" => {
-                let path_follows = matches!(trees.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == ':');
+                let path_follows =
+                    matches!(trees.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == ':');
                 if path_follows {
                     out.push(tt.clone());
                 } else {
@@ -132,14 +143,14 @@ impl VisitMut for MacroStmts {
         visit_mut::visit_stmt_mut(self, s);
     }
     fn visit_expr_mut(&mut self, e: &mut Expr) {
-        if let Expr::Macro(m) = e {
-            if let Some(mut args) = crate::macro_args::parse(&m.mac) {
-                for a in args.args.iter_mut() {
-                    self.visit_expr_mut(a);
-                }
-                crate::macro_args::set(&mut m.mac, &args);
-                return;
+        if let Expr::Macro(m) = e
+            && let Some(mut args) = crate::macro_args::parse(&m.mac)
+        {
+            for a in args.args.iter_mut() {
+                self.visit_expr_mut(a);
             }
+            crate::macro_args::set(&mut m.mac, &args);
+            return;
         }
         visit_mut::visit_expr_mut(self, e);
     }
@@ -154,28 +165,28 @@ struct DesugarFor {
 
 impl VisitMut for DesugarFor {
     fn visit_expr_mut(&mut self, e: &mut Expr) {
-        if let Expr::ForLoop(f) = e {
-            if crate::awaits::block_contains_await(&f.body) {
-                // Each loop's iterator gets its own name: nested loops keep both.
-                let iter = hidden(&format!("__iter{}", self.next));
-                self.next += 1;
-                let pat = &f.pat;
-                let head = &f.expr;
-                let body = &f.body;
-                let label = &f.label;
-                let attrs = &f.attrs;
-                *e = parse_quote! {
-                    #(#attrs)*
-                    match ::core::iter::IntoIterator::into_iter(#head) {
-                        mut #iter => #label loop {
-                            match ::core::iter::Iterator::next(&mut #iter) {
-                                ::core::option::Option::None => break,
-                                ::core::option::Option::Some(#pat) => #body,
-                            }
+        if let Expr::ForLoop(f) = e
+            && crate::awaits::block_contains_await(&f.body)
+        {
+            // Each loop's iterator gets its own name: nested loops keep both.
+            let iter = hidden(&format!("__iter{}", self.next));
+            self.next += 1;
+            let pat = &f.pat;
+            let head = &f.expr;
+            let body = &f.body;
+            let label = &f.label;
+            let attrs = &f.attrs;
+            *e = parse_quote! {
+                #(#attrs)*
+                match ::core::iter::IntoIterator::into_iter(#head) {
+                    mut #iter => #label loop {
+                        match ::core::iter::Iterator::next(&mut #iter) {
+                            ::core::option::Option::None => break,
+                            ::core::option::Option::Some(#pat) => #body,
                         }
                     }
-                };
-            }
+                }
+            };
         }
         visit_mut::visit_expr_mut(self, e);
     }
@@ -299,8 +310,12 @@ fn operands(e: &mut Expr) -> Vec<&mut Expr> {
     match e {
         Expr::Array(a) => a.elems.iter_mut().collect(),
         Expr::Tuple(t) => t.elems.iter_mut().collect(),
-        Expr::Call(c) => std::iter::once(&mut *c.func).chain(c.args.iter_mut()).collect(),
-        Expr::MethodCall(m) => std::iter::once(&mut *m.receiver).chain(m.args.iter_mut()).collect(),
+        Expr::Call(c) => std::iter::once(&mut *c.func)
+            .chain(c.args.iter_mut())
+            .collect(),
+        Expr::MethodCall(m) => std::iter::once(&mut *m.receiver)
+            .chain(m.args.iter_mut())
+            .collect(),
         Expr::Binary(b) if !is_assign_op(&b.op) => vec![&mut *b.left, &mut *b.right],
         Expr::Index(i) => vec![&mut *i.expr, &mut *i.index],
         // `place = value`: the value is evaluated before the place.
@@ -311,7 +326,12 @@ fn operands(e: &mut Expr) -> Vec<&mut Expr> {
             .map(|f| &mut f.expr)
             .chain(s.rest.iter_mut().map(|r| &mut **r))
             .collect(),
-        Expr::Range(r) => r.start.iter_mut().chain(r.end.iter_mut()).map(|b| &mut **b).collect(),
+        Expr::Range(r) => r
+            .start
+            .iter_mut()
+            .chain(r.end.iter_mut())
+            .map(|b| &mut **b)
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -320,8 +340,12 @@ fn operands(e: &mut Expr) -> Vec<&mut Expr> {
 /// (rather than a place, or a short-circuiting operator)?
 fn builds_value(e: &Expr) -> bool {
     match e {
-        Expr::Call(_) | Expr::MethodCall(_) | Expr::Array(_) | Expr::Tuple(_) | Expr::Struct(_) => true,
-        Expr::Binary(b) => !is_assign_op(&b.op) && !matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)),
+        Expr::Call(_) | Expr::MethodCall(_) | Expr::Array(_) | Expr::Tuple(_) | Expr::Struct(_) => {
+            true
+        }
+        Expr::Binary(b) => {
+            !is_assign_op(&b.op) && !matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_))
+        }
         _ => false,
     }
 }
@@ -334,8 +358,16 @@ fn is_assign_op(op: &syn::BinOp) -> bool {
     use syn::BinOp::*;
     matches!(
         op,
-        AddAssign(_) | SubAssign(_) | MulAssign(_) | DivAssign(_) | RemAssign(_) | BitXorAssign(_)
-            | BitAndAssign(_) | BitOrAssign(_) | ShlAssign(_) | ShrAssign(_)
+        AddAssign(_)
+            | SubAssign(_)
+            | MulAssign(_)
+            | DivAssign(_)
+            | RemAssign(_)
+            | BitXorAssign(_)
+            | BitAndAssign(_)
+            | BitOrAssign(_)
+            | ShlAssign(_)
+            | ShrAssign(_)
     )
 }
 
@@ -348,26 +380,26 @@ impl VisitMut for Hoist {
     fn visit_expr_mut(&mut self, e: &mut Expr) {
         // Macro calls with expression arguments: an `.await` cannot stay inside
         // the macro's tokens, so it is lifted out with everything before it.
-        if let Expr::Macro(m) = e {
-            if let Some(mut args) = crate::macro_args::parse(&m.mac) {
-                for a in args.args.iter_mut() {
-                    self.visit_expr_mut(a);
-                }
-                let mut lifted = Vec::new();
-                if let Some(last) = args.args.iter().rposition(contains_await) {
-                    for a in args.args.iter_mut().take(last + 1) {
-                        if inert(a) && !contains_await(a) {
-                            continue;
-                        }
-                        let tmp = self.temp();
-                        let value = std::mem::replace(a, parse_quote!(#tmp));
-                        lifted.push((tmp, value));
-                    }
-                }
-                crate::macro_args::set(&mut m.mac, &args);
-                wrap(e, lifted);
-                return;
+        if let Expr::Macro(m) = e
+            && let Some(mut args) = crate::macro_args::parse(&m.mac)
+        {
+            for a in args.args.iter_mut() {
+                self.visit_expr_mut(a);
             }
+            let mut lifted = Vec::new();
+            if let Some(last) = args.args.iter().rposition(contains_await) {
+                for a in args.args.iter_mut().take(last + 1) {
+                    if inert(a) && !contains_await(a) {
+                        continue;
+                    }
+                    let tmp = self.temp();
+                    let value = std::mem::replace(a, parse_quote!(#tmp));
+                    lifted.push((tmp, value));
+                }
+            }
+            crate::macro_args::set(&mut m.mac, &args);
+            wrap(e, lifted);
+            return;
         }
         visit_mut::visit_expr_mut(self, e);
         match e {

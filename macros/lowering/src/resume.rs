@@ -38,7 +38,11 @@ pub fn resumed_value() -> proc_macro2::Ident {
 
 /// Builds the body of the `SuspendN` arm from the normalised body.
 pub fn resume_body(body: &Block, n: usize, keep: &Keep) -> Block {
-    let mut r = Resumer { n, keep, next_label: 0 };
+    let mut r = Resumer {
+        n,
+        keep,
+        next_label: 0,
+    };
     r.block(body).unwrap_or_else(|| body.clone())
 }
 
@@ -122,14 +126,20 @@ impl Resumer<'_> {
                     // nothing after it in this block runs.
                     let (_, els) = init.diverge.as_ref()?;
                     stmts.push(Stmt::Expr(self.expr(els), None));
-                    return Some(Block { brace_token: b.brace_token, stmts });
+                    return Some(Block {
+                        brace_token: b.brace_token,
+                        stmts,
+                    });
                 }
             }
             Stmt::Expr(e, semi) => stmts.push(Stmt::Expr(self.expr(e), *semi)),
             _ => return None,
         }
         stmts.extend(b.stmts[k + 1..].iter().cloned());
-        Some(Block { brace_token: b.brace_token, stmts })
+        Some(Block {
+            brace_token: b.brace_token,
+            stmts,
+        })
     }
 
     fn block_expr(&mut self, b: &Block, prefix: Vec<Stmt>) -> Expr {
@@ -139,20 +149,31 @@ impl Resumer<'_> {
             stmts.append(&mut inner.stmts);
             inner.stmts = stmts;
         }
-        Expr::Block(syn::ExprBlock { attrs: Vec::new(), label: None, block: inner })
+        Expr::Block(syn::ExprBlock {
+            attrs: Vec::new(),
+            label: None,
+            block: inner,
+        })
     }
 
     fn iteration_label(&mut self) -> syn::Lifetime {
         self.next_label += 1;
-        syn::Lifetime::new(&format!("'__lh_iteration{}", self.next_label), Span::mixed_site())
+        syn::Lifetime::new(
+            &format!("'__lh_iteration{}", self.next_label),
+            Span::mixed_site(),
+        )
     }
 
     /// `match 'iter: { rest; Continue } { Break(v) => v, Continue => the_loop }`.
     fn resume_loop(&mut self, rest: Expr, label: Option<&syn::Label>, the_loop: Expr) -> Expr {
         let iter = self.iteration_label();
         let mut rest = rest;
-        Retarget { label: label.map(|l| l.name.ident.to_string()), iter: iter.clone(), depth: 0 }
-            .visit_expr_mut(&mut rest);
+        Retarget {
+            label: label.map(|l| l.name.ident.to_string()),
+            iter: iter.clone(),
+            depth: 0,
+        }
+        .visit_expr_mut(&mut rest);
         let v = hidden("__lh_value");
         splice::expr(
             quote! {
@@ -191,7 +212,10 @@ impl Resumer<'_> {
                     *out.cond = self.expr(&i.cond);
                     Expr::If(out)
                 } else if i.then_branch.stmts.iter().any(|s| stmt_contains(s, self.n)) {
-                    let prefix = cond_lets(&i.cond).iter().flat_map(|p| self.rebind(p)).collect();
+                    let prefix = cond_lets(&i.cond)
+                        .iter()
+                        .flat_map(|p| self.rebind(p))
+                        .collect();
                     self.block_expr(&i.then_branch, prefix)
                 } else if let Some((_, els)) = &i.else_branch {
                     self.expr(els)
@@ -231,7 +255,10 @@ impl Resumer<'_> {
                         vec![cond, body],
                     )
                 } else {
-                    let prefix = cond_lets(&w.cond).iter().flat_map(|p| self.rebind(p)).collect();
+                    let prefix = cond_lets(&w.cond)
+                        .iter()
+                        .flat_map(|p| self.rebind(p))
+                        .collect();
                     self.block_expr(&w.body, prefix)
                 };
                 self.resume_loop(rest, w.label.as_ref(), e.clone())
@@ -277,14 +304,23 @@ fn children(e: &mut Expr) -> Vec<&mut Expr> {
         Expr::Tuple(t) => t.elems.iter_mut().collect(),
         Expr::Assign(a) => vec![&mut *a.left, &mut *a.right],
         Expr::Binary(b) => vec![&mut *b.left, &mut *b.right],
-        Expr::Call(c) => std::iter::once(&mut *c.func).chain(c.args.iter_mut()).collect(),
-        Expr::MethodCall(m) => std::iter::once(&mut *m.receiver).chain(m.args.iter_mut()).collect(),
+        Expr::Call(c) => std::iter::once(&mut *c.func)
+            .chain(c.args.iter_mut())
+            .collect(),
+        Expr::MethodCall(m) => std::iter::once(&mut *m.receiver)
+            .chain(m.args.iter_mut())
+            .collect(),
         Expr::Cast(c) => vec![&mut *c.expr],
         Expr::Field(f) => vec![&mut *f.base],
         Expr::Index(i) => vec![&mut *i.expr, &mut *i.index],
         Expr::Paren(p) => vec![&mut *p.expr],
         Expr::Group(g) => vec![&mut *g.expr],
-        Expr::Range(r) => r.start.iter_mut().chain(r.end.iter_mut()).map(|b| &mut **b).collect(),
+        Expr::Range(r) => r
+            .start
+            .iter_mut()
+            .chain(r.end.iter_mut())
+            .map(|b| &mut **b)
+            .collect(),
         Expr::Reference(r) => vec![&mut *r.expr],
         Expr::Repeat(r) => vec![&mut *r.expr],
         Expr::Return(r) => r.expr.iter_mut().map(|b| &mut **b).collect(),
@@ -325,14 +361,21 @@ impl VisitMut for Retarget {
         match e {
             Expr::Continue(c) if self.targets_us(&c.label) => {
                 let iter = &self.iter;
-                *e = splice::expr(quote!(break #iter (::longhand::__private::Flow::Continue)), vec![]);
+                *e = splice::expr(
+                    quote!(break #iter (::longhand::__private::Flow::Continue)),
+                    vec![],
+                );
             }
             Expr::Break(b) if self.targets_us(&b.label) => {
                 if let Some(v) = &mut b.expr {
                     self.visit_expr_mut(v);
                 }
                 let iter = &self.iter;
-                let value = b.expr.as_deref().cloned().unwrap_or_else(|| parse_quote!(()));
+                let value = b
+                    .expr
+                    .as_deref()
+                    .cloned()
+                    .unwrap_or_else(|| parse_quote!(()));
                 *e = splice::expr(
                     quote!(break #iter (::longhand::__private::Flow::Break(__lh_hole0))),
                     vec![value],
@@ -354,6 +397,9 @@ fn block_of(stmts: Vec<Stmt>) -> Expr {
     Expr::Block(syn::ExprBlock {
         attrs: Vec::new(),
         label: None,
-        block: Block { brace_token: Default::default(), stmts },
+        block: Block {
+            brace_token: Default::default(),
+            stmts,
+        },
     })
 }

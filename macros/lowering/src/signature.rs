@@ -36,7 +36,11 @@ pub fn params(inputs: &mut syn::punctuated::Punctuated<FnArg, syn::Token![,]>) -
                 let this = crate::normalize::self_ident(r.self_token.span);
                 // `mut self` (by value) makes the rebound local mutable; `&mut self`
                 // keeps its `mut`, which belongs to the reference type.
-                let mutability = if r.reference.is_none() { r.mutability.take() } else { None };
+                let mutability = if r.reference.is_none() {
+                    r.mutability.take()
+                } else {
+                    None
+                };
                 let self_token = &r.self_token;
                 out.push(Param {
                     field: hidden("self_"),

@@ -25,15 +25,18 @@ struct Fill(Vec<Option<Expr>>);
 
 impl VisitMut for Fill {
     fn visit_expr_mut(&mut self, e: &mut Expr) {
-        if let Expr::Path(p) = e {
-            if p.qself.is_none() && p.path.segments.len() == 1 {
-                let name = p.path.segments[0].ident.to_string();
-                if let Some(i) = name.strip_prefix("__lh_hole").and_then(|n| n.parse::<usize>().ok()) {
-                    if let Some(hole) = self.0.get_mut(i).and_then(Option::take) {
-                        *e = hole;
-                        return;
-                    }
-                }
+        if let Expr::Path(p) = e
+            && p.qself.is_none()
+            && p.path.segments.len() == 1
+        {
+            let name = p.path.segments[0].ident.to_string();
+            if let Some(i) = name
+                .strip_prefix("__lh_hole")
+                .and_then(|n| n.parse::<usize>().ok())
+                && let Some(hole) = self.0.get_mut(i).and_then(Option::take)
+            {
+                *e = hole;
+                return;
             }
         }
         visit_mut::visit_expr_mut(self, e);

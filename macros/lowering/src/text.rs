@@ -34,7 +34,10 @@ fn write(tokens: TokenStream, out: &mut String) {
                     '.' | ':' | '&' | '!' | '\'' => out.push(c),
                     ',' | ';' => out.push_str(&format!("{c} ")),
                     _ => {
-                        if !out.ends_with(' ') && !out.is_empty() && p.spacing() == proc_macro2::Spacing::Alone {
+                        if !out.ends_with(' ')
+                            && !out.is_empty()
+                            && p.spacing() == proc_macro2::Spacing::Alone
+                        {
                             out.push(' ');
                         }
                         out.push(c);

@@ -23,7 +23,10 @@ struct Checker<'e> {
 
 /// Is this macro `yield_!` (any path ending in `yield_`)?
 pub fn is_yield(mac: &Macro) -> bool {
-    mac.path.segments.last().is_some_and(|s| s.ident == "yield_")
+    mac.path
+        .segments
+        .last()
+        .is_some_and(|s| s.ident == "yield_")
 }
 
 /// Does a macro's token stream contain `.await`?
@@ -84,14 +87,15 @@ impl<'a> Visit<'a> for Checker<'_> {
     fn visit_item(&mut self, _: &'a syn::Item) {}
 
     fn visit_arm(&mut self, arm: &'a syn::Arm) {
-        if let Some((_, guard)) = &arm.guard {
-            if !self.in_closure && crate::awaits::contains_await(guard) {
-                self.errors.push(syn::Error::new(
-                    guard.span(),
-                    "longhand does not lower `.await` inside a `match` guard yet: await the \
+        if let Some((_, guard)) = &arm.guard
+            && !self.in_closure
+            && crate::awaits::contains_await(guard)
+        {
+            self.errors.push(syn::Error::new(
+                guard.span(),
+                "longhand does not lower `.await` inside a `match` guard yet: await the \
                      value before the `match` and test it in the guard",
-                ));
-            }
+            ));
         }
         syn::visit::visit_arm(self, arm);
     }
@@ -133,15 +137,15 @@ impl<'a> Visit<'a> for Checker<'_> {
     }
 
     fn visit_expr(&mut self, e: &'a Expr) {
-        if let Expr::Macro(m) = e {
-            if let Some(args) = crate::macro_args::parse(&m.mac) {
-                // Its arguments are ordinary expressions: check them as such.
-                self.visit_macro(&m.mac);
-                for a in &args.args {
-                    self.visit_expr(a);
-                }
-                return;
+        if let Expr::Macro(m) = e
+            && let Some(args) = crate::macro_args::parse(&m.mac)
+        {
+            // Its arguments are ordinary expressions: check them as such.
+            self.visit_macro(&m.mac);
+            for a in &args.args {
+                self.visit_expr(a);
             }
+            return;
         }
         syn::visit::visit_expr(self, e);
     }
