@@ -36,6 +36,7 @@ where
 {
     type Output = R;
 
+    #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<R> {
         // SAFETY: we never move `state` out of the pinned `Lowered`; we only
         // hand out a pinned reference to it, which keeps the pin projection

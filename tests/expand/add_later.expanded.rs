@@ -1,3 +1,4 @@
+#[allow(clippy::needless_lifetimes)]
 fn add_later(a: u32, b: u32) -> impl ::core::future::Future<Output = u32> {
     /// The state machine of `async fn add_later`, written out by longhand.
     #[allow(non_camel_case_types, clippy::large_enum_variant)]

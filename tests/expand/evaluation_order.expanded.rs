@@ -1,3 +1,4 @@
+#[allow(clippy::needless_lifetimes)]
 fn report(
     name: String,
     client: &Client,
@@ -10,7 +11,7 @@ fn report(
             name: ::longhand::__private::Kept<P0>,
             client: ::longhand::__private::Kept<P1>,
         },
-        /// Waiting at `.await`; keeps `__tmp0`, `client`, `name` alive.
+        /// Waiting at `client.fetch(&name).await` (line 3); keeps `name`, `client`, `tmp0` alive.
         Suspend0 {
             __awaitee: ::longhand::__private::Awaitee<A0>,
             tmp0: ::longhand::__private::Kept<L0>,

@@ -1,3 +1,4 @@
+#[allow(clippy::needless_lifetimes)]
 fn fetch_total(
     db: &Db,
     ids: Vec<u32>,
@@ -10,7 +11,7 @@ fn fetch_total(
             db: ::longhand::__private::Kept<P0>,
             ids: ::longhand::__private::Kept<P1>,
         },
-        /// Waiting at `db.get(id).await` (line 5); keeps `__iter0`, `total`, `db` alive.
+        /// Waiting at `db.get(id).await` (line 5); keeps `db`, `total`, `iter0` alive.
         Suspend0 {
             __awaitee: ::longhand::__private::Awaitee<A0>,
             iter0: ::longhand::__private::Kept<L0>,

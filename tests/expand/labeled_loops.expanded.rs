@@ -1,3 +1,4 @@
+#[allow(clippy::needless_lifetimes)]
 fn first_match(
     rows: Vec<Vec<u32>>,
     wanted: u32,
@@ -10,7 +11,7 @@ fn first_match(
             rows: ::longhand::__private::Kept<P0>,
             wanted: ::longhand::__private::Kept<P1>,
         },
-        /// Waiting at `lookup(cell).await` (line 8); keeps `j`, `__iter1`, `i`, `__iter0`, `wanted` alive.
+        /// Waiting at `lookup(cell).await` (line 8); keeps `wanted`, `iter0`, `i`, `iter1`, `j` alive.
         Suspend0 {
             __awaitee: ::longhand::__private::Awaitee<A0>,
             j: ::longhand::__private::Kept<L0>,

@@ -1,4 +1,5 @@
 impl Connection {
+    #[allow(clippy::needless_lifetimes)]
     fn read_message(
         &mut self,
     ) -> impl ::core::future::Future<Output = std::io::Result<Vec<u8>>> {
@@ -7,7 +8,7 @@ impl Connection {
         enum ReadMessageState<P0, A0, L0, L1> {
             /// Created, not polled yet: holds the arguments `self_`.
             Unresumed { self_: ::longhand::__private::Kept<P0> },
-            /// Waiting at `self.stream.read(&mut buf).await` (line 5); keeps `buf`, `__self` alive.
+            /// Waiting at `self.stream.read(&mut buf).await` (line 5); keeps `self_`, `buf` alive.
             Suspend0 {
                 __awaitee: ::longhand::__private::Awaitee<A0>,
                 buf: ::longhand::__private::Kept<L0>,

@@ -101,6 +101,15 @@ pub fn describe(block: &mut syn::Block) {
             let line = e.await_token.span.start().line;
             e.attrs.push(syn::parse_quote!(#[__lh_text(#text, #line)]));
         }
+        fn visit_macro_mut(&mut self, m: &mut syn::Macro) {
+            // An `.await` among a macro's expression arguments is lowered too.
+            if let Some(mut args) = crate::macro_args::parse(m) {
+                for a in args.args.iter_mut() {
+                    self.visit_expr_mut(a);
+                }
+                crate::macro_args::set(m, &args);
+            }
+        }
         fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
         fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}
         fn visit_item_mut(&mut self, _: &mut syn::Item) {}

@@ -160,7 +160,7 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         } else {
             format!(
                 "; keeps {} alive.",
-                list(variants[n].iter().map(|f| f.binding.ident.to_string()))
+                list(variants[n].iter().rev().map(|f| f.name.to_string()))
             )
         };
         let doc = format!(" {at}{keeps}");
