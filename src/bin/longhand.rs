@@ -1,14 +1,16 @@
 //! The `longhand` command-line tool: look at the lowering without a compiler.
 //!
 //! ```text
-//! longhand expand FILE [--fn NAME]     print FILE with its lowered items expanded
+//! longhand expand FILE [--fn NAME]                       print FILE with its lowered items expanded
+//! longhand graph FILE --fn NAME [--format mermaid|dot]   draw one function's state machine
 //! ```
 
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
-  longhand expand FILE [--fn NAME]   print FILE with every #[longhand::desugar] item lowered
-  longhand --help                    this help";
+  longhand expand FILE [--fn NAME]                      print FILE with every #[longhand::desugar] item lowered
+  longhand graph FILE --fn NAME [--format mermaid|dot]  draw the state machine of one async fn
+  longhand --help                                       this help";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -40,6 +42,23 @@ fn run(args: &[String]) -> Result<String, String> {
             let source = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
             longhand::cli::expand::expand(&source, only.as_deref())
                 .map_err(|e| format!("{file}:{e}"))
+        }
+        Some("graph") => {
+            let rest = &args[1..];
+            if rest.iter().any(|a| a == "--help") {
+                return Ok(format!("{USAGE}\n"));
+            }
+            let file = rest
+                .first()
+                .filter(|f| !f.starts_with("--"))
+                .ok_or("graph needs a FILE")?;
+            let name = flag(rest, "--fn")?.ok_or("graph needs --fn NAME")?;
+            let format = match flag(rest, "--format")? {
+                Some(f) => f.parse()?,
+                None => longhand::cli::graph::Format::Mermaid,
+            };
+            let source = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
+            longhand::cli::graph::graph(&source, &name, format).map_err(|e| format!("{file}:{e}"))
         }
         Some(other) => Err(format!("unknown command `{other}`\n{USAGE}")),
     }

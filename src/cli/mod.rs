@@ -9,3 +9,4 @@
 //! ```
 
 pub mod expand;
+pub mod graph;

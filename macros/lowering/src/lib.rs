@@ -32,6 +32,7 @@ pub mod awaits;
 pub mod bindings;
 pub mod emit;
 pub mod entry;
+pub mod graph;
 pub mod macro_args;
 pub mod names;
 pub mod normalize;
@@ -100,7 +101,22 @@ pub fn generator(_attr: TokenStream, item: TokenStream) -> TokenStream {
     syn::Error::new(span, "`#[longhand::generator]` is not implemented yet").to_compile_error()
 }
 
-fn lower(func: &syn::ItemFn) -> TokenStream {
+/// A function taken through every step before emission.
+pub struct Prepared {
+    /// The outer signature (async removed, parameters renamed).
+    pub sig: syn::Signature,
+    /// The parameters.
+    pub params: Vec<signature::Param>,
+    /// The normalised body, parameter prelude included.
+    pub body: syn::Block,
+    /// Liveness at each suspension point.
+    pub liveness: analysis::Liveness,
+    /// Source text and line of each suspension point.
+    pub await_docs: Vec<(String, Option<usize>)>,
+}
+
+/// Runs steps 2 to 4 (parameters, normalisation, liveness) on a checked function.
+pub fn prepare(func: &syn::ItemFn) -> Prepared {
     let mut sig = func.sig.clone();
     let params = signature::params(&mut sig.inputs);
     let mut body = (*func.block).clone();
@@ -126,13 +142,24 @@ fn lower(func: &syn::ItemFn) -> TokenStream {
     }
     let await_docs = awaits::descriptions(&body, count);
     let liveness = analysis::analyse(&body, count);
-    emit::emit(emit::Plan {
-        item: func,
+    Prepared {
         sig,
         params,
         body,
         liveness,
         await_docs,
+    }
+}
+
+fn lower(func: &syn::ItemFn) -> TokenStream {
+    let p = prepare(func);
+    emit::emit(emit::Plan {
+        item: func,
+        sig: p.sig,
+        params: p.params,
+        body: p.body,
+        liveness: p.liveness,
+        await_docs: p.await_docs,
     })
 }
 
