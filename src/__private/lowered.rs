@@ -13,6 +13,9 @@ use core::task::{Context, Poll};
 pub struct Lowered<S, F> {
     state: S,
     poll: F,
+    // How many times this future was polled, for transition tracing.
+    #[cfg(feature = "tracing")]
+    polls: u64,
     // The state may hold borrows of itself (an awaitee borrowing a stored
     // local), so it must never be `Unpin`.
     _pinned: PhantomPinned,
@@ -26,6 +29,8 @@ where
     Lowered {
         state,
         poll,
+        #[cfg(feature = "tracing")]
+        polls: 0,
         _pinned: PhantomPinned,
     }
 }
@@ -45,6 +50,15 @@ where
         // SAFETY: `this.state` is a field of a pinned value that is never moved
         // (see above), so pinning it is sound.
         let state = unsafe { Pin::new_unchecked(&mut this.state) };
+        #[cfg(feature = "tracing")]
+        {
+            this.polls += 1;
+            let previous = super::trace::enter_poll(this.polls);
+            let out = (this.poll)(state, cx);
+            super::trace::leave_poll(previous);
+            out
+        }
+        #[cfg(not(feature = "tracing"))]
         (this.poll)(state, cx)
     }
 }

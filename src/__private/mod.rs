@@ -13,6 +13,7 @@
 mod awaitee;
 mod flow;
 mod lowered;
+pub mod trace;
 mod try_trait;
 
 pub use awaitee::{AbandonGuard, Awaitee, Kept, StateMachine, output_of, poll_awaitee};

@@ -142,6 +142,12 @@ fn add_later(a: u32, b: u32) -> impl ::core::future::Future<Output = u32> {
                                         ),
                                     );
                                 __lh_guard.disarm();
+                                ::longhand::__private::trace::transition(
+                                    "add_later",
+                                    "Unresumed",
+                                    "Suspend0",
+                                    "std::future::ready(a).await",
+                                );
                                 ::longhand::__private::output_of(
                                     __lh_slot,
                                     continue '__lh_dispatch,
@@ -157,6 +163,12 @@ fn add_later(a: u32, b: u32) -> impl ::core::future::Future<Output = u32> {
                                 AddLaterState::Returned,
                             )
                         };
+                        ::longhand::__private::trace::transition(
+                            "add_later",
+                            "Unresumed",
+                            "Returned",
+                            "",
+                        );
                         return ::longhand::__private::Poll::Ready(__lh_ret);
                     }
                     AddLaterState::Suspend0 { __awaitee: __lh_slot, .. } => {
@@ -169,6 +181,12 @@ fn add_later(a: u32, b: u32) -> impl ::core::future::Future<Output = u32> {
                         } {
                             ::longhand::__private::Poll::Ready(value) => value,
                             ::longhand::__private::Poll::Pending => {
+                                ::longhand::__private::trace::transition(
+                                    "add_later",
+                                    "Suspend0",
+                                    "Suspend0",
+                                    "std::future::ready(a).await",
+                                );
                                 return ::longhand::__private::Poll::Pending;
                             }
                         };
@@ -186,6 +204,12 @@ fn add_later(a: u32, b: u32) -> impl ::core::future::Future<Output = u32> {
                                 AddLaterState::Returned,
                             )
                         };
+                        ::longhand::__private::trace::transition(
+                            "add_later",
+                            "Suspend0",
+                            "Returned",
+                            "",
+                        );
                         return ::longhand::__private::Poll::Ready(__lh_ret);
                     }
                     AddLaterState::Returned => {

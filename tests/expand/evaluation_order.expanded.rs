@@ -165,6 +165,12 @@ fn report(
                                                 ),
                                             );
                                         __lh_guard.disarm();
+                                        ::longhand::__private::trace::transition(
+                                            "report",
+                                            "Unresumed",
+                                            "Suspend0",
+                                            "client.fetch(&name).await",
+                                        );
                                         ::longhand::__private::output_of(
                                             __lh_slot,
                                             continue '__lh_dispatch,
@@ -181,6 +187,12 @@ fn report(
                                 ReportState::Returned,
                             )
                         };
+                        ::longhand::__private::trace::transition(
+                            "report",
+                            "Unresumed",
+                            "Returned",
+                            "",
+                        );
                         return ::longhand::__private::Poll::Ready(__lh_ret);
                     }
                     ReportState::Suspend0 { __awaitee: __lh_slot, .. } => {
@@ -193,6 +205,12 @@ fn report(
                         } {
                             ::longhand::__private::Poll::Ready(value) => value,
                             ::longhand::__private::Poll::Pending => {
+                                ::longhand::__private::trace::transition(
+                                    "report",
+                                    "Suspend0",
+                                    "Suspend0",
+                                    "client.fetch(&name).await",
+                                );
                                 return ::longhand::__private::Poll::Pending;
                             }
                         };
@@ -215,6 +233,12 @@ fn report(
                                 ReportState::Returned,
                             )
                         };
+                        ::longhand::__private::trace::transition(
+                            "report",
+                            "Suspend0",
+                            "Returned",
+                            "",
+                        );
                         return ::longhand::__private::Poll::Ready(__lh_ret);
                     }
                     ReportState::Returned => {

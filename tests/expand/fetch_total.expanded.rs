@@ -168,6 +168,12 @@ fn fetch_total(
                                                                     ),
                                                                 );
                                                             __lh_guard.disarm();
+                                                            ::longhand::__private::trace::transition(
+                                                                "fetch_total",
+                                                                "Unresumed",
+                                                                "Suspend0",
+                                                                "db.get(id).await",
+                                                            );
                                                             ::longhand::__private::output_of(
                                                                 __lh_slot,
                                                                 continue '__lh_dispatch,
@@ -197,6 +203,12 @@ fn fetch_total(
                                 FetchTotalState::Returned,
                             )
                         };
+                        ::longhand::__private::trace::transition(
+                            "fetch_total",
+                            "Unresumed",
+                            "Returned",
+                            "",
+                        );
                         return ::longhand::__private::Poll::Ready(__lh_ret);
                     }
                     FetchTotalState::Suspend0 { __awaitee: __lh_slot, .. } => {
@@ -209,6 +221,12 @@ fn fetch_total(
                         } {
                             ::longhand::__private::Poll::Ready(value) => value,
                             ::longhand::__private::Poll::Pending => {
+                                ::longhand::__private::trace::transition(
+                                    "fetch_total",
+                                    "Suspend0",
+                                    "Suspend0",
+                                    "db.get(id).await",
+                                );
                                 return ::longhand::__private::Poll::Pending;
                             }
                         };
@@ -281,6 +299,12 @@ fn fetch_total(
                                                                         ),
                                                                     );
                                                                 __lh_guard.disarm();
+                                                                ::longhand::__private::trace::transition(
+                                                                    "fetch_total",
+                                                                    "Suspend0",
+                                                                    "Suspend0",
+                                                                    "db.get(id).await",
+                                                                );
                                                                 ::longhand::__private::output_of(
                                                                     __lh_slot,
                                                                     continue '__lh_dispatch,
@@ -311,6 +335,12 @@ fn fetch_total(
                                 FetchTotalState::Returned,
                             )
                         };
+                        ::longhand::__private::trace::transition(
+                            "fetch_total",
+                            "Suspend0",
+                            "Returned",
+                            "",
+                        );
                         return ::longhand::__private::Poll::Ready(__lh_ret);
                     }
                     FetchTotalState::Returned => {

@@ -196,6 +196,12 @@ fn first_match(
                                                                                 ::core::future::IntoFuture::into_future(lookup(cell)),
                                                                             );
                                                                         __lh_guard.disarm();
+                                                                        ::longhand::__private::trace::transition(
+                                                                            "first_match",
+                                                                            "Unresumed",
+                                                                            "Suspend0",
+                                                                            "lookup(cell).await",
+                                                                        );
                                                                         ::longhand::__private::output_of(
                                                                             __lh_slot,
                                                                             continue '__lh_dispatch,
@@ -222,6 +228,12 @@ fn first_match(
                                 FirstMatchState::Returned,
                             )
                         };
+                        ::longhand::__private::trace::transition(
+                            "first_match",
+                            "Unresumed",
+                            "Returned",
+                            "",
+                        );
                         return ::longhand::__private::Poll::Ready(__lh_ret);
                     }
                     FirstMatchState::Suspend0 { __awaitee: __lh_slot, .. } => {
@@ -234,6 +246,12 @@ fn first_match(
                         } {
                             ::longhand::__private::Poll::Ready(value) => value,
                             ::longhand::__private::Poll::Pending => {
+                                ::longhand::__private::trace::transition(
+                                    "first_match",
+                                    "Suspend0",
+                                    "Suspend0",
+                                    "lookup(cell).await",
+                                );
                                 return ::longhand::__private::Poll::Pending;
                             }
                         };
@@ -305,6 +323,12 @@ fn first_match(
                                                                                     ::core::future::IntoFuture::into_future(lookup(cell)),
                                                                                 );
                                                                             __lh_guard.disarm();
+                                                                            ::longhand::__private::trace::transition(
+                                                                                "first_match",
+                                                                                "Suspend0",
+                                                                                "Suspend0",
+                                                                                "lookup(cell).await",
+                                                                            );
                                                                             ::longhand::__private::output_of(
                                                                                 __lh_slot,
                                                                                 continue '__lh_dispatch,
@@ -369,6 +393,12 @@ fn first_match(
                                                                                     ::core::future::IntoFuture::into_future(lookup(cell)),
                                                                                 );
                                                                             __lh_guard.disarm();
+                                                                            ::longhand::__private::trace::transition(
+                                                                                "first_match",
+                                                                                "Suspend0",
+                                                                                "Suspend0",
+                                                                                "lookup(cell).await",
+                                                                            );
                                                                             ::longhand::__private::output_of(
                                                                                 __lh_slot,
                                                                                 continue '__lh_dispatch,
@@ -396,6 +426,12 @@ fn first_match(
                                 FirstMatchState::Returned,
                             )
                         };
+                        ::longhand::__private::trace::transition(
+                            "first_match",
+                            "Suspend0",
+                            "Returned",
+                            "",
+                        );
                         return ::longhand::__private::Poll::Ready(__lh_ret);
                     }
                     FirstMatchState::Returned => {

@@ -154,6 +154,12 @@ impl Connection {
                                             ),
                                         );
                                     __lh_guard.disarm();
+                                    ::longhand::__private::trace::transition(
+                                        "read_message",
+                                        "Unresumed",
+                                        "Suspend0",
+                                        "self.stream.read(&mut buf).await",
+                                    );
                                     ::longhand::__private::output_of(
                                         __lh_slot,
                                         continue '__lh_dispatch,
@@ -178,6 +184,12 @@ impl Connection {
                                     ReadMessageState::Returned,
                                 )
                             };
+                            ::longhand::__private::trace::transition(
+                                "read_message",
+                                "Unresumed",
+                                "Returned",
+                                "",
+                            );
                             return ::longhand::__private::Poll::Ready(__lh_ret);
                         }
                         ReadMessageState::Suspend0 { __awaitee: __lh_slot, .. } => {
@@ -190,6 +202,12 @@ impl Connection {
                             } {
                                 ::longhand::__private::Poll::Ready(value) => value,
                                 ::longhand::__private::Poll::Pending => {
+                                    ::longhand::__private::trace::transition(
+                                        "read_message",
+                                        "Suspend0",
+                                        "Suspend0",
+                                        "self.stream.read(&mut buf).await",
+                                    );
                                     return ::longhand::__private::Poll::Pending;
                                 }
                             };
@@ -221,6 +239,12 @@ impl Connection {
                                     ReadMessageState::Returned,
                                 )
                             };
+                            ::longhand::__private::trace::transition(
+                                "read_message",
+                                "Suspend0",
+                                "Returned",
+                                "",
+                            );
                             return ::longhand::__private::Poll::Ready(__lh_ret);
                         }
                         ReadMessageState::Returned => {

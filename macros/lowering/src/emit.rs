@@ -312,28 +312,38 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
     let ret_var = hidden("__lh_ret");
     let body_label = lbl("'__lh_body");
     let ret_annot = annotate.then(|| quote!(: #ret));
+    let await_texts: Vec<String> = plan.await_docs.iter().map(|(t, _)| t.clone()).collect();
     let mut finalize = Finalize {
         state: &state,
         variants: &variants,
         body_label: body_label.clone(),
+        function: &fn_name,
+        arm: "Unresumed".into(),
+        await_texts: &await_texts,
     };
-    let epilogue = quote! {
-        // SAFETY: the state is `Panicked` while the body runs and owns
-        // nothing, so overwriting it leaks nothing.
-        unsafe { ::longhand::__private::ptr::write(#this, #state::Returned) };
-        return ::longhand::__private::Poll::Ready(#ret_var);
+    let trace = |from: &str, to: &str, awaited: &str| quote!(::longhand::__private::trace::transition(#fn_name, #from, #to, #awaited););
+    let epilogue = |from: &str| {
+        let traced = trace(from, "Returned", "");
+        quote! {
+            // SAFETY: the state is `Panicked` while the body runs and owns
+            // nothing, so overwriting it leaks nothing.
+            unsafe { ::longhand::__private::ptr::write(#this, #state::Returned) };
+            #traced
+            return ::longhand::__private::Poll::Ready(#ret_var);
+        }
     };
 
     let mut unresumed_body = plan.body.clone();
     finalize.visit_block_mut(&mut unresumed_body);
     let unresumed_stmts = &unresumed_body.stmts;
+    let unresumed_epilogue = epilogue("Unresumed");
     let taken: Vec<&Ident> = plan.params.iter().map(|p| &p.taken).collect();
     let unresumed_arm = quote! {
         #state::Unresumed { .. } => {
             // SAFETY: `#this` points to the pinned state, which is `Unresumed`.
             let (#(#taken,)*) = unsafe { #state::take_unresumed(#this) };
             let #ret_var #ret_annot = #body_label: { #(#unresumed_stmts)* };
-            #epilogue
+            #unresumed_epilogue
         }
     };
     let resumed = resumed_value();
@@ -341,7 +351,11 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         let variant = format_ident!("Suspend{n}");
         let take = format_ident!("take_suspend{n}");
         let mut body = resume_body(&plan.body, n, &plan.liveness.keep[n]);
+        let arm = format!("Suspend{n}");
+        finalize.arm = arm.clone();
         finalize.visit_block_mut(&mut body);
+        let arm_epilogue = epilogue(&arm);
+        let pending = trace(&arm, &arm, &await_texts[n]);
         let stmts = &body.stmts;
         let slots: Vec<Ident> = variants[n].iter().map(|f| restored(f.binding.id)).collect();
         let slot = hidden("__lh_slot");
@@ -352,14 +366,15 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
                     ::longhand::__private::poll_awaitee(#this, #slot, #cx)
                 } {
                     ::longhand::__private::Poll::Ready(value) => value,
-                    ::longhand::__private::Poll::Pending => {
+                                        ::longhand::__private::Poll::Pending => {
+                        #pending
                         return ::longhand::__private::Poll::Pending;
                     }
                 };
                 // SAFETY: the awaitee of this `#variant` has just completed.
                 let (#(#slots,)*) = unsafe { #state::#take(#this) };
                 let #ret_var #ret_annot = #body_label: { #(#stmts)* };
-                #epilogue
+                #arm_epilogue
             }
         }
     });
@@ -424,6 +439,11 @@ struct Finalize<'a> {
     state: &'a Ident,
     variants: &'a [Vec<Field>],
     body_label: syn::Lifetime,
+    /// The function's name and the state whose arm is being written, for
+    /// transition tracing.
+    function: &'a str,
+    arm: String,
+    await_texts: &'a [String],
 }
 
 impl Finalize<'_> {
@@ -453,6 +473,10 @@ impl Finalize<'_> {
         let places: Vec<&Ident> = rw.used.iter().map(|(place, _)| place).collect();
         let guard = hidden("__lh_guard");
         let slot = hidden("__lh_slot");
+        let function = self.function;
+        let from = &self.arm;
+        let to = format!("Suspend{n}");
+        let awaited = self.await_texts.get(n).cloned().unwrap_or_default();
         let dispatch = lbl("'__lh_dispatch");
         crate::splice::expr(
             quote! {{
@@ -479,6 +503,7 @@ impl Finalize<'_> {
                 #(let #places = unsafe { #places.place() };)*
                 #slot.init(::core::future::IntoFuture::into_future(__lh_hole0));
                 #guard.disarm();
+                ::longhand::__private::trace::transition(#function, #from, #to, #awaited);
                 // Poll it in the same poll, from its own arm.
                 ::longhand::__private::output_of(#slot, continue #dispatch)
             }},

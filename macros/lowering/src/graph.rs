@@ -162,10 +162,10 @@ fn reachable(body: &syn::Block) -> (Vec<usize>, bool) {
         }
         fn visit_expr_await(&mut self, a: &'a syn::ExprAwait) {
             syn::visit::visit_expr_await(self, a);
-            if let Some(n) = await_id(a) {
-                if !self.found.contains(&n) {
-                    self.found.push(n);
-                }
+            if let Some(n) = await_id(a)
+                && !self.found.contains(&n)
+            {
+                self.found.push(n);
             }
         }
         fn visit_expr_return(&mut self, r: &'a syn::ExprReturn) {
