@@ -42,6 +42,23 @@ pub unsafe trait StateMachine: Sized {
     /// The `Panicked` state.
     fn panicked() -> Self;
 
+    /// Drops the current variant's values (awaitee first, then the kept
+    /// values and the live pinned locals, latest declared first), leaving
+    /// the state's memory to be overwritten or freed.
+    ///
+    /// # Safety
+    ///
+    /// `this` points to a live state, whose values are not used again;
+    /// `pins` points to the future's pin slots (or is null when `P` is `()`).
+    unsafe fn drop_with_pins<P: super::PinSlots>(this: *mut Self, pins: *mut P);
+
+    /// Is the body running (the state is `Panicked` while it runs)?
+    ///
+    /// # Safety
+    ///
+    /// `this` points to a live state.
+    unsafe fn is_running(this: *const Self) -> bool;
+
     /// Drops the stored locals of the current suspension, leaves the awaitee
     /// slot alone, and poisons the state.
     ///
@@ -152,11 +169,11 @@ impl<S: StateMachine> Drop for PoisonOnUnwind<S> {
     fn drop(&mut self) {
         // SAFETY: only reached while unwinding out of `poll_awaitee`, whose
         // caller guarantees the state is a valid suspension with a live
-        // awaitee: dropping it whole drops the awaitee first, then the locals
-        // (field order), as rustc's unwinding would. It is then overwritten
-        // without a second drop.
+        // awaitee: its values are dropped (awaitee first), as rustc's
+        // unwinding would, and it is then overwritten without a second
+        // drop. Pinned locals stay in their slots until the future drops.
         unsafe {
-            ptr::drop_in_place(self.state);
+            S::drop_with_pins::<()>(self.state, ptr::null_mut());
             ptr::write(self.state, S::panicked());
         }
     }

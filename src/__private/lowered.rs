@@ -9,9 +9,14 @@ use core::marker::PhantomPinned;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-/// A lowered `async fn`: its state machine and its poll function.
-pub struct Lowered<S, F> {
+use super::{PinSlots, StateMachine};
+
+/// A lowered `async fn`: its state machine, its pinned locals, and its poll
+/// function. Dropping it drops the current state's values and the pinned
+/// locals together, in rustc's order (see [`StateMachine::drop_with_pins`]).
+pub struct Lowered<S: StateMachine, P: PinSlots, F> {
     state: S,
+    pins: P,
     poll: F,
     // How many times this future was polled, for transition tracing.
     #[cfg(feature = "tracing")]
@@ -22,12 +27,16 @@ pub struct Lowered<S, F> {
 }
 
 /// Builds a [`Lowered`] future; the closure's signature is inferred from here.
-pub fn lowered<S, R, F>(state: S, poll: F) -> Lowered<S, F>
+/// `pins` is a tuple of [`PinSlot`](super::PinSlot)s, `()` when there are none.
+pub fn lowered<S, P, R, F>(state: S, pins: P, poll: F) -> Lowered<S, P, F>
 where
-    F: Fn(Pin<&mut S>, &mut Context<'_>) -> Poll<R>,
+    S: StateMachine,
+    P: PinSlots,
+    F: Fn(Pin<&mut S>, *mut P, &mut Context<'_>) -> Poll<R>,
 {
     Lowered {
         state,
+        pins,
         poll,
         #[cfg(feature = "tracing")]
         polls: 0,
@@ -35,9 +44,11 @@ where
     }
 }
 
-impl<S, R, F> Future for Lowered<S, F>
+impl<S, P, R, F> Future for Lowered<S, P, F>
 where
-    F: Fn(Pin<&mut S>, &mut Context<'_>) -> Poll<R>,
+    S: StateMachine,
+    P: PinSlots,
+    F: Fn(Pin<&mut S>, *mut P, &mut Context<'_>) -> Poll<R>,
 {
     type Output = R;
 
@@ -50,15 +61,28 @@ where
         // SAFETY: `this.state` is a field of a pinned value that is never moved
         // (see above), so pinning it is sound.
         let state = unsafe { Pin::new_unchecked(&mut this.state) };
+        // The pinned locals are reached through a raw pointer: they are
+        // borrowed in place across polls and must not be retagged as a whole.
+        let pins: *mut P = &raw mut this.pins;
         #[cfg(feature = "tracing")]
         {
             this.polls += 1;
             let previous = super::trace::enter_poll(this.polls);
-            let out = (this.poll)(state, cx);
+            let out = (this.poll)(state, pins, cx);
             super::trace::leave_poll(previous);
             out
         }
         #[cfg(not(feature = "tracing"))]
-        (this.poll)(state, cx)
+        (this.poll)(state, pins, cx)
+    }
+}
+
+impl<S: StateMachine, P: PinSlots, F> Drop for Lowered<S, P, F> {
+    fn drop(&mut self) {
+        // SAFETY: the future is being dropped: its state and slots are not
+        // used again. The state's own fields are `MaybeUninit` slots without
+        // destructors and each pin slot's flag is cleared when it is
+        // dropped here, so the drop glue that follows drops nothing twice.
+        unsafe { S::drop_with_pins(&raw mut self.state, &raw mut self.pins) }
     }
 }

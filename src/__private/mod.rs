@@ -13,12 +13,14 @@
 mod awaitee;
 mod flow;
 mod lowered;
+mod pinned;
 pub mod trace;
 mod try_trait;
 
 pub use awaitee::{AbandonGuard, Awaitee, Kept, StateMachine, output_of, poll_awaitee};
 pub use flow::Flow;
 pub use lowered::{Lowered, lowered};
+pub use pinned::{PinGuard, PinLocal, PinSlot, PinSlots};
 pub use try_trait::{FromResidual, Try};
 
 pub use core::future::{Future, IntoFuture};

@@ -53,68 +53,59 @@ differential! {
     },
 }
 
-known_gap! {
-    reason: "a reference to a stored local kept across an await (needs locals pinned in place)",
-    differential! {
-        /// A reference to a stored local kept across awaits.
-        name: borrow_local_across_await,
-        items: {
-            #[lh] async fn f() -> usize {
-                let s = String::from("abc");
-                let d = D::new("d");
-                let r = &s;
-                let rd = &d;
-                pend(1, ()).await;
-                let n = r.len() + rd.touch();
-                pend(1, ()).await;
-                n + s.len()
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// A reference to a stored local kept across awaits.
+    name: borrow_local_across_await,
+    items: {
+        #[lh] async fn f() -> usize {
+            let s = String::from("abc");
+            let d = D::new("d");
+            let r = &s;
+            let rd = &d;
+            pend(1, ()).await;
+            let n = r.len() + rd.touch();
+            pend(1, ()).await;
+            n + s.len()
+        }
+    },
+    run: f(),
 }
 
-known_gap! {
-    reason: "an iterator borrowing a stored local kept across an await (needs locals pinned in place)",
-    differential! {
-        /// Iterating a borrowed local (`v.iter()`) with awaits in the body.
-        name: iter_borrow_across_await,
-        items: {
-            #[lh] async fn f() -> u32 {
-                let v = vec![1, 2, 3];
-                let mut total = 0;
-                for x in v.iter() {
-                    total += pend(1, *x).await;
-                }
-                for (i, x) in v.iter().enumerate().rev() {
-                    if i == 1 { continue; }
-                    total += pend(0, *x * 10).await;
-                }
-                total
+differential! {
+    /// Iterating a borrowed local (`v.iter()`) with awaits in the body.
+    name: iter_borrow_across_await,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let v = vec![1, 2, 3];
+            let mut total = 0;
+            for x in v.iter() {
+                total += pend(1, *x).await;
             }
-        },
-        run: f(),
-    }
+            for (i, x) in v.iter().enumerate().rev() {
+                if i == 1 { continue; }
+                total += pend(0, *x * 10).await;
+            }
+            total
+        }
+    },
+    run: f(),
 }
 
-known_gap! {
-    reason: "a `&mut` into a stored local kept across an await (needs locals pinned in place)",
-    differential! {
-        /// A `&mut` into a stored `Vec` element, written through after an await.
-        name: mut_borrow_of_element,
-        items: {
-            #[lh] async fn f() -> Vec<u32> {
-                let mut v = vec![1, 2, 3];
-                let slot = &mut v[1];
-                *slot += pend(1, 5).await;
-                let last = v.last_mut().unwrap();
-                pend(1, ()).await;
-                *last = 0;
-                v
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// A `&mut` into a stored `Vec` element, written through after an await.
+    name: mut_borrow_of_element,
+    items: {
+        #[lh] async fn f() -> Vec<u32> {
+            let mut v = vec![1, 2, 3];
+            let slot = &mut v[1];
+            *slot += pend(1, 5).await;
+            let last = v.last_mut().unwrap();
+            pend(1, ()).await;
+            *last = 0;
+            v
+        }
+    },
+    run: f(),
 }
 
 differential! {

@@ -176,27 +176,24 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "a closure that borrows a stored local, kept across an await (needs locals pinned in place)",
-    differential! {
-        /// A closure capturing a stored local by reference across an await.
-        name: closure_ref_capture,
-        items: {
-            #[lh] async fn f() -> usize {
-                let base = D::new("base");
-                let mut hits = 0;
-                let read = || base.touch();
-                let first = read();
-                pend(1, ()).await;
-                let mut bump = |n: usize| hits += n;
-                bump(pend(1, 2).await);
-                bump(first);
-                pend(1, ()).await;
-                read() + hits
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// A closure capturing a stored local by reference across an await.
+    name: closure_ref_capture,
+    items: {
+        #[lh] async fn f() -> usize {
+            let base = D::new("base");
+            let mut hits = 0;
+            let read = || base.touch();
+            let first = read();
+            pend(1, ()).await;
+            let mut bump = |n: usize| hits += n;
+            bump(pend(1, 2).await);
+            bump(first);
+            pend(1, ()).await;
+            read() + hits
+        }
+    },
+    run: f(),
 }
 
 differential! {

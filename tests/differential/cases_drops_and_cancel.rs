@@ -107,7 +107,7 @@ differential! {
 }
 
 known_gap! {
-    reason: "a temporary borrowed by a match binding across an await (needs temporaries pinned in place)",
+    reason: "a temporary borrowed by a match binding across an await (needs temporaries, not just `let` locals, pinned in place)",
     differential! {
         /// The scrutinee temporary of a `match` lives across the awaits in the arms.
         name: match_scrutinee_temporary,

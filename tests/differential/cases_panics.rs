@@ -107,24 +107,21 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "a slice pattern borrowing a stored parameter across an await (needs locals pinned in place)",
-    differential! {
-        /// A panic in a `match` arm after awaits, with the scrutinee borrowed.
-        name: panic_in_match_arm,
-        items: {
-            #[lh] async fn f(v: Vec<D>) -> usize {
-                match v.as_slice() {
-                    [first, rest @ ..] => {
-                        pend(1, ()).await;
-                        let n = first.touch();
-                        if rest.len() > 1 { panic!("{} left", rest.len()); }
-                        n
-                    }
-                    [] => 0,
+differential! {
+    /// A panic in a `match` arm after awaits, with the scrutinee borrowed.
+    name: panic_in_match_arm,
+    items: {
+        #[lh] async fn f(v: Vec<D>) -> usize {
+            match v.as_slice() {
+                [first, rest @ ..] => {
+                    pend(1, ()).await;
+                    let n = first.touch();
+                    if rest.len() > 1 { panic!("{} left", rest.len()); }
+                    n
                 }
+                [] => 0,
             }
-        },
-        run: f(vec![D::new("x"), D::new("y"), D::new("z")]),
-    }
+        }
+    },
+    run: f(vec![D::new("x"), D::new("y"), D::new("z")]),
 }

@@ -15,4 +15,5 @@ mod cases_expressions;
 mod cases_loops;
 mod cases_methods_generics;
 mod cases_panics;
+mod cases_pinned;
 mod cases_send;

@@ -18,23 +18,6 @@ fn add_later(a: u32, b: u32) -> impl ::core::future::Future<Output = u32> {
         /// A poll panicked: polling again panics.
         Panicked,
     }
-    impl<P0, P1, A0, L0> ::core::ops::Drop for AddLaterState<P0, P1, A0, L0> {
-        fn drop(&mut self) {
-            unsafe {
-                match self {
-                    Self::Unresumed { a, b } => {
-                        a.drop_in_place();
-                        b.drop_in_place();
-                    }
-                    Self::Suspend0 { __awaitee, b } => {
-                        __awaitee.drop_unguarded();
-                        b.drop_in_place();
-                    }
-                    Self::Returned | Self::Panicked => {}
-                }
-            }
-        }
-    }
     impl<P0, P1, A0, L0> AddLaterState<P0, P1, A0, L0> {
         /// Moves the arguments out and marks the state `Panicked` while the body runs.
         ///
@@ -76,6 +59,28 @@ fn add_later(a: u32, b: u32) -> impl ::core::future::Future<Output = u32> {
         fn panicked() -> Self {
             Self::Panicked
         }
+        unsafe fn drop_with_pins<P: ::longhand::__private::PinSlots>(
+            this: *mut Self,
+            pins: *mut P,
+        ) {
+            let _ = pins;
+            unsafe {
+                match &mut *this {
+                    Self::Unresumed { a, b } => {
+                        a.drop_in_place();
+                        b.drop_in_place();
+                    }
+                    Self::Suspend0 { __awaitee, b } => {
+                        __awaitee.drop_unguarded();
+                        b.drop_in_place();
+                    }
+                    Self::Returned | Self::Panicked => {}
+                }
+            }
+        }
+        unsafe fn is_running(this: *const Self) -> bool {
+            ::core::matches!(unsafe { & * this }, Self::Panicked)
+        }
         unsafe fn abandon(this: *mut Self) {
             unsafe {
                 #[allow(clippy::single_match)]
@@ -94,6 +99,7 @@ fn add_later(a: u32, b: u32) -> impl ::core::future::Future<Output = u32> {
             a: ::longhand::__private::Kept::new(a),
             b: ::longhand::__private::Kept::new(b),
         },
+        (),
         #[allow(
             unused_variables,
             unused_mut,
@@ -106,7 +112,7 @@ fn add_later(a: u32, b: u32) -> impl ::core::future::Future<Output = u32> {
             clippy::never_loop,
             clippy::diverging_sub_expression
         )]
-        |__lh_state, __lh_cx| -> ::longhand::__private::Poll<u32> {
+        |__lh_state, __lh_pins, __lh_cx| -> ::longhand::__private::Poll<u32> {
             let __lh_this: *mut _ = unsafe {
                 ::longhand::__private::Pin::get_unchecked_mut(__lh_state)
             };

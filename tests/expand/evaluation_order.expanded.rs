@@ -3,47 +3,33 @@ fn report(
     name: String,
     client: &Client,
 ) -> impl ::core::future::Future<Output = String> {
+    #[allow(unused, clippy::all)]
+    let _ = async move |name: String, client: &Client| -> String {
+        let __lh_native: String = {
+            format!("{}: {}", name.trim(), client.fetch(& name). await)
+        };
+        __lh_native
+    };
     /// The state machine of `async fn report`, written out by longhand.
     #[allow(non_camel_case_types, clippy::large_enum_variant)]
-    enum ReportState<P0, P1, A0, L0, L1, L2> {
+    enum ReportState<P0, P1, A0, L0, L1> {
         /// Created, not polled yet: holds the arguments `name`, `client`.
         Unresumed {
             name: ::longhand::__private::Kept<P0>,
             client: ::longhand::__private::Kept<P1>,
         },
-        /// Waiting at `client.fetch(&name).await` (line 3); keeps `name`, `client`, `tmp0` alive.
+        /// Waiting at `client.fetch(&name).await` (line 3); keeps `client`, `tmp0` alive.
         Suspend0 {
             __awaitee: ::longhand::__private::Awaitee<A0>,
             tmp0: ::longhand::__private::Kept<L0>,
             client: ::longhand::__private::Kept<L1>,
-            name: ::longhand::__private::Kept<L2>,
         },
         /// Finished: polling again panics.
         Returned,
         /// A poll panicked: polling again panics.
         Panicked,
     }
-    impl<P0, P1, A0, L0, L1, L2> ::core::ops::Drop
-    for ReportState<P0, P1, A0, L0, L1, L2> {
-        fn drop(&mut self) {
-            unsafe {
-                match self {
-                    Self::Unresumed { name, client } => {
-                        name.drop_in_place();
-                        client.drop_in_place();
-                    }
-                    Self::Suspend0 { __awaitee, tmp0, client, name } => {
-                        __awaitee.drop_unguarded();
-                        tmp0.drop_in_place();
-                        client.drop_in_place();
-                        name.drop_in_place();
-                    }
-                    Self::Returned | Self::Panicked => {}
-                }
-            }
-        }
-    }
-    impl<P0, P1, A0, L0, L1, L2> ReportState<P0, P1, A0, L0, L1, L2> {
+    impl<P0, P1, A0, L0, L1> ReportState<P0, P1, A0, L0, L1> {
         /// Moves the arguments out and marks the state `Panicked` while the body runs.
         ///
         /// # Safety
@@ -67,31 +53,55 @@ fn report(
         ///
         /// `this` points to the pinned state, whose awaitee has completed.
         #[inline(always)]
-        unsafe fn take_suspend0(this: *mut Self) -> (L0, L1, L2) {
+        unsafe fn take_suspend0(this: *mut Self) -> (L0, L1) {
             unsafe {
-                let Self::Suspend0 { __awaitee, tmp0, client, name } = &mut *this else {
+                let Self::Suspend0 { __awaitee, tmp0, client } = &mut *this else {
                     ::core::unreachable!()
                 };
                 ::longhand::__private::Awaitee::drop_in_place(__awaitee, this);
-                let taken = (tmp0.take(), client.take(), name.take());
+                let taken = (tmp0.take(), client.take());
                 ::longhand::__private::ptr::write(this, Self::Panicked);
                 taken
             }
         }
     }
-    unsafe impl<P0, P1, A0, L0, L1, L2> ::longhand::__private::StateMachine
-    for ReportState<P0, P1, A0, L0, L1, L2> {
+    unsafe impl<P0, P1, A0, L0, L1> ::longhand::__private::StateMachine
+    for ReportState<P0, P1, A0, L0, L1> {
         fn panicked() -> Self {
             Self::Panicked
+        }
+        unsafe fn drop_with_pins<P: ::longhand::__private::PinSlots>(
+            this: *mut Self,
+            pins: *mut P,
+        ) {
+            let _ = pins;
+            unsafe {
+                match &mut *this {
+                    Self::Unresumed { name, client } => {
+                        name.drop_in_place();
+                        client.drop_in_place();
+                    }
+                    Self::Suspend0 { __awaitee, tmp0, client } => {
+                        __awaitee.drop_unguarded();
+                        tmp0.drop_in_place();
+                        client.drop_in_place();
+                        <P as ::longhand::__private::PinSlots>::drop_slot(pins, 0usize);
+                    }
+                    Self::Returned | Self::Panicked => {}
+                }
+                <P as ::longhand::__private::PinSlots>::drop_slot(pins, 0usize);
+            }
+        }
+        unsafe fn is_running(this: *const Self) -> bool {
+            ::core::matches!(unsafe { & * this }, Self::Panicked)
         }
         unsafe fn abandon(this: *mut Self) {
             unsafe {
                 #[allow(clippy::single_match)]
                 match &mut *this {
-                    Self::Suspend0 { tmp0, client, name, .. } => {
+                    Self::Suspend0 { tmp0, client, .. } => {
                         tmp0.drop_in_place();
                         client.drop_in_place();
-                        name.drop_in_place();
                     }
                     _ => {}
                 }
@@ -104,6 +114,7 @@ fn report(
             name: ::longhand::__private::Kept::new(name),
             client: ::longhand::__private::Kept::new(client),
         },
+        (::longhand::__private::PinSlot::default(),),
         #[allow(
             unused_variables,
             unused_mut,
@@ -116,10 +127,11 @@ fn report(
             clippy::never_loop,
             clippy::diverging_sub_expression
         )]
-        |__lh_state, __lh_cx| -> ::longhand::__private::Poll<String> {
+        |__lh_state, __lh_pins, __lh_cx| -> ::longhand::__private::Poll<String> {
             let __lh_this: *mut _ = unsafe {
                 ::longhand::__private::Pin::get_unchecked_mut(__lh_state)
             };
+            let __lh_slot0 = unsafe { &raw mut (*__lh_pins).0 };
             '__lh_dispatch: loop {
                 match unsafe { &mut *__lh_this } {
                     ReportState::Unresumed { .. } => {
@@ -127,9 +139,18 @@ fn report(
                             ReportState::take_unresumed(__lh_this)
                         };
                         let __lh_ret: String = '__lh_body: {
-                            let name = __lh_arg0;
+                            let __lh_pinned_value = __lh_arg0;
+                            let __lh_pin0 = unsafe {
+                                ::longhand::__private::PinSlot::init(
+                                    __lh_slot0,
+                                    __lh_pinned_value,
+                                )
+                            };
+                            let __lh_pinguard0 = unsafe {
+                                ::longhand::__private::PinGuard::new(__lh_this, __lh_slot0)
+                            };
                             let client = __lh_arg1;
-                            match name.trim() {
+                            match (*__lh_pin0).value.trim() {
                                 __tmp0 => {
                                     match {
                                         unsafe {
@@ -139,7 +160,6 @@ fn report(
                                                     __awaitee: ::longhand::__private::Awaitee::uninit(),
                                                     tmp0: ::longhand::__private::Kept::new(__tmp0),
                                                     client: ::longhand::__private::Kept::new(client),
-                                                    name: ::longhand::__private::Kept::new(name),
                                                 },
                                             )
                                         };
@@ -149,7 +169,6 @@ fn report(
                                         let ReportState::Suspend0 {
                                             __awaitee: __lh_slot,
                                             client: __lh_place_client,
-                                            name: __lh_place_name,
                                             ..
                                         } = (unsafe { &mut *__lh_this }) else {
                                             ::core::unreachable!()
@@ -157,11 +176,10 @@ fn report(
                                         let __lh_place_client = unsafe {
                                             __lh_place_client.place()
                                         };
-                                        let __lh_place_name = unsafe { __lh_place_name.place() };
                                         __lh_slot
                                             .init(
                                                 ::core::future::IntoFuture::into_future(
-                                                    (*__lh_place_client).fetch(&(*__lh_place_name)),
+                                                    (*__lh_place_client).fetch(&(*__lh_pin0).value),
                                                 ),
                                             );
                                         __lh_guard.disarm();
@@ -214,11 +232,16 @@ fn report(
                                 return ::longhand::__private::Poll::Pending;
                             }
                         };
-                        let (__lh_restored5, __lh_restored2, __lh_restored0) = unsafe {
+                        let (__lh_restored5, __lh_restored2) = unsafe {
                             ReportState::take_suspend0(__lh_this)
                         };
                         let __lh_ret: String = '__lh_body: {
-                            let name = __lh_restored0;
+                            let __lh_pin0 = unsafe {
+                                ::longhand::__private::PinSlot::get(__lh_slot0)
+                            };
+                            let __lh_pinguard0 = unsafe {
+                                ::longhand::__private::PinGuard::new(__lh_this, __lh_slot0)
+                            };
                             let client = __lh_restored2;
                             {
                                 let __tmp0 = __lh_restored5;

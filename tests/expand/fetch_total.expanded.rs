@@ -23,26 +23,6 @@ fn fetch_total(
         /// A poll panicked: polling again panics.
         Panicked,
     }
-    impl<P0, P1, A0, L0, L1, L2> ::core::ops::Drop
-    for FetchTotalState<P0, P1, A0, L0, L1, L2> {
-        fn drop(&mut self) {
-            unsafe {
-                match self {
-                    Self::Unresumed { db, ids } => {
-                        db.drop_in_place();
-                        ids.drop_in_place();
-                    }
-                    Self::Suspend0 { __awaitee, iter0, total, db } => {
-                        __awaitee.drop_unguarded();
-                        iter0.drop_in_place();
-                        total.drop_in_place();
-                        db.drop_in_place();
-                    }
-                    Self::Returned | Self::Panicked => {}
-                }
-            }
-        }
-    }
     impl<P0, P1, A0, L0, L1, L2> FetchTotalState<P0, P1, A0, L0, L1, L2> {
         /// Moves the arguments out and marks the state `Panicked` while the body runs.
         ///
@@ -84,6 +64,30 @@ fn fetch_total(
         fn panicked() -> Self {
             Self::Panicked
         }
+        unsafe fn drop_with_pins<P: ::longhand::__private::PinSlots>(
+            this: *mut Self,
+            pins: *mut P,
+        ) {
+            let _ = pins;
+            unsafe {
+                match &mut *this {
+                    Self::Unresumed { db, ids } => {
+                        db.drop_in_place();
+                        ids.drop_in_place();
+                    }
+                    Self::Suspend0 { __awaitee, iter0, total, db } => {
+                        __awaitee.drop_unguarded();
+                        iter0.drop_in_place();
+                        total.drop_in_place();
+                        db.drop_in_place();
+                    }
+                    Self::Returned | Self::Panicked => {}
+                }
+            }
+        }
+        unsafe fn is_running(this: *const Self) -> bool {
+            ::core::matches!(unsafe { & * this }, Self::Panicked)
+        }
         unsafe fn abandon(this: *mut Self) {
             unsafe {
                 #[allow(clippy::single_match)]
@@ -104,6 +108,7 @@ fn fetch_total(
             db: ::longhand::__private::Kept::new(db),
             ids: ::longhand::__private::Kept::new(ids),
         },
+        (),
         #[allow(
             unused_variables,
             unused_mut,
@@ -116,7 +121,11 @@ fn fetch_total(
             clippy::never_loop,
             clippy::diverging_sub_expression
         )]
-        |__lh_state, __lh_cx| -> ::longhand::__private::Poll<Result<u64, Error>> {
+        |
+            __lh_state,
+            __lh_pins,
+            __lh_cx,
+        | -> ::longhand::__private::Poll<Result<u64, Error>> {
             let __lh_this: *mut _ = unsafe {
                 ::longhand::__private::Pin::get_unchecked_mut(__lh_state)
             };

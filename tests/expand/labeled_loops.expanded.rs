@@ -25,28 +25,6 @@ fn first_match(
         /// A poll panicked: polling again panics.
         Panicked,
     }
-    impl<P0, P1, A0, L0, L1, L2, L3, L4> ::core::ops::Drop
-    for FirstMatchState<P0, P1, A0, L0, L1, L2, L3, L4> {
-        fn drop(&mut self) {
-            unsafe {
-                match self {
-                    Self::Unresumed { rows, wanted } => {
-                        rows.drop_in_place();
-                        wanted.drop_in_place();
-                    }
-                    Self::Suspend0 { __awaitee, j, iter1, i, iter0, wanted } => {
-                        __awaitee.drop_unguarded();
-                        j.drop_in_place();
-                        iter1.drop_in_place();
-                        i.drop_in_place();
-                        iter0.drop_in_place();
-                        wanted.drop_in_place();
-                    }
-                    Self::Returned | Self::Panicked => {}
-                }
-            }
-        }
-    }
     impl<
         P0,
         P1,
@@ -102,6 +80,32 @@ fn first_match(
         fn panicked() -> Self {
             Self::Panicked
         }
+        unsafe fn drop_with_pins<P: ::longhand::__private::PinSlots>(
+            this: *mut Self,
+            pins: *mut P,
+        ) {
+            let _ = pins;
+            unsafe {
+                match &mut *this {
+                    Self::Unresumed { rows, wanted } => {
+                        rows.drop_in_place();
+                        wanted.drop_in_place();
+                    }
+                    Self::Suspend0 { __awaitee, j, iter1, i, iter0, wanted } => {
+                        __awaitee.drop_unguarded();
+                        j.drop_in_place();
+                        iter1.drop_in_place();
+                        i.drop_in_place();
+                        iter0.drop_in_place();
+                        wanted.drop_in_place();
+                    }
+                    Self::Returned | Self::Panicked => {}
+                }
+            }
+        }
+        unsafe fn is_running(this: *const Self) -> bool {
+            ::core::matches!(unsafe { & * this }, Self::Panicked)
+        }
         unsafe fn abandon(this: *mut Self) {
             unsafe {
                 #[allow(clippy::single_match)]
@@ -124,6 +128,7 @@ fn first_match(
             rows: ::longhand::__private::Kept::new(rows),
             wanted: ::longhand::__private::Kept::new(wanted),
         },
+        (),
         #[allow(
             unused_variables,
             unused_mut,
@@ -136,7 +141,11 @@ fn first_match(
             clippy::never_loop,
             clippy::diverging_sub_expression
         )]
-        |__lh_state, __lh_cx| -> ::longhand::__private::Poll<Option<(usize, usize)>> {
+        |
+            __lh_state,
+            __lh_pins,
+            __lh_cx,
+        | -> ::longhand::__private::Poll<Option<(usize, usize)>> {
             let __lh_this: *mut _ = unsafe {
                 ::longhand::__private::Pin::get_unchecked_mut(__lh_state)
             };

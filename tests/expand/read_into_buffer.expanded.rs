@@ -19,23 +19,6 @@ impl Connection {
             /// A poll panicked: polling again panics.
             Panicked,
         }
-        impl<P0, A0, L0, L1> ::core::ops::Drop for ReadMessageState<P0, A0, L0, L1> {
-            fn drop(&mut self) {
-                unsafe {
-                    match self {
-                        Self::Unresumed { self_ } => {
-                            self_.drop_in_place();
-                        }
-                        Self::Suspend0 { __awaitee, buf, self_ } => {
-                            __awaitee.drop_unguarded();
-                            buf.drop_in_place();
-                            self_.drop_in_place();
-                        }
-                        Self::Returned | Self::Panicked => {}
-                    }
-                }
-            }
-        }
         impl<P0, A0, L0, L1> ReadMessageState<P0, A0, L0, L1> {
             /// Moves the arguments out and marks the state `Panicked` while the body runs.
             ///
@@ -77,6 +60,28 @@ impl Connection {
             fn panicked() -> Self {
                 Self::Panicked
             }
+            unsafe fn drop_with_pins<P: ::longhand::__private::PinSlots>(
+                this: *mut Self,
+                pins: *mut P,
+            ) {
+                let _ = pins;
+                unsafe {
+                    match &mut *this {
+                        Self::Unresumed { self_ } => {
+                            self_.drop_in_place();
+                        }
+                        Self::Suspend0 { __awaitee, buf, self_ } => {
+                            __awaitee.drop_unguarded();
+                            buf.drop_in_place();
+                            self_.drop_in_place();
+                        }
+                        Self::Returned | Self::Panicked => {}
+                    }
+                }
+            }
+            unsafe fn is_running(this: *const Self) -> bool {
+                ::core::matches!(unsafe { & * this }, Self::Panicked)
+            }
             unsafe fn abandon(this: *mut Self) {
                 unsafe {
                     #[allow(clippy::single_match)]
@@ -95,6 +100,7 @@ impl Connection {
             ReadMessageState::Unresumed {
                 self_: ::longhand::__private::Kept::new(self),
             },
+            (),
             #[allow(
                 unused_variables,
                 unused_mut,
@@ -109,6 +115,7 @@ impl Connection {
             )]
             |
                 __lh_state,
+                __lh_pins,
                 __lh_cx,
             | -> ::longhand::__private::Poll<std::io::Result<Vec<u8>>> {
                 let __lh_this: *mut _ = unsafe {

@@ -35,6 +35,10 @@ pub enum UseKind {
     Move,
     /// Through a reference or in place.
     Borrow,
+    /// In place, for a result that owns its value (`x.len()`, `x.clone()`,
+    /// `x == y`, a copied field): like a borrow, except that what it
+    /// produces does not borrow `x`.
+    Read,
     /// Overwritten as a whole.
     Assign,
 }
@@ -53,6 +57,10 @@ struct BindingInfo {
     initialized: bool,
     loops: Vec<usize>,
     uses: Vec<Use>,
+    /// Bindings borrowed by the expression this binding's value came from.
+    sources: HashSet<usize>,
+    /// Declared by `let x = ..;` (the only form that can be pinned).
+    simple_let: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -68,6 +76,8 @@ struct AwaitInfo {
 pub struct Keep {
     /// Bindings stored in the variant.
     pub stored: Vec<Binding>,
+    /// Pinned bindings in scope there (they stay in their slots).
+    pub pinned: Vec<Binding>,
     /// Bindings not stored, but declared again (uninitialised) on resumption
     /// because the resumed code assigns them.
     pub redeclared: HashSet<usize>,
@@ -77,6 +87,10 @@ pub struct Keep {
 pub struct Liveness {
     /// Indexed by suspension point number.
     pub keep: Vec<Keep>,
+    /// The pinned bindings, in slot order.
+    pub pinned: Vec<Binding>,
+    /// Reference tag -> (binding, how it is used), for the pinning rewrite.
+    pub refs: HashMap<usize, (usize, UseKind)>,
 }
 
 impl Liveness {
@@ -94,8 +108,10 @@ pub fn shadowing(block: &syn::Block) -> (HashMap<usize, usize>, HashMap<usize, u
     (r.shadowed.iter().map(|id| (*id, *id)).collect(), r.refs)
 }
 
-/// Runs the analysis over the normalised body.
-pub fn analyse(block: &syn::Block, awaits: usize) -> Liveness {
+/// Runs the analysis over the normalised body. With `may_pin`, a value that
+/// another kept value borrows across a suspension point is pinned in place
+/// instead of kept (the caller then checks the body natively for soundness).
+pub fn analyse(block: &syn::Block, awaits: usize, may_pin: bool) -> Liveness {
     let mut r = Resolver::default();
     r.block(block);
     let mut keep = vec![Keep::default(); awaits];
@@ -104,7 +120,40 @@ pub fn analyse(block: &syn::Block, awaits: usize) -> Liveness {
             *k = decide(&r, a);
         }
     }
-    Liveness { keep }
+    // A binding is pinned when a binding kept at the same suspension point
+    // borrowed it to get its value (an iterator, a reference, a closure).
+    let mut pinned_ids: Vec<usize> = Vec::new();
+    if may_pin {
+        for k in &keep {
+            for c in &k.stored {
+                let Some(info) = r.bindings.get(&c.id) else {
+                    continue;
+                };
+                for b in &info.sources {
+                    let pinnable = r.bindings.get(b).is_some_and(|i| i.simple_let);
+                    if pinnable && k.stored.iter().any(|s| s.id == *b) && !pinned_ids.contains(b) {
+                        pinned_ids.push(*b);
+                    }
+                }
+            }
+        }
+    }
+    pinned_ids.sort();
+    for k in &mut keep {
+        let (pins, rest): (Vec<_>, Vec<_>) =
+            k.stored.drain(..).partition(|b| pinned_ids.contains(&b.id));
+        k.stored = rest;
+        k.pinned = pins;
+    }
+    let pinned = pinned_ids
+        .iter()
+        .filter_map(|id| r.bindings.get(id).map(|i| i.binding.clone()))
+        .collect();
+    Liveness {
+        keep,
+        pinned,
+        refs: r.ref_kinds,
+    }
 }
 
 fn decide(r: &Resolver, at: &AwaitInfo) -> Keep {
@@ -165,12 +214,50 @@ struct Resolver {
     next_branch: usize,
     /// Inside a `move` closure or `async move` block: every use moves.
     moving_capture: usize,
+    /// Inside a closure or async block that captures by reference: a use by
+    /// value is a borrow of the captured local (a copy, or rustc would
+    /// capture it by value, and then it is dead afterwards anyway).
+    borrowing_capture: usize,
     bindings: HashMap<usize, BindingInfo>,
     awaits: HashMap<usize, AwaitInfo>,
     /// Reference tag -> the binding it resolved to.
     refs: HashMap<usize, usize>,
     /// Bindings shadowed by a later binding while still in scope.
     shadowed: HashSet<usize>,
+    /// Reference tag -> (binding, use kind).
+    ref_kinds: HashMap<usize, (usize, UseKind)>,
+    /// Every borrow so far, in order: the sources of the next binding are
+    /// the borrows made while evaluating its initializer.
+    borrows: Vec<usize>,
+    /// The reference tag of the path being resolved.
+    current_tag: Option<usize>,
+}
+
+/// Methods that borrow their receiver only to compute an owned result: what
+/// they return does not borrow the receiver.
+pub fn returns_owned(method: &str) -> bool {
+    matches!(
+        method,
+        "clone"
+            | "to_string"
+            | "to_owned"
+            | "to_vec"
+            | "len"
+            | "is_empty"
+            | "contains"
+            | "contains_key"
+            | "starts_with"
+            | "ends_with"
+            | "eq"
+            | "ne"
+            | "cmp"
+            | "partial_cmp"
+            | "is_some"
+            | "is_none"
+            | "is_ok"
+            | "is_err"
+            | "capacity"
+    )
 }
 
 /// Methods of the standard library that take `self` by value. A receiver
@@ -245,10 +332,18 @@ impl Resolver {
     fn use_name(&mut self, name: &str, kind: UseKind) {
         let kind = if self.moving_capture > 0 && kind != UseKind::Assign {
             UseKind::Move
+        } else if self.borrowing_capture > 0 && matches!(kind, UseKind::Move | UseKind::Read) {
+            UseKind::Borrow
         } else {
             kind
         };
         if let Some(id) = self.resolve(name) {
+            if let Some(tag) = self.current_tag.take() {
+                self.ref_kinds.insert(tag, (id, kind));
+            }
+            if kind == UseKind::Borrow {
+                self.borrows.push(id);
+            }
             let pos = self.tick();
             let u = Use {
                 pos,
@@ -258,6 +353,20 @@ impl Resolver {
             };
             if let Some(b) = self.bindings.get_mut(&id) {
                 b.uses.push(u);
+            }
+        }
+    }
+
+    /// Declares `pat`'s bindings, whose value came from an expression that
+    /// borrowed `self.borrows[from..]`.
+    fn declare_from(&mut self, pat: &Pat, initialized: bool, from: usize, simple_let: bool) {
+        let start = from.min(self.borrows.len());
+        let sources: HashSet<usize> = self.borrows[start..].iter().copied().collect();
+        self.declare(pat, initialized);
+        for b in bindings_of(pat) {
+            if let Some(info) = self.bindings.get_mut(&b.id) {
+                info.sources = sources.clone();
+                info.simple_let = simple_let;
             }
         }
     }
@@ -278,6 +387,8 @@ impl Resolver {
                     initialized,
                     loops: self.loops.clone(),
                     uses: Vec::new(),
+                    sources: HashSet::new(),
+                    simple_let: false,
                 },
             );
             if let Some(scope) = self.scopes.last_mut() {
@@ -339,6 +450,7 @@ impl Resolver {
     fn stmt(&mut self, s: &Stmt) {
         match s {
             Stmt::Local(l) => {
+                let from = self.borrows.len();
                 if let Some(init) = &l.init {
                     // `let _ = x;` and `let (ref a, _) = x;` move nothing.
                     let kind = if binds_by_value(&l.pat) {
@@ -352,7 +464,14 @@ impl Resolver {
                         self.in_branch(node, 1, |r| r.expr(els, UseKind::Move));
                     }
                 }
-                self.declare(&l.pat, l.init.is_some());
+                let simple = match &l.pat {
+                    Pat::Ident(p) => p.subpat.is_none() && p.by_ref.is_none(),
+                    Pat::Type(t) => {
+                        matches!(&*t.pat, Pat::Ident(p) if p.subpat.is_none() && p.by_ref.is_none())
+                    }
+                    _ => false,
+                };
+                self.declare_from(&l.pat, l.init.is_some(), from, simple);
             }
             Stmt::Expr(e, _) => self.expr(e, UseKind::Move),
             Stmt::Macro(m) => self.mac(&m.mac),
@@ -364,13 +483,14 @@ impl Resolver {
     fn cond(&mut self, e: &Expr) {
         match e {
             Expr::Let(l) => {
+                let from = self.borrows.len();
                 let kind = if binds_by_value(&l.pat) {
                     UseKind::Move
                 } else {
                     UseKind::Borrow
                 };
                 self.expr(&l.expr, kind);
-                self.declare(&l.pat, true);
+                self.declare_from(&l.pat, true, from, false);
             }
             Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
                 self.cond(&b.left);
@@ -438,7 +558,45 @@ impl Resolver {
         }
     }
 
+    /// Visits `e`, whose result is a new value that borrows nothing from its
+    /// operands (arithmetic, comparisons, casts): borrows made inside it are
+    /// uses, but do not flow into the value being computed.
+    fn barrier(&mut self, f: impl FnOnce(&mut Self)) {
+        if self.borrowing_capture > 0 {
+            // Inside a closure every captured local flows into the closure.
+            return f(self);
+        }
+        let mark = self.borrows.len();
+        f(self);
+        self.borrows.truncate(mark);
+    }
+
     fn expr(&mut self, e: &Expr, ctx: UseKind) {
+        let new_value = match e {
+            Expr::Binary(b) => !matches!(
+                b.op,
+                syn::BinOp::AddAssign(_)
+                    | syn::BinOp::SubAssign(_)
+                    | syn::BinOp::MulAssign(_)
+                    | syn::BinOp::DivAssign(_)
+                    | syn::BinOp::RemAssign(_)
+                    | syn::BinOp::BitXorAssign(_)
+                    | syn::BinOp::BitAndAssign(_)
+                    | syn::BinOp::BitOrAssign(_)
+                    | syn::BinOp::ShlAssign(_)
+                    | syn::BinOp::ShrAssign(_)
+            ),
+            Expr::Cast(_) => true,
+            Expr::Unary(u) => !matches!(u.op, syn::UnOp::Deref(_)),
+            _ => false,
+        };
+        if new_value {
+            return self.barrier(|r| r.expr_inner(e, ctx));
+        }
+        self.expr_inner(e, ctx)
+    }
+
+    fn expr_inner(&mut self, e: &Expr, ctx: UseKind) {
         use UseKind::*;
         match e {
             Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
@@ -448,7 +606,9 @@ impl Resolver {
                 {
                     self.refs.insert(k, id);
                 }
+                self.current_tag = crate::bindings::ref_tag(&p.attrs);
                 self.use_name(&name, ctx);
+                self.current_tag = None;
             }
             Expr::Array(a) => self.operands(a.elems.iter().map(|x| (x, Move)).collect()),
             Expr::Tuple(t) => self.operands(t.elems.iter().map(|x| (x, Move)).collect()),
@@ -458,8 +618,11 @@ impl Resolver {
                     .collect(),
             ),
             Expr::MethodCall(m) => {
-                let kind = if consumes_receiver(&m.method.to_string()) {
+                let method = m.method.to_string();
+                let kind = if consumes_receiver(&method) {
                     Move
+                } else if returns_owned(&method) {
+                    Read
                 } else {
                     Borrow
                 };
@@ -473,7 +636,7 @@ impl Resolver {
                 use syn::BinOp::*;
                 match b.op {
                     Eq(_) | Ne(_) | Lt(_) | Le(_) | Gt(_) | Ge(_) => {
-                        self.operands(vec![(&*b.left, Borrow), (&*b.right, Borrow)])
+                        self.operands(vec![(&*b.left, Read), (&*b.right, Read)])
                     }
                     And(_) | Or(_) => {
                         // A suspending right side is resumed as `left && value`:
@@ -504,13 +667,15 @@ impl Resolver {
             Expr::Paren(p) => self.expr(&p.expr, ctx),
             Expr::Group(g) => self.expr(&g.expr, ctx),
             Expr::Reference(r) => self.expr(&r.expr, Borrow),
-            Expr::Field(f) => self.expr(&f.base, Borrow),
+            Expr::Field(f) => self.expr(&f.base, if ctx == Move { Read } else { ctx }),
             Expr::Index(i) => self.operands(vec![(&*i.expr, Borrow), (&*i.index, Move)]),
             Expr::Assign(a) => {
                 self.expr(&a.right, Move);
                 match &*a.left {
                     Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
-                        self.use_name(&p.path.segments[0].ident.to_string(), Assign)
+                        self.current_tag = crate::bindings::ref_tag(&p.attrs);
+                        self.use_name(&p.path.segments[0].ident.to_string(), Assign);
+                        self.current_tag = None;
                     }
                     other => self.expr(other, Borrow),
                 }
@@ -582,6 +747,7 @@ impl Resolver {
                 self.declare(&l.pat, true);
             }
             Expr::Match(m) => {
+                let from = self.borrows.len();
                 let kind = if m.arms.iter().any(|a| binds_by_value(&a.pat)) {
                     Move
                 } else {
@@ -592,7 +758,7 @@ impl Resolver {
                 for (i, arm) in m.arms.iter().enumerate() {
                     self.in_branch(node, i, |r| {
                         r.in_scope(|r| {
-                            r.declare(&arm.pat, true);
+                            r.declare_from(&arm.pat, true, from, false);
                             if let Some((_, g)) = &arm.guard {
                                 r.expr(g, Move);
                             }
@@ -624,15 +790,19 @@ impl Resolver {
                         r.shadow(p);
                     }
                     r.moving_capture += moving as usize;
+                    r.borrowing_capture += !moving as usize;
                     r.expr(&c.body, Move);
                     r.moving_capture -= moving as usize;
+                    r.borrowing_capture -= !moving as usize;
                 });
             }
             Expr::Async(a) => {
                 let moving = a.capture.is_some();
                 self.moving_capture += moving as usize;
+                self.borrowing_capture += !moving as usize;
                 self.block(&a.block);
                 self.moving_capture -= moving as usize;
+                self.borrowing_capture -= !moving as usize;
             }
             Expr::Macro(m) => self.mac(&m.mac),
             Expr::Verbatim(ts) => self.tokens(ts),

@@ -55,6 +55,8 @@ pub struct Plan<'a> {
     pub liveness: Liveness,
     /// Source text and line of each suspension point, for the docs.
     pub await_docs: Vec<(String, Option<usize>)>,
+    /// The native borrow check of the body, when locals are pinned.
+    pub check: Option<TokenStream>,
 }
 
 /// One stored value of a `SuspendN` variant.
@@ -101,6 +103,14 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
     let fn_name = item.sig.ident.to_string();
     let state = format_ident!("{}State", crate::names::camel_case(&fn_name));
     let awaits = plan.liveness.keep.len();
+    let slots: HashMap<usize, usize> = plan
+        .liveness
+        .pinned
+        .iter()
+        .enumerate()
+        .map(|(k, b)| (b.id, k))
+        .collect();
+    let check = &plan.check;
 
     let ret: syn::Type = match &item.sig.output {
         syn::ReturnType::Default => parse_quote!(()),
@@ -255,31 +265,33 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
     let drop_arms = (0..awaits).map(|n| {
         let variant = format_ident!("Suspend{n}");
         let names: Vec<_> = variants[n].iter().map(|f| &f.name).collect();
+        // Kept values and pinned locals, latest declared first.
+        let mut order: Vec<(usize, TokenStream)> = variants[n]
+            .iter()
+            .map(|f| {
+                let name = &f.name;
+                (f.binding.id, quote!(#name.drop_in_place();))
+            })
+            .collect();
+        for b in &plan.liveness.keep[n].pinned {
+            if let Some(k) = slots.get(&b.id) {
+                order.push((
+                    b.id,
+                    quote!(<P as ::longhand::__private::PinSlots>::drop_slot(pins, #k);),
+                ));
+            }
+        }
+        order.sort_by_key(|entry| std::cmp::Reverse(entry.0));
+        let drops = order.into_iter().map(|(_, d)| d);
         quote! {
             Self::#variant { __awaitee, #(#names,)* } => {
                 __awaitee.drop_unguarded();
-                #(#names.drop_in_place();)*
+                #(#drops)*
             }
         }
     });
+    let all_slots = 0..plan.liveness.pinned.len();
     let impls = quote! {
-        impl<#(#generics),*> ::core::ops::Drop for #state<#(#generics),*> {
-            fn drop(&mut self) {
-                // SAFETY: the slots of the current variant are filled (the
-                // windows where they are not end with the state overwritten
-                // by `ptr::write`, which does not run this destructor). The
-                // awaitee goes first, since it may borrow the kept values.
-                unsafe {
-                    match self {
-                        Self::Unresumed { #(#param_fields,)* } => {
-                            #(#param_fields.drop_in_place();)*
-                        }
-                        #(#drop_arms)*
-                        Self::Returned | Self::Panicked => {}
-                    }
-                }
-            }
-        }
         impl<#(#generics),*> #state<#(#generics),*> {
             #take_unresumed
             #(#take_suspend)*
@@ -290,6 +302,28 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         unsafe impl<#(#generics),*> ::longhand::__private::StateMachine for #state<#(#generics),*> {
             fn panicked() -> Self {
                 Self::Panicked
+            }
+            unsafe fn drop_with_pins<P: ::longhand::__private::PinSlots>(this: *mut Self, pins: *mut P) {
+                // SAFETY: the caller guarantees `this` is a live state whose
+                // values are not used again, and `pins` the future's slots.
+                // The awaitee goes first (it may borrow the others), then the
+                // values latest declared first, as rustc drops them.
+                let _ = pins; // unused when nothing is pinned
+                unsafe {
+                    match &mut *this {
+                        Self::Unresumed { #(#param_fields,)* } => {
+                            #(#param_fields.drop_in_place();)*
+                        }
+                        #(#drop_arms)*
+                        Self::Returned | Self::Panicked => {}
+                    }
+                    // Any slot still live (none, when the state is settled).
+                    #(<P as ::longhand::__private::PinSlots>::drop_slot(pins, #all_slots);)*
+                }
+            }
+            unsafe fn is_running(this: *const Self) -> bool {
+                // SAFETY: the caller guarantees `this` points to a live state.
+                ::core::matches!(unsafe { &*this }, Self::Panicked)
             }
             unsafe fn abandon(this: *mut Self) {
                 // SAFETY: the caller guarantees `this` is a live suspension
@@ -350,7 +384,7 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
     let suspend_arms = (0..awaits).map(|n| {
         let variant = format_ident!("Suspend{n}");
         let take = format_ident!("take_suspend{n}");
-        let mut body = resume_body(&plan.body, n, &plan.liveness.keep[n]);
+        let mut body = resume_body(&plan.body, n, &plan.liveness.keep[n], &slots);
         let arm = format!("Suspend{n}");
         finalize.arm = arm.clone();
         finalize.visit_block_mut(&mut body);
@@ -380,18 +414,29 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
     });
 
     let state_arg = hidden("__lh_state");
+    let pins_arg = hidden("__lh_pins");
+    let slot_ptrs = (0..plan.liveness.pinned.len()).map(|k| {
+        let slot = crate::pin::slot_ident(k);
+        let index = syn::Index::from(k);
+        // SAFETY (in the template): `__lh_pins` points to the future's pin slots.
+        quote!(let #slot = unsafe { &raw mut (*#pins_arg).#index };)
+    });
+    let pin_slots =
+        (0..plan.liveness.pinned.len()).map(|_| quote!(::longhand::__private::PinSlot::default()));
     let dispatch = lbl("'__lh_dispatch");
     let closure_ret = annotate.then(|| quote!(-> ::longhand::__private::Poll<#ret>));
     let closure = quote! {
         #[allow(unused_variables, unused_mut, unused_labels, unreachable_code, unused_braces,
                 unused_parens, clippy::let_unit_value, clippy::needless_return,
                 clippy::never_loop, clippy::diverging_sub_expression)]
-        |#state_arg, #cx| #closure_ret {
+        |#state_arg, #pins_arg, #cx| #closure_ret {
             // SAFETY: the state is pinned; it is only ever accessed in place
             // through this pointer and never moved.
             let #this: *mut _ = unsafe {
                 ::longhand::__private::Pin::get_unchecked_mut(#state_arg)
             };
+            // The pinned locals' slots, reached in place (see `__private::PinSlot`).
+            #(#slot_ptrs)*
             #dispatch: loop {
                 // SAFETY: `#this` points to the pinned state (see above).
                 match unsafe { &mut *#this } {
@@ -416,10 +461,12 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         // it does not flag on the `async fn` the user wrote.
         #[allow(clippy::needless_lifetimes)]
         #vis #sig {
+            #check
             #enum_def
             #impls
             ::longhand::__private::lowered(
                 #state::Unresumed { #(#param_fields: ::longhand::__private::Kept::new(#values),)* },
+                ( #(#pin_slots,)* ),
                 #closure,
             )
         }

@@ -116,7 +116,14 @@ pub fn state_graph(item: TokenStream) -> Result<StateGraph, String> {
     for n in 0..count {
         let from = format!("Suspend{n}");
         add(&from, from.clone(), "Pending");
-        let body = crate::resume::resume_body(&lowered.body, n, &lowered.liveness.keep[n]);
+        let slots = lowered
+            .liveness
+            .pinned
+            .iter()
+            .enumerate()
+            .map(|(k, b)| (b.id, k))
+            .collect();
+        let body = crate::resume::resume_body(&lowered.body, n, &lowered.liveness.keep[n], &slots);
         let (next, finishes) = reachable(&body);
         for m in next {
             add(&from, format!("Suspend{m}"), "Ready");

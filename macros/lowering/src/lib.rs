@@ -36,6 +36,8 @@ pub mod graph;
 pub mod macro_args;
 pub mod names;
 pub mod normalize;
+pub mod pin;
+
 pub mod recursion;
 pub mod resume;
 pub mod signature;
@@ -113,6 +115,61 @@ pub struct Prepared {
     pub liveness: analysis::Liveness,
     /// Source text and line of each suspension point.
     pub await_docs: Vec<(String, Option<usize>)>,
+    /// The body as a native `async` block that is never run, emitted when
+    /// locals are pinned: rustc's borrow checker then vouches for every
+    /// borrow of a pinned local across polls, which the lowered code cannot
+    /// see (each poll reaches the local afresh).
+    pub check: Option<TokenStream>,
+}
+
+/// The native check of `func`'s body: `|params| async move { body }`, or
+/// `None` where it cannot be written (an `impl Trait` parameter or output),
+/// and then nothing is pinned.
+fn native_check(func: &syn::ItemFn) -> Option<TokenStream> {
+    let output: syn::Type = match &func.sig.output {
+        syn::ReturnType::Default => syn::parse_quote!(()),
+        syn::ReturnType::Type(_, t) => (**t).clone(),
+    };
+    let mentions_impl = |t: &dyn quote::ToTokens| {
+        t.to_token_stream()
+            .to_string()
+            .split_whitespace()
+            .any(|w| w == "impl")
+    };
+    if mentions_impl(&output) {
+        return None;
+    }
+    let mut params = Vec::new();
+    for arg in &func.sig.inputs {
+        match arg {
+            syn::FnArg::Receiver(r) => {
+                let this = normalize::self_ident(r.self_token.span);
+                let ty = &r.ty;
+                let mutability = if r.reference.is_none() {
+                    r.mutability
+                } else {
+                    None
+                };
+                params.push(quote!(#mutability #this: #ty));
+            }
+            syn::FnArg::Typed(t) => {
+                if mentions_impl(&t.ty) {
+                    return None;
+                }
+                params.push(quote!(#t));
+            }
+        }
+    }
+    let mut body = (*func.block).clone();
+    normalize::rename_self(&mut body);
+    let result = names::hidden("__lh_native");
+    Some(quote! {
+        #[allow(unused, clippy::all)]
+        let _ = async move |#(#params),*| -> #output {
+            let #result: #output = #body;
+            #result
+        };
+    })
 }
 
 /// Runs steps 2 to 4 (parameters, normalisation, liveness) on a checked function.
@@ -141,13 +198,21 @@ pub fn prepare(func: &syn::ItemFn) -> Prepared {
         normalize::rename_shadowed(&mut body, &shadowed, &refs);
     }
     let await_docs = awaits::descriptions(&body, count);
-    let liveness = analysis::analyse(&body, count);
+    let check = native_check(func);
+    let liveness = analysis::analyse(&body, count, check.is_some());
+    pin::rewrite(&mut body, &liveness);
+    let check = if liveness.pinned.is_empty() {
+        None
+    } else {
+        check
+    };
     Prepared {
         sig,
         params,
         body,
         liveness,
         await_docs,
+        check,
     }
 }
 
@@ -160,6 +225,7 @@ fn lower(func: &syn::ItemFn) -> TokenStream {
         body: p.body,
         liveness: p.liveness,
         await_docs: p.await_docs,
+        check: p.check,
     })
 }
 

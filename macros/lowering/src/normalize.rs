@@ -31,7 +31,7 @@ pub fn normalize(block: &mut syn::Block) -> usize {
     MacroStmts.visit_block_mut(block);
     DesugarFor { next: 0 }.visit_block_mut(block);
     Hoist { next: 0 }.visit_block_mut(block);
-    TagBindings { next: 0 }.visit_block_mut(block);
+    TagBindings { next: 0, nested: 0 }.visit_block_mut(block);
     crate::awaits::number(block)
 }
 
@@ -85,6 +85,11 @@ pub fn rename_shadowed(
 /// The hygienic name `self` is rebound to inside the poll closure.
 pub fn self_ident(span: proc_macro2::Span) -> proc_macro2::Ident {
     crate::names::hidden_at("__self", span)
+}
+
+/// Rewrites `self` into the hidden local `__self` throughout `block`.
+pub fn rename_self(block: &mut syn::Block) {
+    RenameSelf.visit_block_mut(block);
 }
 
 struct RenameSelf;
@@ -447,11 +452,26 @@ impl VisitMut for Hoist {
 
 struct TagBindings {
     next: usize,
+    /// Inside a closure or async block: its references are tagged (they may
+    /// name a pinned local) but its own bindings are not the function's.
+    nested: usize,
 }
 
 impl VisitMut for TagBindings {
     fn visit_pat_mut(&mut self, p: &mut syn::Pat) {
-        tag_pattern(p, &mut self.next);
+        if self.nested == 0 {
+            tag_pattern(p, &mut self.next);
+        }
+    }
+    fn visit_expr_closure_mut(&mut self, c: &mut syn::ExprClosure) {
+        self.nested += 1;
+        visit_mut::visit_expr_closure_mut(self, c);
+        self.nested -= 1;
+    }
+    fn visit_expr_async_mut(&mut self, a: &mut syn::ExprAsync) {
+        self.nested += 1;
+        visit_mut::visit_expr_async_mut(self, a);
+        self.nested -= 1;
     }
     fn visit_expr_path_mut(&mut self, e: &mut syn::ExprPath) {
         // Every single-name path gets a reference tag, so that a rename can
@@ -461,7 +481,5 @@ impl VisitMut for TagBindings {
             self.next += 1;
         }
     }
-    fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
-    fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
 }

@@ -27,6 +27,7 @@ use crate::names::{hidden, restored};
 use crate::splice;
 use proc_macro2::Span;
 use quote::quote;
+use std::collections::HashMap;
 use syn::visit::Visit;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Block, Expr, Pat, Stmt, parse_quote};
@@ -37,10 +38,11 @@ pub fn resumed_value() -> proc_macro2::Ident {
 }
 
 /// Builds the body of the `SuspendN` arm from the normalised body.
-pub fn resume_body(body: &Block, n: usize, keep: &Keep) -> Block {
+pub fn resume_body(body: &Block, n: usize, keep: &Keep, slots: &HashMap<usize, usize>) -> Block {
     let mut r = Resumer {
         n,
         keep,
+        slots,
         next_label: 0,
     };
     r.block(body).unwrap_or_else(|| body.clone())
@@ -49,6 +51,7 @@ pub fn resume_body(body: &Block, n: usize, keep: &Keep) -> Block {
 struct Resumer<'a> {
     n: usize,
     keep: &'a Keep,
+    slots: &'a HashMap<usize, usize>,
     next_label: usize,
 }
 
@@ -85,6 +88,21 @@ impl Resumer<'_> {
     /// `let x = __lh_restoredK;` for each binding of `pat` that is stored,
     /// `let x;` for each that is only redeclared.
     fn rebind(&self, pat: &Pat) -> Vec<Stmt> {
+        // A pinned local declared here: reach its slot again.
+        if let Pat::Ident(p) = pat {
+            let name = p.ident.to_string();
+            if let Some(id) = name
+                .strip_prefix("__lh_pin")
+                .and_then(|d| d.parse::<usize>().ok())
+            {
+                if self.keep.pinned.iter().any(|b| b.id == id)
+                    && let Some(slot) = self.slots.get(&id)
+                {
+                    return crate::pin::rederive(id, *slot);
+                }
+                return Vec::new();
+            }
+        }
         let ty = match pat {
             Pat::Type(t) if matches!(&*t.pat, Pat::Ident(_)) => Some(&t.ty),
             _ => None,

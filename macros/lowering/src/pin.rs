@@ -1,0 +1,212 @@
+//! Pinning: rewrite the locals that must stay in place.
+//!
+//! A local that another kept value borrows across a suspension point (see
+//! `analysis`) lives in a `PinSlot` next to the state. Its `let` becomes
+//!
+//! ```text
+//! let value = <initializer>;
+//! let __lh_pin7 = unsafe { PinSlot::init(__lh_slot0, value) };   // &mut PinLocal<T>
+//! let __lh_pinguard7 = unsafe { PinGuard::new(__lh_this, __lh_slot0) };
+//! ```
+//!
+//! and each use of it becomes, by how it is used: `(*__lh_pin7).value` (a
+//! place: borrowed, read, called with `&self`/`&mut self`), `PinSlot::take`
+//! (moved) or `PinSlot::set` (assigned as a whole). When the future resumes,
+//! the pin and its guard are derived again at the same scope (`resume`).
+
+use crate::analysis::{Liveness, UseKind};
+use crate::bindings::{ref_tag, tag_of};
+use crate::names::hidden;
+use quote::quote;
+use std::collections::HashMap;
+use syn::visit_mut::{self, VisitMut};
+use syn::{Expr, Pat, Stmt, parse_quote};
+
+/// The hidden `&mut PinLocal<T>` of pinned binding `id`.
+pub fn pin_ident(id: usize) -> proc_macro2::Ident {
+    hidden(&format!("__lh_pin{id}"))
+}
+
+/// The hidden guard of pinned binding `id`.
+pub fn guard_ident(id: usize) -> proc_macro2::Ident {
+    hidden(&format!("__lh_pinguard{id}"))
+}
+
+/// The hidden raw pointer to pin slot `k`.
+pub fn slot_ident(k: usize) -> proc_macro2::Ident {
+    hidden(&format!("__lh_slot{k}"))
+}
+
+/// `let pin = get(slot); let guard = PinGuard::new(this, slot);` for a
+/// pinned binding that is in scope where the future resumes.
+pub fn rederive(id: usize, slot: usize) -> Vec<Stmt> {
+    let pin = pin_ident(id);
+    let guard = guard_ident(id);
+    let slot = slot_ident(slot);
+    let this = hidden("__lh_this");
+    vec![
+        // SAFETY: the slot is live: its local is in scope here.
+        parse_quote!(let #pin = unsafe { ::longhand::__private::PinSlot::get(#slot) };),
+        // SAFETY: the state and the slot belong to this pinned future.
+        parse_quote!(let #guard = unsafe { ::longhand::__private::PinGuard::new(#this, #slot) };),
+    ]
+}
+
+/// Rewrites the declarations and uses of the pinned bindings in `body`.
+pub fn rewrite(body: &mut syn::Block, liveness: &Liveness) {
+    if liveness.pinned.is_empty() {
+        return;
+    }
+    let slots: HashMap<usize, usize> = liveness
+        .pinned
+        .iter()
+        .enumerate()
+        .map(|(k, b)| (b.id, k))
+        .collect();
+    let names = liveness
+        .pinned
+        .iter()
+        .map(|b| (b.ident.to_string(), b.id))
+        .collect();
+    Rewrite {
+        slots: &slots,
+        refs: &liveness.refs,
+        names,
+    }
+    .visit_block_mut(body);
+}
+
+struct Rewrite<'a> {
+    slots: &'a HashMap<usize, usize>,
+    refs: &'a HashMap<usize, (usize, UseKind)>,
+    /// Names of the pinned bindings, for format-string captures (which
+    /// carry no reference tag).
+    names: HashMap<String, usize>,
+}
+
+impl Rewrite<'_> {
+    fn pinned_ref(&self, e: &Expr) -> Option<(usize, usize, UseKind)> {
+        let Expr::Path(p) = e else { return None };
+        let tag = ref_tag(&p.attrs)?;
+        let (id, kind) = *self.refs.get(&tag)?;
+        let slot = *self.slots.get(&id)?;
+        Some((id, slot, kind))
+    }
+
+    fn declaration(&self, stmt: &Stmt) -> Option<Vec<Stmt>> {
+        let Stmt::Local(l) = stmt else { return None };
+        let (ident_pat, ty) = match &l.pat {
+            Pat::Ident(p) => (p, None),
+            Pat::Type(t) => match &*t.pat {
+                Pat::Ident(p) => (p, Some(&t.ty)),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let id = tag_of(ident_pat)?;
+        let slot = *self.slots.get(&id)?;
+        let init = &l.init.as_ref()?.expr;
+        let value = hidden("__lh_pinned_value");
+        let annot = ty.map(|t| quote!(: #t));
+        let mut out: Vec<Stmt> = Vec::new();
+        let mut first: Stmt = parse_quote!(let #value #annot = (););
+        if let Stmt::Local(local) = &mut first
+            && let Some(i) = &mut local.init
+        {
+            *i.expr = (**init).clone();
+        }
+        out.push(first);
+        let pin = pin_ident(id);
+        let slot_ptr = slot_ident(slot);
+        // SAFETY: the slot belongs to this pinned future and is not live yet.
+        out.push(parse_quote!(
+            let #pin = unsafe { ::longhand::__private::PinSlot::init(#slot_ptr, #value) };
+        ));
+        let mut guard = rederive(id, slot);
+        out.push(guard.remove(1));
+        Some(out)
+    }
+}
+
+impl VisitMut for Rewrite<'_> {
+    fn visit_block_mut(&mut self, b: &mut syn::Block) {
+        let mut stmts = Vec::new();
+        for mut s in std::mem::take(&mut b.stmts) {
+            self.visit_stmt_mut(&mut s);
+            match self.declaration(&s) {
+                Some(mut new) => stmts.append(&mut new),
+                None => stmts.push(s),
+            }
+        }
+        b.stmts = stmts;
+    }
+
+    fn visit_expr_mut(&mut self, e: &mut Expr) {
+        if let Expr::Assign(a) = e
+            && let Some((_, slot, _)) = self.pinned_ref(&a.left)
+        {
+            self.visit_expr_mut(&mut a.right);
+            let value = hidden("__lh_assigned");
+            let slot_ptr = slot_ident(slot);
+            let right = (*a.right).clone();
+            // SAFETY (in the template): the slot belongs to this future.
+            *e = crate::splice::expr(
+                quote!(match __lh_hole0 {
+                    #value => unsafe { ::longhand::__private::PinSlot::set(#slot_ptr, #value) },
+                }),
+                vec![right],
+            );
+            return;
+        }
+        if let Some((id, slot, kind)) = self.pinned_ref(e) {
+            let pin = pin_ident(id);
+            let slot_ptr = slot_ident(slot);
+            *e = match kind {
+                UseKind::Move => {
+                    // SAFETY: the local is live at a use; the native check of
+                    // the body guarantees no borrow of it is used afterwards.
+                    parse_quote!(unsafe { ::longhand::__private::PinSlot::take(#slot_ptr) })
+                }
+                _ => parse_quote!((*#pin).value),
+            };
+            return;
+        }
+        if let Expr::Macro(m) = e
+            && let Some(mut args) = crate::macro_args::parse(&m.mac)
+        {
+            // A format string's implicit capture of a pinned local
+            // (`"{list:?}"`) is passed explicitly: `list = (*pin).value`.
+            let mut captured = Vec::new();
+            if crate::macro_args::borrows_args(&m.mac) {
+                for a in args.args.iter() {
+                    if let Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }) = a
+                    {
+                        for name in crate::macro_args::format_captures(s) {
+                            if let Some(id) = self.names.get(&name)
+                                && !captured.iter().any(|(n, _)| n == &name)
+                            {
+                                captured.push((name, *id));
+                            }
+                        }
+                    }
+                }
+            }
+            for a in args.args.iter_mut() {
+                self.visit_expr_mut(a);
+            }
+            for (name, id) in captured {
+                let ident = proc_macro2::Ident::new(&name, proc_macro2::Span::call_site());
+                let pin = pin_ident(id);
+                args.args.push(parse_quote!(#ident = (*#pin).value));
+            }
+            crate::macro_args::set(&mut m.mac, &args);
+            return;
+        }
+        visit_mut::visit_expr_mut(self, e);
+    }
+
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}
