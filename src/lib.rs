@@ -48,6 +48,9 @@ pub use longhand_runtime::{
 
 pub mod cli;
 
+/// The `Stream` trait generators return (`futures_core::Stream`).
+pub use futures_core::Stream;
+
 #[doc(hidden)]
 pub mod __private;
 

@@ -12,6 +12,7 @@
 
 mod awaitee;
 mod flow;
+mod generator;
 mod lowered;
 mod pinned;
 pub mod trace;
@@ -19,6 +20,7 @@ mod try_trait;
 
 pub use awaitee::{AbandonGuard, Awaitee, Kept, StateMachine, output_of, poll_awaitee};
 pub use flow::Flow;
+pub use generator::{GenIter, GenStream, gen_iter, gen_stream};
 pub use lowered::{Lowered, lowered};
 pub use pinned::{PinGuard, PinLocal, PinSlot, PinSlots};
 pub use try_trait::{FromResidual, Try};

@@ -61,6 +61,10 @@ struct BindingInfo {
     sources: HashSet<usize>,
     /// Declared by `let x = ..;` (the only form that can be pinned).
     simple_let: bool,
+    /// Known to be a reference (`let r = &x;`, `r: &mut T`): no destructor,
+    /// so it matters at a suspension point only if it is read again. Keeping
+    /// a dead reference would move it after a later borrow invalidated it.
+    reference: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -193,7 +197,8 @@ fn decide(r: &Resolver, at: &AwaitInfo) -> Keep {
             .min_by_key(|u| u.pos)
             .or_else(|| b.uses.iter().filter(|u| wraps(u)).min_by_key(|u| u.pos));
         let read_next = next.is_some_and(|u| u.kind != UseKind::Assign);
-        if initialized && (!moved || read_next) {
+        let alive = if b.reference { read_next } else { !moved || read_next };
+        if initialized && alive {
             keep.stored.push(b.binding.clone());
         } else if next.is_some() {
             keep.redeclared.insert(*id);
@@ -389,6 +394,7 @@ impl Resolver {
                     uses: Vec::new(),
                     sources: HashSet::new(),
                     simple_let: false,
+                    reference: false,
                 },
             );
             if let Some(scope) = self.scopes.last_mut() {
@@ -464,6 +470,8 @@ impl Resolver {
                         self.in_branch(node, 1, |r| r.expr(els, UseKind::Move));
                     }
                 }
+                let reference = l.init.as_ref().is_some_and(|i| matches!(&*i.expr, Expr::Reference(_)))
+                    || matches!(&l.pat, Pat::Type(t) if matches!(&*t.ty, syn::Type::Reference(_)));
                 let simple = match &l.pat {
                     Pat::Ident(p) => p.subpat.is_none() && p.by_ref.is_none(),
                     Pat::Type(t) => {
@@ -472,6 +480,13 @@ impl Resolver {
                     _ => false,
                 };
                 self.declare_from(&l.pat, l.init.is_some(), from, simple);
+                if reference {
+                    for b in bindings_of(&l.pat) {
+                        if let Some(info) = self.bindings.get_mut(&b.id) {
+                            info.reference = true;
+                        }
+                    }
+                }
             }
             Stmt::Expr(e, _) => self.expr(e, UseKind::Move),
             Stmt::Macro(m) => self.mac(&m.mac),

@@ -97,7 +97,10 @@ pub fn describe(block: &mut syn::Block) {
         fn visit_expr_await_mut(&mut self, e: &mut ExprAwait) {
             syn::visit_mut::visit_expr_await_mut(self, e);
             let base = &e.base;
-            let text = format!("{}.await", crate::text::compact(quote::quote!(#base)));
+            let text = match crate::yields::yielded(base) {
+                Some(v) => format!("yield_!({})", crate::text::compact(quote::quote!(#v))),
+                None => format!("{}.await", crate::text::compact(quote::quote!(#base))),
+            };
             let line = e.await_token.span.start().line;
             e.attrs.push(syn::parse_quote!(#[__lh_text(#text, #line)]));
         }

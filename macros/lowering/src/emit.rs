@@ -57,6 +57,8 @@ pub struct Plan<'a> {
     pub await_docs: Vec<(String, Option<usize>)>,
     /// The native borrow check of the body, when locals are pinned.
     pub check: Option<TokenStream>,
+    /// An `async fn`, or a generator.
+    pub mode: crate::mode::Mode,
 }
 
 /// One stored value of a `SuspendN` variant.
@@ -112,11 +114,20 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         .collect();
     let check = &plan.check;
 
-    let ret: syn::Type = match &item.sig.output {
-        syn::ReturnType::Default => parse_quote!(()),
-        syn::ReturnType::Type(_, t) => (**t).clone(),
+    let generator = plan.mode.is_generator();
+    // The body's value: the output of an `async fn`, `()` for a generator,
+    // whose poll returns `Poll<Option<Item>>`.
+    let ret: syn::Type = match (&plan.mode, &item.sig.output) {
+        (m, _) if m.is_generator() => parse_quote!(()),
+        (_, syn::ReturnType::Default) => parse_quote!(()),
+        (_, syn::ReturnType::Type(_, t)) => (**t).clone(),
     };
-    let annotate = !mentions_impl(&ret);
+    let poll_output: syn::Type = match plan.mode.item() {
+        Some(item) => parse_quote!(::core::option::Option<#item>),
+        None => ret.clone(),
+    };
+    let annotate = !mentions_impl(&poll_output);
+    let is_yield: Vec<bool> = crate::yields::yield_points(&plan.body, awaits);
 
     // Generic parameters and fields of each variant.
     let mut generics: Vec<Ident> = Vec::new();
@@ -129,7 +140,9 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
     let mut awaitee_tys = Vec::new();
     for n in 0..awaits {
         let a = format_ident!("A{n}");
-        generics.push(a.clone());
+        if !is_yield[n] {
+            generics.push(a.clone());
+        }
         awaitee_tys.push(a);
         let mut taken = Vec::new();
         let mut fields = Vec::new();
@@ -161,9 +174,10 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         let name = format_ident!("Suspend{n}");
         let a = &awaitee_tys[n];
         let (text, line) = &plan.await_docs[n];
+        let verb = if is_yield[n] { "Suspended at" } else { "Waiting at" };
         let at = match line {
-            Some(l) => format!("Waiting at `{text}` (line {l})"),
-            None => format!("Waiting at `{text}`"),
+            Some(l) => format!("{verb} `{text}` (line {l})"),
+            None => format!("{verb} `{text}`"),
         };
         let keeps = if variants[n].is_empty() {
             "; keeps nothing else alive.".to_string()
@@ -176,15 +190,22 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         let doc = format!(" {at}{keeps}");
         let names = variants[n].iter().map(|f| &f.name);
         let tys = variants[n].iter().map(|f| &f.ty);
+        let awaitee = (!is_yield[n]).then(|| quote!(__awaitee: ::longhand::__private::Awaitee<#a>,));
         quote! {
             #[doc = #doc]
             #name {
-                __awaitee: ::longhand::__private::Awaitee<#a>,
+                #awaitee
                 #(#names: ::longhand::__private::Kept<#tys>,)*
             }
         }
     });
-    let enum_doc = format!(" The state machine of `async fn {fn_name}`, written out by longhand.");
+    let what = if generator { "generator" } else { "async fn" };
+    let enum_doc = format!(" The state machine of `{what} {fn_name}`, written out by longhand.");
+    let (done_doc, panicked_doc) = if generator {
+        (" Finished: it yields nothing more.", " A poll panicked: resuming again panics.")
+    } else {
+        (" Finished: polling again panics.", " A poll panicked: polling again panics.")
+    };
     let unresumed_doc = format!(" {unresumed_doc}");
     let enum_def = quote! {
         #[doc = #enum_doc]
@@ -193,9 +214,9 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
             #[doc = #unresumed_doc]
             Unresumed { #(#param_fields: ::longhand::__private::Kept<#param_tys>,)* },
             #(#suspend_variants,)*
-            /// Finished: polling again panics.
+            #[doc = #done_doc]
             Returned,
-            /// A poll panicked: polling again panics.
+            #[doc = #panicked_doc]
             Panicked,
         }
     };
@@ -224,6 +245,14 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
     };
     let take_suspend = (0..awaits).map(|n| {
         let fname = format_ident!("take_suspend{n}");
+        let (awaitee_binding, awaitee_drop) = if is_yield[n] {
+            (None, None)
+        } else {
+            (
+                Some(quote!(__awaitee,)),
+                Some(quote!(::longhand::__private::Awaitee::drop_in_place(__awaitee, this);)),
+            )
+        };
         let variant = format_ident!("Suspend{n}");
         let names: Vec<_> = variants[n].iter().map(|f| &f.name).collect();
         let tys = variants[n].iter().map(|f| &f.ty);
@@ -242,10 +271,10 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
                 // state overwritten without being dropped (its slot is empty
                 // now), so every value ends up with exactly one owner.
                 unsafe {
-                    let Self::#variant { __awaitee, #(#names,)* } = &mut *this else {
+                    let Self::#variant { #awaitee_binding #(#names,)* } = &mut *this else {
                         ::core::unreachable!()
                     };
-                    ::longhand::__private::Awaitee::drop_in_place(__awaitee, this);
+                    #awaitee_drop
                     let taken = (#(#names.take(),)*);
                     ::longhand::__private::ptr::write(this, Self::Panicked);
                     taken
@@ -283,10 +312,18 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         }
         order.sort_by_key(|entry| std::cmp::Reverse(entry.0));
         let drops = order.into_iter().map(|(_, d)| d);
-        quote! {
-            Self::#variant { __awaitee, #(#names,)* } => {
-                __awaitee.drop_unguarded();
-                #(#drops)*
+        if is_yield[n] {
+            quote! {
+                Self::#variant { #(#names,)* } => {
+                    #(#drops)*
+                }
+            }
+        } else {
+            quote! {
+                Self::#variant { __awaitee, #(#names,)* } => {
+                    __awaitee.drop_unguarded();
+                    #(#drops)*
+                }
             }
         }
     });
@@ -351,11 +388,20 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         state: &state,
         variants: &variants,
         body_label: body_label.clone(),
+        is_yield: &is_yield,
         function: &fn_name,
         arm: "Unresumed".into(),
         await_texts: &await_texts,
     };
     let trace = |from: &str, to: &str, awaited: &str| quote!(::longhand::__private::trace::transition(#fn_name, #from, #to, #awaited););
+    let finished = if generator {
+        quote!({
+            let () = #ret_var;
+            ::core::option::Option::None
+        })
+    } else {
+        quote!(#ret_var)
+    };
     let epilogue = |from: &str| {
         let traced = trace(from, "Returned", "");
         quote! {
@@ -363,7 +409,7 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
             // nothing, so overwriting it leaks nothing.
             unsafe { ::longhand::__private::ptr::write(#this, #state::Returned) };
             #traced
-            return ::longhand::__private::Poll::Ready(#ret_var);
+            return ::longhand::__private::Poll::Ready(#finished);
         }
     };
 
@@ -393,6 +439,18 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         let stmts = &body.stmts;
         let slots: Vec<Ident> = variants[n].iter().map(|f| restored(f.binding.id)).collect();
         let slot = hidden("__lh_slot");
+        if is_yield[n] {
+            return quote! {
+                #state::#variant { .. } => {
+                    // Resumed after a `yield_!`: it evaluates to `()`.
+                    let #resumed = ();
+                    // SAFETY: `#this` points to the pinned state, which is `#variant`.
+                    let (#(#slots,)*) = unsafe { #state::#take(#this) };
+                    let #ret_var #ret_annot = #body_label: { #(#stmts)* };
+                    #arm_epilogue
+                }
+            };
+        }
         quote! {
             #state::#variant { __awaitee: #slot, .. } => {
                 // SAFETY: `#slot` is the live awaitee of the pinned state.
@@ -424,7 +482,18 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
     let pin_slots =
         (0..plan.liveness.pinned.len()).map(|_| quote!(::longhand::__private::PinSlot::default()));
     let dispatch = lbl("'__lh_dispatch");
-    let closure_ret = annotate.then(|| quote!(-> ::longhand::__private::Poll<#ret>));
+    let closure_ret = annotate.then(|| quote!(-> ::longhand::__private::Poll<#poll_output>));
+    let (returned_arm, panicked_arm) = if generator {
+        (
+            quote!(#state::Returned => return ::longhand::__private::Poll::Ready(::core::option::Option::None),),
+            quote!(#state::Panicked => ::core::panic!("`gen fn` resumed after panicking"),),
+        )
+    } else {
+        (
+            quote!(#state::Returned => ::core::panic!("`async fn` resumed after completion"),),
+            quote!(#state::Panicked => ::core::panic!("`async fn` resumed after panicking"),),
+        )
+    };
     let closure = quote! {
         #[allow(unused_variables, unused_mut, unused_labels, unreachable_code, unused_braces,
                 unused_parens, clippy::let_unit_value, clippy::needless_return,
@@ -442,8 +511,8 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
                 match unsafe { &mut *#this } {
                     #unresumed_arm
                     #(#suspend_arms)*
-                    #state::Returned => ::core::panic!("`async fn` resumed after completion"),
-                    #state::Panicked => ::core::panic!("`async fn` resumed after panicking"),
+                    #returned_arm
+                    #panicked_arm
                 }
             }
         }
@@ -453,7 +522,14 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
     let vis = &item.vis;
     let mut sig = plan.sig.clone();
     sig.asyncness = None;
-    sig.output = parse_quote!(-> impl ::core::future::Future<Output = #ret>);
+    if !generator {
+        sig.output = parse_quote!(-> impl ::core::future::Future<Output = #ret>);
+    }
+    let wrap = match &plan.mode {
+        crate::mode::Mode::Future => quote!(),
+        crate::mode::Mode::Iterator(_) => quote!(::longhand::__private::gen_iter),
+        crate::mode::Mode::Stream(_) => quote!(::longhand::__private::gen_stream),
+    };
     let values = plan.params.iter().map(|p| &p.value);
     quote! {
         #(#attrs)*
@@ -464,11 +540,11 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
             #check
             #enum_def
             #impls
-            ::longhand::__private::lowered(
+            #wrap(::longhand::__private::lowered(
                 #state::Unresumed { #(#param_fields: ::longhand::__private::Kept::new(#values),)* },
                 ( #(#pin_slots,)* ),
                 #closure,
-            )
+            ))
         }
     }
 }
@@ -486,6 +562,8 @@ struct Finalize<'a> {
     state: &'a Ident,
     variants: &'a [Vec<Field>],
     body_label: syn::Lifetime,
+    /// Which suspension points are `yield_!`s.
+    is_yield: &'a [bool],
     /// The function's name and the state whose arm is being written, for
     /// transition tracing.
     function: &'a str,
@@ -494,6 +572,38 @@ struct Finalize<'a> {
 }
 
 impl Finalize<'_> {
+    /// `yield_!(v)`: evaluate `v`, keep the values alive there, return
+    /// `Ready(Some(v))`; resuming continues in this point's arm.
+    fn yield_point(&self, n: usize, value: Expr) -> Expr {
+        let state = self.state;
+        let this = hidden("__lh_this");
+        let variant = format_ident!("Suspend{n}");
+        let fields = &self.variants[n];
+        let names: Vec<&Ident> = fields.iter().map(|f| &f.name).collect();
+        let values: Vec<&Ident> = fields.iter().map(|f| &f.binding.ident).collect();
+        let yielded = hidden("__lh_yielded");
+        let function = self.function;
+        let from = &self.arm;
+        let to = format!("Suspend{n}");
+        let text = self.await_texts.get(n).cloned().unwrap_or_default();
+        crate::splice::expr(
+            quote! {{
+                let #yielded = __lh_hole0;
+                // SAFETY: while code runs the state is `Panicked` and owns
+                // nothing, so writing over it leaks nothing; the kept values
+                // are owned by the state from here on.
+                unsafe {
+                    ::longhand::__private::ptr::write(#this, #state::#variant {
+                        #(#names: ::longhand::__private::Kept::new(#values),)*
+                    })
+                };
+                ::longhand::__private::trace::transition(#function, #from, #to, #text);
+                return ::longhand::__private::Poll::Ready(::core::option::Option::Some(#yielded));
+            }},
+            vec![value],
+        )
+    }
+
     fn suspend(&self, n: usize, operand: Expr) -> Expr {
         let state = self.state;
         let this = hidden("__lh_this");
@@ -591,8 +701,12 @@ impl VisitMut for Finalize<'_> {
         match e {
             Expr::Await(a) => {
                 if let Some(n) = await_id(a) {
-                    let operand = (*a.base).clone();
-                    *e = self.suspend(n, operand);
+                    *e = match crate::yields::yielded(&a.base) {
+                        Some(value) if self.is_yield.get(n) == Some(&true) => {
+                            self.yield_point(n, value.clone())
+                        }
+                        _ => self.suspend(n, (*a.base).clone()),
+                    };
                 }
             }
             Expr::Return(r) => {

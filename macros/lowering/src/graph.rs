@@ -58,11 +58,11 @@ pub fn state_graph(item: TokenStream) -> Result<StateGraph, String> {
         return Err(format!("`{}` is not an `async fn`", func.sig.ident));
     }
     let mut errors = Vec::new();
-    crate::validate::check_body(&func.block, &mut errors);
+    crate::validate::check_body(&func.block, &crate::mode::Mode::Future, &mut errors);
     if let Some(e) = errors.first() {
         return Err(e.to_string());
     }
-    let lowered = crate::prepare(&func);
+    let lowered = crate::prepare(&func, crate::mode::Mode::Future);
     let count = lowered.liveness.keep.len();
     let mut states = vec![State {
         name: "Unresumed".into(),

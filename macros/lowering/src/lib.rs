@@ -34,6 +34,7 @@ pub mod emit;
 pub mod entry;
 pub mod graph;
 pub mod macro_args;
+pub mod mode;
 pub mod names;
 pub mod normalize;
 pub mod pin;
@@ -44,6 +45,7 @@ pub mod signature;
 pub mod splice;
 pub mod text;
 pub mod validate;
+pub mod yields;
 
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
@@ -82,25 +84,56 @@ pub fn desugar(attr: TokenStream, item: TokenStream) -> TokenStream {
         ));
         return with_errors(errors, func.into_token_stream());
     }
-    validate::check_body(&func.block, &mut errors);
+    validate::check_body(&func.block, &mode::Mode::Future, &mut errors);
     recursion::check(&func.block, &func.sig.ident.to_string(), &mut errors);
     if !errors.is_empty() {
         return with_errors(errors, stand_in(&func));
     }
-    lower(&func)
+    lower(&func, mode::Mode::Future)
 }
 
-/// Lowers a generator. Not implemented yet: reports a clear error.
+/// Lowers a generator (`yield_!(v)` in a plain `fn` returning
+/// `impl Iterator<Item = T>`, or `impl Stream<Item = T>` to also `.await`).
 ///
 /// ```
-/// let out = longhand_lowering::generator(Default::default(), quote::quote!(fn g() {}));
-/// assert!(out.to_string().contains("compile_error"));
+/// let out = longhand_lowering::generator(
+///     Default::default(),
+///     quote::quote!(fn count() -> impl Iterator<Item = u32> { yield_!(1); yield_!(2); }),
+/// );
+/// assert!(out.to_string().contains("enum CountState"));
 /// ```
-pub fn generator(_attr: TokenStream, item: TokenStream) -> TokenStream {
-    let span = syn::parse2::<syn::ItemFn>(item.clone())
-        .map(|f| f.sig.ident.span())
-        .unwrap_or_else(|_| proc_macro2::Span::call_site());
-    syn::Error::new(span, "`#[longhand::generator]` is not implemented yet").to_compile_error()
+pub fn generator(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let mut errors = Vec::new();
+    if !attr.is_empty() {
+        errors.push(syn::Error::new(
+            attr.span(),
+            "`#[longhand::generator]` takes no arguments: write `#[longhand::generator]`",
+        ));
+    }
+    let func = match syn::parse2::<syn::ItemFn>(item.clone()) {
+        Ok(f) => f,
+        Err(_) => return not_a_fn(item, "generator", errors),
+    };
+    if let Some(a) = &func.sig.asyncness {
+        errors.push(syn::Error::new(
+            a.span,
+            "a `#[longhand::generator]` is a plain `fn` (it returns `impl Iterator` or \
+             `impl Stream`): remove `async`",
+        ));
+        return with_errors(errors, func.into_token_stream());
+    }
+    let mode = match mode::generator_mode(&func.sig.output) {
+        Ok(m) => m,
+        Err(e) => {
+            errors.push(e);
+            return with_errors(errors, func.into_token_stream());
+        }
+    };
+    validate::check_body(&func.block, &mode, &mut errors);
+    if !errors.is_empty() {
+        return with_errors(errors, stand_in(&func));
+    }
+    lower(&func, mode)
 }
 
 /// A function taken through every step before emission.
@@ -115,6 +148,8 @@ pub struct Prepared {
     pub liveness: analysis::Liveness,
     /// Source text and line of each suspension point.
     pub await_docs: Vec<(String, Option<usize>)>,
+    /// An `async fn`, or a generator.
+    pub mode: mode::Mode,
     /// The body as a native `async` block that is never run, emitted when
     /// locals are pinned: rustc's borrow checker then vouches for every
     /// borrow of a pinned local across polls, which the lowered code cannot
@@ -125,8 +160,9 @@ pub struct Prepared {
 /// The native check of `func`'s body: `|params| async move { body }`, or
 /// `None` where it cannot be written (an `impl Trait` parameter or output),
 /// and then nothing is pinned.
-fn native_check(func: &syn::ItemFn) -> Option<TokenStream> {
+fn native_check(func: &syn::ItemFn, mode: &mode::Mode) -> Option<TokenStream> {
     let output: syn::Type = match &func.sig.output {
+        _ if mode.is_generator() => syn::parse_quote!(()),
         syn::ReturnType::Default => syn::parse_quote!(()),
         syn::ReturnType::Type(_, t) => (**t).clone(),
     };
@@ -162,6 +198,10 @@ fn native_check(func: &syn::ItemFn) -> Option<TokenStream> {
     }
     let mut body = (*func.block).clone();
     normalize::rename_self(&mut body);
+    if mode.is_generator() {
+        // Each `yield_!(v)` is checked as an await that consumes `v`.
+        yields::as_native_awaits(&mut body);
+    }
     let result = names::hidden("__lh_native");
     Some(quote! {
         #[allow(unused, clippy::all)]
@@ -173,13 +213,16 @@ fn native_check(func: &syn::ItemFn) -> Option<TokenStream> {
 }
 
 /// Runs steps 2 to 4 (parameters, normalisation, liveness) on a checked function.
-pub fn prepare(func: &syn::ItemFn) -> Prepared {
+pub fn prepare(func: &syn::ItemFn, mode: mode::Mode) -> Prepared {
     let mut sig = func.sig.clone();
     let params = signature::params(&mut sig.inputs);
     let mut body = (*func.block).clone();
     let mut stmts: Vec<syn::Stmt> = params.iter().flat_map(|p| p.prelude.clone()).collect();
     stmts.append(&mut body.stmts);
     body.stmts = stmts;
+    if mode.is_generator() {
+        yields::mark(&mut body);
+    }
     awaits::describe(&mut body);
     if let syn::ReturnType::Type(_, ty) = &func.sig.output {
         if !quote!(#ty).to_string().contains("impl") {
@@ -198,7 +241,7 @@ pub fn prepare(func: &syn::ItemFn) -> Prepared {
         normalize::rename_shadowed(&mut body, &shadowed, &refs);
     }
     let await_docs = awaits::descriptions(&body, count);
-    let check = native_check(func);
+    let check = native_check(func, &mode);
     let liveness = analysis::analyse(&body, count, check.is_some());
     pin::rewrite(&mut body, &liveness);
     let check = if liveness.pinned.is_empty() {
@@ -206,18 +249,11 @@ pub fn prepare(func: &syn::ItemFn) -> Prepared {
     } else {
         check
     };
-    Prepared {
-        sig,
-        params,
-        body,
-        liveness,
-        await_docs,
-        check,
-    }
+    Prepared { sig, params, body, liveness, await_docs, check, mode }
 }
 
-fn lower(func: &syn::ItemFn) -> TokenStream {
-    let p = prepare(func);
+fn lower(func: &syn::ItemFn, mode: mode::Mode) -> TokenStream {
+    let p = prepare(func, mode);
     emit::emit(emit::Plan {
         item: func,
         sig: p.sig,
@@ -226,6 +262,7 @@ fn lower(func: &syn::ItemFn) -> TokenStream {
         liveness: p.liveness,
         await_docs: p.await_docs,
         check: p.check,
+        mode: p.mode,
     })
 }
 

@@ -46,7 +46,10 @@ pub fn params(inputs: &mut syn::punctuated::Punctuated<FnArg, syn::Token![,]>) -
                     field: hidden("self_"),
                     value: quote!(#self_token),
                     taken: taken.clone(),
-                    prelude: vec![parse_quote!(let #mutability #this = #taken;)],
+                    prelude: vec![match reference_type(&r.ty) {
+                        Some(ty) => parse_quote!(let #this: #ty = #taken;),
+                        None => parse_quote!(let #mutability #this = #taken;),
+                    }],
                 });
             }
             FnArg::Typed(t) => {
@@ -64,7 +67,12 @@ pub fn params(inputs: &mut syn::punctuated::Punctuated<FnArg, syn::Token![,]>) -
                             field: Ident::new(&user.to_string(), user.span()),
                             value: quote!(#outer),
                             taken: taken.clone(),
-                            prelude: vec![parse_quote!(let #mutability #user = #taken;)],
+                            prelude: vec![match reference_type(&t.ty) {
+                                // A reference keeps its type: liveness then
+                                // knows it has no destructor.
+                                Some(ty) => parse_quote!(let #mutability #user: #ty = #taken;),
+                                None => parse_quote!(let #mutability #user = #taken;),
+                            }],
                         });
                     }
                     None => {
@@ -87,4 +95,11 @@ pub fn params(inputs: &mut syn::punctuated::Punctuated<FnArg, syn::Token![,]>) -
         }
     }
     out
+}
+
+/// The parameter's type, if it is a reference that a `let` can spell.
+fn reference_type(ty: &syn::Type) -> Option<&syn::Type> {
+    let spelled = quote!(#ty).to_string();
+    let mentions_impl = spelled.split_whitespace().any(|w| w == "impl");
+    (matches!(ty, syn::Type::Reference(_)) && !mentions_impl).then_some(ty)
 }

@@ -8,10 +8,12 @@ use syn::visit::Visit;
 use syn::{Expr, ExprAwait, Macro};
 
 /// Collects every problem in the body of an `async fn` to be desugared.
-pub fn check_body(block: &syn::Block, errors: &mut Vec<syn::Error>) {
+pub fn check_body(block: &syn::Block, mode: &crate::mode::Mode, errors: &mut Vec<syn::Error>) {
     let mut v = Checker {
         errors,
         in_closure: false,
+        generator: mode.is_generator(),
+        may_await: mode.may_await(),
     };
     v.visit_block(block);
 }
@@ -19,6 +21,8 @@ pub fn check_body(block: &syn::Block, errors: &mut Vec<syn::Error>) {
 struct Checker<'e> {
     errors: &'e mut Vec<syn::Error>,
     in_closure: bool,
+    generator: bool,
+    may_await: bool,
 }
 
 /// Is this macro `yield_!` (any path ending in `yield_`)?
@@ -55,6 +59,13 @@ pub fn tokens_contain_await(tokens: &TokenStream) -> bool {
 
 impl<'a> Visit<'a> for Checker<'_> {
     fn visit_expr_await(&mut self, e: &'a ExprAwait) {
+        if !self.in_closure && !self.may_await {
+            self.errors.push(syn::Error::new(
+                e.await_token.span(),
+                "a generator that returns `impl Iterator` cannot `.await`: return \
+                 `impl Stream<Item = T>` to yield and await",
+            ));
+        }
         if self.in_closure {
             self.errors.push(syn::Error::new(
                 e.await_token.span(),
@@ -117,7 +128,15 @@ impl<'a> Visit<'a> for Checker<'_> {
     }
 
     fn visit_macro(&mut self, mac: &'a Macro) {
-        if is_yield(mac) {
+        if is_yield(mac) && self.generator {
+            if self.in_closure {
+                self.errors.push(syn::Error::new(
+                    mac.span(),
+                    "`yield_!` inside a closure cannot suspend the generator: yield from the \
+                     generator's own body",
+                ));
+            }
+        } else if is_yield(mac) {
             self.errors.push(syn::Error::new(
                 mac.span(),
                 "`yield_!` belongs in a generator: `#[longhand::desugar]` lowers an `async fn`; \

@@ -1,0 +1,37 @@
+use futures::StreamExt;
+use longhand::Stream;
+
+#[longhand::generator]
+fn ticks(n: u32) -> impl Stream<Item = u32> {
+    for i in 0..n {
+        longhand::yield_now().await;
+        yield_!(i * 10);
+    }
+}
+
+#[longhand::generator]
+fn running_totals(values: Vec<u32>) -> impl Stream<Item = u32> {
+    let mut total = 0;
+    for v in values.iter() {
+        total += futures::future::ready(*v).await;
+        yield_!(total);
+    }
+}
+
+#[test]
+fn a_stream_awaits_and_yields() {
+    let out: Vec<u32> = longhand::block_on(ticks(4).collect());
+    assert_eq!(out, [0, 10, 20, 30]);
+    let totals: Vec<u32> = futures::executor::block_on(running_totals(vec![1, 2, 3]).collect());
+    assert_eq!(totals, [1, 3, 6]);
+}
+
+#[test]
+fn a_stream_is_fused_after_the_end() {
+    longhand::block_on(async {
+        let mut s = std::pin::pin!(ticks(1));
+        assert_eq!(s.next().await, Some(0));
+        assert_eq!(s.next().await, None);
+        assert_eq!(s.next().await, None);
+    });
+}
