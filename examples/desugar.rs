@@ -4,6 +4,9 @@
 #[path = "steps/desugar.rs"]
 mod step;
 
+#[path = "steps/state_enum.rs"]
+mod state_enum;
+
 fn main() {
     step::run();
 }

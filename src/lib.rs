@@ -35,6 +35,23 @@
 //! plus a poll closure with one arm per state, and returns
 //! `impl Future<Output = u32>` built from the pair.
 //!
+//! `#[longhand::generator]` lowers a generator the same way: `yield_!(v)` is a
+//! suspension point, and the function returns an `Iterator` (or a [`Stream`],
+//! which may also `.await`):
+//!
+//! ```
+//! #[longhand::generator]
+//! fn evens(limit: u32) -> impl Iterator<Item = u32> {
+//!     for n in 0..limit {
+//!         if n % 2 == 0 {
+//!             yield_!(n);
+//!         }
+//!     }
+//! }
+//!
+//! assert_eq!(evens(7).collect::<Vec<_>>(), [0, 2, 4, 6]);
+//! ```
+//!
 //! The companion runtime ([`block_on`], [`spawn`], [`time`], [`net`],
 //! [`process`], [`sync`]) runs lowered futures and any other future.
 

@@ -91,7 +91,14 @@ const DESUGAR: &[&str] = &[
     "ratio longhand / rustc: ",
 ];
 
-const GENERATOR: &[&str] = &["Step 6. Generators: pending"];
+const GENERATOR: &[&str] = &[
+    "Step 6. A generator: the running sum going up and down",
+    "enum UpDownState<",
+    "Suspend0 {",
+    "Pinned in place meanwhile: `list`",
+    "up_down(vec![1, 2, 3]) yields [1, 3, 6, 3, 1, 0]",
+    "through .filter(even): [6, 0]",
+];
 
 const TCP_ECHO: &[&str] = &[
     "Step 7. A TCP echo exchange",
@@ -155,7 +162,6 @@ fn desugar() {
 fn generator() {
     let out = run_example("generator");
     assert_contains("generator", &out, GENERATOR);
-    assert_eq!(out.lines().count(), 1, "one sentence only:\n{out}");
 }
 
 #[test]

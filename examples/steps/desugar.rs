@@ -8,6 +8,8 @@
 use std::future::{Future, poll_fn};
 use std::pin::pin;
 
+use super::state_enum::state_enum;
+
 /// The source both versions are compiled from, printed by the step.
 const SOURCE: &str = include_str!("running_total.rs");
 
@@ -45,29 +47,6 @@ fn run_counting<F: Future>(future: F) -> (F::Output, u32) {
     })
 }
 
-/// The `enum ...State<..> { .. }` declaration out of an expansion.
-fn state_enum(expansion: &str) -> String {
-    let mut lines = expansion
-        .lines()
-        .skip_while(|l| !l.trim_start().starts_with("enum "));
-    let Some(first) = lines.next() else {
-        return String::from("(no state enum found)");
-    };
-    let indent = &first[..first.len() - first.trim_start().len()];
-    let closing = format!("{indent}}}");
-    let mut out = vec![first];
-    for line in lines {
-        out.push(line);
-        if line == closing {
-            break;
-        }
-    }
-    out.iter()
-        .map(|l| format!("    {}", l.strip_prefix(indent).unwrap_or(l)))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 pub fn run() {
     println!("Step 5. An async fn, lowered into an explicit enum state machine");
     println!("  `#[longhand::desugar]` writes out what rustc does behind `async fn`:");
@@ -86,7 +65,7 @@ pub fn run() {
     println!("{}", state_enum(&expansion));
     println!();
     println!(
-        "  ...then a Drop impl and a poll closure with one arm per state: {} lines in all",
+        "  ...then the code that moves kept values in and out of it and a poll closure\n  with one arm per state: {} lines in all",
         expansion.lines().count()
     );
     println!("  (see them with `cargo run -- expand examples/steps/running_total.rs`).");

@@ -7,4 +7,5 @@ pub mod executor_spawner;
 pub mod fake_socket;
 pub mod generator;
 pub mod hand_written_future;
+pub mod state_enum;
 pub mod tcp_echo;

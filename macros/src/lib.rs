@@ -58,12 +58,20 @@ fn quote_error(msg: &str) -> TokenStream {
 
 /// Lowers a generator written with `yield_!(value)` into an `Iterator` or `Stream`.
 ///
-/// ```compile_fail
-/// // Not implemented yet: the attribute reports a clear error for now.
+/// A plain `fn` returning `impl Iterator<Item = T>` (or `impl Stream<Item = T>`,
+/// which may also `.await`) becomes the same kind of state machine as an
+/// `async fn`: one `SuspendN` per `yield_!`. It is lazy (nothing runs before
+/// the first `next`) and fused, and it may hold borrows of its own locals
+/// across yields.
+///
+/// ```
 /// #[longhand::generator]
-/// fn numbers() -> impl Iterator<Item = u32> {
-///     longhand::yield_!(1);
+/// fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
+///     let mut sum = 0;
+///     for x in list.iter() { sum += x; yield_!(sum); }
+///     for x in list.iter().rev() { sum -= x; yield_!(sum); }
 /// }
+/// assert_eq!(up_down(vec![1, 2, 3]).collect::<Vec<_>>(), [1, 3, 6, 3, 1, 0]);
 /// ```
 #[proc_macro_attribute]
 pub fn generator(attr: TokenStream, item: TokenStream) -> TokenStream {

@@ -81,3 +81,11 @@ where
         machine.poll(cx)
     }
 }
+
+/// A stream that ends at once: the stand-in body of a generator whose
+/// lowering reported errors, so that only those errors are shown.
+pub fn empty_stream<T>() -> GenStream<core::future::Ready<Option<T>>> {
+    GenStream {
+        machine: core::future::ready(None),
+    }
+}

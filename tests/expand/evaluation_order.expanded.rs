@@ -12,24 +12,23 @@ fn report(
     };
     /// The state machine of `async fn report`, written out by longhand.
     #[allow(non_camel_case_types, clippy::large_enum_variant)]
-    enum ReportState<P0, P1, A0, L0, L1> {
+    enum ReportState<P0, P1, A0, L0> {
         /// Created, not polled yet: holds the arguments `name`, `client`.
         Unresumed {
             name: ::longhand::__private::Kept<P0>,
             client: ::longhand::__private::Kept<P1>,
         },
-        /// Waiting at `client.fetch(&name).await` (line 3); keeps `client`, `tmp0` alive.
+        /// Waiting at `client.fetch(&name).await` (line 3); keeps `tmp0` alive. Pinned in place meanwhile: `name`.
         Suspend0 {
             __awaitee: ::longhand::__private::Awaitee<A0>,
             tmp0: ::longhand::__private::Kept<L0>,
-            client: ::longhand::__private::Kept<L1>,
         },
         /// Finished: polling again panics.
         Returned,
         /// A poll panicked: polling again panics.
         Panicked,
     }
-    impl<P0, P1, A0, L0, L1> ReportState<P0, P1, A0, L0, L1> {
+    impl<P0, P1, A0, L0> ReportState<P0, P1, A0, L0> {
         /// Moves the arguments out and marks the state `Panicked` while the body runs.
         ///
         /// # Safety
@@ -53,20 +52,20 @@ fn report(
         ///
         /// `this` points to the pinned state, whose awaitee has completed.
         #[inline(always)]
-        unsafe fn take_suspend0(this: *mut Self) -> (L0, L1) {
+        unsafe fn take_suspend0(this: *mut Self) -> (L0,) {
             unsafe {
-                let Self::Suspend0 { __awaitee, tmp0, client } = &mut *this else {
+                let Self::Suspend0 { __awaitee, tmp0 } = &mut *this else {
                     ::core::unreachable!()
                 };
                 ::longhand::__private::Awaitee::drop_in_place(__awaitee, this);
-                let taken = (tmp0.take(), client.take());
+                let taken = (tmp0.take(),);
                 ::longhand::__private::ptr::write(this, Self::Panicked);
                 taken
             }
         }
     }
-    unsafe impl<P0, P1, A0, L0, L1> ::longhand::__private::StateMachine
-    for ReportState<P0, P1, A0, L0, L1> {
+    unsafe impl<P0, P1, A0, L0> ::longhand::__private::StateMachine
+    for ReportState<P0, P1, A0, L0> {
         fn panicked() -> Self {
             Self::Panicked
         }
@@ -81,10 +80,9 @@ fn report(
                         name.drop_in_place();
                         client.drop_in_place();
                     }
-                    Self::Suspend0 { __awaitee, tmp0, client } => {
+                    Self::Suspend0 { __awaitee, tmp0 } => {
                         __awaitee.drop_unguarded();
                         tmp0.drop_in_place();
-                        client.drop_in_place();
                         <P as ::longhand::__private::PinSlots>::drop_slot(pins, 0usize);
                     }
                     Self::Returned | Self::Panicked => {}
@@ -99,9 +97,8 @@ fn report(
             unsafe {
                 #[allow(clippy::single_match)]
                 match &mut *this {
-                    Self::Suspend0 { tmp0, client, .. } => {
+                    Self::Suspend0 { tmp0, .. } => {
                         tmp0.drop_in_place();
-                        client.drop_in_place();
                     }
                     _ => {}
                 }
@@ -109,7 +106,7 @@ fn report(
             }
         }
     }
-    ::longhand::__private::lowered(
+    (::longhand::__private::lowered(
         ReportState::Unresumed {
             name: ::longhand::__private::Kept::new(name),
             client: ::longhand::__private::Kept::new(client),
@@ -149,7 +146,7 @@ fn report(
                             let __lh_pinguard0 = unsafe {
                                 ::longhand::__private::PinGuard::new(__lh_this, __lh_slot0)
                             };
-                            let client = __lh_arg1;
+                            let client: &Client = __lh_arg1;
                             match (*__lh_pin0).value.trim() {
                                 __tmp0 => {
                                     match {
@@ -159,27 +156,19 @@ fn report(
                                                 ReportState::Suspend0 {
                                                     __awaitee: ::longhand::__private::Awaitee::uninit(),
                                                     tmp0: ::longhand::__private::Kept::new(__tmp0),
-                                                    client: ::longhand::__private::Kept::new(client),
                                                 },
                                             )
                                         };
                                         let __lh_guard = unsafe {
                                             ::longhand::__private::AbandonGuard::new(__lh_this)
                                         };
-                                        let ReportState::Suspend0 {
-                                            __awaitee: __lh_slot,
-                                            client: __lh_place_client,
-                                            ..
-                                        } = (unsafe { &mut *__lh_this }) else {
-                                            ::core::unreachable!()
-                                        };
-                                        let __lh_place_client = unsafe {
-                                            __lh_place_client.place()
-                                        };
+                                        let ReportState::Suspend0 { __awaitee: __lh_slot, .. } = (unsafe {
+                                            &mut *__lh_this
+                                        }) else { ::core::unreachable!() };
                                         __lh_slot
                                             .init(
                                                 ::core::future::IntoFuture::into_future(
-                                                    (*__lh_place_client).fetch(&(*__lh_pin0).value),
+                                                    client.fetch(&(*__lh_pin0).value),
                                                 ),
                                             );
                                         __lh_guard.disarm();
@@ -232,7 +221,7 @@ fn report(
                                 return ::longhand::__private::Poll::Pending;
                             }
                         };
-                        let (__lh_restored5, __lh_restored2) = unsafe {
+                        let (__lh_restored5,) = unsafe {
                             ReportState::take_suspend0(__lh_this)
                         };
                         let __lh_ret: String = '__lh_body: {
@@ -242,7 +231,6 @@ fn report(
                             let __lh_pinguard0 = unsafe {
                                 ::longhand::__private::PinGuard::new(__lh_this, __lh_slot0)
                             };
-                            let client = __lh_restored2;
                             {
                                 let __tmp0 = __lh_restored5;
                                 match __lh_resumed {
@@ -273,5 +261,5 @@ fn report(
                 }
             }
         },
-    )
+    ))
 }

@@ -103,7 +103,7 @@ fn fetch_total(
             }
         }
     }
-    ::longhand::__private::lowered(
+    (::longhand::__private::lowered(
         FetchTotalState::Unresumed {
             db: ::longhand::__private::Kept::new(db),
             ids: ::longhand::__private::Kept::new(ids),
@@ -136,7 +136,7 @@ fn fetch_total(
                             FetchTotalState::take_unresumed(__lh_this)
                         };
                         let __lh_ret: Result<u64, Error> = '__lh_body: {
-                            let db = __lh_arg0;
+                            let db: &Db = __lh_arg0;
                             let ids = __lh_arg1;
                             let mut total = 0;
                             match ::core::iter::IntoIterator::into_iter(ids) {
@@ -243,7 +243,7 @@ fn fetch_total(
                             FetchTotalState::take_suspend0(__lh_this)
                         };
                         let __lh_ret: Result<u64, Error> = '__lh_body: {
-                            let db = __lh_restored0;
+                            let db: &Db = __lh_restored0;
                             let mut total = __lh_restored4;
                             {
                                 let mut __iter0 = __lh_restored6;
@@ -361,5 +361,5 @@ fn fetch_total(
                 }
             }
         },
-    )
+    ))
 }

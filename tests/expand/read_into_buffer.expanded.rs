@@ -96,7 +96,7 @@ impl Connection {
                 }
             }
         }
-        ::longhand::__private::lowered(
+        (::longhand::__private::lowered(
             ReadMessageState::Unresumed {
                 self_: ::longhand::__private::Kept::new(self),
             },
@@ -128,7 +128,7 @@ impl Connection {
                                 ReadMessageState::take_unresumed(__lh_this)
                             };
                             let __lh_ret: std::io::Result<Vec<u8>> = '__lh_body: {
-                                let __self = __lh_arg0;
+                                let __self: &mut Self = __lh_arg0;
                                 let mut buf = vec![0u8; 1024];
                                 let n = match ::longhand::__private::Try::branch({
                                     unsafe {
@@ -222,7 +222,7 @@ impl Connection {
                                 ReadMessageState::take_suspend0(__lh_this)
                             };
                             let __lh_ret: std::io::Result<Vec<u8>> = '__lh_body: {
-                                let __self = __lh_restored0;
+                                let __self: &mut Self = __lh_restored0;
                                 let mut buf = __lh_restored2;
                                 let n = match ::longhand::__private::Try::branch(
                                     __lh_resumed,
@@ -263,6 +263,6 @@ impl Connection {
                     }
                 }
             },
-        )
+        ))
     }
 }

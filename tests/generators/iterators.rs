@@ -33,7 +33,10 @@ fn up_down_by_hand(list: Vec<i32>) -> impl Iterator<Item = i32> {
 
 #[test]
 fn up_down_yields_the_running_sum_up_and_down() {
-    assert_eq!(up_down(vec![1, 2, 3]).collect::<Vec<_>>(), [1, 3, 6, 3, 1, 0]);
+    assert_eq!(
+        up_down(vec![1, 2, 3]).collect::<Vec<_>>(),
+        [1, 3, 6, 3, 1, 0]
+    );
     assert_eq!(
         up_down(vec![5, -2, 7, 1]).collect::<Vec<_>>(),
         up_down_by_hand(vec![5, -2, 7, 1]).collect::<Vec<_>>()
@@ -44,8 +47,15 @@ fn up_down_yields_the_running_sum_up_and_down() {
 #[test]
 fn works_with_every_adapter() {
     let evens: Vec<i32> = up_down(vec![1, 2, 3, 4]).filter(|x| x % 2 == 0).collect();
-    assert_eq!(evens, up_down_by_hand(vec![1, 2, 3, 4]).filter(|x| x % 2 == 0).collect::<Vec<_>>());
-    let zipped: Vec<(i32, i32)> = up_down(vec![1, 2]).zip(up_down(vec![10, 20]).skip(1)).collect();
+    assert_eq!(
+        evens,
+        up_down_by_hand(vec![1, 2, 3, 4])
+            .filter(|x| x % 2 == 0)
+            .collect::<Vec<_>>()
+    );
+    let zipped: Vec<(i32, i32)> = up_down(vec![1, 2])
+        .zip(up_down(vec![10, 20]).skip(1))
+        .collect();
     let by_hand: Vec<(i32, i32)> = up_down_by_hand(vec![1, 2])
         .zip(up_down_by_hand(vec![10, 20]).skip(1))
         .collect();
@@ -116,8 +126,7 @@ fn grid(rows: u32, cols: u32) -> impl Iterator<Item = (u32, u32)> {
 
 #[test]
 fn labeled_break_and_continue_around_yields() {
-    let expected: Vec<(u32, u32)> =
-        (0..3).flat_map(|r| (0..=r).map(move |c| (r, c))).collect();
+    let expected: Vec<(u32, u32)> = (0..3).flat_map(|r| (0..=r).map(move |c| (r, c))).collect();
     assert_eq!(grid(5, 5).collect::<Vec<_>>(), expected);
 }
 
@@ -175,12 +184,24 @@ fn methods_and_generics() {
     let t = Tree {
         value: 1,
         children: vec![
-            Tree { value: 2, children: vec![Tree { value: 3, children: vec![] }] },
-            Tree { value: 4, children: vec![] },
+            Tree {
+                value: 2,
+                children: vec![Tree {
+                    value: 3,
+                    children: vec![],
+                }],
+            },
+            Tree {
+                value: 4,
+                children: vec![],
+            },
         ],
     };
     assert_eq!(t.values().collect::<Vec<_>>(), [1, 2, 3, 4]);
-    assert_eq!(pairs(vec!['a', 'b', 'c']).collect::<Vec<_>>(), [('a', 'b'), ('a', 'c'), ('b', 'c')]);
+    assert_eq!(
+        pairs(vec!['a', 'b', 'c']).collect::<Vec<_>>(),
+        [('a', 'b'), ('a', 'c'), ('b', 'c')]
+    );
 }
 
 #[longhand::generator]
@@ -206,7 +227,14 @@ fn scope_ends_drop_between_yields() {
     assert_eq!(all, [0, 1, 2, 99]);
     assert_eq!(
         take_log(),
-        ["drop block", "block over", "drop each", "drop each", "drop tail", "drop outer"]
+        [
+            "drop block",
+            "block over",
+            "drop each",
+            "drop each",
+            "drop tail",
+            "drop outer"
+        ]
     );
 }
 
@@ -218,7 +246,16 @@ fn dropping_a_half_consumed_generator_drops_its_live_locals_in_reverse_order() {
     assert_eq!(g.next(), Some(1));
     log("dropping");
     drop(g);
-    assert_eq!(take_log(), ["drop block", "block over", "dropping", "drop each", "drop outer"]);
+    assert_eq!(
+        take_log(),
+        [
+            "drop block",
+            "block over",
+            "dropping",
+            "drop each",
+            "drop outer"
+        ]
+    );
     // Before the first `next`, only the arguments exist.
     let g = scoped(1);
     drop(g);
@@ -243,7 +280,11 @@ fn a_panic_poisons_the_generator() {
     assert_eq!((g.next(), g.next()), (Some(0), Some(1)));
     let first = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| g.next()));
     assert!(first.is_err());
-    assert_eq!(take_log(), ["drop guard"], "unwinding dropped the live local");
+    assert_eq!(
+        take_log(),
+        ["drop guard"],
+        "unwinding dropped the live local"
+    );
     let again = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| g.next()));
     let msg = again.unwrap_err();
     let msg = msg.downcast_ref::<&str>().copied().unwrap_or_default();

@@ -197,7 +197,11 @@ fn decide(r: &Resolver, at: &AwaitInfo) -> Keep {
             .min_by_key(|u| u.pos)
             .or_else(|| b.uses.iter().filter(|u| wraps(u)).min_by_key(|u| u.pos));
         let read_next = next.is_some_and(|u| u.kind != UseKind::Assign);
-        let alive = if b.reference { read_next } else { !moved || read_next };
+        let alive = if b.reference {
+            read_next
+        } else {
+            !moved || read_next
+        };
         if initialized && alive {
             keep.stored.push(b.binding.clone());
         } else if next.is_some() {
@@ -470,7 +474,10 @@ impl Resolver {
                         self.in_branch(node, 1, |r| r.expr(els, UseKind::Move));
                     }
                 }
-                let reference = l.init.as_ref().is_some_and(|i| matches!(&*i.expr, Expr::Reference(_)))
+                let reference = l
+                    .init
+                    .as_ref()
+                    .is_some_and(|i| matches!(&*i.expr, Expr::Reference(_)))
                     || matches!(&l.pat, Pat::Type(t) if matches!(&*t.ty, syn::Type::Reference(_)));
                 let simple = match &l.pat {
                     Pat::Ident(p) => p.subpat.is_none() && p.by_ref.is_none(),

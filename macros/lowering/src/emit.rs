@@ -138,16 +138,16 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
     let mut next_local = 0;
     let mut variants: Vec<Vec<Field>> = Vec::new();
     let mut awaitee_tys = Vec::new();
-    for n in 0..awaits {
+    for (n, (keep, yields)) in plan.liveness.keep.iter().zip(&is_yield).enumerate() {
         let a = format_ident!("A{n}");
-        if !is_yield[n] {
+        if !yields {
             generics.push(a.clone());
         }
         awaitee_tys.push(a);
         let mut taken = Vec::new();
         let mut fields = Vec::new();
         // Field order is drop order: the latest declared value first.
-        for b in plan.liveness.keep[n].stored.iter().rev() {
+        for b in keep.stored.iter().rev() {
             let ty = format_ident!("L{next_local}");
             next_local += 1;
             generics.push(ty.clone());
@@ -174,7 +174,11 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         let name = format_ident!("Suspend{n}");
         let a = &awaitee_tys[n];
         let (text, line) = &plan.await_docs[n];
-        let verb = if is_yield[n] { "Suspended at" } else { "Waiting at" };
+        let verb = if is_yield[n] {
+            "Suspended at"
+        } else {
+            "Waiting at"
+        };
         let at = match line {
             Some(l) => format!("{verb} `{text}` (line {l})"),
             None => format!("{verb} `{text}`"),
@@ -187,10 +191,20 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
                 list(variants[n].iter().rev().map(|f| f.name.to_string()))
             )
         };
-        let doc = format!(" {at}{keeps}");
+        let pinned = &plan.liveness.keep[n].pinned;
+        let pins = if pinned.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " Pinned in place meanwhile: {}.",
+                list(pinned.iter().map(|b| b.ident.to_string()))
+            )
+        };
+        let doc = format!(" {at}{keeps}{pins}");
         let names = variants[n].iter().map(|f| &f.name);
         let tys = variants[n].iter().map(|f| &f.ty);
-        let awaitee = (!is_yield[n]).then(|| quote!(__awaitee: ::longhand::__private::Awaitee<#a>,));
+        let awaitee =
+            (!is_yield[n]).then(|| quote!(__awaitee: ::longhand::__private::Awaitee<#a>,));
         quote! {
             #[doc = #doc]
             #name {
@@ -202,9 +216,15 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
     let what = if generator { "generator" } else { "async fn" };
     let enum_doc = format!(" The state machine of `{what} {fn_name}`, written out by longhand.");
     let (done_doc, panicked_doc) = if generator {
-        (" Finished: it yields nothing more.", " A poll panicked: resuming again panics.")
+        (
+            " Finished: it yields nothing more.",
+            " A poll panicked: resuming again panics.",
+        )
     } else {
-        (" Finished: polling again panics.", " A poll panicked: polling again panics.")
+        (
+            " Finished: polling again panics.",
+            " A poll panicked: polling again panics.",
+        )
     };
     let unresumed_doc = format!(" {unresumed_doc}");
     let enum_def = quote! {

@@ -126,12 +126,22 @@ pub fn generator(attr: TokenStream, item: TokenStream) -> TokenStream {
         Ok(m) => m,
         Err(e) => {
             errors.push(e);
-            return with_errors(errors, func.into_token_stream());
+            return with_errors(errors, stand_in(&func));
         }
     };
     validate::check_body(&func.block, &mode, &mut errors);
     if !errors.is_empty() {
-        return with_errors(errors, stand_in(&func));
+        let attrs = &func.attrs;
+        let vis = &func.vis;
+        let sig = &func.sig;
+        let empty = match mode {
+            mode::Mode::Stream(_) => quote!(::longhand::__private::empty_stream()),
+            _ => quote!(::core::iter::empty()),
+        };
+        return with_errors(
+            errors,
+            quote!(#(#attrs)* #[allow(unused_variables)] #vis #sig { #empty }),
+        );
     }
     lower(&func, mode)
 }
@@ -249,7 +259,15 @@ pub fn prepare(func: &syn::ItemFn, mode: mode::Mode) -> Prepared {
     } else {
         check
     };
-    Prepared { sig, params, body, liveness, await_docs, check, mode }
+    Prepared {
+        sig,
+        params,
+        body,
+        liveness,
+        await_docs,
+        check,
+        mode,
+    }
 }
 
 fn lower(func: &syn::ItemFn, mode: mode::Mode) -> TokenStream {

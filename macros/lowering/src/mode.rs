@@ -54,22 +54,28 @@ pub fn generator_mode(output: &syn::ReturnType) -> Result<Mode, syn::Error> {
         return Err(wrong(ty.span()));
     };
     for bound in &imp.bounds {
-        let syn::TypeParamBound::Trait(t) = bound else { continue };
-        let Some(last) = t.path.segments.last() else { continue };
+        let syn::TypeParamBound::Trait(t) = bound else {
+            continue;
+        };
+        let Some(last) = t.path.segments.last() else {
+            continue;
+        };
         let kind = last.ident.to_string();
         if kind != "Iterator" && kind != "Stream" {
             continue;
         }
-        let syn::PathArguments::AngleBracketed(args) = &last.arguments else { continue };
+        let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+            continue;
+        };
         for arg in &args.args {
-            if let syn::GenericArgument::AssocType(a) = arg {
-                if a.ident == "Item" {
-                    return Ok(if kind == "Iterator" {
-                        Mode::Iterator(a.ty.clone())
-                    } else {
-                        Mode::Stream(a.ty.clone())
-                    });
-                }
+            if let syn::GenericArgument::AssocType(a) = arg
+                && a.ident == "Item"
+            {
+                return Ok(if kind == "Iterator" {
+                    Mode::Iterator(a.ty.clone())
+                } else {
+                    Mode::Stream(a.ty.clone())
+                });
             }
         }
     }

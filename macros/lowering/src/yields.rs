@@ -18,28 +18,33 @@ pub fn mark(block: &mut syn::Block) {
     struct Mark;
     impl VisitMut for Mark {
         fn visit_expr_mut(&mut self, e: &mut Expr) {
-            if let Expr::Macro(m) = e {
-                if crate::validate::is_yield(&m.mac) {
-                    let value: Expr = m.mac.parse_body().unwrap_or_else(|_| parse_quote!(()));
-                    let marker = proc_macro2::Ident::new(MARKER, proc_macro2::Span::call_site());
-                    let mut call: Expr = parse_quote!(#marker(()));
-                    if let Expr::Call(c) = &mut call {
-                        c.args[0] = value;
-                    }
-                    let mut awaited: syn::ExprAwait = parse_quote!(__lh_placeholder.await);
-                    awaited.base = Box::new(call);
-                    awaited.attrs = m.attrs.clone();
-                    *e = Expr::Await(awaited);
+            if let Expr::Macro(m) = e
+                && crate::validate::is_yield(&m.mac)
+            {
+                let value: Expr = m.mac.parse_body().unwrap_or_else(|_| parse_quote!(()));
+                let marker = proc_macro2::Ident::new(MARKER, proc_macro2::Span::call_site());
+                let mut call: Expr = parse_quote!(#marker(()));
+                if let Expr::Call(c) = &mut call {
+                    c.args[0] = value;
                 }
+                let mut awaited: syn::ExprAwait = parse_quote!(__lh_placeholder.await);
+                // Errors and docs point at the user's `yield_!`.
+                awaited.await_token.span = m.mac.bang_token.span;
+                awaited.base = Box::new(call);
+                awaited.attrs = m.attrs.clone();
+                *e = Expr::Await(awaited);
             }
             visit_mut::visit_expr_mut(self, e);
         }
         fn visit_stmt_mut(&mut self, s: &mut syn::Stmt) {
-            if let syn::Stmt::Macro(m) = s {
-                if crate::validate::is_yield(&m.mac) {
-                    let expr = Expr::Macro(syn::ExprMacro { attrs: m.attrs.clone(), mac: m.mac.clone() });
-                    *s = syn::Stmt::Expr(expr, m.semi_token);
-                }
+            if let syn::Stmt::Macro(m) = s
+                && crate::validate::is_yield(&m.mac)
+            {
+                let expr = Expr::Macro(syn::ExprMacro {
+                    attrs: m.attrs.clone(),
+                    mac: m.mac.clone(),
+                });
+                *s = syn::Stmt::Expr(expr, m.semi_token);
             }
             visit_mut::visit_stmt_mut(self, s);
         }
@@ -67,16 +72,16 @@ pub fn as_native_awaits(block: &mut syn::Block) {
     impl VisitMut for Native {
         fn visit_expr_mut(&mut self, e: &mut Expr) {
             visit_mut::visit_expr_mut(self, e);
-            if let Expr::Await(a) = e {
-                if let Some(v) = yielded(&a.base) {
-                    *e = crate::splice::expr(
-                        quote::quote!({
-                            ::core::mem::drop(__lh_hole0);
-                            ::core::future::ready(()).await
-                        }),
-                        vec![v.clone()],
-                    );
-                }
+            if let Expr::Await(a) = e
+                && let Some(v) = yielded(&a.base)
+            {
+                *e = crate::splice::expr(
+                    quote::quote!({
+                        ::core::mem::drop(__lh_hole0);
+                        ::core::future::ready(()).await
+                    }),
+                    vec![v.clone()],
+                );
             }
         }
         fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
@@ -92,12 +97,11 @@ pub fn yield_points(block: &syn::Block, count: usize) -> Vec<bool> {
     struct Find(Vec<bool>);
     impl<'a> syn::visit::Visit<'a> for Find {
         fn visit_expr_await(&mut self, a: &'a syn::ExprAwait) {
-            if let Some(n) = crate::awaits::await_id(a) {
-                if yielded(&a.base).is_some() {
-                    if let Some(slot) = self.0.get_mut(n) {
-                        *slot = true;
-                    }
-                }
+            if let Some(n) = crate::awaits::await_id(a)
+                && yielded(&a.base).is_some()
+                && let Some(slot) = self.0.get_mut(n)
+            {
+                *slot = true;
             }
             syn::visit::visit_expr_await(self, a);
         }

@@ -1,0 +1,482 @@
+#[allow(clippy::needless_lifetimes)]
+fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
+    #[allow(unused, clippy::all)]
+    let _ = async move |list: Vec<i32>| -> () {
+        let __lh_native: () = {
+            let mut sum = 0;
+            for x in list.iter() {
+                sum += x;
+                {
+                    ::core::mem::drop(sum);
+                    ::core::future::ready(()).await
+                };
+            }
+            for x in list.iter().rev() {
+                sum -= x;
+                {
+                    ::core::mem::drop(sum);
+                    ::core::future::ready(()).await
+                };
+            }
+        };
+        __lh_native
+    };
+    /// The state machine of `generator up_down`, written out by longhand.
+    #[allow(non_camel_case_types, clippy::large_enum_variant)]
+    enum UpDownState<P0, L0, L1, L2, L3> {
+        /// Created, not polled yet: holds the arguments `list`.
+        Unresumed { list: ::longhand::__private::Kept<P0> },
+        /// Suspended at `yield_!(sum)` (line 6); keeps `sum`, `iter0` alive. Pinned in place meanwhile: `list`.
+        Suspend0 {
+            iter0: ::longhand::__private::Kept<L0>,
+            sum: ::longhand::__private::Kept<L1>,
+        },
+        /// Suspended at `yield_!(sum)` (line 10); keeps `sum`, `iter1` alive. Pinned in place meanwhile: `list`.
+        Suspend1 {
+            iter1: ::longhand::__private::Kept<L2>,
+            sum: ::longhand::__private::Kept<L3>,
+        },
+        /// Finished: it yields nothing more.
+        Returned,
+        /// A poll panicked: resuming again panics.
+        Panicked,
+    }
+    impl<P0, L0, L1, L2, L3> UpDownState<P0, L0, L1, L2, L3> {
+        /// Moves the arguments out and marks the state `Panicked` while the body runs.
+        ///
+        /// # Safety
+        ///
+        /// `this` points to the pinned state, which is `Unresumed`.
+        #[inline(always)]
+        unsafe fn take_unresumed(this: *mut Self) -> (P0,) {
+            unsafe {
+                let Self::Unresumed { list } = &mut *this else {
+                    ::core::unreachable!()
+                };
+                let taken = (list.take(),);
+                ::longhand::__private::ptr::write(this, Self::Panicked);
+                taken
+            }
+        }
+        /// Drops the completed awaitee in place, then moves the kept values out
+        /// and marks the state `Panicked` while the body runs.
+        ///
+        /// # Safety
+        ///
+        /// `this` points to the pinned state, whose awaitee has completed.
+        #[inline(always)]
+        unsafe fn take_suspend0(this: *mut Self) -> (L0, L1) {
+            unsafe {
+                let Self::Suspend0 { iter0, sum } = &mut *this else {
+                    ::core::unreachable!()
+                };
+                let taken = (iter0.take(), sum.take());
+                ::longhand::__private::ptr::write(this, Self::Panicked);
+                taken
+            }
+        }
+        /// Drops the completed awaitee in place, then moves the kept values out
+        /// and marks the state `Panicked` while the body runs.
+        ///
+        /// # Safety
+        ///
+        /// `this` points to the pinned state, whose awaitee has completed.
+        #[inline(always)]
+        unsafe fn take_suspend1(this: *mut Self) -> (L2, L3) {
+            unsafe {
+                let Self::Suspend1 { iter1, sum } = &mut *this else {
+                    ::core::unreachable!()
+                };
+                let taken = (iter1.take(), sum.take());
+                ::longhand::__private::ptr::write(this, Self::Panicked);
+                taken
+            }
+        }
+    }
+    unsafe impl<P0, L0, L1, L2, L3> ::longhand::__private::StateMachine
+    for UpDownState<P0, L0, L1, L2, L3> {
+        fn panicked() -> Self {
+            Self::Panicked
+        }
+        unsafe fn drop_with_pins<P: ::longhand::__private::PinSlots>(
+            this: *mut Self,
+            pins: *mut P,
+        ) {
+            let _ = pins;
+            unsafe {
+                match &mut *this {
+                    Self::Unresumed { list } => {
+                        list.drop_in_place();
+                    }
+                    Self::Suspend0 { iter0, sum } => {
+                        iter0.drop_in_place();
+                        sum.drop_in_place();
+                        <P as ::longhand::__private::PinSlots>::drop_slot(pins, 0usize);
+                    }
+                    Self::Suspend1 { iter1, sum } => {
+                        iter1.drop_in_place();
+                        sum.drop_in_place();
+                        <P as ::longhand::__private::PinSlots>::drop_slot(pins, 0usize);
+                    }
+                    Self::Returned | Self::Panicked => {}
+                }
+                <P as ::longhand::__private::PinSlots>::drop_slot(pins, 0usize);
+            }
+        }
+        unsafe fn is_running(this: *const Self) -> bool {
+            ::core::matches!(unsafe { & * this }, Self::Panicked)
+        }
+        unsafe fn abandon(this: *mut Self) {
+            unsafe {
+                #[allow(clippy::single_match)]
+                match &mut *this {
+                    Self::Suspend0 { iter0, sum, .. } => {
+                        iter0.drop_in_place();
+                        sum.drop_in_place();
+                    }
+                    Self::Suspend1 { iter1, sum, .. } => {
+                        iter1.drop_in_place();
+                        sum.drop_in_place();
+                    }
+                    _ => {}
+                }
+                ::longhand::__private::ptr::write(this, Self::Panicked);
+            }
+        }
+    }
+    ::longhand::__private::gen_iter(
+        ::longhand::__private::lowered(
+            UpDownState::Unresumed {
+                list: ::longhand::__private::Kept::new(list),
+            },
+            (::longhand::__private::PinSlot::default(),),
+            #[allow(
+                unused_variables,
+                unused_mut,
+                unused_labels,
+                unreachable_code,
+                unused_braces,
+                unused_parens,
+                clippy::let_unit_value,
+                clippy::needless_return,
+                clippy::never_loop,
+                clippy::diverging_sub_expression
+            )]
+            |
+                __lh_state,
+                __lh_pins,
+                __lh_cx,
+            | -> ::longhand::__private::Poll<::core::option::Option<i32>> {
+                let __lh_this: *mut _ = unsafe {
+                    ::longhand::__private::Pin::get_unchecked_mut(__lh_state)
+                };
+                let __lh_slot0 = unsafe { &raw mut (*__lh_pins).0 };
+                '__lh_dispatch: loop {
+                    match unsafe { &mut *__lh_this } {
+                        UpDownState::Unresumed { .. } => {
+                            let (__lh_arg0,) = unsafe {
+                                UpDownState::take_unresumed(__lh_this)
+                            };
+                            let __lh_ret: () = '__lh_body: {
+                                let __lh_pinned_value = __lh_arg0;
+                                let __lh_pin0 = unsafe {
+                                    ::longhand::__private::PinSlot::init(
+                                        __lh_slot0,
+                                        __lh_pinned_value,
+                                    )
+                                };
+                                let __lh_pinguard0 = unsafe {
+                                    ::longhand::__private::PinGuard::new(__lh_this, __lh_slot0)
+                                };
+                                let mut sum = 0;
+                                match ::core::iter::IntoIterator::into_iter(
+                                    (*__lh_pin0).value.iter(),
+                                ) {
+                                    mut __iter0 => {
+                                        loop {
+                                            match ::core::iter::Iterator::next(&mut __iter0) {
+                                                ::core::option::Option::None => break,
+                                                ::core::option::Option::Some(x) => {
+                                                    sum += x;
+                                                    {
+                                                        let __lh_yielded = sum;
+                                                        unsafe {
+                                                            ::longhand::__private::ptr::write(
+                                                                __lh_this,
+                                                                UpDownState::Suspend0 {
+                                                                    iter0: ::longhand::__private::Kept::new(__iter0),
+                                                                    sum: ::longhand::__private::Kept::new(sum),
+                                                                },
+                                                            )
+                                                        };
+                                                        ::longhand::__private::trace::transition(
+                                                            "up_down",
+                                                            "Unresumed",
+                                                            "Suspend0",
+                                                            "yield_!(sum)",
+                                                        );
+                                                        return ::longhand::__private::Poll::Ready(
+                                                            ::core::option::Option::Some(__lh_yielded),
+                                                        );
+                                                    };
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                                match ::core::iter::IntoIterator::into_iter(
+                                    (*__lh_pin0).value.iter().rev(),
+                                ) {
+                                    mut __iter1 => {
+                                        loop {
+                                            match ::core::iter::Iterator::next(&mut __iter1) {
+                                                ::core::option::Option::None => break,
+                                                ::core::option::Option::Some(x) => {
+                                                    sum -= x;
+                                                    {
+                                                        let __lh_yielded = sum;
+                                                        unsafe {
+                                                            ::longhand::__private::ptr::write(
+                                                                __lh_this,
+                                                                UpDownState::Suspend1 {
+                                                                    iter1: ::longhand::__private::Kept::new(__iter1),
+                                                                    sum: ::longhand::__private::Kept::new(sum),
+                                                                },
+                                                            )
+                                                        };
+                                                        ::longhand::__private::trace::transition(
+                                                            "up_down",
+                                                            "Unresumed",
+                                                            "Suspend1",
+                                                            "yield_!(sum)",
+                                                        );
+                                                        return ::longhand::__private::Poll::Ready(
+                                                            ::core::option::Option::Some(__lh_yielded),
+                                                        );
+                                                    };
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            };
+                            unsafe {
+                                ::longhand::__private::ptr::write(
+                                    __lh_this,
+                                    UpDownState::Returned,
+                                )
+                            };
+                            ::longhand::__private::trace::transition(
+                                "up_down",
+                                "Unresumed",
+                                "Returned",
+                                "",
+                            );
+                            return ::longhand::__private::Poll::Ready({
+                                let () = __lh_ret;
+                                ::core::option::Option::None
+                            });
+                        }
+                        UpDownState::Suspend0 { .. } => {
+                            let __lh_resumed = ();
+                            let (__lh_restored4, __lh_restored2) = unsafe {
+                                UpDownState::take_suspend0(__lh_this)
+                            };
+                            let __lh_ret: () = '__lh_body: {
+                                let __lh_pin0 = unsafe {
+                                    ::longhand::__private::PinSlot::get(__lh_slot0)
+                                };
+                                let __lh_pinguard0 = unsafe {
+                                    ::longhand::__private::PinGuard::new(__lh_this, __lh_slot0)
+                                };
+                                let mut sum = __lh_restored2;
+                                {
+                                    let mut __iter0 = __lh_restored4;
+                                    match ('__lh_iteration1: {
+                                        {
+                                            {
+                                                {
+                                                    __lh_resumed;
+                                                }
+                                            }
+                                        };
+                                        ::longhand::__private::Flow::Continue
+                                    }) {
+                                        ::longhand::__private::Flow::Break(__lh_value) => __lh_value,
+                                        ::longhand::__private::Flow::Continue => {
+                                            loop {
+                                                match ::core::iter::Iterator::next(&mut __iter0) {
+                                                    ::core::option::Option::None => break,
+                                                    ::core::option::Option::Some(x) => {
+                                                        sum += x;
+                                                        {
+                                                            let __lh_yielded = sum;
+                                                            unsafe {
+                                                                ::longhand::__private::ptr::write(
+                                                                    __lh_this,
+                                                                    UpDownState::Suspend0 {
+                                                                        iter0: ::longhand::__private::Kept::new(__iter0),
+                                                                        sum: ::longhand::__private::Kept::new(sum),
+                                                                    },
+                                                                )
+                                                            };
+                                                            ::longhand::__private::trace::transition(
+                                                                "up_down",
+                                                                "Suspend0",
+                                                                "Suspend0",
+                                                                "yield_!(sum)",
+                                                            );
+                                                            return ::longhand::__private::Poll::Ready(
+                                                                ::core::option::Option::Some(__lh_yielded),
+                                                            );
+                                                        };
+                                                    }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                                match ::core::iter::IntoIterator::into_iter(
+                                    (*__lh_pin0).value.iter().rev(),
+                                ) {
+                                    mut __iter1 => {
+                                        loop {
+                                            match ::core::iter::Iterator::next(&mut __iter1) {
+                                                ::core::option::Option::None => break,
+                                                ::core::option::Option::Some(x) => {
+                                                    sum -= x;
+                                                    {
+                                                        let __lh_yielded = sum;
+                                                        unsafe {
+                                                            ::longhand::__private::ptr::write(
+                                                                __lh_this,
+                                                                UpDownState::Suspend1 {
+                                                                    iter1: ::longhand::__private::Kept::new(__iter1),
+                                                                    sum: ::longhand::__private::Kept::new(sum),
+                                                                },
+                                                            )
+                                                        };
+                                                        ::longhand::__private::trace::transition(
+                                                            "up_down",
+                                                            "Suspend0",
+                                                            "Suspend1",
+                                                            "yield_!(sum)",
+                                                        );
+                                                        return ::longhand::__private::Poll::Ready(
+                                                            ::core::option::Option::Some(__lh_yielded),
+                                                        );
+                                                    };
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            };
+                            unsafe {
+                                ::longhand::__private::ptr::write(
+                                    __lh_this,
+                                    UpDownState::Returned,
+                                )
+                            };
+                            ::longhand::__private::trace::transition(
+                                "up_down",
+                                "Suspend0",
+                                "Returned",
+                                "",
+                            );
+                            return ::longhand::__private::Poll::Ready({
+                                let () = __lh_ret;
+                                ::core::option::Option::None
+                            });
+                        }
+                        UpDownState::Suspend1 { .. } => {
+                            let __lh_resumed = ();
+                            let (__lh_restored12, __lh_restored2) = unsafe {
+                                UpDownState::take_suspend1(__lh_this)
+                            };
+                            let __lh_ret: () = '__lh_body: {
+                                let __lh_pin0 = unsafe {
+                                    ::longhand::__private::PinSlot::get(__lh_slot0)
+                                };
+                                let __lh_pinguard0 = unsafe {
+                                    ::longhand::__private::PinGuard::new(__lh_this, __lh_slot0)
+                                };
+                                let mut sum = __lh_restored2;
+                                {
+                                    let mut __iter1 = __lh_restored12;
+                                    match ('__lh_iteration1: {
+                                        {
+                                            {
+                                                {
+                                                    __lh_resumed;
+                                                }
+                                            }
+                                        };
+                                        ::longhand::__private::Flow::Continue
+                                    }) {
+                                        ::longhand::__private::Flow::Break(__lh_value) => __lh_value,
+                                        ::longhand::__private::Flow::Continue => {
+                                            loop {
+                                                match ::core::iter::Iterator::next(&mut __iter1) {
+                                                    ::core::option::Option::None => break,
+                                                    ::core::option::Option::Some(x) => {
+                                                        sum -= x;
+                                                        {
+                                                            let __lh_yielded = sum;
+                                                            unsafe {
+                                                                ::longhand::__private::ptr::write(
+                                                                    __lh_this,
+                                                                    UpDownState::Suspend1 {
+                                                                        iter1: ::longhand::__private::Kept::new(__iter1),
+                                                                        sum: ::longhand::__private::Kept::new(sum),
+                                                                    },
+                                                                )
+                                                            };
+                                                            ::longhand::__private::trace::transition(
+                                                                "up_down",
+                                                                "Suspend1",
+                                                                "Suspend1",
+                                                                "yield_!(sum)",
+                                                            );
+                                                            return ::longhand::__private::Poll::Ready(
+                                                                ::core::option::Option::Some(__lh_yielded),
+                                                            );
+                                                        };
+                                                    }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            };
+                            unsafe {
+                                ::longhand::__private::ptr::write(
+                                    __lh_this,
+                                    UpDownState::Returned,
+                                )
+                            };
+                            ::longhand::__private::trace::transition(
+                                "up_down",
+                                "Suspend1",
+                                "Returned",
+                                "",
+                            );
+                            return ::longhand::__private::Poll::Ready({
+                                let () = __lh_ret;
+                                ::core::option::Option::None
+                            });
+                        }
+                        UpDownState::Returned => {
+                            return ::longhand::__private::Poll::Ready(
+                                ::core::option::Option::None,
+                            );
+                        }
+                        UpDownState::Panicked => {
+                            ::core::panic!("`gen fn` resumed after panicking")
+                        }
+                    }
+                }
+            },
+        ),
+    )
+}
