@@ -94,7 +94,7 @@ fn add_later(a: u32, b: u32) -> impl ::core::future::Future<Output = u32> {
             }
         }
     }
-    (::longhand::__private::lowered(
+    ::longhand::__private::lowered(
         AddLaterState::Unresumed {
             a: ::longhand::__private::Kept::new(a),
             b: ::longhand::__private::Kept::new(b),
@@ -227,5 +227,5 @@ fn add_later(a: u32, b: u32) -> impl ::core::future::Future<Output = u32> {
                 }
             }
         },
-    ))
+    )
 }

@@ -106,7 +106,7 @@ fn report(
             }
         }
     }
-    (::longhand::__private::lowered(
+    ::longhand::__private::lowered(
         ReportState::Unresumed {
             name: ::longhand::__private::Kept::new(name),
             client: ::longhand::__private::Kept::new(client),
@@ -261,5 +261,5 @@ fn report(
                 }
             }
         },
-    ))
+    )
 }

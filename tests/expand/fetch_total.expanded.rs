@@ -103,7 +103,7 @@ fn fetch_total(
             }
         }
     }
-    (::longhand::__private::lowered(
+    ::longhand::__private::lowered(
         FetchTotalState::Unresumed {
             db: ::longhand::__private::Kept::new(db),
             ids: ::longhand::__private::Kept::new(ids),
@@ -361,5 +361,5 @@ fn fetch_total(
                 }
             }
         },
-    ))
+    )
 }

@@ -123,7 +123,7 @@ fn first_match(
             }
         }
     }
-    (::longhand::__private::lowered(
+    ::longhand::__private::lowered(
         FirstMatchState::Unresumed {
             rows: ::longhand::__private::Kept::new(rows),
             wanted: ::longhand::__private::Kept::new(wanted),
@@ -452,5 +452,5 @@ fn first_match(
                 }
             }
         },
-    ))
+    )
 }

@@ -96,7 +96,7 @@ impl Connection {
                 }
             }
         }
-        (::longhand::__private::lowered(
+        ::longhand::__private::lowered(
             ReadMessageState::Unresumed {
                 self_: ::longhand::__private::Kept::new(self),
             },
@@ -263,6 +263,6 @@ impl Connection {
                     }
                 }
             },
-        ))
+        )
     }
 }

@@ -546,11 +546,20 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         sig.output = parse_quote!(-> impl ::core::future::Future<Output = #ret>);
     }
     let wrap = match &plan.mode {
-        crate::mode::Mode::Future => quote!(),
-        crate::mode::Mode::Iterator(_) => quote!(::longhand::__private::gen_iter),
-        crate::mode::Mode::Stream(_) => quote!(::longhand::__private::gen_stream),
+        crate::mode::Mode::Future => None,
+        crate::mode::Mode::Iterator(_) => Some(quote!(::longhand::__private::gen_iter)),
+        crate::mode::Mode::Stream(_) => Some(quote!(::longhand::__private::gen_stream)),
     };
     let values = plan.params.iter().map(|p| &p.value);
+    let lowered = quote!(::longhand::__private::lowered(
+        #state::Unresumed { #(#param_fields: ::longhand::__private::Kept::new(#values),)* },
+        ( #(#pin_slots,)* ),
+        #closure,
+    ));
+    let machine = match wrap {
+        Some(wrap) => quote!(#wrap(#lowered)),
+        None => lowered,
+    };
     quote! {
         #(#attrs)*
         // Turning `async fn` into `fn -> impl Future` makes clippy see lifetimes
@@ -560,11 +569,7 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
             #check
             #enum_def
             #impls
-            #wrap(::longhand::__private::lowered(
-                #state::Unresumed { #(#param_fields: ::longhand::__private::Kept::new(#values),)* },
-                ( #(#pin_slots,)* ),
-                #closure,
-            ))
+            #machine
         }
     }
 }
