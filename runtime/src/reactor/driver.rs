@@ -13,7 +13,7 @@ mod imp {
     use std::sync::Mutex;
     use std::time::Duration;
 
-    use polling::{Event, Events, Poller};
+    use polling::{Event, Events, PollMode, Poller};
 
     pub(crate) struct Driver {
         poller: Poller,
@@ -46,26 +46,17 @@ mod imp {
             }
         }
 
-        /// Starts watching `fd` (with no interest yet) under `key`.
+        /// Starts watching `fd` under `key` for both directions, edge-triggered: the
+        /// interest stays registered, and events report changes of readiness.
         ///
         /// # Safety
         /// `fd` must stay open until `delete` is called for it.
         pub(crate) unsafe fn add(&self, fd: RawFd, key: usize) -> io::Result<()> {
             // SAFETY: forwarded to the caller.
-            unsafe { self.poller.add(fd, Event::none(key)) }
-        }
-
-        /// Re-arms `fd` (oneshot mode) for the given interest.
-        pub(crate) fn modify(
-            &self,
-            fd: RawFd,
-            key: usize,
-            read: bool,
-            write: bool,
-        ) -> io::Result<()> {
-            // SAFETY: `fd` is registered and therefore still open (see `add`).
-            let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
-            self.poller.modify(fd, Event::new(key, read, write))
+            unsafe {
+                self.poller
+                    .add_with_mode(fd, Event::all(key), PollMode::Edge)
+            }
         }
 
         pub(crate) fn delete(&self, fd: RawFd) -> io::Result<()> {
@@ -116,10 +107,6 @@ mod imp {
         }
 
         pub(crate) unsafe fn add(&self, _fd: RawFd, _key: usize) -> io::Result<()> {
-            Err(unsupported())
-        }
-
-        pub(crate) fn modify(&self, _fd: RawFd, _key: usize, _r: bool, _w: bool) -> io::Result<()> {
             Err(unsupported())
         }
 

@@ -34,6 +34,8 @@ pub(crate) struct Reactor {
     sources: Mutex<source::Table>,
     /// Number of registered I/O sources (cheap check for the busy path).
     source_count: AtomicUsize,
+    /// The buffer `turn` collects wakers in, kept between turns.
+    scratch: Mutex<Vec<Waker>>,
 }
 
 thread_local! {
@@ -53,6 +55,7 @@ impl Reactor {
             timers: Mutex::new(Timers::default()),
             sources: Mutex::new(source::Table::default()),
             source_count: AtomicUsize::new(0),
+            scratch: Mutex::new(Vec::new()),
         })
     }
 
@@ -95,19 +98,24 @@ impl Reactor {
         } else {
             Some(Duration::ZERO)
         };
-        let mut wakers = Vec::new();
+        // Reuse the waker buffer of the previous turn (empty unless another thread
+        // is turning this reactor right now, which only costs an allocation).
+        let mut wakers = std::mem::take(&mut *lock(&self.scratch));
         if block || self.source_count.load(Ordering::Relaxed) > 0 {
+            // The table is locked once per batch of events, and only after the wait.
+            let mut table = None;
             self.driver.wait(timeout, |key, readable, writable| {
-                let source = lock(&self.sources).get(key);
-                if let Some(source) = source {
-                    source.dispatch(&self.driver, readable, writable, &mut wakers);
+                let table = table.get_or_insert_with(|| lock(&self.sources));
+                if let Some(source) = table.get(key) {
+                    source.dispatch(readable, writable, &mut wakers);
                 }
             });
         }
         lock(&self.timers).expire(Instant::now(), &mut wakers);
-        for w in wakers {
+        for w in wakers.drain(..) {
             w.wake();
         }
+        *lock(&self.scratch) = wakers;
     }
 
     /// Registers a timer; returns its id.

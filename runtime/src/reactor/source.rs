@@ -1,21 +1,28 @@
 //! I/O sources: a non-blocking file descriptor registered with a reactor.
 //!
-//! The pattern (the same as smol's `async-io`): try the operation; if it fails with
-//! `WouldBlock`, store the task's waker for that direction and arm the descriptor in
-//! the poller (oneshot mode, level-triggered); return `Pending`. When the poller
-//! reports the descriptor, the reactor takes the wakers of the directions that fired
-//! and wakes them; the task retries the operation. Because arming is level-triggered,
-//! readiness that arrived between the failed attempt and the arming is reported at
-//! once, so no wake-up is lost. Oneshot mode disarms the descriptor after each event;
-//! a direction that still has a waiter is armed again right away.
+//! Registration is edge-triggered and permanent (the same scheme as tokio/mio): the
+//! descriptor is added once with interest in both directions and never re-armed. The
+//! poller then reports *changes* of readiness, so each source remembers whether each
+//! direction may be ready (`readiness`: one bit per direction plus a tick counting
+//! events).
+//!
+//! An operation is tried first whenever its direction may be ready. If it fails with
+//! `WouldBlock`, the ready bit is cleared, but only if no event arrived since the
+//! attempt began (the tick is unchanged), so an edge that fired meanwhile is not
+//! lost. With the bit clear, the task stores its waker and returns `Pending`; the
+//! reactor, on the next event for the source, sets the bits of the directions that
+//! fired and wakes their wakers. Setting bits and taking wakers (reactor), and checking
+//! bits and storing wakers (task) both happen under the source's lock, so a wake-up
+//! cannot slip between a task's check and its registration.
+//!
+//! A new source starts as ready in both directions: the first attempt finds out.
 
 use std::io;
 use std::os::fd::{AsRawFd, RawFd};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 
-use super::driver::Driver;
 use super::{Reactor, lock};
 
 /// Which way an operation goes.
@@ -25,44 +32,101 @@ pub(crate) enum Direction {
     Write,
 }
 
-#[derive(Default)]
-struct Interest {
-    waker: Option<Waker>,
-    armed: bool,
+impl Direction {
+    /// This direction's bit in `Source::readiness`.
+    fn bit(self) -> usize {
+        match self {
+            Direction::Read => READABLE,
+            Direction::Write => WRITABLE,
+        }
+    }
 }
+
+const READABLE: usize = 1;
+const WRITABLE: usize = 2;
+/// The tick occupies the bits above the two readiness bits.
+const TICK: usize = 4;
 
 pub(crate) struct Source {
     fd: RawFd,
     key: usize,
-    state: Mutex<[Interest; 2]>,
-    /// The last stream read was short, so the socket is probably drained.
-    drained: AtomicBool,
+    /// Readiness bits (`READABLE`, `WRITABLE`) and, above them, the event tick.
+    readiness: AtomicUsize,
+    /// The wakers waiting for each direction. Also serialises `dispatch` with a
+    /// task's decision to wait (see the module documentation).
+    wakers: Mutex<[Option<Waker>; 2]>,
 }
 
 impl Source {
     /// Called by the reactor for an event on this source.
-    pub(super) fn dispatch(
-        &self,
-        driver: &Driver,
-        readable: bool,
-        writable: bool,
-        wakers: &mut Vec<Waker>,
-    ) {
-        let mut st = lock(&self.state);
-        let fired = [readable, writable];
-        for (i, dir) in st.iter_mut().enumerate() {
-            dir.armed = false;
-            if fired[i] {
-                wakers.extend(dir.waker.take());
+    pub(super) fn dispatch(&self, readable: bool, writable: bool, wakers: &mut Vec<Waker>) {
+        let bits = if readable { READABLE } else { 0 } | if writable { WRITABLE } else { 0 };
+        if bits == 0 {
+            return;
+        }
+        let mut st = lock(&self.wakers);
+        // One atomic add cannot both set bits and bump the tick, so update in a loop;
+        // the tick wraps harmlessly.
+        let mut cur = self.readiness.load(Ordering::Acquire);
+        loop {
+            let new = (cur | bits).wrapping_add(TICK);
+            match self.readiness.compare_exchange_weak(
+                cur,
+                new,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => break,
+                Err(v) => cur = v,
             }
         }
-        // Oneshot disarmed both directions; re-arm the one that is still waited on.
-        let [r, w] = [st[0].waker.is_some(), st[1].waker.is_some()];
-        if r || w {
-            st[0].armed = r;
-            st[1].armed = w;
-            let _ = driver.modify(self.fd, self.key, r, w);
+        if readable {
+            wakers.extend(st[0].take());
         }
+        if writable {
+            wakers.extend(st[1].take());
+        }
+    }
+
+    /// Clears `dir`'s ready bit, unless an event arrived since `seen` was loaded.
+    fn clear_readiness(&self, seen: usize, dir: Direction) {
+        let mut cur = seen;
+        loop {
+            if cur / TICK != seen / TICK {
+                // An event came in meanwhile: the direction may be ready again.
+                return;
+            }
+            match self.readiness.compare_exchange_weak(
+                cur,
+                cur & !dir.bit(),
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => return,
+                Err(v) => cur = v,
+            }
+        }
+    }
+
+    /// The readiness word if `dir` may be ready; otherwise stores the waker and returns
+    /// `None` (the caller returns `Pending`).
+    fn poll_ready(&self, cx: &mut Context<'_>, dir: Direction) -> Option<usize> {
+        let cur = self.readiness.load(Ordering::Acquire);
+        if cur & dir.bit() != 0 {
+            return Some(cur);
+        }
+        let mut st = lock(&self.wakers);
+        // Re-check under the lock: `dispatch` sets bits while holding it.
+        let cur = self.readiness.load(Ordering::Acquire);
+        if cur & dir.bit() != 0 {
+            return Some(cur);
+        }
+        let slot = &mut st[dir as usize];
+        match slot {
+            Some(w) if w.will_wake(cx.waker()) => {}
+            _ => *slot = Some(cx.waker().clone()),
+        }
+        None
     }
 }
 
@@ -74,8 +138,8 @@ pub(crate) struct Table {
 }
 
 impl Table {
-    pub(super) fn get(&self, key: usize) -> Option<Arc<Source>> {
-        self.slots.get(key).and_then(|s| s.clone())
+    pub(super) fn get(&self, key: usize) -> Option<&Source> {
+        self.slots.get(key).and_then(|s| s.as_deref())
     }
 }
 
@@ -97,12 +161,17 @@ impl<T: AsRawFd> Async<T> {
             let source = Arc::new(Source {
                 fd,
                 key,
-                state: Mutex::new(Default::default()),
-                drained: AtomicBool::new(false),
+                readiness: AtomicUsize::new(READABLE | WRITABLE),
+                wakers: Mutex::new(Default::default()),
             });
             // SAFETY: `fd` belongs to `io`, which `Async` keeps open until `drop`
             // deletes the registration first.
-            unsafe { reactor.driver.add(fd, key) }?;
+            if let Err(e) = unsafe { reactor.driver.add(fd, key) } {
+                if key < table.slots.len() {
+                    table.free.push(key);
+                }
+                return Err(e);
+            }
             if key == table.slots.len() {
                 table.slots.push(Some(source.clone()));
             } else {
@@ -122,56 +191,16 @@ impl<T: AsRawFd> Async<T> {
         self.io.as_ref().expect("io present until drop")
     }
 
-    pub(crate) fn get_mut(&mut self) -> &mut T {
-        self.io.as_mut().expect("io present until drop")
-    }
-
-    /// Runs `op` until it does not return `WouldBlock`; otherwise registers the waker
-    /// for `dir` and returns `Pending`.
+    /// Runs `op` while `dir` may be ready and `op` does not return `WouldBlock`;
+    /// otherwise stores the waker for `dir` and returns `Pending`.
     pub(crate) fn poll_io<R>(
         &self,
         cx: &mut Context<'_>,
         dir: Direction,
         mut op: impl FnMut(&T) -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
-        loop {
-            match op(self.get_ref()) {
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                r => return Poll::Ready(r),
-            }
-            return match self.register(cx, dir) {
-                Ok(()) => Poll::Pending,
-                Err(e) => Poll::Ready(Err(e)),
-            };
-        }
-    }
-
-    /// `poll_io` for reads from a byte stream, asking for `len` bytes. A read that
-    /// returned fewer bytes than asked for has most likely drained the socket, so the
-    /// next read arms the poller instead of first trying a system call that would
-    /// fail with `WouldBlock` (the same heuristic as tokio's). Arming is
-    /// level-triggered, so if data did arrive meanwhile the event fires at once.
-    pub(crate) fn poll_read_stream(
-        &self,
-        cx: &mut Context<'_>,
-        len: usize,
-        op: impl FnMut(&T) -> io::Result<usize>,
-    ) -> Poll<io::Result<usize>> {
-        if len > 0 && self.source.drained.swap(false, Ordering::Relaxed) {
-            return match self.register(cx, Direction::Read) {
-                Ok(()) => Poll::Pending,
-                Err(e) => Poll::Ready(Err(e)),
-            };
-        }
-        let r = self.poll_io(cx, Direction::Read, op);
-        if let Poll::Ready(Ok(n)) = r
-            && n > 0
-            && n < len
-        {
-            self.source.drained.store(true, Ordering::Relaxed);
-        }
-        r
+        let io = self.io.as_ref().expect("io present until drop");
+        poll_io(&self.source, cx, dir, || op(io))
     }
 
     /// Like `poll_io`, for operations that need `&mut T`.
@@ -181,34 +210,59 @@ impl<T: AsRawFd> Async<T> {
         dir: Direction,
         mut op: impl FnMut(&mut T) -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
-        loop {
-            match op(self.get_mut()) {
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                r => return Poll::Ready(r),
-            }
-            return match self.register(cx, dir) {
-                Ok(()) => Poll::Pending,
-                Err(e) => Poll::Ready(Err(e)),
-            };
-        }
+        let io = self.io.as_mut().expect("io present until drop");
+        poll_io(&self.source, cx, dir, || op(io))
     }
 
-    fn register(&self, cx: &mut Context<'_>, dir: Direction) -> io::Result<()> {
-        let mut st = lock(&self.source.state);
-        let slot = &mut st[dir as usize];
-        match &slot.waker {
-            Some(w) if w.will_wake(cx.waker()) => {}
-            _ => slot.waker = Some(cx.waker().clone()),
+    /// `poll_io` for reads from a byte stream, asking for `len` bytes. A read that
+    /// returned fewer bytes than asked for has most likely drained the socket, so it
+    /// also clears the read readiness: the next read waits for the poller instead of
+    /// first trying a system call that would fail with `WouldBlock` (the same
+    /// heuristic as tokio's). Data that arrives later is a new edge, which sets the
+    /// bit again.
+    pub(crate) fn poll_read_stream(
+        &self,
+        cx: &mut Context<'_>,
+        len: usize,
+        mut op: impl FnMut(&T) -> io::Result<usize>,
+    ) -> Poll<io::Result<usize>> {
+        let io = self.io.as_ref().expect("io present until drop");
+        let source = &*self.source;
+        loop {
+            let Some(seen) = source.poll_ready(cx, Direction::Read) else {
+                return Poll::Pending;
+            };
+            match op(io) {
+                Ok(n) if n > 0 && n < len => {
+                    source.clear_readiness(seen, Direction::Read);
+                    return Poll::Ready(Ok(n));
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    source.clear_readiness(seen, Direction::Read);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                r => return Poll::Ready(r),
+            }
         }
-        if !slot.armed {
-            slot.armed = true;
-            let (r, w) = (st[0].armed, st[1].armed);
-            self.reactor
-                .driver
-                .modify(self.source.fd, self.source.key, r, w)?;
+    }
+}
+
+/// The loop behind `poll_io` and `poll_io_mut`.
+fn poll_io<R>(
+    source: &Source,
+    cx: &mut Context<'_>,
+    dir: Direction,
+    mut op: impl FnMut() -> io::Result<R>,
+) -> Poll<io::Result<R>> {
+    loop {
+        let Some(seen) = source.poll_ready(cx, dir) else {
+            return Poll::Pending;
+        };
+        match op() {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => source.clear_readiness(seen, dir),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            r => return Poll::Ready(r),
         }
-        Ok(())
     }
 }
 
