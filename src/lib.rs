@@ -33,7 +33,13 @@
 //! ```
 //!
 //! plus a poll closure with one arm per state, and returns
-//! `impl Future<Output = u32>` built from the pair.
+//! `impl Future<Output = u32>` built from the pair. The complete expansion,
+//! as `longhand expand` prints it (checked against the lowering by the test
+//! suite, and compiled verbatim by it):
+//!
+//! ```text
+#![doc = include_str!("../tests/expand/add_later.expanded.rs")]
+//! ```
 //!
 //! `#[longhand::generator]` lowers a generator the same way: `yield_!(v)` is a
 //! suspension point, and the function returns an `Iterator` (or a [`Stream`],

@@ -106,32 +106,29 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "a temporary borrowed by a match binding across an await (needs temporaries, not just `let` locals, pinned in place)",
-    differential! {
-        /// The scrutinee temporary of a `match` lives across the awaits in the arms.
-        name: match_scrutinee_temporary,
-        items: {
-            #[lh] async fn f() -> usize {
-                let r = match D::new("scrut").touch() {
-                    5 => {
-                        log("arm 5");
-                        pend(1, 50).await
-                    }
-                    n => pend(2, n).await,
-                };
-                log("after match");
-                let s = match &D::new("borrowed") {
-                    d => {
-                        pend(1, ()).await;
-                        d.touch()
-                    }
-                };
-                r + s
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// The scrutinee temporary of a `match` lives across the awaits in the arms.
+    name: match_scrutinee_temporary,
+    items: {
+        #[lh] async fn f() -> usize {
+            let r = match D::new("scrut").touch() {
+                5 => {
+                    log("arm 5");
+                    pend(1, 50).await
+                }
+                n => pend(2, n).await,
+            };
+            log("after match");
+            let s = match &D::new("borrowed") {
+                d => {
+                    pend(1, ()).await;
+                    d.touch()
+                }
+            };
+            r + s
+        }
+    },
+    run: f(),
 }
 
 differential! {

@@ -298,25 +298,22 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "`let r = &x.await` (temporary lifetime extension) kept across an await (needs pinned temporaries)",
-    differential! {
-        /// `.await` in an `if let` scrutinee, and a reference to an awaited value
-        /// (`&x.await`, a temporary extended to the enclosing block) used later.
-        name: if_let_and_refs,
-        items: {
-            #[lh] async fn f(o: Option<u32>) -> u32 {
-                let r = &pend(1, 5).await;
-                if let Some(v) = pend(1, o).await {
-                    log(format!("some {v}"));
-                    *r + pend(1, v).await
-                } else {
-                    *r
-                }
+differential! {
+    /// `.await` in an `if let` scrutinee, and a reference to an awaited value
+    /// (`&x.await`, a temporary extended to the enclosing block) used later.
+    name: if_let_and_refs,
+    items: {
+        #[lh] async fn f(o: Option<u32>) -> u32 {
+            let r = &pend(1, 5).await;
+            if let Some(v) = pend(1, o).await {
+                log(format!("some {v}"));
+                *r + pend(1, v).await
+            } else {
+                *r
             }
-        },
-        run: async { (f(Some(2)).await, f(None).await) },
-    }
+        }
+    },
+    run: async { (f(Some(2)).await, f(None).await) },
 }
 
 differential! {

@@ -30,6 +30,7 @@ pub fn normalize(block: &mut syn::Block) -> usize {
     RenameSelf.visit_block_mut(block);
     MacroStmts.visit_block_mut(block);
     DesugarFor { next: 0 }.visit_block_mut(block);
+    NameBorrowedTemporaries { next: 0 }.visit_block_mut(block);
     Hoist { next: 0 }.visit_block_mut(block);
     TagBindings { next: 0, nested: 0 }.visit_block_mut(block);
     crate::awaits::number(block)
@@ -194,6 +195,125 @@ impl VisitMut for DesugarFor {
             };
         }
         visit_mut::visit_expr_mut(self, e);
+    }
+    fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
+    fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}
+
+/// Gives a name to a temporary that is borrowed across a suspension point,
+/// so that it can be kept (or pinned) like any local:
+///
+/// - `let r = &make();` (rustc extends the temporary to the end of the
+///   block) becomes `let tmp = make(); let r = &tmp;`;
+/// - `match &make() { .. }` whose arms suspend (the temporary lives to the
+///   end of the `match`) becomes `{ let tmp = make(); match &tmp { .. } }`,
+///   and `if let` the same.
+struct NameBorrowedTemporaries {
+    next: usize,
+}
+
+impl NameBorrowedTemporaries {
+    fn temp(&mut self) -> proc_macro2::Ident {
+        let t = hidden(&format!("__temporary{}", self.next));
+        self.next += 1;
+        t
+    }
+
+    /// The temporaries a `match` scrutinee creates and only borrows (the
+    /// receiver of `make().len()`, at any depth of a method chain), which
+    /// rustc keeps to the end of the `match`: named, in evaluation order.
+    fn take_receivers(&mut self, e: &mut Expr, out: &mut Vec<(proc_macro2::Ident, Expr)>) {
+        match e {
+            Expr::MethodCall(m) => {
+                self.take_receivers(&mut m.receiver, out);
+                let consumed = crate::analysis::consumes_receiver(&m.method.to_string());
+                if !place(&m.receiver) && !consumed {
+                    let tmp = self.temp();
+                    let value = std::mem::replace(&mut *m.receiver, parse_quote!(#tmp));
+                    out.push((tmp, value));
+                }
+            }
+            Expr::Reference(r) if !place(&r.expr) => {
+                self.take_receivers(&mut r.expr, out);
+                let tmp = self.temp();
+                let value = std::mem::replace(&mut *r.expr, parse_quote!(#tmp));
+                out.push((tmp, value));
+            }
+            Expr::Paren(p) => self.take_receivers(&mut p.expr, out),
+            _ => {}
+        }
+    }
+
+    /// `&E` with `E` a temporary: takes `E` out, leaving `&tmp`.
+    fn take_borrowed(&mut self, e: &mut Expr) -> Option<(proc_macro2::Ident, Expr)> {
+        let Expr::Reference(r) = e else { return None };
+        if place(&r.expr) || matches!(&*r.expr, Expr::Lit(_)) {
+            return None;
+        }
+        let tmp = self.temp();
+        let value = std::mem::replace(&mut *r.expr, parse_quote!(#tmp));
+        Some((tmp, value))
+    }
+}
+
+fn let_stmt(name: proc_macro2::Ident, value: Expr) -> Stmt {
+    let mut s: Stmt = parse_quote!(let #name = (););
+    if let Stmt::Local(l) = &mut s
+        && let Some(init) = &mut l.init
+    {
+        *init.expr = value;
+    }
+    s
+}
+
+impl VisitMut for NameBorrowedTemporaries {
+    fn visit_block_mut(&mut self, b: &mut syn::Block) {
+        let mut stmts = Vec::new();
+        for mut s in std::mem::take(&mut b.stmts) {
+            self.visit_stmt_mut(&mut s);
+            if let Stmt::Local(l) = &mut s
+                && let Some(init) = &mut l.init
+                && init.diverge.is_none()
+                && crate::awaits::contains_await(&init.expr)
+                && let Some((tmp, value)) = self.take_borrowed(&mut init.expr)
+            {
+                stmts.push(let_stmt(tmp, value));
+            }
+            stmts.push(s);
+        }
+        b.stmts = stmts;
+    }
+
+    fn visit_expr_mut(&mut self, e: &mut Expr) {
+        visit_mut::visit_expr_mut(self, e);
+        let mut named = Vec::new();
+        match e {
+            Expr::Match(m) if m.arms.iter().any(|a| contains_await(&a.body)) => {
+                self.take_receivers(&mut m.expr, &mut named)
+            }
+            Expr::If(i) => {
+                if let Expr::Let(l) = &mut *i.cond
+                    && crate::awaits::block_contains_await(&i.then_branch)
+                {
+                    self.take_receivers(&mut l.expr, &mut named)
+                }
+            }
+            _ => {}
+        }
+        if !named.is_empty() {
+            let inner = std::mem::replace(e, parse_quote!(()));
+            let mut stmts: Vec<Stmt> = named.into_iter().map(|(t, v)| let_stmt(t, v)).collect();
+            stmts.push(Stmt::Expr(inner, None));
+            *e = Expr::Block(syn::ExprBlock {
+                attrs: Vec::new(),
+                label: None,
+                block: syn::Block {
+                    brace_token: Default::default(),
+                    stmts,
+                },
+            });
+        }
     }
     fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
     fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}
