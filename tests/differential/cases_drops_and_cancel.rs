@@ -110,6 +110,8 @@ differential! {
     /// The scrutinee temporary of a `match` lives across the awaits in the arms.
     name: match_scrutinee_temporary,
     items: {
+        // A single-binding `match` on purpose: its scrutinee temporary is the point.
+        #[allow(clippy::match_single_binding)]
         #[lh] async fn f() -> usize {
             let r = match D::new("scrut").touch() {
                 5 => {
