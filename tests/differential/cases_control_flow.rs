@@ -28,7 +28,7 @@ differential! {
 }
 
 known_gap! {
-    reason: "a `ref` binding into a stored parameter, kept across an await (needs locals pinned in place)",
+    reason: "a `match` on a kept parameter mixing arms that move out of it by value and arms that borrow it with `ref`: the borrow needs the parameter pinned, the move needs it not to be",
     differential! {
         /// `match` with guards (no await in the guard) and awaits in the arms.
         name: match_with_guards,

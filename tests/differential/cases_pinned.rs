@@ -131,3 +131,25 @@ differential! {
     },
     run: f(2),
 }
+
+differential! {
+    /// `ref` bindings into a kept parameter, held across awaits in a `match`
+    /// arm (and a guard): the parameter is pinned in place.
+    name: ref_binding_into_param,
+    items: {
+        #[lh] async fn f(v: (u32, D)) -> u32 {
+            match v {
+                (n, ref d) if n % 2 == 0 => {
+                    let k = pend(2, n / 2).await;
+                    d.touch();
+                    k
+                }
+                (n, ref d) => {
+                    pend(1, ()).await;
+                    n + d.touch() as u32
+                }
+            }
+        }
+    },
+    run: async { (f((4, D::new("even"))).await, f((3, D::new("odd"))).await) },
+}

@@ -770,7 +770,11 @@ impl Resolver {
             }
             Expr::Match(m) => {
                 let from = self.borrows.len();
-                let kind = if m.arms.iter().any(|a| binds_by_value(&a.pat)) {
+                // A `ref` binding borrows the scrutinee in place (and keeps it alive);
+                // otherwise binding by value moves from it.
+                let kind = if m.arms.iter().any(|a| crate::bindings::binds_by_ref(&a.pat)) {
+                    Borrow
+                } else if m.arms.iter().any(|a| binds_by_value(&a.pat)) {
                     Move
                 } else {
                     Borrow

@@ -112,6 +112,11 @@ pub fn bindings_of(pat: &Pat) -> Vec<Binding> {
     c.0
 }
 
+/// Does the pattern bind anything by reference (`ref x`)?
+pub fn binds_by_ref(pat: &Pat) -> bool {
+    bindings_of(pat).iter().any(|b| b.by_ref)
+}
+
 /// Does the pattern bind anything by value (so matching moves from the scrutinee)?
 pub fn binds_by_value(pat: &Pat) -> bool {
     bindings_of(pat).iter().any(|b| !b.by_ref)
