@@ -70,7 +70,7 @@ mod imp {
                 notified: AtomicBool::new(false),
                 events: Mutex::new(Vec::with_capacity(CAPACITY)),
                 #[cfg(all(target_os = "linux", target_pointer_width = "64"))]
-                no_pwait2: AtomicBool::new(true),
+                no_pwait2: AtomicBool::new(false),
             };
             // Edge-triggered: every write to the eventfd is a new edge.
             driver.ctl(
