@@ -200,24 +200,21 @@ differential! {
     run: f(D::new("a")),
 }
 
-known_gap! {
-    reason: "a value moved on one branch only before an await: rustc keeps a runtime drop flag; longhand drops it at the suspension on the other branch",
-    differential! {
-        /// A value conditionally moved in one branch (drop flags across awaits).
-        name: conditional_move_drop_flag,
-        items: {
-            fn consume(d: D) {
-                log(format!("consume {}", d.0));
+differential! {
+    /// A value conditionally moved in one branch (drop flags across awaits).
+    name: conditional_move_drop_flag,
+    items: {
+        fn consume(d: D) {
+            log(format!("consume {}", d.0));
+        }
+        #[lh] async fn f(flag: bool) -> u32 {
+            let d = D::new("maybe moved");
+            let _e = D::new("e");
+            if pend(1, flag).await {
+                consume(d);
             }
-            #[lh] async fn f(flag: bool) -> u32 {
-                let d = D::new("maybe moved");
-                let _e = D::new("e");
-                if pend(1, flag).await {
-                    consume(d);
-                }
-                pend(1, 1).await
-            }
-        },
-        run: async { (f(true).await, f(false).await) },
-    }
+            pend(1, 1).await
+        }
+    },
+    run: async { (f(true).await, f(false).await) },
 }

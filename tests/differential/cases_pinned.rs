@@ -153,3 +153,48 @@ differential! {
     },
     run: async { (f((4, D::new("even"))).await, f((3, D::new("odd"))).await) },
 }
+
+differential! {
+    /// A value moved in one `match` arm only, then an await: alive or not
+    /// depending on the arm taken (rustc's drop flag).
+    name: moved_in_one_match_arm,
+    items: {
+        fn consume(d: D) -> u32 {
+            log(format!("consume {}", d.0));
+            1
+        }
+        #[lh] async fn f(pick: u32) -> u32 {
+            let token = D::new("token");
+            let later = D::new("later");
+            let n = match pick {
+                0 => consume(token),
+                1 => 10,
+                _ => {
+                    log("other");
+                    20
+                }
+            };
+            let m = pend(1, n).await;
+            later.touch() as u32 + m
+        }
+    },
+    run: async { (f(0).await, f(1).await, f(2).await) },
+}
+
+differential! {
+    /// A value moved on the right of `&&` (evaluated only sometimes).
+    name: moved_behind_short_circuit,
+    items: {
+        fn take(d: D) -> bool {
+            log(format!("take {}", d.0));
+            true
+        }
+        #[lh] async fn f(go: bool) -> bool {
+            let d = D::new("maybe");
+            let both = go && take(d);
+            pend(1, ()).await;
+            both
+        }
+    },
+    run: async { (f(true).await, f(false).await) },
+}

@@ -82,6 +82,10 @@ pub struct Keep {
     pub stored: Vec<Binding>,
     /// Pinned bindings in scope there (they stay in their slots).
     pub pinned: Vec<Binding>,
+    /// Bindings moved on some branches only before this point: alive or not
+    /// depending on the path taken, like rustc's drop-flagged locals. They
+    /// are pinned, since a pin slot carries its own drop flag.
+    pub flagged: Vec<Binding>,
     /// Bindings not stored, but declared again (uninitialised) on resumption
     /// because the resumed code assigns them.
     pub redeclared: HashSet<usize>,
@@ -129,6 +133,14 @@ pub fn analyse(block: &syn::Block, awaits: usize, may_pin: bool) -> Liveness {
     let mut pinned_ids: Vec<usize> = Vec::new();
     if may_pin {
         for k in &keep {
+            for b in &k.flagged {
+                let pinnable = r.bindings.get(&b.id).is_some_and(|i| i.simple_let);
+                if pinnable && !pinned_ids.contains(&b.id) {
+                    pinned_ids.push(b.id);
+                }
+            }
+        }
+        for k in &keep {
             for c in &k.stored {
                 let Some(info) = r.bindings.get(&c.id) else {
                     continue;
@@ -144,9 +156,16 @@ pub fn analyse(block: &syn::Block, awaits: usize, may_pin: bool) -> Liveness {
     }
     pinned_ids.sort();
     for k in &mut keep {
-        let (pins, rest): (Vec<_>, Vec<_>) =
+        let (mut pins, rest): (Vec<_>, Vec<_>) =
             k.stored.drain(..).partition(|b| pinned_ids.contains(&b.id));
         k.stored = rest;
+        pins.extend(
+            k.flagged
+                .iter()
+                .filter(|b| pinned_ids.contains(&b.id))
+                .cloned(),
+        );
+        pins.sort_by_key(|b| b.id);
         k.pinned = pins;
     }
     let pinned = pinned_ids
@@ -197,6 +216,21 @@ fn decide(r: &Resolver, at: &AwaitInfo) -> Keep {
             .min_by_key(|u| u.pos)
             .or_else(|| b.uses.iter().filter(|u| wraps(u)).min_by_key(|u| u.pos));
         let read_next = next.is_some_and(|u| u.kind != UseKind::Assign);
+        // Moved only inside branches that do not lead here (`if c { drop(d) }`
+        // before the suspension point): whether it is alive is decided at
+        // run time.
+        let conditional = |u: &&Use| {
+            !wraps(u)
+                && u.branches
+                    .iter()
+                    .any(|(node, _)| !at.branches.iter().any(|(n2, _)| n2 == node))
+        };
+        let mut moves = b
+            .uses
+            .iter()
+            .filter(before)
+            .filter(|u| u.kind == UseKind::Move);
+        let only_conditionally_moved = moved && moves.all(|u| conditional(&u));
         let alive = if b.reference {
             read_next
         } else {
@@ -204,6 +238,8 @@ fn decide(r: &Resolver, at: &AwaitInfo) -> Keep {
         };
         if initialized && alive {
             keep.stored.push(b.binding.clone());
+        } else if initialized && only_conditionally_moved && !b.reference {
+            keep.flagged.push(b.binding.clone());
         } else if next.is_some() {
             keep.redeclared.insert(*id);
         }
