@@ -5,8 +5,9 @@
 //!   reactor, never spins.
 //! - Tasks are one allocation each (header + future, then output); wakers are written
 //!   by hand with `RawWakerVTable` (see `task.rs`, `waker.rs`, `executor.rs`).
-//! - The reactor (the `polling` crate, timers in a map, child exit via pidfd) lives
-//!   in `reactor/`; [`time`], [`net`] and [`process`] are built on it.
+//! - The reactor (edge-triggered epoll, called directly on Linux and through the
+//!   `polling` crate elsewhere; timers in a map; child exit via pidfd) lives in
+//!   `reactor/`; [`time`], [`net`] and [`process`] are built on it.
 //! - [`sync`] has `mpsc` and `oneshot` channels that work across threads and runtimes.
 //! - [`Executor`] and [`Spawner`] are the classic, deliberately simple channel-based
 //!   executor for teaching.

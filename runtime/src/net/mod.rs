@@ -2,9 +2,10 @@
 //!
 //! Each wraps the `std::net` socket, switched to non-blocking mode and registered with
 //! the reactor that is current when it is created (the running `block_on`'s, or the
-//! fallback reactor). Every operation first just tries the system call; on
-//! `WouldBlock` the task's waker is stored and the socket armed in the poller, and the
-//! reactor wakes the task when the socket is ready (see `reactor/source.rs`).
+//! fallback reactor), once, edge-triggered. Every operation first just tries the
+//! system call while the socket may be ready; on `WouldBlock` the task's waker is
+//! stored, and the reactor wakes the task when the poller reports the socket ready
+//! again (see `reactor/source.rs`).
 //!
 //! A socket is bound to the reactor it registered with: use it on the thread (and
 //! `block_on`) that created it, or create it outside any runtime so it uses the

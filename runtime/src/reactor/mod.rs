@@ -1,6 +1,6 @@
 //! The reactor turns OS events and deadlines into wake-ups.
 //!
-//! It owns three things: a `Driver` (the `polling` crate's `Poller`: epoll on Linux;
+//! It owns three things: a `Driver` (epoll on Linux, the `polling` crate elsewhere;
 //! under Miri a thread park, since Miri cannot run epoll), a timer map ordered by
 //! deadline, and the table of registered I/O sources. `turn(block)` waits in the
 //! driver until an I/O event, the earliest deadline or a `notify()` from another
