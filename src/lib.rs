@@ -70,6 +70,8 @@ pub use longhand_runtime::{
 };
 
 pub mod cli;
+mod inspect;
+pub use inspect::Inspect;
 
 /// The `Stream` trait generators return (`futures_core::Stream`).
 pub use futures_core::Stream;

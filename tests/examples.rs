@@ -77,6 +77,9 @@ const CHILD_PROCESS: &[&str] = &[
 ];
 
 const DESUGAR: &[&str] = &[
+    "created             state Unresumed",
+    "poll 1: Pending       state Suspend0",
+    "poll 3: Ready([7, 15]) state Returned",
     "Step 5. An async fn, lowered into an explicit enum state machine",
     "pub async fn running_total(values: Vec<u32>) -> Vec<u64> {",
     "enum RunningTotalState<",

@@ -5,6 +5,7 @@
 //! passes it through unchanged (rustc's own lowering), once with `desugar` bound to
 //! `longhand::desugar`. The step prints the lowering, runs both and compares them.
 
+use longhand::Inspect;
 use std::future::{Future, poll_fn};
 use std::pin::pin;
 
@@ -79,6 +80,25 @@ pub fn run() {
     assert_eq!(rustc_out, longhand_out);
     assert_eq!(rustc_polls, longhand_polls);
     println!("  equal results: {}", rustc_out == longhand_out);
+
+    println!();
+    println!("  Stepping through longhand's future by hand (`longhand::Inspect`");
+    println!("  names the state between polls; `--features tracing` logs every move):");
+    let mut future = pin!(lowered::running_total(vec![7, 8]));
+    println!("    created             state {}", future.state());
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    for poll in 1.. {
+        let result = future.as_mut().poll(&mut cx);
+        let shown = match &result {
+            std::task::Poll::Pending => "Pending".to_string(),
+            std::task::Poll::Ready(v) => format!("Ready({v:?})"),
+        };
+        println!("    poll {poll}: {shown:<13} state {}", future.state());
+        if result.is_ready() {
+            break;
+        }
+    }
+    println!();
 
     let rustc_size = size_of_val(&native::running_total(values.clone()));
     let longhand_size = size_of_val(&lowered::running_total(values));

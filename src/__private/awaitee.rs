@@ -42,6 +42,9 @@ pub unsafe trait StateMachine: Sized {
     /// The `Panicked` state.
     fn panicked() -> Self;
 
+    /// The name of the current state (`"Suspend0"`), for `longhand::Inspect`.
+    fn state_name(&self) -> &'static str;
+
     /// Drops the current variant's values (awaitee first, then the kept
     /// values and the live pinned locals, latest declared first), leaving
     /// the state's memory to be overwritten or freed.

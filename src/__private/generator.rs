@@ -89,3 +89,15 @@ pub fn empty_stream<T>() -> GenStream<core::future::Ready<Option<T>>> {
         machine: core::future::ready(None),
     }
 }
+
+impl<M: crate::Inspect> crate::Inspect for GenIter<M> {
+    fn state(&self) -> &'static str {
+        self.machine.state()
+    }
+}
+
+impl<M: crate::Inspect> crate::Inspect for GenStream<M> {
+    fn state(&self) -> &'static str {
+        self.machine.state()
+    }
+}

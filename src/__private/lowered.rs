@@ -86,3 +86,9 @@ impl<S: StateMachine, P: PinSlots, F> Drop for Lowered<S, P, F> {
         unsafe { S::drop_with_pins(&raw mut self.state, &raw mut self.pins) }
     }
 }
+
+impl<S: StateMachine, P: PinSlots, F> crate::Inspect for Lowered<S, P, F> {
+    fn state(&self) -> &'static str {
+        self.state.state_name()
+    }
+}

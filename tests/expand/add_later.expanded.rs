@@ -1,5 +1,8 @@
-#[allow(clippy::needless_lifetimes)]
-fn add_later(a: u32, b: u32) -> impl ::core::future::Future<Output = u32> {
+#[allow(clippy::needless_lifetimes, refining_impl_trait)]
+fn add_later(
+    a: u32,
+    b: u32,
+) -> impl ::core::future::Future<Output = u32> + ::longhand::Inspect {
     /// The state machine of `async fn add_later`, written out by longhand.
     #[allow(non_camel_case_types, clippy::large_enum_variant)]
     enum AddLaterState<P0, P1, A0, L0> {
@@ -76,6 +79,14 @@ fn add_later(a: u32, b: u32) -> impl ::core::future::Future<Output = u32> {
                     }
                     Self::Returned | Self::Panicked => {}
                 }
+            }
+        }
+        fn state_name(&self) -> &'static str {
+            match self {
+                Self::Unresumed { .. } => "Unresumed",
+                Self::Suspend0 { .. } => "Suspend0",
+                Self::Returned => "Returned",
+                Self::Panicked => "Panicked",
             }
         }
         unsafe fn is_running(this: *const Self) -> bool {

@@ -1,8 +1,8 @@
-#[allow(clippy::needless_lifetimes)]
+#[allow(clippy::needless_lifetimes, refining_impl_trait)]
 fn report(
     name: String,
     client: &Client,
-) -> impl ::core::future::Future<Output = String> {
+) -> impl ::core::future::Future<Output = String> + ::longhand::Inspect {
     #[allow(unused, clippy::all)]
     let _ = async move |name: String, client: &Client| -> String {
         let __lh_native: String = {
@@ -88,6 +88,14 @@ fn report(
                     Self::Returned | Self::Panicked => {}
                 }
                 <P as ::longhand::__private::PinSlots>::drop_slot(pins, 0usize);
+            }
+        }
+        fn state_name(&self) -> &'static str {
+            match self {
+                Self::Unresumed { .. } => "Unresumed",
+                Self::Suspend0 { .. } => "Suspend0",
+                Self::Returned => "Returned",
+                Self::Panicked => "Panicked",
             }
         }
         unsafe fn is_running(this: *const Self) -> bool {

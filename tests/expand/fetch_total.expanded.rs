@@ -1,8 +1,8 @@
-#[allow(clippy::needless_lifetimes)]
+#[allow(clippy::needless_lifetimes, refining_impl_trait)]
 fn fetch_total(
     db: &Db,
     ids: Vec<u32>,
-) -> impl ::core::future::Future<Output = Result<u64, Error>> {
+) -> impl ::core::future::Future<Output = Result<u64, Error>> + ::longhand::Inspect {
     /// The state machine of `async fn fetch_total`, written out by longhand.
     #[allow(non_camel_case_types, clippy::large_enum_variant)]
     enum FetchTotalState<P0, P1, A0, L0, L1, L2> {
@@ -83,6 +83,14 @@ fn fetch_total(
                     }
                     Self::Returned | Self::Panicked => {}
                 }
+            }
+        }
+        fn state_name(&self) -> &'static str {
+            match self {
+                Self::Unresumed { .. } => "Unresumed",
+                Self::Suspend0 { .. } => "Suspend0",
+                Self::Returned => "Returned",
+                Self::Panicked => "Panicked",
             }
         }
         unsafe fn is_running(this: *const Self) -> bool {

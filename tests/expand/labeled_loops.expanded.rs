@@ -1,8 +1,8 @@
-#[allow(clippy::needless_lifetimes)]
+#[allow(clippy::needless_lifetimes, refining_impl_trait)]
 fn first_match(
     rows: Vec<Vec<u32>>,
     wanted: u32,
-) -> impl ::core::future::Future<Output = Option<(usize, usize)>> {
+) -> impl ::core::future::Future<Output = Option<(usize, usize)>> + ::longhand::Inspect {
     /// The state machine of `async fn first_match`, written out by longhand.
     #[allow(non_camel_case_types, clippy::large_enum_variant)]
     enum FirstMatchState<P0, P1, A0, L0, L1, L2, L3, L4> {
@@ -101,6 +101,14 @@ fn first_match(
                     }
                     Self::Returned | Self::Panicked => {}
                 }
+            }
+        }
+        fn state_name(&self) -> &'static str {
+            match self {
+                Self::Unresumed { .. } => "Unresumed",
+                Self::Suspend0 { .. } => "Suspend0",
+                Self::Returned => "Returned",
+                Self::Panicked => "Panicked",
             }
         }
         unsafe fn is_running(this: *const Self) -> bool {

@@ -1,8 +1,10 @@
 impl Connection {
-    #[allow(clippy::needless_lifetimes)]
+    #[allow(clippy::needless_lifetimes, refining_impl_trait)]
     fn read_message(
         &mut self,
-    ) -> impl ::core::future::Future<Output = std::io::Result<Vec<u8>>> {
+    ) -> impl ::core::future::Future<
+        Output = std::io::Result<Vec<u8>>,
+    > + ::longhand::Inspect {
         /// The state machine of `async fn read_message`, written out by longhand.
         #[allow(non_camel_case_types, clippy::large_enum_variant)]
         enum ReadMessageState<P0, A0, L0, L1> {
@@ -77,6 +79,14 @@ impl Connection {
                         }
                         Self::Returned | Self::Panicked => {}
                     }
+                }
+            }
+            fn state_name(&self) -> &'static str {
+                match self {
+                    Self::Unresumed { .. } => "Unresumed",
+                    Self::Suspend0 { .. } => "Suspend0",
+                    Self::Returned => "Returned",
+                    Self::Panicked => "Panicked",
                 }
             }
             unsafe fn is_running(this: *const Self) -> bool {

@@ -1,4 +1,4 @@
-#[allow(clippy::needless_lifetimes)]
+#[allow(clippy::needless_lifetimes, refining_impl_trait)]
 fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
     #[allow(unused, clippy::all)]
     let _ = async move |list: Vec<i32>| -> () {
@@ -121,6 +121,15 @@ fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
                     Self::Returned | Self::Panicked => {}
                 }
                 <P as ::longhand::__private::PinSlots>::drop_slot(pins, 0usize);
+            }
+        }
+        fn state_name(&self) -> &'static str {
+            match self {
+                Self::Unresumed { .. } => "Unresumed",
+                Self::Suspend0 { .. } => "Suspend0",
+                Self::Suspend1 { .. } => "Suspend1",
+                Self::Returned => "Returned",
+                Self::Panicked => "Panicked",
             }
         }
         unsafe fn is_running(this: *const Self) -> bool {

@@ -348,6 +348,8 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         }
     });
     let all_slots = 0..plan.liveness.pinned.len();
+    let state_names: Vec<Ident> = (0..awaits).map(|n| format_ident!("Suspend{n}")).collect();
+    let state_strs: Vec<String> = state_names.iter().map(|n| n.to_string()).collect();
     let impls = quote! {
         impl<#(#generics),*> #state<#(#generics),*> {
             #take_unresumed
@@ -376,6 +378,14 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
                     }
                     // Any slot still live (none, when the state is settled).
                     #(<P as ::longhand::__private::PinSlots>::drop_slot(pins, #all_slots);)*
+                }
+            }
+            fn state_name(&self) -> &'static str {
+                match self {
+                    Self::Unresumed { .. } => "Unresumed",
+                    #(Self::#state_names { .. } => #state_strs,)*
+                    Self::Returned => "Returned",
+                    Self::Panicked => "Panicked",
                 }
             }
             unsafe fn is_running(this: *const Self) -> bool {
@@ -543,7 +553,8 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
     let mut sig = plan.sig.clone();
     sig.asyncness = None;
     if !generator {
-        sig.output = parse_quote!(-> impl ::core::future::Future<Output = #ret>);
+        sig.output =
+            parse_quote!(-> impl ::core::future::Future<Output = #ret> + ::longhand::Inspect);
     }
     let wrap = match &plan.mode {
         crate::mode::Mode::Future => None,
@@ -564,7 +575,8 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         #(#attrs)*
         // Turning `async fn` into `fn -> impl Future` makes clippy see lifetimes
         // it does not flag on the `async fn` the user wrote.
-        #[allow(clippy::needless_lifetimes)]
+        // `+ Inspect` refines a trait's `-> impl Future` in trait impls.
+        #[allow(clippy::needless_lifetimes, refining_impl_trait)]
         #vis #sig {
             #check
             #enum_def
