@@ -39,26 +39,32 @@ struct Expander<'a> {
 }
 
 impl Expander<'_> {
-    fn wanted(&self, ident: &syn::Ident) -> bool {
-        self.only.is_none_or(|n| ident == n)
-    }
-
+    /// Lowers one function (free or in an impl) if it carries one of
+    /// longhand's attributes and is wanted; its tokens otherwise stay.
     fn expand_fn(
         &mut self,
-        attrs: &mut Vec<syn::Attribute>,
-        rest: TokenStream,
+        attrs: &[syn::Attribute],
+        vis: &syn::Visibility,
+        sig: &syn::Signature,
+        block: &syn::Block,
     ) -> Option<TokenStream> {
+        if self.only.is_some_and(|n| sig.ident != n) {
+            return None;
+        }
         let (i, kind) = longhand_attr(attrs)?;
-        let attr = attrs.remove(i);
-        let args = match attr.meta {
-            syn::Meta::List(l) => l.tokens,
+        let args = match &attrs[i].meta {
+            syn::Meta::List(l) => l.tokens.clone(),
             _ => TokenStream::new(),
         };
         let mut tokens = TokenStream::new();
-        for a in attrs.iter() {
-            a.to_tokens(&mut tokens);
+        for (k, a) in attrs.iter().enumerate() {
+            if k != i {
+                a.to_tokens(&mut tokens);
+            }
         }
-        tokens.extend(rest);
+        vis.to_tokens(&mut tokens);
+        sig.to_tokens(&mut tokens);
+        block.to_tokens(&mut tokens);
         self.found += 1;
         Some(lower(kind, args, tokens))
     }
@@ -67,17 +73,9 @@ impl Expander<'_> {
 impl VisitMut for Expander<'_> {
     fn visit_item_mut(&mut self, item: &mut syn::Item) {
         if let syn::Item::Fn(f) = item
-            && self.wanted(&f.sig.ident)
-            && longhand_attr(&f.attrs).is_some()
+            && let Some(out) = self.expand_fn(&f.attrs, &f.vis, &f.sig, &f.block)
         {
-            let mut attrs = std::mem::take(&mut f.attrs);
-            let mut rest = TokenStream::new();
-            f.vis.to_tokens(&mut rest);
-            f.sig.to_tokens(&mut rest);
-            f.block.to_tokens(&mut rest);
-            if let Some(out) = self.expand_fn(&mut attrs, rest) {
-                *item = syn::Item::Verbatim(out);
-            }
+            *item = syn::Item::Verbatim(out);
             return;
         }
         visit_mut::visit_item_mut(self, item);
@@ -85,17 +83,9 @@ impl VisitMut for Expander<'_> {
 
     fn visit_impl_item_mut(&mut self, item: &mut syn::ImplItem) {
         if let syn::ImplItem::Fn(f) = item
-            && self.wanted(&f.sig.ident)
-            && longhand_attr(&f.attrs).is_some()
+            && let Some(out) = self.expand_fn(&f.attrs, &f.vis, &f.sig, &f.block)
         {
-            let mut attrs = std::mem::take(&mut f.attrs);
-            let mut rest = TokenStream::new();
-            f.vis.to_tokens(&mut rest);
-            f.sig.to_tokens(&mut rest);
-            f.block.to_tokens(&mut rest);
-            if let Some(out) = self.expand_fn(&mut attrs, rest) {
-                *item = syn::ImplItem::Verbatim(out);
-            }
+            *item = syn::ImplItem::Verbatim(out);
             return;
         }
         visit_mut::visit_impl_item_mut(self, item);

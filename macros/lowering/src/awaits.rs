@@ -51,14 +51,7 @@ pub fn block_contains_await(b: &syn::Block) -> bool {
 
 /// The number of a tagged suspension point.
 pub fn await_id(e: &ExprAwait) -> Option<usize> {
-    e.attrs
-        .iter()
-        .find(|a| a.path().is_ident(TAG))
-        .and_then(|a| {
-            a.parse_args::<syn::LitInt>()
-                .ok()
-                .and_then(|l| l.base10_parse().ok())
-        })
+    crate::bindings::tag_number(&e.attrs, TAG)
 }
 
 /// Numbers every suspension point of `block` in completion order; returns how many.

@@ -31,13 +31,21 @@ pub fn tag_ref(attrs: &mut Vec<Attribute>, k: usize) {
     attrs.push(parse_quote!(#[__lh_ref(#k)]));
 }
 
+/// Reads the number of a tag attribute `#[name(N)]` this crate added.
+pub fn tag_number(attrs: &[Attribute], name: &str) -> Option<usize> {
+    attrs
+        .iter()
+        .find(|a| a.path().is_ident(name))
+        .and_then(|a| {
+            a.parse_args::<syn::LitInt>()
+                .ok()
+                .and_then(|l| l.base10_parse().ok())
+        })
+}
+
 /// Reads a path expression's reference number.
 pub fn ref_tag(attrs: &[Attribute]) -> Option<usize> {
-    attrs.iter().find(|a| a.path().is_ident(REF)).and_then(|a| {
-        a.parse_args::<syn::LitInt>()
-            .ok()
-            .and_then(|l| l.base10_parse().ok())
-    })
+    tag_number(attrs, REF)
 }
 
 /// Does this identifier pattern bind a name? `None` or `MAX` (no `mut`,
@@ -55,14 +63,7 @@ pub fn binds(p: &PatIdent) -> bool {
 
 /// Reads the id tag of a binding identifier.
 pub fn tag_of(p: &PatIdent) -> Option<usize> {
-    p.attrs
-        .iter()
-        .find(|a| a.path().is_ident(TAG))
-        .and_then(|a| {
-            a.parse_args::<syn::LitInt>()
-                .ok()
-                .and_then(|l| l.base10_parse().ok())
-        })
+    tag_number(&p.attrs, TAG)
 }
 
 /// Tags every binding identifier in `pat` with a fresh id from `next`.

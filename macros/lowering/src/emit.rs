@@ -820,25 +820,10 @@ impl VisitMut for PlaceRewrite<'_> {
         {
             // Names a format string captures implicitly (`"{x}"`) are
             // passed explicitly, as `x = (*place)`.
-            let mut captured = Vec::new();
-            if crate::macro_args::borrows_args(&m.mac) {
-                for a in args.args.iter() {
-                    if let Expr::Lit(syn::ExprLit {
-                        lit: syn::Lit::Str(s),
-                        ..
-                    }) = a
-                    {
-                        for name in crate::macro_args::format_captures(s) {
-                            if !self.shadowed.contains(&name)
-                                && self.places.contains_key(&name)
-                                && !captured.contains(&name)
-                            {
-                                captured.push(name);
-                            }
-                        }
-                    }
-                }
-            }
+            let captured: Vec<String> = crate::macro_args::implicit_captures(&m.mac, &args)
+                .into_iter()
+                .filter(|name| !self.shadowed.contains(name) && self.places.contains_key(name))
+                .collect();
             for a in args.args.iter_mut() {
                 self.visit_expr_mut(a);
             }

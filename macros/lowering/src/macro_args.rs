@@ -90,3 +90,27 @@ pub fn format_captures(lit: &syn::LitStr) -> Vec<String> {
     }
     out
 }
+
+/// The distinct names the format strings of a `format_args!`-family call
+/// capture implicitly (`println!("{total}")`), in order; none for other
+/// macros.
+pub fn implicit_captures(mac: &Macro, args: &MacroArgs) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    if !borrows_args(mac) {
+        return names;
+    }
+    for a in &args.args {
+        if let Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) = a
+        {
+            for name in format_captures(s) {
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+        }
+    }
+    names
+}

@@ -176,24 +176,11 @@ impl VisitMut for Rewrite<'_> {
         {
             // A format string's implicit capture of a pinned local
             // (`"{list:?}"`) is passed explicitly: `list = (*pin).value`.
-            let mut captured = Vec::new();
-            if crate::macro_args::borrows_args(&m.mac) {
-                for a in args.args.iter() {
-                    if let Expr::Lit(syn::ExprLit {
-                        lit: syn::Lit::Str(s),
-                        ..
-                    }) = a
-                    {
-                        for name in crate::macro_args::format_captures(s) {
-                            if let Some(id) = self.names.get(&name)
-                                && !captured.iter().any(|(n, _)| n == &name)
-                            {
-                                captured.push((name, *id));
-                            }
-                        }
-                    }
-                }
-            }
+            let captured: Vec<(String, usize)> =
+                crate::macro_args::implicit_captures(&m.mac, &args)
+                    .into_iter()
+                    .filter_map(|name| self.names.get(&name).map(|id| (name, *id)))
+                    .collect();
             for a in args.args.iter_mut() {
                 self.visit_expr_mut(a);
             }
