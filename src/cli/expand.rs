@@ -93,6 +93,15 @@ impl VisitMut for Expander<'_> {
 }
 
 /// Expands `source`; `only` restricts it to the functions with that name.
+///
+/// ```
+/// let source = "#[longhand::desugar]\nasync fn one(x: u8) -> u8 { f(x).await }";
+/// let expanded = longhand::cli::expand::expand(source, Some("one")).unwrap();
+/// assert!(expanded.contains("enum OneState<"));
+/// assert!(expanded.contains("Suspend0 {"));
+/// // A file without longhand attributes is a user error, not a panic.
+/// assert!(longhand::cli::expand::expand("fn plain() {}", None).is_err());
+/// ```
 pub fn expand(source: &str, only: Option<&str>) -> Result<String, String> {
     let mut file = syn::parse_file(source).map_err(|e| {
         let at = e.span().start();

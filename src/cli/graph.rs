@@ -5,6 +5,12 @@ use quote::ToTokens;
 use syn::visit::Visit;
 
 /// Which diagram language to print.
+///
+/// ```
+/// use longhand::cli::graph::Format;
+/// assert_eq!("dot".parse::<Format>(), Ok(Format::Dot));
+/// assert!("svg".parse::<Format>().is_err());
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     /// Mermaid `stateDiagram-v2`.

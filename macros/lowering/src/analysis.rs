@@ -101,13 +101,6 @@ pub struct Liveness {
     pub refs: HashMap<usize, (usize, UseKind)>,
 }
 
-impl Liveness {
-    /// Is binding `id` stored at suspension point `n`?
-    pub fn is_stored(&self, n: usize, id: usize) -> bool {
-        self.keep[n].stored.iter().any(|b| b.id == id)
-    }
-}
-
 /// Bindings shadowed while alive (id -> id), and which binding each tagged
 /// reference resolves to: what `normalize::rename_shadowed` needs.
 pub fn shadowing(block: &syn::Block) -> (HashMap<usize, usize>, HashMap<usize, usize>) {

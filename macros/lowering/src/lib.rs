@@ -8,18 +8,18 @@
 //! `poll` that jumps to the right place. longhand writes the same thing out as
 //! Rust source, on stable, without knowing any types:
 //!
-//! 1. **Check** ([`validate`]): reject what cannot be lowered (an `.await` in
+//! 1. **Check** (`validate`): reject what cannot be lowered (an `.await` in
 //!    a closure, `yield_!`, ...), with spanned errors that say what to write.
-//! 2. **Parameters** ([`signature`]): the outer function moves its arguments
+//! 2. **Parameters** (`signature`): the outer function moves its arguments
 //!    into `Unresumed`; the body rebinds them with `let`, as rustc does.
-//! 3. **Normalise** ([`normalize`]): `self` becomes a local, a suspending
+//! 3. **Normalise** (`normalize`): `self` becomes a local, a suspending
 //!    `for` loop is desugared, operands evaluated before an `.await` are
 //!    hoisted into `match` temporaries, bindings and `.await`s are numbered.
-//! 4. **Liveness** ([`analysis`]): for each `.await`, the bindings whose
+//! 4. **Liveness** (`analysis`): for each `.await`, the bindings whose
 //!    values are still needed there.
-//! 5. **Resumption** ([`resume`]): for each `.await`, the rest of the
+//! 5. **Resumption** (`resume`): for each `.await`, the rest of the
 //!    function from that point, as structured code.
-//! 6. **Emission** ([`emit`]): a state enum declared inside the function,
+//! 6. **Emission** (`emit`): a state enum declared inside the function,
 //!    generic over every stored value's type (so the types are inferred, never
 //!    named), and a poll closure that dispatches on it; the function returns
 //!    `impl Future` built from the pair.
@@ -27,25 +27,25 @@
 //! The unsafe part (pinning, moving values in and out of the pinned state) is
 //! generic and lives in `longhand::__private`; the expansion only calls it.
 
-pub mod analysis;
-pub mod awaits;
-pub mod bindings;
-pub mod emit;
+mod analysis;
+mod awaits;
+mod bindings;
+mod emit;
 pub mod entry;
 pub mod graph;
-pub mod macro_args;
-pub mod mode;
-pub mod names;
-pub mod normalize;
-pub mod pin;
+mod macro_args;
+mod mode;
+mod names;
+mod normalize;
+mod pin;
 
-pub mod recursion;
-pub mod resume;
-pub mod signature;
-pub mod splice;
-pub mod text;
-pub mod validate;
-pub mod yields;
+mod recursion;
+mod resume;
+mod signature;
+mod splice;
+mod text;
+mod validate;
+mod yields;
 
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
@@ -147,7 +147,7 @@ pub fn generator(attr: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 /// A function taken through every step before emission.
-pub struct Prepared {
+pub(crate) struct Prepared {
     /// The outer signature (async removed, parameters renamed).
     pub sig: syn::Signature,
     /// The parameters.
@@ -223,7 +223,7 @@ fn native_check(func: &syn::ItemFn, mode: &mode::Mode) -> Option<TokenStream> {
 }
 
 /// Runs steps 2 to 4 (parameters, normalisation, liveness) on a checked function.
-pub fn prepare(func: &syn::ItemFn, mode: mode::Mode) -> Prepared {
+pub(crate) fn prepare(func: &syn::ItemFn, mode: mode::Mode) -> Prepared {
     let mut sig = func.sig.clone();
     let params = signature::params(&mut sig.inputs);
     let mut body = (*func.block).clone();
