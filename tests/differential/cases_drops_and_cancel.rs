@@ -52,20 +52,17 @@ differential! {
     run: f(D::new("a"), D::new("b"), D::new("c")),
 }
 
-known_gap! {
-    reason: "a parameter pattern that leaves part of the argument unbound (`(x, _)`): the partially moved rest cannot be moved into the state (needs in-place storage)",
-    differential! {
-        /// Parameter patterns `(x, _): (D, D)`, `_: D` and `(a, b)`: named
-        /// bindings before the unnamed rest.
-        name: param_patterns_drop,
-        items: {
-            #[lh] async fn f((x, _): (D, D), _: D, (a, b): (D, D)) -> usize {
-                pend(1, ()).await;
-                b.touch() + x.touch() + pend(1, a).await.touch()
-            }
-        },
-        run: f((D::new("x"), D::new("x rest")), D::new("wild"), (D::new("a"), D::new("b"))),
-    }
+differential! {
+    /// Parameter patterns `(x, _): (D, D)`, `_: D` and `(a, b)`: named
+    /// bindings before the unnamed rest.
+    name: param_patterns_drop,
+    items: {
+        #[lh] async fn f((x, _): (D, D), _: D, (a, b): (D, D)) -> usize {
+            pend(1, ()).await;
+            b.touch() + x.touch() + pend(1, a).await.touch()
+        }
+    },
+    run: f((D::new("x"), D::new("x rest")), D::new("wild"), (D::new("a"), D::new("b"))),
 }
 
 differential! {

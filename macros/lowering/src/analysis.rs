@@ -622,6 +622,25 @@ impl Resolver {
         self.borrows.truncate(mark);
     }
 
+    /// The left side of `=`: each plain name in a destructuring assignment
+    /// (`(x, rest) = value`) is assigned; anything else is a place.
+    fn assignee(&mut self, e: &Expr) {
+        match e {
+            Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
+                self.current_tag = crate::bindings::ref_tag(&p.attrs);
+                self.use_name(&p.path.segments[0].ident.to_string(), UseKind::Assign);
+                self.current_tag = None;
+            }
+            Expr::Tuple(t) => t.elems.iter().for_each(|x| self.assignee(x)),
+            Expr::Array(t) => t.elems.iter().for_each(|x| self.assignee(x)),
+            Expr::Call(c) => c.args.iter().for_each(|x| self.assignee(x)),
+            Expr::Struct(s) => s.fields.iter().for_each(|f| self.assignee(&f.expr)),
+            Expr::Paren(p) => self.assignee(&p.expr),
+            Expr::Infer(_) => {}
+            other => self.expr(other, UseKind::Borrow),
+        }
+    }
+
     fn expr(&mut self, e: &Expr, ctx: UseKind) {
         let new_value = match e {
             Expr::Binary(b) => !matches!(
@@ -728,7 +747,7 @@ impl Resolver {
                         self.use_name(&p.path.segments[0].ident.to_string(), Assign);
                         self.current_tag = None;
                     }
-                    other => self.expr(other, Borrow),
+                    other => self.assignee(other),
                 }
             }
             Expr::Range(r) => {

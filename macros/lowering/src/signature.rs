@@ -12,7 +12,7 @@ use crate::names::{hidden, hidden_at};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 use syn::spanned::Spanned;
-use syn::{FnArg, Pat, Stmt, parse_quote};
+use syn::{Expr, FnArg, Pat, Stmt, parse_quote};
 
 /// One parameter of the lowered function.
 pub struct Param {
@@ -80,14 +80,25 @@ pub fn params(inputs: &mut syn::punctuated::Punctuated<FnArg, syn::Token![,]>) -
                         let outer = hidden_at(&format!("__arg{k}"), t.pat.span());
                         *t.pat = parse_quote!(#outer);
                         let whole = hidden(&format!("__arg{k}"));
+                        let prelude = match keep_unbound_parts(&pat, k) {
+                            Some(prelude) => {
+                                let mut p = prelude;
+                                // `(x, __rest) = __arg;` after the declarations.
+                                if let Some(Stmt::Expr(Expr::Assign(a), _)) = p.last_mut() {
+                                    *a.right = parse_quote!(#taken);
+                                }
+                                p
+                            }
+                            None => vec![
+                                parse_quote!(let #whole = #taken;),
+                                parse_quote!(let #pat = #whole;),
+                            ],
+                        };
                         out.push(Param {
                             field: Ident::new(&format!("arg{k}"), pat.span()),
                             value: quote!(#outer),
                             taken: taken.clone(),
-                            prelude: vec![
-                                parse_quote!(let #whole = #taken;),
-                                parse_quote!(let #pat = #whole;),
-                            ],
+                            prelude,
                         });
                     }
                 }
@@ -102,4 +113,77 @@ fn reference_type(ty: &syn::Type) -> Option<&syn::Type> {
     let spelled = quote!(#ty).to_string();
     let mentions_impl = spelled.split_whitespace().any(|w| w == "impl");
     (matches!(ty, syn::Type::Reference(_)) && !mentions_impl).then_some(ty)
+}
+
+/// A parameter pattern with `_` parts, like `(x, _): (D, D)`: rustc keeps the
+/// unbound part alive in the argument until the end of the function and drops
+/// it after the bindings. Moving the argument into a pattern would drop it at
+/// once, so each `_` gets a hidden local declared first (dropped last), the
+/// named bindings are declared next, and a destructuring assignment fills
+/// them all: `let __rest0; let x; (x, __rest0) = arg;`. Patterns this cannot
+/// express (`ref`, `@`, `..`, literals) return `None`.
+fn keep_unbound_parts(pat: &Pat, k: usize) -> Option<Vec<Stmt>> {
+    let mut rests = Vec::new();
+    let mut names = Vec::new();
+    let target = assignee(pat, k, &mut rests, &mut names)?;
+    if rests.is_empty() {
+        return None;
+    }
+    let mut out: Vec<Stmt> = rests.iter().map(|r| parse_quote!(let #r;)).collect();
+    for (name, mutable) in &names {
+        let m = mutable.then(|| quote!(mut));
+        out.push(parse_quote!(let #m #name;));
+    }
+    out.push(parse_quote!(#target = ();));
+    Some(out)
+}
+
+/// The assignee expression for `pat`, collecting hidden rests and names.
+fn assignee(
+    pat: &Pat,
+    k: usize,
+    rests: &mut Vec<Ident>,
+    names: &mut Vec<(Ident, bool)>,
+) -> Option<Expr> {
+    Some(match pat {
+        Pat::Wild(_) => {
+            let rest = hidden(&format!("__arg{k}_rest{}", rests.len()));
+            rests.push(rest.clone());
+            parse_quote!(#rest)
+        }
+        Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => {
+            let ident = &p.ident;
+            names.push((ident.clone(), p.mutability.is_some()));
+            parse_quote!(#ident)
+        }
+        Pat::Tuple(t) => {
+            let elems = t
+                .elems
+                .iter()
+                .map(|p| assignee(p, k, rests, names))
+                .collect::<Option<Vec<_>>>()?;
+            parse_quote!((#(#elems,)*))
+        }
+        Pat::TupleStruct(t) => {
+            let path = &t.path;
+            let elems = t
+                .elems
+                .iter()
+                .map(|p| assignee(p, k, rests, names))
+                .collect::<Option<Vec<_>>>()?;
+            parse_quote!(#path(#(#elems),*))
+        }
+        Pat::Struct(s) if s.rest.is_none() => {
+            let path = &s.path;
+            let mut fields = Vec::new();
+            for f in &s.fields {
+                let member = &f.member;
+                let value = assignee(&f.pat, k, rests, names)?;
+                fields.push(quote!(#member: #value));
+            }
+            parse_quote!(#path { #(#fields),* })
+        }
+        Pat::Paren(p) => assignee(&p.pat, k, rests, names)?,
+        _ => return None,
+    })
 }
