@@ -50,23 +50,20 @@ differential! {
     run: async { (f(Some(2), Some(3)).await, f(None, Some(1)).await, f(Some(1), None).await) },
 }
 
-known_gap! {
-    reason: "a temporary created after an earlier await of the same expression is dropped at the next suspension instead of at the end of the statement",
-    differential! {
-        /// `?` inside an expression: `Ok(a().await? + b().await?)`, with the
-        /// left operand's value and a temporary live when the right side fails.
-        name: try_inside_expression,
-        items: {
-            #[lh] async fn get(name: &'static str, ok: bool) -> Result<u32, LowError> {
-                log(format!("get {name}"));
-                pend(1, if ok { Ok(name.len() as u32) } else { Err(LowError(0)) }).await
-            }
-            #[lh] async fn f(ok_b: bool) -> Result<u32, HighError> {
-                Ok(get("a", true).await? + D::new("tmp").touch() as u32 + get("bb", ok_b).await?)
-            }
-        },
-        run: async { (f(true).await, f(false).await) },
-    }
+differential! {
+    /// `?` inside an expression: `Ok(a().await? + b().await?)`, with the
+    /// left operand's value and a temporary live when the right side fails.
+    name: try_inside_expression,
+    items: {
+        #[lh] async fn get(name: &'static str, ok: bool) -> Result<u32, LowError> {
+            log(format!("get {name}"));
+            pend(1, if ok { Ok(name.len() as u32) } else { Err(LowError(0)) }).await
+        }
+        #[lh] async fn f(ok_b: bool) -> Result<u32, HighError> {
+            Ok(get("a", true).await? + D::new("tmp").touch() as u32 + get("bb", ok_b).await?)
+        }
+    },
+    run: async { (f(true).await, f(false).await) },
 }
 
 differential! {

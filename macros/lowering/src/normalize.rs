@@ -381,24 +381,72 @@ impl Hoist {
     /// `&make()`) are lifted too, before it, rather than dropped at the
     /// suspension.
     fn lift_value(&mut self, op: &mut Expr, lifted: &mut Vec<(proc_macro2::Ident, Expr)>) {
-        match op {
-            Expr::Reference(r) if !place(&r.expr) => {
+        if let Expr::Reference(r) = op {
+            if !place(&r.expr) {
+                // `&make()`: the temporary is the value, borrowed in place.
                 self.lift_value(&mut r.expr, lifted);
-                return;
             }
-            Expr::MethodCall(m)
-                if !place(&m.receiver)
-                    && !crate::analysis::consumes_receiver(&m.method.to_string()) =>
-            {
-                self.lift_value(&mut m.receiver, lifted);
-            }
-            Expr::Field(f) if !place(&f.base) => self.lift_value(&mut f.base, lifted),
-            Expr::Index(i) if !place(&i.expr) => self.lift_value(&mut i.expr, lifted),
-            _ => {}
+            return;
         }
+        self.lift_inside(op, lifted);
         let tmp = self.temp();
         let value = std::mem::replace(op, parse_quote!(#tmp));
         lifted.push((tmp, value));
+    }
+
+    /// Lifts, in evaluation order, the values an operand computes on its way
+    /// (arguments, operands, borrowed receivers), as rustc materialises them
+    /// in temporaries that live to the end of the statement: a temporary
+    /// receiver (`D::new("tmp").touch()`) then survives a later suspension
+    /// of the same statement, and evaluation order is kept. Conditional
+    /// parts (`&&`, `||`, blocks, branches, closures) are left alone.
+    fn lift_inside(&mut self, e: &mut Expr, lifted: &mut Vec<(proc_macro2::Ident, Expr)>) {
+        let mut lift = |this: &mut Self, x: &mut Expr| {
+            if !inert(x) {
+                this.lift_value(x, lifted);
+            }
+        };
+        match e {
+            Expr::MethodCall(m) => {
+                if place(&m.receiver) {
+                } else if crate::analysis::consumes_receiver(&m.method.to_string()) {
+                    self.lift_inside(&mut m.receiver, lifted);
+                } else {
+                    self.lift_value(&mut m.receiver, lifted);
+                }
+                let mut lift = |this: &mut Self, x: &mut Expr| {
+                    if !inert(x) {
+                        this.lift_value(x, lifted);
+                    }
+                };
+                for a in m.args.iter_mut() {
+                    lift(self, a);
+                }
+            }
+            Expr::Call(c) => {
+                for a in c.args.iter_mut() {
+                    lift(self, a);
+                }
+            }
+            Expr::Binary(b)
+                if !is_assign_op(&b.op)
+                    && !matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) =>
+            {
+                lift(self, &mut b.left);
+                lift(self, &mut b.right);
+            }
+            Expr::Tuple(t) => t.elems.iter_mut().for_each(|x| lift(self, x)),
+            Expr::Array(a) => a.elems.iter_mut().for_each(|x| lift(self, x)),
+            Expr::Cast(c) => self.lift_inside(&mut c.expr, lifted),
+            Expr::Paren(p) => self.lift_inside(&mut p.expr, lifted),
+            Expr::Unary(u) if !matches!(u.op, syn::UnOp::Deref(_)) => {
+                self.lift_inside(&mut u.expr, lifted)
+            }
+            Expr::Field(f) if !place(&f.base) => self.lift_value(&mut f.base, lifted),
+            Expr::Index(i) if !place(&i.expr) => self.lift_value(&mut i.expr, lifted),
+            Expr::Try(t) => self.lift_inside(&mut t.expr, lifted),
+            _ => {}
+        }
     }
 }
 
