@@ -20,9 +20,10 @@
 //! soundness, not just for size: a `MaybeUninit` has no niche, so rustc
 //! cannot hide the enum's discriminant inside a kept value (say, in a
 //! `Vec`'s capacity). If it could, reading the discriminant would read memory
-//! the awaitee holds a `&mut` to, which invalidates that borrow. The state's
-//! own destructor drops the current variant: awaitee first, then the kept
-//! values in field order.
+//! the awaitee holds a `&mut` to, which invalidates that borrow. Slots have
+//! no destructors of their own: when the future is dropped,
+//! [`StateMachine::drop_with_pins`] drops the current variant, the awaitee
+//! first, then the kept values and pinned locals, latest declared first.
 
 use core::future::Future;
 use core::marker::PhantomPinned;
@@ -98,8 +99,8 @@ impl<F> Awaitee<F> {
         self.slot.write(fut);
     }
 
-    /// Drops the awaited future in place, unguarded: for the state's own
-    /// destructor, which drops the current variant.
+    /// Drops the awaited future in place, unguarded: for
+    /// [`StateMachine::drop_with_pins`], which drops the current variant.
     ///
     /// # Safety
     ///
