@@ -50,17 +50,20 @@ where
     GenStream { machine }
 }
 
-impl<M, T> Iterator for GenIter<M>
+impl<S, P, T, F> Iterator for GenIter<Lowered<S, P, F>>
 where
-    M: core::future::Future<Output = Option<T>>,
+    S: StateMachine,
+    P: PinSlots,
+    F: Fn(Pin<&mut S>, *mut P, &mut Context<'_>) -> Poll<Option<T>>,
 {
     type Item = T;
 
-    #[inline]
+    // Inlined into the caller's loop together with the generator's poll.
+    #[inline(always)]
     fn next(&mut self) -> Option<T> {
         // A sync generator never awaits, so it never needs waking.
         let mut cx = Context::from_waker(Waker::noop());
-        match self.machine.as_mut().poll(&mut cx) {
+        match self.machine.as_mut().resume(&mut cx) {
             Poll::Ready(item) => item,
             Poll::Pending => unreachable!("a sync generator cannot be pending"),
         }

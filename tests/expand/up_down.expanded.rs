@@ -171,6 +171,7 @@ fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
                 clippy::never_loop,
                 clippy::diverging_sub_expression
             )]
+            #[inline(always)]
             |
                 __lh_state,
                 __lh_pins,

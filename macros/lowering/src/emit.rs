@@ -524,10 +524,15 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
             quote!(#state::Panicked => ::core::panic!("`async fn` resumed after panicking"),),
         )
     };
+    // A generator's poll is inlined into `next`, so that iterating it
+    // compiles to one loop, as a hand-written iterator does; a future's poll
+    // is left to the optimiser (forcing it inlines whole nested machines).
+    let inline = generator.then(|| quote!(#[inline(always)]));
     let closure = quote! {
         #[allow(unused_variables, unused_mut, unused_labels, unreachable_code, unused_braces,
                 unused_parens, clippy::let_unit_value, clippy::needless_return,
                 clippy::never_loop, clippy::diverging_sub_expression)]
+        #inline
         |#state_arg, #pins_arg, #cx| #closure_ret {
             // SAFETY: the state is pinned; it is only ever accessed in place
             // through this pointer and never moved.
