@@ -328,3 +328,33 @@ differential! {
     },
     run: f(),
 }
+
+differential! {
+    /// `.await` among a macro's arguments: `format!`, `vec!`, `assert_eq!`,
+    /// with evaluation order and a format string's implicit captures.
+    name: awaits_inside_macro_arguments,
+    items: {
+        #[lh] async fn f(name: &'static str) -> (String, Vec<u32>) {
+            let greeting = format!("{}, {name}: {}", val("hi", 1), pend(1, 2).await);
+            let v = vec![val("first", 10), pend(2, 20).await, pend(0, 30).await];
+            assert_eq!(pend(1, v.len()).await, 3, "three elements");
+            log(format!("logged {}", pend(1, "late").await));
+            (greeting, v)
+        }
+    },
+    run: f("bob"),
+}
+
+differential! {
+    /// A macro argument that suspends, with a temporary `D` before it that
+    /// lives to the end of the statement.
+    name: macro_argument_temporaries,
+    items: {
+        #[lh] async fn f() -> String {
+            let s = format!("{} {}", D::new("tmp").touch(), pend(1, "x").await);
+            log("after format");
+            s
+        }
+    },
+    run: f(),
+}

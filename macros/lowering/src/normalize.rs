@@ -565,9 +565,9 @@ impl VisitMut for Hoist {
                     if inert(a) && !contains_await(a) {
                         continue;
                     }
-                    let tmp = self.temp();
-                    let value = std::mem::replace(a, parse_quote!(#tmp));
-                    lifted.push((tmp, value));
+                    // As for any operand: its temporaries live to the end
+                    // of the statement.
+                    self.lift_value(a, &mut lifted);
                 }
             }
             crate::macro_args::set(&mut m.mac, &args);
