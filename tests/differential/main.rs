@@ -16,4 +16,5 @@ mod cases_loops;
 mod cases_methods_generics;
 mod cases_panics;
 mod cases_pinned;
+mod cases_probes;
 mod cases_send;

@@ -155,7 +155,12 @@ fn report(
                                 ::longhand::__private::PinGuard::new(__lh_this, __lh_slot0)
                             };
                             let client: &Client = __lh_arg1;
-                            match (*__lh_pin0).value.trim() {
+                            match (*unsafe {
+                                ::longhand::__private::PinSlot::get(__lh_slot0)
+                            })
+                                .value
+                                .trim()
+                            {
                                 __tmp0 => {
                                     match {
                                         unsafe {
@@ -176,7 +181,13 @@ fn report(
                                         __lh_slot
                                             .init(
                                                 ::core::future::IntoFuture::into_future(
-                                                    client.fetch(&(*__lh_pin0).value),
+                                                    client
+                                                        .fetch(
+                                                            &(*unsafe {
+                                                                ::longhand::__private::PinSlot::get(__lh_slot0)
+                                                            })
+                                                                .value,
+                                                        ),
                                                 ),
                                             );
                                         __lh_guard.disarm();

@@ -200,7 +200,11 @@ fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
                                 };
                                 let mut sum = 0;
                                 match ::core::iter::IntoIterator::into_iter(
-                                    (*__lh_pin0).value.iter(),
+                                    (*unsafe {
+                                        ::longhand::__private::PinSlot::get(__lh_slot0)
+                                    })
+                                        .value
+                                        .iter(),
                                 ) {
                                     mut __iter0 => {
                                         loop {
@@ -235,7 +239,12 @@ fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
                                     }
                                 }
                                 match ::core::iter::IntoIterator::into_iter(
-                                    (*__lh_pin0).value.iter().rev(),
+                                    (*unsafe {
+                                        ::longhand::__private::PinSlot::get(__lh_slot0)
+                                    })
+                                        .value
+                                        .iter()
+                                        .rev(),
                                 ) {
                                     mut __iter1 => {
                                         loop {
@@ -347,7 +356,12 @@ fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
                                     }
                                 }
                                 match ::core::iter::IntoIterator::into_iter(
-                                    (*__lh_pin0).value.iter().rev(),
+                                    (*unsafe {
+                                        ::longhand::__private::PinSlot::get(__lh_slot0)
+                                    })
+                                        .value
+                                        .iter()
+                                        .rev(),
                                 ) {
                                     mut __iter1 => {
                                         loop {

@@ -22,7 +22,9 @@ use std::collections::HashMap;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, Pat, Stmt, parse_quote};
 
-/// The hidden `&mut PinLocal<T>` of pinned binding `id`.
+/// The hidden `&mut PinLocal<T>` of pinned binding `id`, through which a
+/// closure or async block reaches it: a closure captures the place behind
+/// it, which holds no loan on the poll's own variables.
 pub fn pin_ident(id: usize) -> proc_macro2::Ident {
     hidden(&format!("__lh_pin{id}"))
 }
@@ -37,19 +39,43 @@ pub fn slot_ident(k: usize) -> proc_macro2::Ident {
     hidden(&format!("__lh_slot{k}"))
 }
 
-/// `let pin = get(slot); let guard = PinGuard::new(this, slot);` for a
-/// pinned binding that is in scope where the future resumes.
-pub fn rederive(id: usize, slot: usize) -> Vec<Stmt> {
+/// What a pinned binding's scope declares, where the binding is declared
+/// and again, at the same scope, where the future resumes: the reference
+/// closures reach it through, and the guard that drops it when the scope
+/// ends. `first` is the declaration's own `PinSlot::init`, or `None` to
+/// reach the live slot again.
+pub fn scope_statements(id: usize, slot: usize, first: Option<Expr>) -> Vec<Stmt> {
     let pin = pin_ident(id);
     let guard = guard_ident(id);
     let slot = slot_ident(slot);
     let this = hidden("__lh_this");
+    let reach: Expr = match first {
+        Some(init) => init,
+        // SAFETY (in the template): the slot is live: its local is in scope.
+        None => parse_quote!(unsafe { ::longhand::__private::PinSlot::get(#slot) }),
+    };
     vec![
-        // SAFETY: the slot is live: its local is in scope here.
-        parse_quote!(let #pin = unsafe { ::longhand::__private::PinSlot::get(#slot) };),
+        parse_quote!(let #pin = #reach;),
         // SAFETY: the state and the slot belong to this pinned future.
         parse_quote!(let #guard = unsafe { ::longhand::__private::PinGuard::new(#this, #slot) };),
     ]
+}
+
+/// Which pinned binding a scope's `let __lh_pinN = ..` belongs to.
+pub fn pinned_binding(pat: &Pat) -> Option<usize> {
+    let Pat::Ident(p) = pat else { return None };
+    p.ident.to_string().strip_prefix("__lh_pin")?.parse().ok()
+}
+
+/// A use of pinned slot `k` as a place: `(*PinSlot::get(slot)).value`.
+/// Each use reaches the slot afresh, with a lifetime tied to no local, so
+/// a borrow kept across a suspension point holds no loan on the poll's own
+/// variables (rustc's checker on the native copy of the body vouches for
+/// the borrows themselves).
+fn place(slot: usize) -> Expr {
+    let slot = slot_ident(slot);
+    // SAFETY (in the template): the slot is live wherever its local is used.
+    parse_quote!((*unsafe { ::longhand::__private::PinSlot::get(#slot) }).value)
 }
 
 /// Rewrites the declarations and uses of the pinned bindings in `body`.
@@ -72,6 +98,7 @@ pub fn rewrite(body: &mut syn::Block, liveness: &Liveness) {
         slots: &slots,
         refs: &liveness.refs,
         names,
+        nested: 0,
     }
     .visit_block_mut(body);
 }
@@ -82,6 +109,8 @@ struct Rewrite<'a> {
     /// Names of the pinned bindings, for format-string captures (which
     /// carry no reference tag).
     names: HashMap<String, usize>,
+    /// Inside a closure or async block.
+    nested: usize,
 }
 
 impl Rewrite<'_> {
@@ -116,14 +145,11 @@ impl Rewrite<'_> {
             *i.expr = (**init).clone();
         }
         out.push(first);
-        let pin = pin_ident(id);
         let slot_ptr = slot_ident(slot);
         // SAFETY: the slot belongs to this pinned future and is not live yet.
-        out.push(parse_quote!(
-            let #pin = unsafe { ::longhand::__private::PinSlot::init(#slot_ptr, #value) };
-        ));
-        let mut guard = rederive(id, slot);
-        out.push(guard.remove(1));
+        let init: Expr =
+            parse_quote!(unsafe { ::longhand::__private::PinSlot::init(#slot_ptr, #value) });
+        out.extend(scope_statements(id, slot, Some(init)));
         Some(out)
     }
 }
@@ -159,15 +185,17 @@ impl VisitMut for Rewrite<'_> {
             return;
         }
         if let Some((id, slot, kind)) = self.pinned_ref(e) {
-            let pin = pin_ident(id);
             let slot_ptr = slot_ident(slot);
+            let pin = pin_ident(id);
             *e = match kind {
                 UseKind::Move => {
                     // SAFETY: the local is live at a use; the native check of
                     // the body guarantees no borrow of it is used afterwards.
                     parse_quote!(unsafe { ::longhand::__private::PinSlot::take(#slot_ptr) })
                 }
-                _ => parse_quote!((*#pin).value),
+                // A closure captures the place behind the scope's reference.
+                _ if self.nested > 0 => parse_quote!((*#pin).value),
+                _ => place(slot),
             };
             return;
         }
@@ -175,7 +203,7 @@ impl VisitMut for Rewrite<'_> {
             && let Some(mut args) = crate::macro_args::parse(&m.mac)
         {
             // A format string's implicit capture of a pinned local
-            // (`"{list:?}"`) is passed explicitly: `list = (*pin).value`.
+            // (`"{list:?}"`) is passed explicitly: `list = <its place>`.
             let captured: Vec<(String, usize)> =
                 crate::macro_args::implicit_captures(&m.mac, &args)
                     .into_iter()
@@ -186,13 +214,27 @@ impl VisitMut for Rewrite<'_> {
             }
             for (name, id) in captured {
                 let ident = proc_macro2::Ident::new(&name, proc_macro2::Span::call_site());
-                let pin = pin_ident(id);
-                args.args.push(parse_quote!(#ident = (*#pin).value));
+                if let Some(slot) = self.slots.get(&id) {
+                    let value = place(*slot);
+                    args.args.push(parse_quote!(#ident = #value));
+                }
             }
             crate::macro_args::set(&mut m.mac, &args);
             return;
         }
         visit_mut::visit_expr_mut(self, e);
+    }
+
+    fn visit_expr_closure_mut(&mut self, c: &mut syn::ExprClosure) {
+        self.nested += 1;
+        visit_mut::visit_expr_closure_mut(self, c);
+        self.nested -= 1;
+    }
+
+    fn visit_expr_async_mut(&mut self, a: &mut syn::ExprAsync) {
+        self.nested += 1;
+        visit_mut::visit_expr_async_mut(self, a);
+        self.nested -= 1;
     }
 
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}

@@ -88,20 +88,15 @@ impl Resumer<'_> {
     /// `let x = __lh_restoredK;` for each binding of `pat` that is stored,
     /// `let x;` for each that is only redeclared.
     fn rebind(&self, pat: &Pat) -> Vec<Stmt> {
-        // A pinned local declared here: reach its slot again.
-        if let Pat::Ident(p) = pat {
-            let name = p.ident.to_string();
-            if let Some(id) = name
-                .strip_prefix("__lh_pin")
-                .and_then(|d| d.parse::<usize>().ok())
+        // A pinned local declared here: its scope's reference and guard are
+        // declared again, at the same scope (the guard drops it there).
+        if let Some(id) = crate::pin::pinned_binding(pat) {
+            if self.keep.pinned.iter().any(|b| b.id == id)
+                && let Some(slot) = self.slots.get(&id)
             {
-                if self.keep.pinned.iter().any(|b| b.id == id)
-                    && let Some(slot) = self.slots.get(&id)
-                {
-                    return crate::pin::rederive(id, *slot);
-                }
-                return Vec::new();
+                return crate::pin::scope_statements(id, *slot, None);
             }
+            return Vec::new();
         }
         let ty = match pat {
             Pat::Type(t) if matches!(&*t.pat, Pat::Ident(_)) => Some(&t.ty),
