@@ -115,3 +115,82 @@ differential! {
     },
     run: async { (f(2).await, f(9).await) },
 }
+
+differential! {
+    /// `?` inside an awaited operand, after kept values were written into
+    /// the state: leaving early must drop them, once, in order.
+    name: try_inside_awaited_operand,
+    items: {
+        fn check(n: u32) -> Result<u32, String> {
+            if n > 2 { Err(format!("too big: {n}")) } else { Ok(n) }
+        }
+        #[lh] async fn f(n: u32) -> Result<u32, String> {
+            let _kept = D::new("kept");
+            let mut buf = vec![1u32];
+            let got = pend(1, check(n)? + buf.len() as u32).await;
+            buf.push(got);
+            Ok(buf.iter().sum())
+        }
+    },
+    run: async { (f(1).await, f(5).await) },
+}
+
+differential! {
+    /// A panic while building the awaited future, with values already kept
+    /// and an awaitee borrowing one of them.
+    name: panic_building_awaitee,
+    items: {
+        fn boom(v: &mut Vec<u32>, n: u32) -> u32 {
+            if n == 3 { panic!("boom while building") }
+            v.push(n);
+            n
+        }
+        #[lh] async fn f(n: u32) -> u32 {
+            let _a = D::new("a");
+            let mut v = vec![0];
+            let _b = D::new("b");
+            let x = pend(1, boom(&mut v, n)).await;
+            x + v.len() as u32
+        }
+    },
+    run: f(3),
+}
+
+differential! {
+    /// An early `?` out of a loop over a pinned local's iterator.
+    name: try_out_of_pinned_loop,
+    items: {
+        #[lh] async fn f(items: Vec<&'static str>) -> Result<usize, String> {
+            let _guard = D::new("guard");
+            let mut total = 0;
+            for s in items.iter() {
+                let n: usize = pend(1, s.parse::<usize>()).await.map_err(|e| e.to_string())?;
+                total += n;
+            }
+            Ok(total + items.len())
+        }
+    },
+    run: async { (f(vec!["1", "2"]).await, f(vec!["3", "x", "4"]).await) },
+}
+
+known_gap! {
+    reason: "a pinned local borrowed across an await in a generic function: the borrow has an unbounded lifetime, which the returned `impl Future` can only take as `static`, so the type parameter must be `static` (needs a lifetime parameter added to the signature)",
+    differential! {
+        /// A generic function with a pinned local and a where clause.
+        name: generic_pinned,
+        items: {
+            #[lh] async fn f<T>(items: Vec<T>) -> usize
+            where
+                T: std::fmt::Debug + Clone,
+            {
+                let mut seen = 0;
+                for it in items.iter() {
+                    let shown = format!("{it:?}");
+                    seen += pend(1, shown.len()).await;
+                }
+                seen + items.len()
+            }
+        },
+        run: async { (f(vec![1, 22, 333]).await, f(vec!["a", "bc"]).await) },
+    }
+}
