@@ -194,3 +194,98 @@ known_gap! {
         run: async { (f(vec![1, 22, 333]).await, f(vec!["a", "bc"]).await) },
     }
 }
+
+differential! {
+    /// An iterator over a local advanced by hand across awaits.
+    name: manual_iterator_across_awaits,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let v = vec![3, 4, 5];
+            let mut it = v.iter();
+            let mut sum = 0;
+            while let Some(x) = it.next() {
+                sum += pend(1, *x).await;
+                if sum > 6 {
+                    break;
+                }
+            }
+            sum + it.count() as u32
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// A closure mutating a captured counter, called before and after awaits.
+    name: mutating_closure_across_awaits,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let mut count = 0;
+            let mut bump = |by: u32| count += by;
+            bump(1);
+            let n = pend(1, 2).await;
+            bump(n);
+            pend(1, ()).await;
+            bump(3);
+            count
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// A labeled block's break value computed with an await, inside a loop
+    /// that continues.
+    name: labeled_block_value_in_loop,
+    items: {
+        #[lh] async fn f(n: u32) -> Vec<u32> {
+            let mut out = Vec::new();
+            'each: for i in 0..n {
+                let v = 'pick: {
+                    if i % 2 == 0 {
+                        break 'pick pend(1, i * 10).await;
+                    }
+                    if i == 3 {
+                        continue 'each;
+                    }
+                    pend(0, i).await
+                };
+                out.push(v);
+            }
+            out
+        }
+    },
+    run: f(5),
+}
+
+differential! {
+    /// `if let` on a borrow of a kept `Option`, awaiting in the branch.
+    name: if_let_as_ref_across_await,
+    items: {
+        #[lh] async fn f(o: Option<String>) -> usize {
+            let _d = D::new("d");
+            if let Some(s) = o.as_ref() {
+                let extra = pend(1, 1).await;
+                return s.len() + extra;
+            }
+            pend(1, 0).await
+        }
+    },
+    run: async { (f(Some(String::from("abc"))).await, f(None).await) },
+}
+
+differential! {
+    /// Futures stored in a `Vec`, awaited one by one.
+    name: awaiting_stored_futures,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let futs = vec![pend(1, 1), pend(2, 2), pend(0, 3)];
+            let mut total = 0;
+            for fut in futs {
+                total += fut.await;
+            }
+            total
+        }
+    },
+    run: f(),
+}
