@@ -199,6 +199,8 @@ differential! {
     /// An iterator over a local advanced by hand across awaits.
     name: manual_iterator_across_awaits,
     items: {
+        // Advancing by hand, not `for`, is the point of the case.
+        #[allow(clippy::while_let_on_iterator)]
         #[lh] async fn f() -> u32 {
             let v = vec![3, 4, 5];
             let mut it = v.iter();
