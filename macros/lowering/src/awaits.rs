@@ -12,36 +12,53 @@ use syn::{Expr, ExprAwait};
 
 pub(crate) const TAG: &str = "__lh_await";
 
-/// Does `e` contain a suspension point of this function?
-pub fn contains_await(e: &Expr) -> bool {
-    struct Find(bool);
-    impl<'a> Visit<'a> for Find {
-        fn visit_expr_await(&mut self, _: &'a ExprAwait) {
-            self.0 = true;
+/// Does `e` contain a suspension point of this function that `wanted`
+/// accepts? (The search the other helpers here share.)
+pub fn contains_await_where(e: &Expr, wanted: &dyn Fn(&ExprAwait) -> bool) -> bool {
+    struct Find<'w>(&'w dyn Fn(&ExprAwait) -> bool, bool);
+    impl<'a> Visit<'a> for Find<'_> {
+        fn visit_expr_await(&mut self, a: &'a ExprAwait) {
+            if (self.0)(a) {
+                self.1 = true;
+            }
+            syn::visit::visit_expr_await(self, a);
         }
         fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
         fn visit_expr_async(&mut self, _: &'a syn::ExprAsync) {}
         fn visit_item(&mut self, _: &'a syn::Item) {}
         fn visit_expr(&mut self, e: &'a Expr) {
-            if !self.0 {
+            if !self.1 {
                 syn::visit::visit_expr(self, e);
             }
         }
     }
-    let mut f = Find(false);
+    let mut f = Find(wanted, false);
     f.visit_expr(e);
-    f.0
+    f.1
+}
+
+/// [`contains_await_where`] for a statement.
+pub fn stmt_contains_await_where(s: &syn::Stmt, wanted: &dyn Fn(&ExprAwait) -> bool) -> bool {
+    match s {
+        syn::Stmt::Local(l) => l.init.as_ref().is_some_and(|i| {
+            contains_await_where(&i.expr, wanted)
+                || i.diverge
+                    .as_ref()
+                    .is_some_and(|d| contains_await_where(&d.1, wanted))
+        }),
+        syn::Stmt::Expr(e, _) => contains_await_where(e, wanted),
+        syn::Stmt::Item(_) | syn::Stmt::Macro(_) => false,
+    }
+}
+
+/// Does `e` contain a suspension point of this function?
+pub fn contains_await(e: &Expr) -> bool {
+    contains_await_where(e, &|_| true)
 }
 
 /// Does the statement contain a suspension point?
 pub fn stmt_contains_await(s: &syn::Stmt) -> bool {
-    match s {
-        syn::Stmt::Local(l) => l.init.as_ref().is_some_and(|i| {
-            contains_await(&i.expr) || i.diverge.as_ref().is_some_and(|d| contains_await(&d.1))
-        }),
-        syn::Stmt::Expr(e, _) => contains_await(e),
-        syn::Stmt::Item(_) | syn::Stmt::Macro(_) => false,
-    }
+    stmt_contains_await_where(s, &|_| true)
 }
 
 /// Does the block contain a suspension point?

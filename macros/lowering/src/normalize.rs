@@ -362,8 +362,20 @@ impl Hoist {
         upto: usize,
         include_last: bool,
     ) -> Vec<(proc_macro2::Ident, Expr)> {
+        self.lift_operands(operands(target), upto, include_last)
+    }
+
+    /// Lifts `ops[..upto]` (and `ops[upto]` if `include_last`), those that
+    /// are not inert, in order: operands of an expression, or a macro's
+    /// arguments.
+    fn lift_operands(
+        &mut self,
+        ops: Vec<&mut Expr>,
+        upto: usize,
+        include_last: bool,
+    ) -> Vec<(proc_macro2::Ident, Expr)> {
         let mut lifted = Vec::new();
-        for (i, op) in operands(target).into_iter().enumerate() {
+        for (i, op) in ops.into_iter().enumerate() {
             if i > upto || (i == upto && !include_last) {
                 break;
             }
@@ -559,17 +571,12 @@ impl VisitMut for Hoist {
             for a in args.args.iter_mut() {
                 self.visit_expr_mut(a);
             }
-            let mut lifted = Vec::new();
-            if let Some(last) = args.args.iter().rposition(contains_await) {
-                for a in args.args.iter_mut().take(last + 1) {
-                    if inert(a) && !contains_await(a) {
-                        continue;
-                    }
-                    // As for any operand: its temporaries live to the end
-                    // of the statement.
-                    self.lift_value(a, &mut lifted);
-                }
-            }
+            // Every argument up to the last that suspends is lifted, that one
+            // included: an `.await` cannot stay inside the macro's tokens.
+            let lifted = match args.args.iter().rposition(contains_await) {
+                Some(last) => self.lift_operands(args.args.iter_mut().collect(), last, true),
+                None => Vec::new(),
+            };
             crate::macro_args::set(&mut m.mac, &args);
             wrap(e, lifted);
             return;

@@ -28,7 +28,6 @@ use crate::splice;
 use proc_macro2::Span;
 use quote::quote;
 use std::collections::HashMap;
-use syn::visit::Visit;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Block, Expr, Pat, Stmt, parse_quote};
 
@@ -57,31 +56,11 @@ struct Resumer<'a> {
 
 /// Does `e` contain suspension point `n` (of this function)?
 pub fn contains(e: &Expr, n: usize) -> bool {
-    struct Find(usize, bool);
-    impl<'a> Visit<'a> for Find {
-        fn visit_expr_await(&mut self, a: &'a syn::ExprAwait) {
-            if await_id(a) == Some(self.0) {
-                self.1 = true;
-            }
-            syn::visit::visit_expr_await(self, a);
-        }
-        fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
-        fn visit_expr_async(&mut self, _: &'a syn::ExprAsync) {}
-        fn visit_item(&mut self, _: &'a syn::Item) {}
-    }
-    let mut f = Find(n, false);
-    f.visit_expr(e);
-    f.1
+    crate::awaits::contains_await_where(e, &|a| await_id(a) == Some(n))
 }
 
 fn stmt_contains(s: &Stmt, n: usize) -> bool {
-    match s {
-        Stmt::Local(l) => l.init.as_ref().is_some_and(|i| {
-            contains(&i.expr, n) || i.diverge.as_ref().is_some_and(|d| contains(&d.1, n))
-        }),
-        Stmt::Expr(e, _) => contains(e, n),
-        _ => false,
-    }
+    crate::awaits::stmt_contains_await_where(s, &|a| await_id(a) == Some(n))
 }
 
 impl Resumer<'_> {
