@@ -60,11 +60,14 @@ fn up_down_from_fn(list: Vec<u64>) -> impl Iterator<Item = u64> {
     })
 }
 
-fn median_ns_per_item(items: usize, mut run: impl FnMut() -> u64) -> f64 {
+/// Times `run` on a fresh copy of `list` (copied before the clock starts).
+fn median_ns_per_item(list: &[u64], mut run: impl FnMut(Vec<u64>) -> u64) -> f64 {
+    let items = 2 * list.len();
     let mut samples = Vec::new();
-    for _ in 0..21 {
+    for _ in 0..31 {
+        let input = black_box(list.to_vec());
         let start = Instant::now();
-        black_box(run());
+        black_box(run(input));
         samples.push(start.elapsed().as_nanos() as f64 / items as f64);
     }
     samples.sort_by(|a, b| a.partial_cmp(b).unwrap());
@@ -90,21 +93,51 @@ fn main() {
     );
 
     let items = 2 * N;
-    let generator = median_ns_per_item(items, || {
-        up_down(black_box(list.clone())).fold(0, |a, x| a.wrapping_add(black_box(x)))
-    });
-    let by_hand = median_ns_per_item(items, || {
-        UpDown {
-            list: black_box(list.clone()),
-            i: 0,
-            sum: 0,
+    println!("up_down over {N} values, {items} items (median of 31, ns/item)");
+    report(
+        "fold (also sum, count, for_each, last, max, ...): one poll runs the whole body",
+        median_ns_per_item(&list, fold_generator),
+        median_ns_per_item(&list, fold_by_hand),
+        median_ns_per_item(&list, fold_from_fn),
+    );
+    report(
+        "a for loop: next, one poll per item",
+        median_ns_per_item(&list, for_generator),
+        median_ns_per_item(&list, for_by_hand),
+        median_ns_per_item(&list, for_from_fn),
+    );
+}
+
+/// The measured loops, each its own function so that all are compiled
+/// alike: the three iterators, each consumed by `fold` and by a `for` loop.
+macro_rules! consumers {
+    ($($fold:ident, $for_loop:ident: $make:expr;)*) => {$(
+        #[inline(never)]
+        fn $fold(list: Vec<u64>) -> u64 {
+            let make: fn(Vec<u64>) -> _ = $make;
+            make(list).fold(0, |a, x| a.wrapping_add(black_box(x)))
         }
-        .fold(0, |a, x| a.wrapping_add(black_box(x)))
-    });
-    let from_fn = median_ns_per_item(items, || {
-        up_down_from_fn(black_box(list.clone())).fold(0, |a, x| a.wrapping_add(black_box(x)))
-    });
-    println!("up_down over {N} values, {items} items (median of 21, ns/item)");
+
+        #[inline(never)]
+        fn $for_loop(list: Vec<u64>) -> u64 {
+            let make: fn(Vec<u64>) -> _ = $make;
+            let mut total = 0u64;
+            for x in make(list) {
+                total = total.wrapping_add(black_box(x));
+            }
+            total
+        }
+    )*};
+}
+
+consumers! {
+    fold_generator, for_generator: up_down;
+    fold_by_hand, for_by_hand: |list| UpDown { list, i: 0, sum: 0 };
+    fold_from_fn, for_from_fn: up_down_from_fn;
+}
+
+fn report(driver: &str, generator: f64, by_hand: f64, from_fn: f64) {
+    println!("-- driven by {driver}");
     println!("{:<32} {generator:>8.3}", "#[longhand::generator]");
     println!("{:<32} {by_hand:>8.3}", "hand-written Iterator");
     println!("{:<32} {from_fn:>8.3}", "std::iter::from_fn");

@@ -56,6 +56,10 @@ pub unsafe trait StateMachine: Sized {
     /// `pins` points to the future's pin slots (or is null when `P` is `()`).
     unsafe fn drop_with_pins<P: super::PinSlots>(this: *mut Self, pins: *mut P);
 
+    /// Is the state `Returned` or `Panicked`? It then owns nothing, and every
+    /// pinned local was dropped when its scope ended or unwound.
+    fn is_settled(&self) -> bool;
+
     /// Is the body running (the state is `Panicked` while it runs)?
     ///
     /// # Safety

@@ -44,17 +44,16 @@ where
     }
 }
 
-impl<S, P, R, F> Lowered<S, P, F>
+impl<S, P, R, F> Future for Lowered<S, P, F>
 where
     S: StateMachine,
     P: PinSlots,
     F: Fn(Pin<&mut S>, *mut P, &mut Context<'_>) -> Poll<R>,
 {
-    /// Runs the machine until it suspends or finishes: the body of `poll`,
-    /// always inlined, for callers that want the whole machine in their own
-    /// loop (a generator's `next`).
-    #[inline(always)]
-    pub(crate) fn resume(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<R> {
+    type Output = R;
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<R> {
         // SAFETY: we never move `state` out of the pinned `Lowered`; we only
         // hand out a pinned reference to it, which keeps the pin projection
         // structural. `poll` is not structurally pinned (it is only called).
@@ -66,29 +65,10 @@ where
         // borrowed in place across polls and must not be retagged as a whole.
         let pins: *mut P = &raw mut this.pins;
         #[cfg(feature = "tracing")]
-        {
-            this.polls += 1;
-            let previous = super::trace::enter_poll(this.polls);
-            let out = (this.poll)(state, pins, cx);
-            super::trace::leave_poll(previous);
-            out
-        }
+        let polls = &mut this.polls;
         #[cfg(not(feature = "tracing"))]
-        (this.poll)(state, pins, cx)
-    }
-}
-
-impl<S, P, R, F> Future for Lowered<S, P, F>
-where
-    S: StateMachine,
-    P: PinSlots,
-    F: Fn(Pin<&mut S>, *mut P, &mut Context<'_>) -> Poll<R>,
-{
-    type Output = R;
-
-    #[inline]
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<R> {
-        self.resume(cx)
+        let polls = ();
+        super::trace::counted(polls, || (this.poll)(state, pins, cx))
     }
 }
 

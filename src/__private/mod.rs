@@ -20,7 +20,7 @@ mod try_trait;
 
 pub use awaitee::{AbandonGuard, Awaitee, Kept, StateMachine, output_of, poll_awaitee};
 pub use flow::Flow;
-pub use generator::{GenIter, GenStream, empty_stream, gen_iter, gen_stream};
+pub use generator::{GenIter, GenStream, Sink, empty_stream, gen_iter, gen_stream, offer};
 pub use lowered::{Lowered, lowered};
 pub use pinned::{PinGuard, PinLocal, PinSlot, PinSlots};
 pub use try_trait::{FromResidual, Try};

@@ -13,15 +13,35 @@ std::thread_local! {
 /// emitted while it runs; returns the previous value to restore.
 #[cfg(feature = "tracing")]
 #[inline]
-pub(crate) fn enter_poll(n: u64) -> u64 {
+fn enter_poll(n: u64) -> u64 {
     POLL.with(|p| p.replace(n))
 }
 
 /// Restores the poll count of the enclosing lowered future.
 #[cfg(feature = "tracing")]
 #[inline]
-pub(crate) fn leave_poll(previous: u64) {
+fn leave_poll(previous: u64) {
     POLL.with(|p| p.set(previous));
+}
+
+/// Runs one poll of a lowered machine, with `polls` (its poll counter, or
+/// `()` without the feature) counted and visible to the events it emits.
+#[cfg(feature = "tracing")]
+#[inline(always)]
+pub(crate) fn counted<R>(polls: &mut u64, poll: impl FnOnce() -> R) -> R {
+    *polls += 1;
+    let previous = enter_poll(*polls);
+    let out = poll();
+    leave_poll(previous);
+    out
+}
+
+/// Runs one poll of a lowered machine (nothing is counted without the
+/// `tracing` feature).
+#[cfg(not(feature = "tracing"))]
+#[inline(always)]
+pub(crate) fn counted<R>(_polls: (), poll: impl FnOnce() -> R) -> R {
+    poll()
 }
 
 /// A state transition of a lowered function.

@@ -98,6 +98,9 @@ fn report(
                 Self::Panicked => "Panicked",
             }
         }
+        fn is_settled(&self) -> bool {
+            ::core::matches!(self, Self::Returned | Self::Panicked)
+        }
         unsafe fn is_running(this: *const Self) -> bool {
             ::core::matches!(unsafe { & * this }, Self::Panicked)
         }

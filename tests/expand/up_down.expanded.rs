@@ -132,6 +132,9 @@ fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
                 Self::Panicked => "Panicked",
             }
         }
+        fn is_settled(&self) -> bool {
+            ::core::matches!(self, Self::Returned | Self::Panicked)
+        }
         unsafe fn is_running(this: *const Self) -> bool {
             ::core::matches!(unsafe { & * this }, Self::Panicked)
         }
@@ -154,66 +157,70 @@ fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
         }
     }
     ::longhand::__private::gen_iter(
-        ::longhand::__private::lowered(
-            UpDownState::Unresumed {
-                list: ::longhand::__private::Kept::new(list),
-            },
-            (::longhand::__private::PinSlot::default(),),
-            #[allow(
-                unused_variables,
-                unused_mut,
-                unused_labels,
-                unreachable_code,
-                unused_braces,
-                unused_parens,
-                clippy::let_unit_value,
-                clippy::needless_return,
-                clippy::never_loop,
-                clippy::diverging_sub_expression
-            )]
-            #[inline(always)]
-            |
-                __lh_state,
-                __lh_pins,
-                __lh_cx,
-            | -> ::longhand::__private::Poll<::core::option::Option<i32>> {
-                let __lh_this: *mut _ = unsafe {
-                    ::longhand::__private::Pin::get_unchecked_mut(__lh_state)
-                };
-                let __lh_slot0 = unsafe { &raw mut (*__lh_pins).0 };
-                '__lh_dispatch: loop {
-                    match unsafe { &mut *__lh_this } {
-                        UpDownState::Unresumed { .. } => {
-                            let (__lh_arg0,) = unsafe {
-                                UpDownState::take_unresumed(__lh_this)
+        UpDownState::Unresumed {
+            list: ::longhand::__private::Kept::new(list),
+        },
+        (::longhand::__private::PinSlot::default(),),
+        #[allow(
+            unused_variables,
+            unused_mut,
+            unused_labels,
+            unreachable_code,
+            unused_braces,
+            unused_parens,
+            clippy::let_unit_value,
+            clippy::needless_return,
+            clippy::never_loop,
+            clippy::diverging_sub_expression
+        )]
+        #[inline(always)]
+        |
+            __lh_state,
+            __lh_pins,
+            __lh_cx,
+            mut __lh_sink,
+        | -> ::longhand::__private::Poll<::core::option::Option<i32>> {
+            let __lh_this: *mut _ = unsafe {
+                ::longhand::__private::Pin::get_unchecked_mut(__lh_state)
+            };
+            let __lh_slot0 = unsafe { &raw mut (*__lh_pins).0 };
+            '__lh_dispatch: loop {
+                match unsafe { &mut *__lh_this } {
+                    UpDownState::Unresumed { .. } => {
+                        ::core::hint::cold_path();
+                        let (__lh_arg0,) = unsafe {
+                            UpDownState::take_unresumed(__lh_this)
+                        };
+                        let __lh_ret: () = '__lh_body: {
+                            let __lh_pinned_value = __lh_arg0;
+                            let __lh_pin0 = unsafe {
+                                ::longhand::__private::PinSlot::init(
+                                    __lh_slot0,
+                                    __lh_pinned_value,
+                                )
                             };
-                            let __lh_ret: () = '__lh_body: {
-                                let __lh_pinned_value = __lh_arg0;
-                                let __lh_pin0 = unsafe {
-                                    ::longhand::__private::PinSlot::init(
-                                        __lh_slot0,
-                                        __lh_pinned_value,
-                                    )
-                                };
-                                let __lh_pinguard0 = unsafe {
-                                    ::longhand::__private::PinGuard::new(__lh_this, __lh_slot0)
-                                };
-                                let mut sum = 0;
-                                match ::core::iter::IntoIterator::into_iter(
-                                    (*unsafe {
-                                        ::longhand::__private::PinSlot::get(__lh_slot0)
-                                    })
-                                        .value
-                                        .iter(),
-                                ) {
-                                    mut __iter0 => {
-                                        loop {
-                                            match ::core::iter::Iterator::next(&mut __iter0) {
-                                                ::core::option::Option::None => break,
-                                                ::core::option::Option::Some(x) => {
-                                                    sum += x;
-                                                    {
-                                                        let __lh_yielded = sum;
+                            let __lh_pinguard0 = unsafe {
+                                ::longhand::__private::PinGuard::new(__lh_this, __lh_slot0)
+                            };
+                            let mut sum = 0;
+                            match ::core::iter::IntoIterator::into_iter(
+                                (*unsafe {
+                                    ::longhand::__private::PinSlot::get(__lh_slot0)
+                                })
+                                    .value
+                                    .iter(),
+                            ) {
+                                mut __iter0 => {
+                                    loop {
+                                        match ::core::iter::Iterator::next(&mut __iter0) {
+                                            ::core::option::Option::None => break,
+                                            ::core::option::Option::Some(x) => {
+                                                sum += x;
+                                                {
+                                                    if let ::core::option::Option::Some(__lh_yielded) = ::longhand::__private::offer(
+                                                        &mut __lh_sink,
+                                                        sum,
+                                                    ) {
                                                         unsafe {
                                                             ::longhand::__private::ptr::write(
                                                                 __lh_this,
@@ -232,28 +239,32 @@ fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
                                                         return ::longhand::__private::Poll::Ready(
                                                             ::core::option::Option::Some(__lh_yielded),
                                                         );
-                                                    };
-                                                }
+                                                    }
+                                                };
                                             }
                                         }
                                     }
                                 }
-                                match ::core::iter::IntoIterator::into_iter(
-                                    (*unsafe {
-                                        ::longhand::__private::PinSlot::get(__lh_slot0)
-                                    })
-                                        .value
-                                        .iter()
-                                        .rev(),
-                                ) {
-                                    mut __iter1 => {
-                                        loop {
-                                            match ::core::iter::Iterator::next(&mut __iter1) {
-                                                ::core::option::Option::None => break,
-                                                ::core::option::Option::Some(x) => {
-                                                    sum -= x;
-                                                    {
-                                                        let __lh_yielded = sum;
+                            }
+                            match ::core::iter::IntoIterator::into_iter(
+                                (*unsafe {
+                                    ::longhand::__private::PinSlot::get(__lh_slot0)
+                                })
+                                    .value
+                                    .iter()
+                                    .rev(),
+                            ) {
+                                mut __iter1 => {
+                                    loop {
+                                        match ::core::iter::Iterator::next(&mut __iter1) {
+                                            ::core::option::Option::None => break,
+                                            ::core::option::Option::Some(x) => {
+                                                sum -= x;
+                                                {
+                                                    if let ::core::option::Option::Some(__lh_yielded) = ::longhand::__private::offer(
+                                                        &mut __lh_sink,
+                                                        sum,
+                                                    ) {
                                                         unsafe {
                                                             ::longhand::__private::ptr::write(
                                                                 __lh_this,
@@ -272,105 +283,201 @@ fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
                                                         return ::longhand::__private::Poll::Ready(
                                                             ::core::option::Option::Some(__lh_yielded),
                                                         );
+                                                    }
+                                                };
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        };
+                        unsafe {
+                            ::longhand::__private::ptr::write(
+                                __lh_this,
+                                UpDownState::Returned,
+                            )
+                        };
+                        ::longhand::__private::trace::transition(
+                            "up_down",
+                            "Unresumed",
+                            "Returned",
+                            "",
+                        );
+                        return ::longhand::__private::Poll::Ready({
+                            let () = __lh_ret;
+                            ::core::option::Option::None
+                        });
+                    }
+                    UpDownState::Suspend0 { .. } => {
+                        let __lh_resumed = ();
+                        let (__lh_restored4, __lh_restored2) = unsafe {
+                            UpDownState::take_suspend0(__lh_this)
+                        };
+                        let __lh_ret: () = '__lh_body: {
+                            let __lh_pin0 = unsafe {
+                                ::longhand::__private::PinSlot::get(__lh_slot0)
+                            };
+                            let __lh_pinguard0 = unsafe {
+                                ::longhand::__private::PinGuard::new(__lh_this, __lh_slot0)
+                            };
+                            let mut sum = __lh_restored2;
+                            {
+                                let mut __iter0 = __lh_restored4;
+                                match ('__lh_iteration1: {
+                                    {
+                                        {
+                                            {
+                                                __lh_resumed;
+                                            }
+                                        }
+                                    };
+                                    ::longhand::__private::Flow::Continue
+                                }) {
+                                    ::longhand::__private::Flow::Break(__lh_value) => __lh_value,
+                                    ::longhand::__private::Flow::Continue => {
+                                        loop {
+                                            match ::core::iter::Iterator::next(&mut __iter0) {
+                                                ::core::option::Option::None => break,
+                                                ::core::option::Option::Some(x) => {
+                                                    sum += x;
+                                                    {
+                                                        let __lh_offered = ::longhand::__private::offer(
+                                                            &mut __lh_sink,
+                                                            sum,
+                                                        );
+                                                        unsafe {
+                                                            ::longhand::__private::ptr::write(
+                                                                __lh_this,
+                                                                UpDownState::Suspend0 {
+                                                                    iter0: ::longhand::__private::Kept::new(__iter0),
+                                                                    sum: ::longhand::__private::Kept::new(sum),
+                                                                },
+                                                            )
+                                                        };
+                                                        match __lh_offered {
+                                                            ::core::option::Option::Some(__lh_yielded) => {
+                                                                ::longhand::__private::trace::transition(
+                                                                    "up_down",
+                                                                    "Suspend0",
+                                                                    "Suspend0",
+                                                                    "yield_!(sum)",
+                                                                );
+                                                                return ::longhand::__private::Poll::Ready(
+                                                                    ::core::option::Option::Some(__lh_yielded),
+                                                                );
+                                                            }
+                                                            ::core::option::Option::None => continue '__lh_dispatch,
+                                                        }
                                                     };
                                                 }
                                             }
                                         }
                                     }
                                 }
-                            };
-                            unsafe {
-                                ::longhand::__private::ptr::write(
-                                    __lh_this,
-                                    UpDownState::Returned,
-                                )
-                            };
-                            ::longhand::__private::trace::transition(
-                                "up_down",
-                                "Unresumed",
-                                "Returned",
-                                "",
-                            );
-                            return ::longhand::__private::Poll::Ready({
-                                let () = __lh_ret;
-                                ::core::option::Option::None
-                            });
-                        }
-                        UpDownState::Suspend0 { .. } => {
-                            let __lh_resumed = ();
-                            let (__lh_restored4, __lh_restored2) = unsafe {
-                                UpDownState::take_suspend0(__lh_this)
-                            };
-                            let __lh_ret: () = '__lh_body: {
-                                let __lh_pin0 = unsafe {
+                            }
+                            match ::core::iter::IntoIterator::into_iter(
+                                (*unsafe {
                                     ::longhand::__private::PinSlot::get(__lh_slot0)
-                                };
-                                let __lh_pinguard0 = unsafe {
-                                    ::longhand::__private::PinGuard::new(__lh_this, __lh_slot0)
-                                };
-                                let mut sum = __lh_restored2;
-                                {
-                                    let mut __iter0 = __lh_restored4;
-                                    match ('__lh_iteration1: {
-                                        {
-                                            {
+                                })
+                                    .value
+                                    .iter()
+                                    .rev(),
+                            ) {
+                                mut __iter1 => {
+                                    loop {
+                                        match ::core::iter::Iterator::next(&mut __iter1) {
+                                            ::core::option::Option::None => break,
+                                            ::core::option::Option::Some(x) => {
+                                                sum -= x;
                                                 {
-                                                    __lh_resumed;
-                                                }
-                                            }
-                                        };
-                                        ::longhand::__private::Flow::Continue
-                                    }) {
-                                        ::longhand::__private::Flow::Break(__lh_value) => __lh_value,
-                                        ::longhand::__private::Flow::Continue => {
-                                            loop {
-                                                match ::core::iter::Iterator::next(&mut __iter0) {
-                                                    ::core::option::Option::None => break,
-                                                    ::core::option::Option::Some(x) => {
-                                                        sum += x;
-                                                        {
-                                                            let __lh_yielded = sum;
-                                                            unsafe {
-                                                                ::longhand::__private::ptr::write(
-                                                                    __lh_this,
-                                                                    UpDownState::Suspend0 {
-                                                                        iter0: ::longhand::__private::Kept::new(__iter0),
-                                                                        sum: ::longhand::__private::Kept::new(sum),
-                                                                    },
-                                                                )
-                                                            };
+                                                    let __lh_offered = ::longhand::__private::offer(
+                                                        &mut __lh_sink,
+                                                        sum,
+                                                    );
+                                                    unsafe {
+                                                        ::longhand::__private::ptr::write(
+                                                            __lh_this,
+                                                            UpDownState::Suspend1 {
+                                                                iter1: ::longhand::__private::Kept::new(__iter1),
+                                                                sum: ::longhand::__private::Kept::new(sum),
+                                                            },
+                                                        )
+                                                    };
+                                                    match __lh_offered {
+                                                        ::core::option::Option::Some(__lh_yielded) => {
                                                             ::longhand::__private::trace::transition(
                                                                 "up_down",
                                                                 "Suspend0",
-                                                                "Suspend0",
+                                                                "Suspend1",
                                                                 "yield_!(sum)",
                                                             );
                                                             return ::longhand::__private::Poll::Ready(
                                                                 ::core::option::Option::Some(__lh_yielded),
                                                             );
-                                                        };
+                                                        }
+                                                        ::core::option::Option::None => continue '__lh_dispatch,
                                                     }
-                                                }
+                                                };
                                             }
                                         }
                                     }
                                 }
-                                match ::core::iter::IntoIterator::into_iter(
-                                    (*unsafe {
-                                        ::longhand::__private::PinSlot::get(__lh_slot0)
-                                    })
-                                        .value
-                                        .iter()
-                                        .rev(),
-                                ) {
-                                    mut __iter1 => {
+                            }
+                        };
+                        unsafe {
+                            ::longhand::__private::ptr::write(
+                                __lh_this,
+                                UpDownState::Returned,
+                            )
+                        };
+                        ::longhand::__private::trace::transition(
+                            "up_down",
+                            "Suspend0",
+                            "Returned",
+                            "",
+                        );
+                        return ::longhand::__private::Poll::Ready({
+                            let () = __lh_ret;
+                            ::core::option::Option::None
+                        });
+                    }
+                    UpDownState::Suspend1 { .. } => {
+                        let __lh_resumed = ();
+                        let (__lh_restored12, __lh_restored2) = unsafe {
+                            UpDownState::take_suspend1(__lh_this)
+                        };
+                        let __lh_ret: () = '__lh_body: {
+                            let __lh_pin0 = unsafe {
+                                ::longhand::__private::PinSlot::get(__lh_slot0)
+                            };
+                            let __lh_pinguard0 = unsafe {
+                                ::longhand::__private::PinGuard::new(__lh_this, __lh_slot0)
+                            };
+                            let mut sum = __lh_restored2;
+                            {
+                                let mut __iter1 = __lh_restored12;
+                                match ('__lh_iteration1: {
+                                    {
+                                        {
+                                            {
+                                                __lh_resumed;
+                                            }
+                                        }
+                                    };
+                                    ::longhand::__private::Flow::Continue
+                                }) {
+                                    ::longhand::__private::Flow::Break(__lh_value) => __lh_value,
+                                    ::longhand::__private::Flow::Continue => {
                                         loop {
                                             match ::core::iter::Iterator::next(&mut __iter1) {
                                                 ::core::option::Option::None => break,
                                                 ::core::option::Option::Some(x) => {
                                                     sum -= x;
                                                     {
-                                                        let __lh_yielded = sum;
+                                                        let __lh_offered = ::longhand::__private::offer(
+                                                            &mut __lh_sink,
+                                                            sum,
+                                                        );
                                                         unsafe {
                                                             ::longhand::__private::ptr::write(
                                                                 __lh_this,
@@ -380,127 +487,57 @@ fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
                                                                 },
                                                             )
                                                         };
-                                                        ::longhand::__private::trace::transition(
-                                                            "up_down",
-                                                            "Suspend0",
-                                                            "Suspend1",
-                                                            "yield_!(sum)",
-                                                        );
-                                                        return ::longhand::__private::Poll::Ready(
-                                                            ::core::option::Option::Some(__lh_yielded),
-                                                        );
+                                                        match __lh_offered {
+                                                            ::core::option::Option::Some(__lh_yielded) => {
+                                                                ::longhand::__private::trace::transition(
+                                                                    "up_down",
+                                                                    "Suspend1",
+                                                                    "Suspend1",
+                                                                    "yield_!(sum)",
+                                                                );
+                                                                return ::longhand::__private::Poll::Ready(
+                                                                    ::core::option::Option::Some(__lh_yielded),
+                                                                );
+                                                            }
+                                                            ::core::option::Option::None => continue '__lh_dispatch,
+                                                        }
                                                     };
                                                 }
                                             }
                                         }
                                     }
                                 }
-                            };
-                            unsafe {
-                                ::longhand::__private::ptr::write(
-                                    __lh_this,
-                                    UpDownState::Returned,
-                                )
-                            };
-                            ::longhand::__private::trace::transition(
-                                "up_down",
-                                "Suspend0",
-                                "Returned",
-                                "",
-                            );
-                            return ::longhand::__private::Poll::Ready({
-                                let () = __lh_ret;
-                                ::core::option::Option::None
-                            });
-                        }
-                        UpDownState::Suspend1 { .. } => {
-                            let __lh_resumed = ();
-                            let (__lh_restored12, __lh_restored2) = unsafe {
-                                UpDownState::take_suspend1(__lh_this)
-                            };
-                            let __lh_ret: () = '__lh_body: {
-                                let __lh_pin0 = unsafe {
-                                    ::longhand::__private::PinSlot::get(__lh_slot0)
-                                };
-                                let __lh_pinguard0 = unsafe {
-                                    ::longhand::__private::PinGuard::new(__lh_this, __lh_slot0)
-                                };
-                                let mut sum = __lh_restored2;
-                                {
-                                    let mut __iter1 = __lh_restored12;
-                                    match ('__lh_iteration1: {
-                                        {
-                                            {
-                                                {
-                                                    __lh_resumed;
-                                                }
-                                            }
-                                        };
-                                        ::longhand::__private::Flow::Continue
-                                    }) {
-                                        ::longhand::__private::Flow::Break(__lh_value) => __lh_value,
-                                        ::longhand::__private::Flow::Continue => {
-                                            loop {
-                                                match ::core::iter::Iterator::next(&mut __iter1) {
-                                                    ::core::option::Option::None => break,
-                                                    ::core::option::Option::Some(x) => {
-                                                        sum -= x;
-                                                        {
-                                                            let __lh_yielded = sum;
-                                                            unsafe {
-                                                                ::longhand::__private::ptr::write(
-                                                                    __lh_this,
-                                                                    UpDownState::Suspend1 {
-                                                                        iter1: ::longhand::__private::Kept::new(__iter1),
-                                                                        sum: ::longhand::__private::Kept::new(sum),
-                                                                    },
-                                                                )
-                                                            };
-                                                            ::longhand::__private::trace::transition(
-                                                                "up_down",
-                                                                "Suspend1",
-                                                                "Suspend1",
-                                                                "yield_!(sum)",
-                                                            );
-                                                            return ::longhand::__private::Poll::Ready(
-                                                                ::core::option::Option::Some(__lh_yielded),
-                                                            );
-                                                        };
-                                                    }
-                                                }
-                                            }
-                                        }
-                                    }
-                                }
-                            };
-                            unsafe {
-                                ::longhand::__private::ptr::write(
-                                    __lh_this,
-                                    UpDownState::Returned,
-                                )
-                            };
-                            ::longhand::__private::trace::transition(
-                                "up_down",
-                                "Suspend1",
-                                "Returned",
-                                "",
-                            );
-                            return ::longhand::__private::Poll::Ready({
-                                let () = __lh_ret;
-                                ::core::option::Option::None
-                            });
-                        }
-                        UpDownState::Returned => {
-                            return ::longhand::__private::Poll::Ready(
-                                ::core::option::Option::None,
-                            );
-                        }
-                        UpDownState::Panicked => {
-                            ::core::panic!("`gen fn` resumed after panicking")
-                        }
+                            }
+                        };
+                        unsafe {
+                            ::longhand::__private::ptr::write(
+                                __lh_this,
+                                UpDownState::Returned,
+                            )
+                        };
+                        ::longhand::__private::trace::transition(
+                            "up_down",
+                            "Suspend1",
+                            "Returned",
+                            "",
+                        );
+                        return ::longhand::__private::Poll::Ready({
+                            let () = __lh_ret;
+                            ::core::option::Option::None
+                        });
+                    }
+                    UpDownState::Returned => {
+                        return ::longhand::__private::Poll::Ready(
+                            ::core::option::Option::None,
+                        );
+                    }
+                    UpDownState::Panicked => {
+                        ::core::panic!(
+                            "`gen fn` should just keep returning `None` after panicking"
+                        )
                     }
                 }
-            },
-        ),
+            }
+        },
     )
 }

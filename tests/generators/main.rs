@@ -2,6 +2,7 @@
 //! as `async fn`s, used as `Iterator`s and `Stream`s, compared against
 //! hand-computed sequences and hand-written `std::iter::from_fn` equivalents.
 
+mod internal;
 mod iterators;
 mod streams;
 

@@ -35,3 +35,30 @@ fn a_stream_is_fused_after_the_end() {
         assert_eq!(s.next().await, None);
     });
 }
+
+#[longhand::generator]
+fn fails_after(n: u32) -> impl Stream<Item = u32> {
+    for i in 0..n {
+        yield_!(i);
+    }
+    longhand::yield_now().await;
+    panic!("stream failed");
+}
+
+#[test]
+fn a_panic_poisons_a_stream_with_rustcs_message() {
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+    let mut s = Box::pin(fails_after(1));
+    let first = futures::executor::block_on(s.next());
+    assert_eq!(first, Some(0));
+    let err = catch_unwind(AssertUnwindSafe(|| futures::executor::block_on(s.next())));
+    let err = err.unwrap_err();
+    assert_eq!(err.downcast_ref::<&str>().copied(), Some("stream failed"));
+    let again = catch_unwind(AssertUnwindSafe(|| futures::executor::block_on(s.next())));
+    let again = again.unwrap_err();
+    // What rustc's `async gen` blocks say.
+    assert_eq!(
+        again.downcast_ref::<&str>().copied(),
+        Some("`async gen fn` resumed after panicking")
+    );
+}

@@ -388,6 +388,9 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
                     Self::Panicked => "Panicked",
                 }
             }
+            fn is_settled(&self) -> bool {
+                ::core::matches!(self, Self::Returned | Self::Panicked)
+            }
             unsafe fn is_running(this: *const Self) -> bool {
                 // SAFETY: the caller guarantees `this` points to a live state.
                 ::core::matches!(unsafe { &*this }, Self::Panicked)
@@ -414,6 +417,13 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
     let body_label = lbl("'__lh_body");
     let ret_annot = annotate.then(|| quote!(: #ret));
     let await_texts: Vec<String> = plan.await_docs.iter().map(|(t, _)| t.clone()).collect();
+    // A sync generator's yields may hand their item to a sink (see
+    // `__private::Sink`) instead of suspending.
+    let sink = matches!(plan.mode, crate::mode::Mode::Iterator(_));
+    let sink_arg = sink.then(|| {
+        let sink = hidden("__lh_sink");
+        quote!(mut #sink)
+    });
     let mut finalize = Finalize {
         state: &state,
         variants: &variants,
@@ -422,6 +432,9 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         function: &fn_name,
         arm: "Unresumed".into(),
         await_texts: &await_texts,
+        sink,
+        // The first arm runs the whole body when a sink takes every item.
+        runs_on: sink,
     };
     let trace = |from: &str, to: &str, awaited: &str| quote!(::longhand::__private::trace::transition(#fn_name, #from, #to, #awaited););
     let finished = if generator {
@@ -448,8 +461,13 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
     let unresumed_stmts = &unresumed_body.stmts;
     let unresumed_epilogue = epilogue("Unresumed");
     let taken: Vec<&Ident> = plan.params.iter().map(|p| &p.taken).collect();
+    // A sync generator's first resumption happens once, its suspensions
+    // once per item: telling the optimiser lets the dispatch test the
+    // suspensions first.
+    let cold = sink.then(|| quote!(::core::hint::cold_path();));
     let unresumed_arm = quote! {
         #state::Unresumed { .. } => {
+            #cold
             // SAFETY: `#this` points to the pinned state, which is `Unresumed`.
             let (#(#taken,)*) = unsafe { #state::take_unresumed(#this) };
             let #ret_var #ret_annot = #body_label: { #(#unresumed_stmts)* };
@@ -463,6 +481,7 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         let mut body = resume_body(&plan.body, n, &plan.liveness.keep[n], &slots);
         let arm = format!("Suspend{n}");
         finalize.arm = arm.clone();
+        finalize.runs_on = false;
         finalize.visit_block_mut(&mut body);
         let arm_epilogue = epilogue(&arm);
         let pending = trace(&arm, &arm, &await_texts[n]);
@@ -513,10 +532,17 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         (0..plan.liveness.pinned.len()).map(|_| quote!(::longhand::__private::PinSlot::default()));
     let dispatch = lbl("'__lh_dispatch");
     let closure_ret = annotate.then(|| quote!(-> ::longhand::__private::Poll<#poll_output>));
+    // rustc's messages: `gen` blocks say `None` is all they give after a
+    // panic; `async gen` blocks, like `async fn`, were "resumed".
+    let poisoned = if sink {
+        "`gen fn` should just keep returning `None` after panicking"
+    } else {
+        "`async gen fn` resumed after panicking"
+    };
     let (returned_arm, panicked_arm) = if generator {
         (
             quote!(#state::Returned => return ::longhand::__private::Poll::Ready(::core::option::Option::None),),
-            quote!(#state::Panicked => ::core::panic!("`gen fn` resumed after panicking"),),
+            quote!(#state::Panicked => ::core::panic!(#poisoned),),
         )
     } else {
         (
@@ -533,7 +559,7 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
                 unused_parens, clippy::let_unit_value, clippy::needless_return,
                 clippy::never_loop, clippy::diverging_sub_expression)]
         #inline
-        |#state_arg, #pins_arg, #cx| #closure_ret {
+        |#state_arg, #pins_arg, #cx, #sink_arg| #closure_ret {
             // SAFETY: the state is pinned; it is only ever accessed in place
             // through this pointer and never moved.
             let #this: *mut _ = unsafe {
@@ -561,20 +587,18 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         sig.output =
             parse_quote!(-> impl ::core::future::Future<Output = #ret> + ::longhand::Inspect);
     }
-    let wrap = match &plan.mode {
-        crate::mode::Mode::Future => None,
-        crate::mode::Mode::Iterator(_) => Some(quote!(::longhand::__private::gen_iter)),
-        crate::mode::Mode::Stream(_) => Some(quote!(::longhand::__private::gen_stream)),
-    };
     let values = plan.params.iter().map(|p| &p.value);
-    let lowered = quote!(::longhand::__private::lowered(
+    let parts = quote!(
         #state::Unresumed { #(#param_fields: ::longhand::__private::Kept::new(#values),)* },
         ( #(#pin_slots,)* ),
         #closure,
-    ));
-    let machine = match wrap {
-        Some(wrap) => quote!(#wrap(#lowered)),
-        None => lowered,
+    );
+    let machine = match &plan.mode {
+        crate::mode::Mode::Future => quote!(::longhand::__private::lowered(#parts)),
+        crate::mode::Mode::Iterator(_) => quote!(::longhand::__private::gen_iter(#parts)),
+        crate::mode::Mode::Stream(_) => {
+            quote!(::longhand::__private::gen_stream(::longhand::__private::lowered(#parts)))
+        }
     };
     quote! {
         #(#attrs)*
@@ -611,6 +635,13 @@ struct Finalize<'a> {
     function: &'a str,
     arm: String,
     await_texts: &'a [String],
+    /// Do yields offer their item to the poll's sink first (sync generators)?
+    sink: bool,
+    /// When the sink takes the item, does this arm's code run on past the
+    /// yield (the `Unresumed` arm, which then holds the whole body), or go
+    /// on from the yield's own arm (the others, which stop at their next
+    /// suspension)?
+    runs_on: bool,
 }
 
 impl Finalize<'_> {
@@ -628,22 +659,54 @@ impl Finalize<'_> {
         let from = &self.arm;
         let to = format!("Suspend{n}");
         let text = self.await_texts.get(n).cloned().unwrap_or_default();
-        crate::splice::expr(
+        let suspend = quote! {
+            // SAFETY: while code runs the state is `Panicked` and owns
+            // nothing, so writing over it leaks nothing; the kept values
+            // are owned by the state from here on.
+            unsafe {
+                ::longhand::__private::ptr::write(#this, #state::#variant {
+                    #(#names: ::longhand::__private::Kept::new(#values),)*
+                })
+            };
+            ::longhand::__private::trace::transition(#function, #from, #to, #text);
+            return ::longhand::__private::Poll::Ready(::core::option::Option::Some(#yielded));
+        };
+        let sink = hidden("__lh_sink");
+        let offer = quote!(::longhand::__private::offer(&mut #sink, __lh_hole0));
+        let code = if self.sink && self.runs_on {
             quote! {{
-                let #yielded = __lh_hole0;
-                // SAFETY: while code runs the state is `Panicked` and owns
-                // nothing, so writing over it leaks nothing; the kept values
-                // are owned by the state from here on.
+                // Driven by `fold`, the sink takes the item and the body goes on.
+                if let ::core::option::Option::Some(#yielded) = #offer {
+                    #suspend
+                }
+            }}
+        } else if self.sink {
+            let dispatch = lbl("'__lh_dispatch");
+            quote! {{
+                let __lh_offered = #offer;
+                // SAFETY: as below.
                 unsafe {
                     ::longhand::__private::ptr::write(#this, #state::#variant {
                         #(#names: ::longhand::__private::Kept::new(#values),)*
                     })
                 };
-                ::longhand::__private::trace::transition(#function, #from, #to, #text);
-                return ::longhand::__private::Poll::Ready(::core::option::Option::Some(#yielded));
-            }},
-            vec![value],
-        )
+                match __lh_offered {
+                    ::core::option::Option::Some(#yielded) => {
+                        ::longhand::__private::trace::transition(#function, #from, #to, #text);
+                        return ::longhand::__private::Poll::Ready(::core::option::Option::Some(#yielded));
+                    }
+                    // Driven by `fold`, the sink took the item: go on from
+                    // this yield's arm.
+                    ::core::option::Option::None => continue #dispatch,
+                }
+            }}
+        } else {
+            quote! {{
+                let #yielded = __lh_hole0;
+                #suspend
+            }}
+        };
+        crate::splice::expr(code, vec![value])
     }
 
     fn suspend(&self, n: usize, operand: Expr) -> Expr {
@@ -716,8 +779,10 @@ impl VisitMut for Finalize<'_> {
         // Code after a statement that always suspends (or leaves) is
         // unreachable in this arm; it runs in the next state's arm instead.
         // Dropping it keeps each arm to its own stretch of the function, and
-        // keeps rustc from typing it with the suspension's `!`.
-        if let Some(k) = b.stmts.iter().position(crate::awaits::stmt_diverges)
+        // keeps rustc from typing it with the suspension's `!`. An arm that
+        // runs on past its yields keeps all of it.
+        if !self.runs_on
+            && let Some(k) = b.stmts.iter().position(crate::awaits::stmt_diverges)
             && k + 1 < b.stmts.len()
         {
             b.stmts.truncate(k + 1);
