@@ -173,26 +173,60 @@ differential! {
     run: async { (f(vec!["1", "2"]).await, f(vec!["3", "x", "4"]).await) },
 }
 
-known_gap! {
-    reason: "a pinned local borrowed across an await in a generic function: the borrow has an unbounded lifetime, which the returned `impl Future` can only take as `static`, so the type parameter must be `static` (needs a lifetime parameter added to the signature)",
-    differential! {
-        /// A generic function with a pinned local and a where clause.
-        name: generic_pinned,
-        items: {
-            #[lh] async fn f<T>(items: Vec<T>) -> usize
-            where
-                T: std::fmt::Debug + Clone,
-            {
-                let mut seen = 0;
-                for it in items.iter() {
-                    let shown = format!("{it:?}");
-                    seen += pend(1, shown.len()).await;
-                }
-                seen + items.len()
+differential! {
+    /// A generic function with a pinned local and a where clause.
+    name: generic_pinned,
+    items: {
+        #[lh] async fn f<T>(items: Vec<T>) -> usize
+        where
+            T: std::fmt::Debug + Clone,
+        {
+            let mut seen = 0;
+            for it in items.iter() {
+                let shown = format!("{it:?}");
+                seen += pend(1, shown.len()).await;
             }
-        },
-        run: async { (f(vec![1, 22, 333]).await, f(vec!["a", "bc"]).await) },
-    }
+            seen + items.len()
+        }
+    },
+    run: async { (f(vec![1, 22, 333]).await, f(vec!["a", "bc"]).await) },
+}
+
+differential! {
+    /// Generic pinning with borrowed arguments (an elided and a named
+    /// lifetime) and a turbofish call.
+    name: generic_pinned_borrowed_args_and_turbofish,
+    items: {
+        #[lh] async fn f<'s, T: std::fmt::Display>(items: Vec<T>, sep: &str, end: &'s str) -> (String, &'s str) {
+            let mut out = String::new();
+            for it in items.iter() {
+                out += &pend(1, format!("{it}{sep}")).await;
+            }
+            (out, end)
+        }
+    },
+    run: async { (f::<u8>(vec![1, 2], "-", ".").await, f(vec!['a'], "+", "!").await) },
+}
+
+differential! {
+    /// A method of a generic type that pins a local of the type's parameter.
+    name: generic_impl_method_pinned,
+    items: {
+        struct Bag<T> {
+            items: Vec<T>,
+        }
+        impl<T: Clone + std::fmt::Debug> Bag<T> {
+            #[lh] async fn echo<U: std::fmt::Debug>(&self, tag: U) -> Vec<String> {
+                let copy: Vec<T> = self.items.clone();
+                let mut out = Vec::new();
+                for it in copy.iter() {
+                    out.push(pend(1, format!("{tag:?}{it:?}")).await);
+                }
+                out
+            }
+        }
+    },
+    run: async { Bag { items: vec![1, 2] }.echo("t").await },
 }
 
 differential! {

@@ -1,4 +1,8 @@
-#[allow(clippy::needless_lifetimes, refining_impl_trait)]
+#[allow(
+    clippy::needless_lifetimes,
+    clippy::multiple_bound_locations,
+    refining_impl_trait
+)]
 fn add_later(
     a: u32,
     b: u32,

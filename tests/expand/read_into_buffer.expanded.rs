@@ -1,5 +1,9 @@
 impl Connection {
-    #[allow(clippy::needless_lifetimes, refining_impl_trait)]
+    #[allow(
+        clippy::needless_lifetimes,
+        clippy::multiple_bound_locations,
+        refining_impl_trait
+    )]
     fn read_message(
         &mut self,
     ) -> impl ::core::future::Future<

@@ -1,4 +1,8 @@
-#[allow(clippy::needless_lifetimes, refining_impl_trait)]
+#[allow(
+    clippy::needless_lifetimes,
+    clippy::multiple_bound_locations,
+    refining_impl_trait
+)]
 fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
     #[allow(unused, clippy::all)]
     let _ = async move |list: Vec<i32>| -> () {

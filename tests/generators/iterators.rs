@@ -171,7 +171,7 @@ impl Tree {
 }
 
 #[longhand::generator]
-fn pairs<T: Clone + 'static>(items: Vec<T>) -> impl Iterator<Item = (T, T)> {
+fn pairs<T: Clone>(items: Vec<T>) -> impl Iterator<Item = (T, T)> {
     for (i, a) in items.iter().enumerate() {
         for b in items[i + 1..].iter() {
             yield_!((a.clone(), b.clone()));
@@ -201,6 +201,13 @@ fn methods_and_generics() {
     assert_eq!(
         pairs(vec!['a', 'b', 'c']).collect::<Vec<_>>(),
         [('a', 'b'), ('a', 'c'), ('b', 'c')]
+    );
+    // Items that borrow a local: the generic generator does not ask for
+    // `T: 'static`, though it borrows its own `items` across yields.
+    let local = String::from("x");
+    assert_eq!(
+        pairs(vec![local.as_str(), "y"]).collect::<Vec<_>>(),
+        [("x", "y")]
     );
 }
 

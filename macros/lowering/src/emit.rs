@@ -583,6 +583,9 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
     let vis = &item.vis;
     let mut sig = plan.sig.clone();
     sig.asyncness = None;
+    if !plan.liveness.pinned.is_empty() {
+        crate::borrow_lifetime::add(&mut sig);
+    }
     if !generator {
         sig.output =
             parse_quote!(-> impl ::core::future::Future<Output = #ret> + ::longhand::Inspect);
@@ -604,8 +607,9 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         #(#attrs)*
         // Turning `async fn` into `fn -> impl Future` makes clippy see lifetimes
         // it does not flag on the `async fn` the user wrote.
-        // `+ Inspect` refines a trait's `-> impl Future` in trait impls.
-        #[allow(clippy::needless_lifetimes, refining_impl_trait)]
+        // `+ Inspect` refines a trait's `-> impl Future` in trait impls. A
+        // borrow lifetime (see `borrow_lifetime`) adds where-clause bounds.
+        #[allow(clippy::needless_lifetimes, clippy::multiple_bound_locations, refining_impl_trait)]
         #vis #sig {
             #check
             #enum_def

@@ -30,6 +30,7 @@
 mod analysis;
 mod awaits;
 mod bindings;
+mod borrow_lifetime;
 mod emit;
 pub mod entry;
 pub mod graph;

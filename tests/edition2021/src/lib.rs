@@ -39,8 +39,19 @@ mod tests {
         }
     }
 
+    /// A generic function that borrows its own local across an await.
+    #[longhand::desugar]
+    async fn shown<T: std::fmt::Debug>(items: Vec<T>, sep: &str) -> String {
+        let mut out = String::new();
+        for it in items.iter() {
+            out += &futures::future::ready(format!("{it:?}{sep}")).await;
+        }
+        out
+    }
+
     #[test]
     fn lowered_code_works_in_edition_2021() {
+        assert_eq!(futures::executor::block_on(shown(vec![1, 2], ",")), "1,2,");
         let db = Db {
             rows: vec![1, 2, 3],
         };
