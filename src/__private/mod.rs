@@ -14,6 +14,7 @@ mod awaitee;
 mod flow;
 mod generator;
 mod lowered;
+mod native_check;
 mod pinned;
 pub mod trace;
 mod try_trait;
@@ -22,6 +23,7 @@ pub use awaitee::{AbandonGuard, Awaitee, Kept, StateMachine, output_of, poll_awa
 pub use flow::Flow;
 pub use generator::{GenIter, GenStream, Sink, empty_stream, gen_iter, gen_stream, offer};
 pub use lowered::{Lowered, lowered};
+pub use native_check::{native_check, phantom_cons, phantom_of};
 pub use pinned::{PinGuard, PinLocal, PinSlot, PinSlots};
 pub use try_trait::{FromResidual, Try};
 

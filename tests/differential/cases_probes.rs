@@ -209,6 +209,22 @@ differential! {
 }
 
 differential! {
+    /// A pinned local in a function with an `impl Trait` argument and an
+    /// `impl Trait` output (the native check infers both).
+    name: pinned_with_impl_trait_argument_and_output,
+    items: {
+        #[lh] async fn f(items: Vec<u32>, sep: impl AsRef<str>) -> impl std::fmt::Debug {
+            let mut out = String::new();
+            for it in items.iter() {
+                out += &pend(1, format!("{it}{}", sep.as_ref())).await;
+            }
+            (out, items.len())
+        }
+    },
+    run: async { format!("{:?} {:?}", f(vec![1, 2], "-").await, f(vec![], String::new()).await) },
+}
+
+differential! {
     /// A method of a generic type that pins a local of the type's parameter.
     name: generic_impl_method_pinned,
     items: {

@@ -8,12 +8,22 @@ fn report(
     client: &Client,
 ) -> impl ::core::future::Future<Output = String> + ::longhand::Inspect {
     #[allow(unused, clippy::all)]
-    let _ = async move |name: String, client: &Client| -> String {
-        let __lh_native: String = {
-            format!("{}: {}", name.trim(), client.fetch(& name). await)
-        };
-        __lh_native
-    };
+    let _ = ::longhand::__private::native_check(
+        ::longhand::__private::phantom_cons(
+            ::longhand::__private::phantom_of(&name),
+            ::longhand::__private::phantom_cons(
+                ::longhand::__private::phantom_of(&client),
+                ::core::marker::PhantomData::<()>,
+            ),
+        ),
+        async move |__lh_args| -> String {
+            let (name, (client, ())) = __lh_args;
+            let __lh_native: String = {
+                format!("{}: {}", name.trim(), client.fetch(& name). await)
+            };
+            __lh_native
+        },
+    );
     /// The state machine of `async fn report`, written out by longhand.
     #[allow(non_camel_case_types, clippy::large_enum_variant)]
     enum ReportState<P0, P1, A0, L0> {

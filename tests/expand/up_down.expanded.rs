@@ -5,26 +5,33 @@
 )]
 fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
     #[allow(unused, clippy::all)]
-    let _ = async move |list: Vec<i32>| -> () {
-        let __lh_native: () = {
-            let mut sum = 0;
-            for x in list.iter() {
-                sum += x;
-                {
-                    ::core::mem::drop(sum);
-                    ::core::future::ready(()).await
-                };
-            }
-            for x in list.iter().rev() {
-                sum -= x;
-                {
-                    ::core::mem::drop(sum);
-                    ::core::future::ready(()).await
-                };
-            }
-        };
-        __lh_native
-    };
+    let _ = ::longhand::__private::native_check(
+        ::longhand::__private::phantom_cons(
+            ::longhand::__private::phantom_of(&list),
+            ::core::marker::PhantomData::<()>,
+        ),
+        async move |__lh_args| -> () {
+            let (list, ()) = __lh_args;
+            let __lh_native: () = {
+                let mut sum = 0;
+                for x in list.iter() {
+                    sum += x;
+                    {
+                        ::core::mem::drop(sum);
+                        ::core::future::ready(()).await
+                    };
+                }
+                for x in list.iter().rev() {
+                    sum -= x;
+                    {
+                        ::core::mem::drop(sum);
+                        ::core::future::ready(()).await
+                    };
+                }
+            };
+            __lh_native
+        },
+    );
     /// The state machine of `generator up_down`, written out by longhand.
     #[allow(non_camel_case_types, clippy::large_enum_variant)]
     enum UpDownState<P0, L0, L1, L2, L3> {

@@ -168,44 +168,50 @@ pub(crate) struct Prepared {
     pub check: Option<TokenStream>,
 }
 
-/// The native check of `func`'s body: `|params| async move { body }`, or
-/// `None` where it cannot be written (an `impl Trait` parameter or output),
-/// and then nothing is pinned.
-fn native_check(func: &syn::ItemFn, mode: &mode::Mode) -> Option<TokenStream> {
-    let output: syn::Type = match &func.sig.output {
+/// The native check of `func`'s body: an `async` closure over the
+/// parameters, handed to `__private::native_check` with the outer
+/// parameters' types (so `impl Trait` parameters need not be written), never
+/// called. `params` are the lowered function's parameters, in order.
+fn native_check(
+    func: &syn::ItemFn,
+    mode: &mode::Mode,
+    params: &[signature::Param],
+) -> Option<TokenStream> {
+    let mut output: syn::Type = match &func.sig.output {
         _ if mode.is_generator() => syn::parse_quote!(()),
         syn::ReturnType::Default => syn::parse_quote!(()),
         syn::ReturnType::Type(_, t) => (**t).clone(),
     };
-    let mentions_impl = |t: &dyn quote::ToTokens| {
-        t.to_token_stream()
-            .to_string()
-            .split_whitespace()
-            .any(|w| w == "impl")
-    };
-    if mentions_impl(&output) {
-        return None;
-    }
-    let mut params = Vec::new();
+    // A closure cannot name `impl Trait`; its body tells the type instead.
+    syn::visit_mut::VisitMut::visit_type_mut(&mut ImplAsInferred, &mut output);
+    let mut patterns = Vec::new();
     for arg in &func.sig.inputs {
         match arg {
             syn::FnArg::Receiver(r) => {
                 let this = normalize::self_ident(r.self_token.span);
-                let ty = &r.ty;
                 let mutability = if r.reference.is_none() {
                     r.mutability
                 } else {
                     None
                 };
-                params.push(quote!(#mutability #this: #ty));
+                patterns.push(quote!(#mutability #this));
             }
             syn::FnArg::Typed(t) => {
-                if mentions_impl(&t.ty) {
-                    return None;
-                }
-                params.push(quote!(#t));
+                let pat = &t.pat;
+                patterns.push(quote!(#pat));
             }
         }
+    }
+    // `(a, (b, ()))` and its type, from the last parameter back.
+    let mut types = quote!(::core::marker::PhantomData::<()>);
+    let mut pattern = quote!(());
+    for (param, pat) in params.iter().zip(&patterns).rev() {
+        let value = &param.value;
+        types = quote!(::longhand::__private::phantom_cons(
+            ::longhand::__private::phantom_of(&#value),
+            #types
+        ));
+        pattern = quote!((#pat, #pattern));
     }
     let mut body = (*func.block).clone();
     normalize::rename_self(&mut body);
@@ -214,13 +220,28 @@ fn native_check(func: &syn::ItemFn, mode: &mode::Mode) -> Option<TokenStream> {
         yields::as_native_awaits(&mut body);
     }
     let result = names::hidden("__lh_native");
+    let args = names::hidden("__lh_args");
     Some(quote! {
         #[allow(unused, clippy::all)]
-        let _ = async move |#(#params),*| -> #output {
+        let _ = ::longhand::__private::native_check(#types, async move |#args| -> #output {
+            let #pattern = #args;
             let #result: #output = #body;
             #result
-        };
+        });
     })
+}
+
+/// Replaces each `impl Trait` in a type with `_`.
+struct ImplAsInferred;
+
+impl syn::visit_mut::VisitMut for ImplAsInferred {
+    fn visit_type_mut(&mut self, t: &mut syn::Type) {
+        if matches!(t, syn::Type::ImplTrait(_)) {
+            *t = syn::parse_quote!(_);
+        } else {
+            syn::visit_mut::visit_type_mut(self, t);
+        }
+    }
 }
 
 /// Runs steps 2 to 4 (parameters, normalisation, liveness) on a checked function.
@@ -252,7 +273,7 @@ pub(crate) fn prepare(func: &syn::ItemFn, mode: mode::Mode) -> Prepared {
         normalize::rename_shadowed(&mut body, &shadowed, &refs);
     }
     let await_docs = awaits::descriptions(&body, count);
-    let check = native_check(func, &mode);
+    let check = native_check(func, &mode, &params);
     let liveness = analysis::analyse(&body, count, check.is_some());
     pin::rewrite(&mut body, &liveness);
     let check = if liveness.pinned.is_empty() {
