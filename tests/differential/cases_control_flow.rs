@@ -267,3 +267,26 @@ differential! {
     },
     run: async { (f(true).await, f(false).await) },
 }
+
+known_gap! {
+    reason: "an `if let` scrutinee's temporary that is not borrowed (a call result whose field is moved out) lives to the end of the `then` block in rustc, across its awaits; longhand drops it at the first suspension",
+    differential! {
+        /// The rest of a temporary whose field the `if let` moves out.
+        name: if_let_field_of_temporary_across_await,
+        items: {
+            fn lookup(n: u32) -> (D, Option<u32>) {
+                (D::new("scrutinee temp"), if n > 0 { Some(n * 10) } else { None })
+            }
+            #[lh] async fn f(n: u32) -> u32 {
+                if let Some(x) = lookup(n).1 {
+                    log("then");
+                    pend(1, x).await
+                } else {
+                    log("else");
+                    0
+                }
+            }
+        },
+        run: async { (f(0).await, f(2).await) },
+    }
+}
