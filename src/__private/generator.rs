@@ -20,13 +20,13 @@
 //!
 //! A sync generator's poll closure takes one more argument, a [`Sink`]. When
 //! `next` polls, the sink is `None` and each `yield_!` suspends as described.
-//! When `fold` (and so `for_each`, `sum`, `count`, `collect`, ...) drives the
+//! When `fold` (and so `for_each`, `sum`, `count`, `last`, ...) drives the
 //! generator, it passes a sink that takes each item and hands it to the
 //! fold's closure at once, and the body runs on without suspending: the whole
 //! generator becomes one loop, as `std`'s own adapters do with internal
 //! iteration. The items, their order and every side effect are the same.
 
-use super::trace::counted;
+use super::trace::PollCount;
 use super::{Lowered, PinSlots, StateMachine};
 use core::marker::PhantomData;
 use core::mem::ManuallyDrop;
@@ -44,8 +44,8 @@ pub struct GenIter<S: StateMachine, P: PinSlots, F, T> {
     poll: F,
     // The item type, which the closure's signature alone leaves open.
     _item: PhantomData<fn() -> T>,
-    #[cfg(feature = "tracing")]
-    polls: u64,
+    // How many times it was polled, for transition tracing.
+    polls: PollCount,
 }
 
 /// Where a sync generator's `yield_!` may hand its item instead of
@@ -84,8 +84,7 @@ where
         pins: ManuallyDrop::new(Box::pin(pins)),
         poll,
         _item: PhantomData,
-        #[cfg(feature = "tracing")]
-        polls: 0,
+        polls: PollCount::default(),
     }
 }
 
@@ -118,13 +117,10 @@ where
         // SAFETY: only a raw pointer is taken; the slots never move out of
         // their box.
         let pins: *mut P = unsafe { self.pins.as_mut().get_unchecked_mut() };
-        #[cfg(feature = "tracing")]
-        let polls = &mut self.polls;
-        #[cfg(not(feature = "tracing"))]
-        let polls = ();
         // A sync generator never awaits, so it never needs waking.
         let mut cx = Context::from_waker(Waker::noop());
-        match counted(polls, || (self.poll)(state, pins, &mut cx, sink)) {
+        let poll = &self.poll;
+        match self.polls.counted(|| poll(state, pins, &mut cx, sink)) {
             Poll::Ready(item) => item,
             Poll::Pending => unreachable!("a sync generator cannot be pending"),
         }
@@ -155,8 +151,9 @@ where
     {
         let mut acc = Some(init);
         let mut feed = |item: T| acc = acc.take().map(|a| f(a, item));
+        // One poll runs the body to its end: the sink takes every item, so
+        // nothing comes back (were one to, it would still reach `f`).
         while let Some(item) = self.resume(Some(&mut feed)) {
-            // Not reached: the sink takes every item. Kept for clarity.
             feed(item);
         }
         acc.expect("a panic inside `fold` unwinds past this point")

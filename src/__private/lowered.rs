@@ -9,6 +9,7 @@ use core::marker::PhantomPinned;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
+use super::trace::PollCount;
 use super::{PinSlots, StateMachine};
 
 /// A lowered `async fn`: its state machine, its pinned locals, and its poll
@@ -19,8 +20,7 @@ pub struct Lowered<S: StateMachine, P: PinSlots, F> {
     pins: P,
     poll: F,
     // How many times this future was polled, for transition tracing.
-    #[cfg(feature = "tracing")]
-    polls: u64,
+    polls: PollCount,
     // The state may hold borrows of itself (an awaitee borrowing a stored
     // local), so it must never be `Unpin`.
     _pinned: PhantomPinned,
@@ -38,8 +38,7 @@ where
         state,
         pins,
         poll,
-        #[cfg(feature = "tracing")]
-        polls: 0,
+        polls: PollCount::default(),
         _pinned: PhantomPinned,
     }
 }
@@ -64,11 +63,8 @@ where
         // The pinned locals are reached through a raw pointer: they are
         // borrowed in place across polls and must not be retagged as a whole.
         let pins: *mut P = &raw mut this.pins;
-        #[cfg(feature = "tracing")]
-        let polls = &mut this.polls;
-        #[cfg(not(feature = "tracing"))]
-        let polls = ();
-        super::trace::counted(polls, || (this.poll)(state, pins, cx))
+        let poll = &this.poll;
+        this.polls.counted(|| poll(state, pins, cx))
     }
 }
 

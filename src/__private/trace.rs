@@ -24,24 +24,30 @@ fn leave_poll(previous: u64) {
     POLL.with(|p| p.set(previous));
 }
 
-/// Runs one poll of a lowered machine, with `polls` (its poll counter, or
-/// `()` without the feature) counted and visible to the events it emits.
-#[cfg(feature = "tracing")]
-#[inline(always)]
-pub(crate) fn counted<R>(polls: &mut u64, poll: impl FnOnce() -> R) -> R {
-    *polls += 1;
-    let previous = enter_poll(*polls);
-    let out = poll();
-    leave_poll(previous);
-    out
+/// A lowered machine's poll counter, for the `poll` field of its events:
+/// a count with the `tracing` feature, nothing (zero-sized) without.
+#[derive(Default)]
+pub(crate) struct PollCount {
+    #[cfg(feature = "tracing")]
+    polls: u64,
 }
 
-/// Runs one poll of a lowered machine (nothing is counted without the
-/// `tracing` feature).
-#[cfg(not(feature = "tracing"))]
-#[inline(always)]
-pub(crate) fn counted<R>(_polls: (), poll: impl FnOnce() -> R) -> R {
-    poll()
+impl PollCount {
+    /// Runs one poll of the machine, counted and visible to the events it
+    /// emits.
+    #[inline(always)]
+    pub(crate) fn counted<R>(&mut self, poll: impl FnOnce() -> R) -> R {
+        #[cfg(feature = "tracing")]
+        {
+            self.polls += 1;
+            let previous = enter_poll(self.polls);
+            let out = poll();
+            leave_poll(previous);
+            out
+        }
+        #[cfg(not(feature = "tracing"))]
+        poll()
+    }
 }
 
 /// A state transition of a lowered function.

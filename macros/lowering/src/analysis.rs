@@ -109,10 +109,10 @@ pub fn shadowing(block: &syn::Block) -> (HashMap<usize, usize>, HashMap<usize, u
     (r.shadowed.iter().map(|id| (*id, *id)).collect(), r.refs)
 }
 
-/// Runs the analysis over the normalised body. With `may_pin`, a value that
-/// another kept value borrows across a suspension point is pinned in place
-/// instead of kept (the caller then checks the body natively for soundness).
-pub fn analyse(block: &syn::Block, awaits: usize, may_pin: bool) -> Liveness {
+/// Runs the analysis over the normalised body. A value that another kept
+/// value borrows across a suspension point is pinned in place instead of
+/// kept (the caller then checks the body natively for soundness).
+pub fn analyse(block: &syn::Block, awaits: usize) -> Liveness {
     let mut r = Resolver::default();
     r.block(block);
     let mut keep = vec![Keep::default(); awaits];
@@ -124,25 +124,23 @@ pub fn analyse(block: &syn::Block, awaits: usize, may_pin: bool) -> Liveness {
     // A binding is pinned when a binding kept at the same suspension point
     // borrowed it to get its value (an iterator, a reference, a closure).
     let mut pinned_ids: Vec<usize> = Vec::new();
-    if may_pin {
-        for k in &keep {
-            for b in &k.flagged {
-                let pinnable = r.bindings.get(&b.id).is_some_and(|i| i.simple_let);
-                if pinnable && !pinned_ids.contains(&b.id) {
-                    pinned_ids.push(b.id);
-                }
+    for k in &keep {
+        for b in &k.flagged {
+            let pinnable = r.bindings.get(&b.id).is_some_and(|i| i.simple_let);
+            if pinnable && !pinned_ids.contains(&b.id) {
+                pinned_ids.push(b.id);
             }
         }
-        for k in &keep {
-            for c in &k.stored {
-                let Some(info) = r.bindings.get(&c.id) else {
-                    continue;
-                };
-                for b in &info.sources {
-                    let pinnable = r.bindings.get(b).is_some_and(|i| i.simple_let);
-                    if pinnable && k.stored.iter().any(|s| s.id == *b) && !pinned_ids.contains(b) {
-                        pinned_ids.push(*b);
-                    }
+    }
+    for k in &keep {
+        for c in &k.stored {
+            let Some(info) = r.bindings.get(&c.id) else {
+                continue;
+            };
+            for b in &info.sources {
+                let pinnable = r.bindings.get(b).is_some_and(|i| i.simple_let);
+                if pinnable && k.stored.iter().any(|s| s.id == *b) && !pinned_ids.contains(b) {
+                    pinned_ids.push(*b);
                 }
             }
         }

@@ -663,7 +663,7 @@ impl Finalize<'_> {
         let from = &self.arm;
         let to = format!("Suspend{n}");
         let text = self.await_texts.get(n).cloned().unwrap_or_default();
-        let suspend = quote! {
+        let write_state = quote! {
             // SAFETY: while code runs the state is `Panicked` and owns
             // nothing, so writing over it leaks nothing; the kept values
             // are owned by the state from here on.
@@ -672,6 +672,8 @@ impl Finalize<'_> {
                     #(#names: ::longhand::__private::Kept::new(#values),)*
                 })
             };
+        };
+        let yield_item = quote! {
             ::longhand::__private::trace::transition(#function, #from, #to, #text);
             return ::longhand::__private::Poll::Ready(::core::option::Option::Some(#yielded));
         };
@@ -681,23 +683,18 @@ impl Finalize<'_> {
             quote! {{
                 // Driven by `fold`, the sink takes the item and the body goes on.
                 if let ::core::option::Option::Some(#yielded) = #offer {
-                    #suspend
+                    #write_state
+                    #yield_item
                 }
             }}
         } else if self.sink {
             let dispatch = lbl("'__lh_dispatch");
             quote! {{
                 let __lh_offered = #offer;
-                // SAFETY: as below.
-                unsafe {
-                    ::longhand::__private::ptr::write(#this, #state::#variant {
-                        #(#names: ::longhand::__private::Kept::new(#values),)*
-                    })
-                };
+                #write_state
                 match __lh_offered {
                     ::core::option::Option::Some(#yielded) => {
-                        ::longhand::__private::trace::transition(#function, #from, #to, #text);
-                        return ::longhand::__private::Poll::Ready(::core::option::Option::Some(#yielded));
+                        #yield_item
                     }
                     // Driven by `fold`, the sink took the item: go on from
                     // this yield's arm.
@@ -707,7 +704,8 @@ impl Finalize<'_> {
         } else {
             quote! {{
                 let #yielded = __lh_hole0;
-                #suspend
+                #write_state
+                #yield_item
             }}
         };
         crate::splice::expr(code, vec![value])

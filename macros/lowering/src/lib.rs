@@ -172,11 +172,7 @@ pub(crate) struct Prepared {
 /// parameters, handed to `__private::native_check` with the outer
 /// parameters' types (so `impl Trait` parameters need not be written), never
 /// called. `params` are the lowered function's parameters, in order.
-fn native_check(
-    func: &syn::ItemFn,
-    mode: &mode::Mode,
-    params: &[signature::Param],
-) -> Option<TokenStream> {
+fn native_check(func: &syn::ItemFn, mode: &mode::Mode, params: &[signature::Param]) -> TokenStream {
     let mut output: syn::Type = match &func.sig.output {
         _ if mode.is_generator() => syn::parse_quote!(()),
         syn::ReturnType::Default => syn::parse_quote!(()),
@@ -221,14 +217,14 @@ fn native_check(
     }
     let result = names::hidden("__lh_native");
     let args = names::hidden("__lh_args");
-    Some(quote! {
+    quote! {
         #[allow(unused, clippy::all)]
         let _ = ::longhand::__private::native_check(#types, async move |#args| -> #output {
             let #pattern = #args;
             let #result: #output = #body;
             #result
         });
-    })
+    }
 }
 
 /// Replaces each `impl Trait` in a type with `_`.
@@ -273,14 +269,9 @@ pub(crate) fn prepare(func: &syn::ItemFn, mode: mode::Mode) -> Prepared {
         normalize::rename_shadowed(&mut body, &shadowed, &refs);
     }
     let await_docs = awaits::descriptions(&body, count);
-    let check = native_check(func, &mode, &params);
-    let liveness = analysis::analyse(&body, count, check.is_some());
+    let liveness = analysis::analyse(&body, count);
     pin::rewrite(&mut body, &liveness);
-    let check = if liveness.pinned.is_empty() {
-        None
-    } else {
-        check
-    };
+    let check = (!liveness.pinned.is_empty()).then(|| native_check(func, &mode, &params));
     Prepared {
         sig,
         params,
