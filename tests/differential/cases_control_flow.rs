@@ -235,6 +235,21 @@ differential! {
 }
 
 differential! {
+    /// Recursion whose output type's name contains "impl" (not `impl Trait`).
+    name: recursion_output_named_like_impl,
+    items: {
+        type Implied = u32;
+        #[lh] async fn depth(n: u32) -> Implied {
+            if n == 0 {
+                return pend(1, 0).await;
+            }
+            Box::pin(depth(n - 1)).await + 1
+        }
+    },
+    run: depth(3),
+}
+
+differential! {
     /// Recursion through a type-erased `Pin<Box<dyn Future>>`.
     name: recursion_boxed_dyn,
     items: {

@@ -90,15 +90,6 @@ fn lbl(name: &str) -> syn::Lifetime {
     syn::Lifetime::new(name, Span::mixed_site())
 }
 
-/// Does the return type mention `impl Trait` (which a closure or a `let`
-/// cannot spell)?
-fn mentions_impl(ty: &syn::Type) -> bool {
-    quote!(#ty)
-        .to_string()
-        .split_whitespace()
-        .any(|w| w == "impl")
-}
-
 /// Emits the whole lowered function.
 pub fn emit(plan: Plan<'_>) -> TokenStream {
     let item = plan.item;
@@ -126,7 +117,7 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         Some(item) => parse_quote!(::core::option::Option<#item>),
         None => ret.clone(),
     };
-    let annotate = !mentions_impl(&poll_output);
+    let annotate = !crate::signature::mentions_impl(&poll_output);
     let is_yield: Vec<bool> = crate::yields::yield_points(&plan.body, awaits);
 
     // Generic parameters and fields of each variant.

@@ -253,7 +253,7 @@ pub(crate) fn prepare(func: &syn::ItemFn, mode: mode::Mode) -> Prepared {
     }
     awaits::describe(&mut body);
     if let syn::ReturnType::Type(_, ty) = &func.sig.output {
-        if !quote!(#ty).to_string().contains("impl") {
+        if !signature::mentions_impl(ty) {
             recursion::erase(&mut body, &func.sig.ident.to_string(), ty);
         }
     } else {

@@ -110,9 +110,16 @@ pub fn params(inputs: &mut syn::punctuated::Punctuated<FnArg, syn::Token![,]>) -
 
 /// The parameter's type, if it is a reference that a `let` can spell.
 fn reference_type(ty: &syn::Type) -> Option<&syn::Type> {
-    let spelled = quote!(#ty).to_string();
-    let mentions_impl = spelled.split_whitespace().any(|w| w == "impl");
-    (matches!(ty, syn::Type::Reference(_)) && !mentions_impl).then_some(ty)
+    (matches!(ty, syn::Type::Reference(_)) && !mentions_impl(ty)).then_some(ty)
+}
+
+/// Does `ty` mention `impl Trait` anywhere, which a `let`, a closure's
+/// signature or an erased recursive call cannot spell?
+pub fn mentions_impl(ty: &syn::Type) -> bool {
+    quote!(#ty)
+        .to_string()
+        .split_whitespace()
+        .any(|w| w == "impl")
 }
 
 /// A parameter pattern with `_` parts, like `(x, _): (D, D)`: rustc keeps the
