@@ -1,7 +1,8 @@
 //! Iterating a lowered generator against the equivalent hand-written
 //! `Iterator` and `std::iter::from_fn`, in the same run:
-//! `cargo bench --bench generators`. Prints the median ns per item of each
-//! and the generator's ratio to both.
+//! `cargo bench --bench generators`. Each is consumed by `fold` and by a
+//! `for` loop; prints the median ns per item of each and the generator's
+//! ratio to both.
 
 use std::hint::black_box;
 use std::time::Instant;
