@@ -61,19 +61,31 @@ fn up_down_from_fn(list: Vec<u64>) -> impl Iterator<Item = u64> {
     })
 }
 
-/// Times `run` on a fresh copy of `list` (copied before the clock starts).
-fn median_ns_per_item(list: &[u64], mut run: impl FnMut(Vec<u64>) -> u64) -> f64 {
+/// Times each of `runs` on a fresh copy of `list` (copied before the clock
+/// starts), taking turns so that a change in the machine's load or clock
+/// touches all alike; the median ns per item of each.
+fn medians_ns_per_item(list: &[u64], runs: &[fn(Vec<u64>) -> u64]) -> Vec<f64> {
     let items = 2 * list.len();
-    let mut samples = Vec::new();
-    for _ in 0..31 {
-        let input = black_box(list.to_vec());
-        let start = Instant::now();
-        black_box(run(input));
-        samples.push(start.elapsed().as_nanos() as f64 / items as f64);
+    let mut samples = vec![Vec::new(); runs.len()];
+    for _ in 0..SAMPLES {
+        for (run, samples) in runs.iter().zip(&mut samples) {
+            let input = black_box(list.to_vec());
+            let start = Instant::now();
+            black_box(run(input));
+            samples.push(start.elapsed().as_nanos() as f64 / items as f64);
+        }
     }
-    samples.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    samples[samples.len() / 2]
+    samples
+        .into_iter()
+        .map(|mut s| {
+            s.sort_by(|a, b| a.partial_cmp(b).unwrap());
+            s[s.len() / 2]
+        })
+        .collect()
 }
+
+/// How many times each iterator is timed.
+const SAMPLES: usize = 101;
 
 fn main() {
     const N: usize = 200_000;
@@ -94,19 +106,14 @@ fn main() {
     );
 
     let items = 2 * N;
-    println!("up_down over {N} values, {items} items (median of 31, ns/item)");
+    println!("up_down over {N} values, {items} items (median of {SAMPLES}, ns/item)");
+    let fold = medians_ns_per_item(&list, &[fold_generator, fold_by_hand, fold_from_fn]);
     report(
         "fold (also sum, count, for_each, last, max, ...): one poll runs the whole body",
-        median_ns_per_item(&list, fold_generator),
-        median_ns_per_item(&list, fold_by_hand),
-        median_ns_per_item(&list, fold_from_fn),
+        &fold,
     );
-    report(
-        "a for loop: next, one poll per item",
-        median_ns_per_item(&list, for_generator),
-        median_ns_per_item(&list, for_by_hand),
-        median_ns_per_item(&list, for_from_fn),
-    );
+    let for_loop = medians_ns_per_item(&list, &[for_generator, for_by_hand, for_from_fn]);
+    report("a for loop: next, one poll per item", &for_loop);
 }
 
 /// The measured loops, each its own function so that all are compiled
@@ -137,7 +144,12 @@ consumers! {
     fold_from_fn, for_from_fn: up_down_from_fn;
 }
 
-fn report(driver: &str, generator: f64, by_hand: f64, from_fn: f64) {
+/// Prints the generator's, the hand-written iterator's and `from_fn`'s
+/// medians, and the generator's ratio to the other two.
+fn report(driver: &str, medians: &[f64]) {
+    let [generator, by_hand, from_fn] = medians else {
+        unreachable!("three iterators are timed")
+    };
     println!("-- driven by {driver}");
     println!("{:<32} {generator:>8.3}", "#[longhand::generator]");
     println!("{:<32} {by_hand:>8.3}", "hand-written Iterator");

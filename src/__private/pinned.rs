@@ -43,6 +43,20 @@ impl<T> Default for PinSlot<T> {
 }
 
 impl<T> PinSlot<T> {
+    /// A slot holding `value` already: a pinned parameter, stored when the
+    /// function is called (nothing can borrow it before the first poll, so
+    /// the slot may still move until then).
+    #[inline(always)]
+    pub fn filled(value: T) -> Self {
+        PinSlot {
+            live: true,
+            local: MaybeUninit::new(PinLocal {
+                value,
+                _pinned: PhantomPinned,
+            }),
+        }
+    }
+
     /// Declares the local: stores `value` and returns the way to reach it.
     ///
     /// # Safety

@@ -24,6 +24,29 @@ differential! {
 }
 
 differential! {
+    /// A pinned parameter between two others: it waits in its slot from the
+    /// call on, and all three drop in rustc's order, also before the first
+    /// poll and when moved out after the loop.
+    name: pinned_param_between_others,
+    items: {
+        fn consume(v: Vec<D>) -> usize {
+            log(format!("consume {}", v.len()));
+            v.len()
+        }
+        #[lh] async fn f(first: D, items: Vec<D>, last: D) -> usize {
+            let mut n = first.touch();
+            for d in items.iter() {
+                n += pend(1, d.touch()).await;
+            }
+            n += consume(items);
+            pend(1, ()).await;
+            n + last.touch()
+        }
+    },
+    run: f(D::new("first"), vec![D::new("x"), D::new("y")], D::new("last")),
+}
+
+differential! {
     /// A value declared before the pinned local is dropped after it, also
     /// when the future is dropped mid-loop.
     name: pinned_declared_after_kept,

@@ -26,12 +26,9 @@ fn report(
     );
     /// The state machine of `async fn report`, written out by longhand.
     #[allow(non_camel_case_types, clippy::large_enum_variant)]
-    enum ReportState<P0, P1, A0, L0> {
-        /// Created, not polled yet: holds the arguments `name`, `client`.
-        Unresumed {
-            name: ::longhand::__private::Kept<P0>,
-            client: ::longhand::__private::Kept<P1>,
-        },
+    enum ReportState<P0, A0, L0> {
+        /// Created, not polled yet: holds the arguments `client`. Pinned in place already: `name`.
+        Unresumed { client: ::longhand::__private::Kept<P0> },
         /// Waiting at `client.fetch(&name).await` (line 3); keeps `tmp0` alive. Pinned in place meanwhile: `name`.
         Suspend0 {
             __awaitee: ::longhand::__private::Awaitee<A0>,
@@ -42,19 +39,19 @@ fn report(
         /// A poll panicked: polling again panics.
         Panicked,
     }
-    impl<P0, P1, A0, L0> ReportState<P0, P1, A0, L0> {
+    impl<P0, A0, L0> ReportState<P0, A0, L0> {
         /// Moves the arguments out and marks the state `Panicked` while the body runs.
         ///
         /// # Safety
         ///
         /// `this` points to the pinned state, which is `Unresumed`.
         #[inline(always)]
-        unsafe fn take_unresumed(this: *mut Self) -> (P0, P1) {
+        unsafe fn take_unresumed(this: *mut Self) -> (P0,) {
             unsafe {
-                let Self::Unresumed { name, client } = &mut *this else {
+                let Self::Unresumed { client } = &mut *this else {
                     ::core::unreachable!()
                 };
-                let taken = (name.take(), client.take());
+                let taken = (client.take(),);
                 ::longhand::__private::ptr::write(this, Self::Panicked);
                 taken
             }
@@ -78,8 +75,8 @@ fn report(
             }
         }
     }
-    unsafe impl<P0, P1, A0, L0> ::longhand::__private::StateMachine
-    for ReportState<P0, P1, A0, L0> {
+    unsafe impl<P0, A0, L0> ::longhand::__private::StateMachine
+    for ReportState<P0, A0, L0> {
         fn panicked() -> Self {
             Self::Panicked
         }
@@ -90,8 +87,8 @@ fn report(
             let _ = pins;
             unsafe {
                 match &mut *this {
-                    Self::Unresumed { name, client } => {
-                        name.drop_in_place();
+                    Self::Unresumed { client } => {
+                        <P as ::longhand::__private::PinSlots>::drop_slot(pins, 0usize);
                         client.drop_in_place();
                     }
                     Self::Suspend0 { __awaitee, tmp0 } => {
@@ -133,10 +130,9 @@ fn report(
     }
     ::longhand::__private::lowered(
         ReportState::Unresumed {
-            name: ::longhand::__private::Kept::new(name),
             client: ::longhand::__private::Kept::new(client),
         },
-        (::longhand::__private::PinSlot::default(),),
+        (::longhand::__private::PinSlot::filled(name),),
         #[allow(
             unused_variables,
             unused_mut,
@@ -157,16 +153,12 @@ fn report(
             '__lh_dispatch: loop {
                 match unsafe { &mut *__lh_this } {
                     ReportState::Unresumed { .. } => {
-                        let (__lh_arg0, __lh_arg1) = unsafe {
+                        let (__lh_arg1,) = unsafe {
                             ReportState::take_unresumed(__lh_this)
                         };
                         let __lh_ret: String = '__lh_body: {
-                            let __lh_pinned_value = __lh_arg0;
                             let __lh_pin0 = unsafe {
-                                ::longhand::__private::PinSlot::init(
-                                    __lh_slot0,
-                                    __lh_pinned_value,
-                                )
+                                ::longhand::__private::PinSlot::get(__lh_slot0)
                             };
                             let __lh_pinguard0 = unsafe {
                                 ::longhand::__private::PinGuard::new(__lh_this, __lh_slot0)

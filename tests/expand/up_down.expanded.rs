@@ -34,9 +34,9 @@ fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
     );
     /// The state machine of `generator up_down`, written out by longhand.
     #[allow(non_camel_case_types, clippy::large_enum_variant)]
-    enum UpDownState<P0, L0, L1, L2, L3> {
-        /// Created, not polled yet: holds the arguments `list`.
-        Unresumed { list: ::longhand::__private::Kept<P0> },
+    enum UpDownState<L0, L1, L2, L3> {
+        /// Created, not polled yet. Pinned in place already: `list`.
+        Unresumed {},
         /// Suspended at `yield_!(sum)` (line 6); keeps `sum`, `iter0` alive. Pinned in place meanwhile: `list`.
         Suspend0 {
             iter0: ::longhand::__private::Kept<L0>,
@@ -52,19 +52,17 @@ fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
         /// A poll panicked: resuming again panics.
         Panicked,
     }
-    impl<P0, L0, L1, L2, L3> UpDownState<P0, L0, L1, L2, L3> {
+    impl<L0, L1, L2, L3> UpDownState<L0, L1, L2, L3> {
         /// Moves the arguments out and marks the state `Panicked` while the body runs.
         ///
         /// # Safety
         ///
         /// `this` points to the pinned state, which is `Unresumed`.
         #[inline(always)]
-        unsafe fn take_unresumed(this: *mut Self) -> (P0,) {
+        unsafe fn take_unresumed(this: *mut Self) -> () {
             unsafe {
-                let Self::Unresumed { list } = &mut *this else {
-                    ::core::unreachable!()
-                };
-                let taken = (list.take(),);
+                let Self::Unresumed {} = &mut *this else { ::core::unreachable!() };
+                let taken = ();
                 ::longhand::__private::ptr::write(this, Self::Panicked);
                 taken
             }
@@ -104,8 +102,8 @@ fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
             }
         }
     }
-    unsafe impl<P0, L0, L1, L2, L3> ::longhand::__private::StateMachine
-    for UpDownState<P0, L0, L1, L2, L3> {
+    unsafe impl<L0, L1, L2, L3> ::longhand::__private::StateMachine
+    for UpDownState<L0, L1, L2, L3> {
         fn panicked() -> Self {
             Self::Panicked
         }
@@ -116,8 +114,8 @@ fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
             let _ = pins;
             unsafe {
                 match &mut *this {
-                    Self::Unresumed { list } => {
-                        list.drop_in_place();
+                    Self::Unresumed {} => {
+                        <P as ::longhand::__private::PinSlots>::drop_slot(pins, 0usize);
                     }
                     Self::Suspend0 { iter0, sum } => {
                         iter0.drop_in_place();
@@ -168,10 +166,8 @@ fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
         }
     }
     ::longhand::__private::gen_iter(
-        UpDownState::Unresumed {
-            list: ::longhand::__private::Kept::new(list),
-        },
-        (::longhand::__private::PinSlot::default(),),
+        UpDownState::Unresumed {},
+        (::longhand::__private::PinSlot::filled(list),),
         #[allow(
             unused_variables,
             unused_mut,
@@ -199,16 +195,10 @@ fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
                 match unsafe { &mut *__lh_this } {
                     UpDownState::Unresumed { .. } => {
                         ::core::hint::cold_path();
-                        let (__lh_arg0,) = unsafe {
-                            UpDownState::take_unresumed(__lh_this)
-                        };
+                        let () = unsafe { UpDownState::take_unresumed(__lh_this) };
                         let __lh_ret: () = '__lh_body: {
-                            let __lh_pinned_value = __lh_arg0;
                             let __lh_pin0 = unsafe {
-                                ::longhand::__private::PinSlot::init(
-                                    __lh_slot0,
-                                    __lh_pinned_value,
-                                )
+                                ::longhand::__private::PinSlot::get(__lh_slot0)
                             };
                             let __lh_pinguard0 = unsafe {
                                 ::longhand::__private::PinGuard::new(__lh_this, __lh_slot0)

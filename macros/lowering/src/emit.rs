@@ -122,9 +122,10 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
 
     // Generic parameters and fields of each variant.
     let mut generics: Vec<Ident> = Vec::new();
-    let param_tys: Vec<Ident> = (0..plan.params.len())
-        .map(|i| format_ident!("P{i}"))
-        .collect();
+    // The parameters `Unresumed` holds: all but the pinned ones, which wait
+    // in their slots (see `pin::rewrite`).
+    let held: Vec<&Param> = plan.params.iter().filter(|p| p.slot.is_none()).collect();
+    let param_tys: Vec<Ident> = (0..held.len()).map(|i| format_ident!("P{i}")).collect();
     generics.extend(param_tys.iter().cloned());
     let mut next_local = 0;
     let mut variants: Vec<Vec<Field>> = Vec::new();
@@ -152,15 +153,8 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
     }
 
     // The enum.
-    let param_fields: Vec<&Ident> = plan.params.iter().map(|p| &p.field).collect();
-    let unresumed_doc = if plan.params.is_empty() {
-        "Created, not polled yet.".to_string()
-    } else {
-        format!(
-            "Created, not polled yet: holds the arguments {}.",
-            list(plan.params.iter().map(|p| p.field.to_string()))
-        )
-    };
+    let param_fields: Vec<&Ident> = held.iter().map(|p| &p.field).collect();
+    let unresumed_doc = unresumed_doc(&plan.params);
     let suspend_variants = (0..awaits).map(|n| {
         let name = format_ident!("Suspend{n}");
         let a = &awaitee_tys[n];
@@ -338,6 +332,14 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
             }
         }
     });
+    // The arguments, first to first, wherever each waits.
+    let unresumed_drops = plan.params.iter().map(|p| match p.slot {
+        Some(k) => quote!(<P as ::longhand::__private::PinSlots>::drop_slot(pins, #k);),
+        None => {
+            let field = &p.field;
+            quote!(#field.drop_in_place();)
+        }
+    });
     let all_slots = 0..plan.liveness.pinned.len();
     let state_names: Vec<Ident> = (0..awaits).map(|n| format_ident!("Suspend{n}")).collect();
     let state_strs: Vec<String> = state_names.iter().map(|n| n.to_string()).collect();
@@ -362,7 +364,7 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
                 unsafe {
                     match &mut *this {
                         Self::Unresumed { #(#param_fields,)* } => {
-                            #(#param_fields.drop_in_place();)*
+                            #(#unresumed_drops)*
                         }
                         #(#drop_arms)*
                         Self::Returned | Self::Panicked => {}
@@ -451,7 +453,7 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
     finalize.visit_block_mut(&mut unresumed_body);
     let unresumed_stmts = &unresumed_body.stmts;
     let unresumed_epilogue = epilogue("Unresumed");
-    let taken: Vec<&Ident> = plan.params.iter().map(|p| &p.taken).collect();
+    let taken: Vec<&Ident> = held.iter().map(|p| &p.taken).collect();
     // A sync generator's first resumption happens once, its suspensions
     // once per item: telling the optimiser lets the dispatch test the
     // suspensions first.
@@ -519,8 +521,16 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         // SAFETY (in the template): `__lh_pins` points to the future's pin slots.
         quote!(let #slot = unsafe { &raw mut (*#pins_arg).#index };)
     });
-    let pin_slots =
-        (0..plan.liveness.pinned.len()).map(|_| quote!(::longhand::__private::PinSlot::default()));
+    // Empty, or filled with a pinned parameter.
+    let pin_slots = (0..plan.liveness.pinned.len()).map(|k| {
+        match plan.params.iter().find(|p| p.slot == Some(k)) {
+            Some(p) => {
+                let value = &p.value;
+                quote!(::longhand::__private::PinSlot::filled(#value))
+            }
+            None => quote!(::longhand::__private::PinSlot::default()),
+        }
+    });
     let dispatch = lbl("'__lh_dispatch");
     let closure_ret = annotate.then(|| quote!(-> ::longhand::__private::Poll<#poll_output>));
     // rustc's messages: `gen` blocks say `None` is all they give after a
@@ -581,7 +591,7 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         sig.output =
             parse_quote!(-> impl ::core::future::Future<Output = #ret> + ::longhand::Inspect);
     }
-    let values = plan.params.iter().map(|p| &p.value);
+    let values = held.iter().map(|p| &p.value);
     let parts = quote!(
         #state::Unresumed { #(#param_fields: ::longhand::__private::Kept::new(#values),)* },
         ( #(#pin_slots,)* ),
@@ -607,6 +617,27 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
             #impls
             #machine
         }
+    }
+}
+
+/// What `Unresumed` holds, for its doc comment.
+fn unresumed_doc(params: &[Param]) -> String {
+    let names = |slot: bool| {
+        list(
+            params
+                .iter()
+                .filter(|p| p.slot.is_some() == slot)
+                .map(|p| p.field.to_string()),
+        )
+    };
+    let (held, pinned) = (names(false), names(true));
+    match (held.is_empty(), pinned.is_empty()) {
+        (true, true) => "Created, not polled yet.".to_string(),
+        (false, true) => format!("Created, not polled yet: holds the arguments {held}."),
+        (true, false) => format!("Created, not polled yet. Pinned in place already: {pinned}."),
+        (false, false) => format!(
+            "Created, not polled yet: holds the arguments {held}. Pinned in place already: {pinned}."
+        ),
     }
 }
 

@@ -243,7 +243,7 @@ impl syn::visit_mut::VisitMut for ImplAsInferred {
 /// Runs steps 2 to 4 (parameters, normalisation, liveness) on a checked function.
 pub(crate) fn prepare(func: &syn::ItemFn, mode: mode::Mode) -> Prepared {
     let mut sig = func.sig.clone();
-    let params = signature::params(&mut sig.inputs);
+    let mut params = signature::params(&mut sig.inputs);
     let mut body = (*func.block).clone();
     let mut stmts: Vec<syn::Stmt> = params.iter().flat_map(|p| p.prelude.clone()).collect();
     stmts.append(&mut body.stmts);
@@ -270,7 +270,10 @@ pub(crate) fn prepare(func: &syn::ItemFn, mode: mode::Mode) -> Prepared {
     }
     let await_docs = awaits::descriptions(&body, count);
     let liveness = analysis::analyse(&body, count);
-    pin::rewrite(&mut body, &liveness);
+    let preplaced = pin::rewrite(&mut body, &liveness);
+    for p in &mut params {
+        p.slot = preplaced.get(&p.taken.to_string()).copied();
+    }
     let check = (!liveness.pinned.is_empty()).then(|| native_check(func, &mode, &params));
     Prepared {
         sig,

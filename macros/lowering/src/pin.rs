@@ -79,9 +79,15 @@ fn place(slot: usize) -> Expr {
 }
 
 /// Rewrites the declarations and uses of the pinned bindings in `body`.
-pub fn rewrite(body: &mut syn::Block, liveness: &Liveness) {
+///
+/// A pinned parameter (its `let list = __lh_arg0;` in the body's prelude)
+/// is stored in its slot when the function is called, not on the first
+/// poll: `Unresumed` then does not hold it too, and the first poll does not
+/// move it. Returns those parameters' hidden names with their slots.
+pub fn rewrite(body: &mut syn::Block, liveness: &Liveness) -> HashMap<String, usize> {
+    let mut preplaced = HashMap::new();
     if liveness.pinned.is_empty() {
-        return;
+        return preplaced;
     }
     let slots: HashMap<usize, usize> = liveness
         .pinned
@@ -99,8 +105,10 @@ pub fn rewrite(body: &mut syn::Block, liveness: &Liveness) {
         refs: &liveness.refs,
         names,
         nested: 0,
+        preplaced: &mut preplaced,
     }
     .visit_block_mut(body);
+    preplaced
 }
 
 struct Rewrite<'a> {
@@ -111,6 +119,8 @@ struct Rewrite<'a> {
     names: HashMap<String, usize>,
     /// Inside a closure or async block.
     nested: usize,
+    /// The pinned parameters found, by hidden name, with their slots.
+    preplaced: &'a mut HashMap<String, usize>,
 }
 
 impl Rewrite<'_> {
@@ -122,7 +132,7 @@ impl Rewrite<'_> {
         Some((id, slot, kind))
     }
 
-    fn declaration(&self, stmt: &Stmt) -> Option<Vec<Stmt>> {
+    fn declaration(&mut self, stmt: &Stmt) -> Option<Vec<Stmt>> {
         let Stmt::Local(l) = stmt else { return None };
         let (ident_pat, ty) = match &l.pat {
             Pat::Ident(p) => (p, None),
@@ -135,6 +145,11 @@ impl Rewrite<'_> {
         let id = tag_of(ident_pat)?;
         let slot = *self.slots.get(&id)?;
         let init = &l.init.as_ref()?.expr;
+        if let Some(param) = parameter(init) {
+            // Filled when the function was called: reach it.
+            self.preplaced.insert(param, slot);
+            return Some(scope_statements(id, slot, None));
+        }
         let value = hidden("__lh_pinned_value");
         let annot = ty.map(|t| quote!(: #t));
         let mut out: Vec<Stmt> = Vec::new();
@@ -152,6 +167,15 @@ impl Rewrite<'_> {
         out.extend(scope_statements(id, slot, Some(init)));
         Some(out)
     }
+}
+
+/// The hidden name of the parameter `init` takes, in a parameter's prelude
+/// (`let list = __lh_arg0;`).
+fn parameter(init: &Expr) -> Option<String> {
+    let Expr::Path(p) = init else { return None };
+    let name = p.path.get_ident()?.to_string();
+    let index = name.strip_prefix("__lh_arg")?;
+    index.parse::<usize>().ok().map(|_| name)
 }
 
 impl VisitMut for Rewrite<'_> {

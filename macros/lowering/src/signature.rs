@@ -24,6 +24,9 @@ pub struct Param {
     pub taken: Ident,
     /// The `let` statements that bind it inside the body.
     pub prelude: Vec<Stmt>,
+    /// The pin slot it waits in from the call on, when the body pins it
+    /// (see `pin::rewrite`): then it is not a field of `Unresumed`.
+    pub slot: Option<usize>,
 }
 
 /// Rewrites the signature's inputs in place and describes each parameter.
@@ -46,6 +49,7 @@ pub fn params(inputs: &mut syn::punctuated::Punctuated<FnArg, syn::Token![,]>) -
                     field: hidden("self_"),
                     value: quote!(#self_token),
                     taken: taken.clone(),
+                    slot: None,
                     prelude: vec![match reference_type(&r.ty) {
                         Some(ty) => parse_quote!(let #this: #ty = #taken;),
                         None => parse_quote!(let #mutability #this = #taken;),
@@ -67,6 +71,7 @@ pub fn params(inputs: &mut syn::punctuated::Punctuated<FnArg, syn::Token![,]>) -
                             field: Ident::new(&user.to_string(), user.span()),
                             value: quote!(#outer),
                             taken: taken.clone(),
+                            slot: None,
                             prelude: vec![match reference_type(&t.ty) {
                                 // A reference keeps its type: liveness then
                                 // knows it has no destructor.
@@ -98,6 +103,7 @@ pub fn params(inputs: &mut syn::punctuated::Punctuated<FnArg, syn::Token![,]>) -
                             field: Ident::new(&format!("arg{k}"), pat.span()),
                             value: quote!(#outer),
                             taken: taken.clone(),
+                            slot: None,
                             prelude,
                         });
                     }
