@@ -119,7 +119,7 @@ known_gap! {
 }
 
 known_gap! {
-    reason: "awaiting a by-value `self` method on the result of an await: longhand cannot tell `self` from `&self` without types",
+    reason: "awaiting a by-value `self` method on the result of an await: longhand cannot tell `self` from `&self` without types, and takes the receiver as borrowed; braces say it is moved (`{ a.await }.consume().await`, the case `by_value_receivers_in_braces`)",
     differential! {
         /// Method chains `x.f().await.g().await` over async methods taking `self`.
         name: method_chain,
@@ -143,6 +143,38 @@ known_gap! {
         },
         run: f(),
     }
+}
+
+differential! {
+    /// Async methods taking `self` by value, awaited on the result of an
+    /// await and on a named local: braces around the receiver say it is
+    /// moved (valid Rust, the same natively), with values alive around it.
+    name: by_value_receivers_in_braces,
+    items: {
+        struct Resp(D, u32);
+        impl Resp {
+            #[lh] async fn text(self) -> String {
+                pend(1, ()).await;
+                format!("{}:{}", (self.0).0, self.1)
+            }
+            #[lh] async fn peek(&self) -> u32 {
+                pend(1, self.1).await
+            }
+        }
+        #[lh] async fn get(n: u32) -> Resp {
+            Resp(D::new("resp"), pend(1, n).await)
+        }
+        #[lh] async fn f() -> (String, String, u32) {
+            let _before = D::new("before");
+            let a = { get(1).await }.text().await;
+            let r = get(2).await;
+            let n = r.peek().await;
+            let b = { r }.text().await;
+            let _after = D::new("after");
+            (a, b, n + pend(1, 3).await)
+        }
+    },
+    run: f(),
 }
 
 differential! {

@@ -38,6 +38,7 @@ use crate::signature::Param;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 use std::collections::HashMap;
+use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Block, Expr, parse_quote};
 
@@ -905,7 +906,11 @@ impl VisitMut for PlaceRewrite<'_> {
                 if !self.used.iter().any(|(p, _)| p == place) {
                     self.used.push((place.clone(), field.clone()));
                 }
-                *e = parse_quote!((*#place));
+                // With the user's span: an error about the place (a method
+                // taking `self` by value) points at the user's local.
+                let at = place.span().located_at(p.path.span());
+                let place = Ident::new(&place.to_string(), at);
+                *e = syn::parse_quote_spanned!(at=> (*#place));
                 return;
             }
         }

@@ -402,7 +402,16 @@ impl Hoist {
         }
         self.lift_inside(op, lifted);
         let tmp = self.temp();
-        let value = std::mem::replace(op, parse_quote!(#tmp));
+        // A block's value is moved out of it: `{ resp }.text()` says that
+        // `text` consumes its receiver, where longhand cannot see types. The
+        // temporary keeps the braces, so it is moved too, never borrowed.
+        let moved = matches!(op, Expr::Block(b) if b.label.is_none() && b.attrs.is_empty());
+        let with = if moved {
+            parse_quote!({ #tmp })
+        } else {
+            parse_quote!(#tmp)
+        };
+        let value = std::mem::replace(op, with);
         lifted.push((tmp, value));
     }
 

@@ -19,8 +19,9 @@ use crate::bindings::{ref_tag, tag_of};
 use crate::names::hidden;
 use quote::quote;
 use std::collections::HashMap;
+use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
-use syn::{Expr, Pat, Stmt, parse_quote};
+use syn::{Expr, Pat, Stmt, parse_quote, parse_quote_spanned};
 
 /// The hidden `&mut PinLocal<T>` of pinned binding `id`, through which a
 /// closure or async block reaches it: a closure captures the place behind
@@ -72,10 +73,15 @@ pub fn pinned_binding(pat: &Pat) -> Option<usize> {
 /// a borrow kept across a suspension point holds no loan on the poll's own
 /// variables (rustc's checker on the native copy of the body vouches for
 /// the borrows themselves).
-fn place(slot: usize) -> Expr {
+fn place(slot: usize, span: proc_macro2::Span) -> Expr {
     let slot = slot_ident(slot);
     // SAFETY (in the template): the slot is live wherever its local is used.
-    parse_quote!((*unsafe { ::longhand::__private::PinSlot::get(#slot) }).value)
+    let reach = quote!(unsafe { ::longhand::__private::PinSlot::get(#slot) });
+    // The place carries the user's span: an error about it (a method that
+    // takes `self` by value, say) points at the user's local.
+    let at = proc_macro2::Span::call_site().located_at(span);
+    let value = proc_macro2::Ident::new("value", at);
+    parse_quote_spanned!(at=> (*#reach).#value)
 }
 
 /// Rewrites the declarations and uses of the pinned bindings in `body`.
@@ -219,7 +225,13 @@ impl VisitMut for Rewrite<'_> {
                 }
                 // A closure captures the place behind the scope's reference.
                 _ if self.nested > 0 => parse_quote!((*#pin).value),
-                _ => place(slot),
+                _ => {
+                    let span = match &*e {
+                        Expr::Path(p) => p.path.span(),
+                        _ => e.span(),
+                    };
+                    place(slot, span)
+                }
             };
             return;
         }
@@ -239,7 +251,7 @@ impl VisitMut for Rewrite<'_> {
             for (name, id) in captured {
                 let ident = proc_macro2::Ident::new(&name, proc_macro2::Span::call_site());
                 if let Some(slot) = self.slots.get(&id) {
-                    let value = place(*slot);
+                    let value = place(*slot, ident.span());
                     args.args.push(parse_quote!(#ident = #value));
                 }
             }
