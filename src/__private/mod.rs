@@ -16,6 +16,7 @@ mod generator;
 mod lowered;
 mod native_check;
 mod pinned;
+mod temporary;
 pub mod trace;
 mod try_trait;
 
@@ -25,6 +26,7 @@ pub use generator::{GenIter, GenStream, Sink, empty_stream, gen_iter, gen_stream
 pub use lowered::{Lowered, lowered};
 pub use native_check::{native_check, phantom_cons, phantom_of};
 pub use pinned::{PinGuard, PinLocal, PinSlot, PinSlots};
+pub use temporary::end_temporary;
 pub use try_trait::{FromResidual, Try};
 
 pub use core::future::{Future, IntoFuture};

@@ -284,7 +284,7 @@ differential! {
 }
 
 known_gap! {
-    reason: "an `if let` scrutinee's temporary that is not borrowed (a call result whose field is moved out) lives to the end of the `then` block in rustc, across its awaits; longhand drops it at the first suspension",
+    reason: "an `if let` scrutinee's temporary that is not borrowed (a call result whose field the pattern may move out) lives to the end of the `then` block in rustc, across its awaits; longhand drops it at the first suspension: without types it cannot tell a moved field from a copied one, and a partly moved value cannot be kept",
     differential! {
         /// The rest of a temporary whose field the `if let` moves out.
         name: if_let_field_of_temporary_across_await,
@@ -304,4 +304,48 @@ known_gap! {
         },
         run: async { (f(0).await, f(2).await) },
     }
+}
+
+differential! {
+    /// Temporaries of `if let` / `else if let` / `match` scrutinees that the
+    /// arms await after: a borrowed receiver, the base of a borrowed field,
+    /// an indexed temporary live to the end of their branch; on the `else`
+    /// path they are dropped before `else` runs (edition 2024), a `Copy` one
+    /// too.
+    name: scrutinee_temporaries_across_awaits,
+    items: {
+        struct Bag(D, Vec<u32>);
+        impl Bag {
+            fn first(&self) -> Option<u32> {
+                self.0.touch();
+                self.1.first().copied()
+            }
+        }
+        fn bag(name: &'static str, v: Vec<u32>) -> Bag {
+            Bag(D::new(name), v)
+        }
+        #[lh] async fn f(n: u32) -> u32 {
+            let a = if let Some(x) = bag("receiver", vec![n; (n % 2) as usize]).first() {
+                pend(1, x).await
+            } else if let Some(y) = [bag("indexed", vec![n + 1; (n / 2) as usize])][0].1.first().copied() {
+                log("else if");
+                pend(1, y).await
+            } else {
+                log("else");
+                0
+            };
+            let b = match bag("matched", vec![n, 7]).1.len() {
+                len if len > 1 => pend(2, len as u32).await,
+                _ => 0,
+            };
+            let c = if let Some(z) = 3u32.checked_sub(n) {
+                pend(1, z).await
+            } else {
+                log("copy else");
+                1
+            };
+            a + b + c
+        }
+    },
+    run: async { (f(0).await, f(1).await, f(4).await) },
 }

@@ -1,7 +1,8 @@
 //! Macro calls whose arguments are plain expressions (`println!`, `assert_eq!`,
 //! `vec![..]`, `format!`...). longhand cannot expand macros, but when a call's
-//! tokens parse as comma-separated expressions it can treat them as operands:
-//! see the names they use, and hoist an `.await` out of them.
+//! tokens parse as comma-separated expressions (or as `vec!`'s `value; n`)
+//! it can treat them as operands: see the names they use, and hoist an
+//! `.await` out of them.
 
 use proc_macro2::TokenStream;
 use quote::ToTokens;
@@ -13,23 +14,41 @@ use syn::{Expr, Macro, Token};
 pub struct MacroArgs {
     /// The arguments, in order.
     pub args: Punctuated<Expr, Token![,]>,
+    /// Written `value; n` (`vec![0; n]`), not with commas.
+    repeat: bool,
 }
 
-/// Parses `mac`'s tokens as comma-separated expressions, if they are.
+/// Parses `mac`'s tokens as comma-separated expressions, or as the two of
+/// `value; n`, if they are.
 pub fn parse(mac: &Macro) -> Option<MacroArgs> {
     if mac.tokens.is_empty() {
         return None;
     }
-    let args = Punctuated::<Expr, Token![,]>::parse_terminated
-        .parse2(mac.tokens.clone())
-        .ok()?;
-    Some(MacroArgs { args })
+    if let Ok(args) = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(mac.tokens.clone()) {
+        return Some(MacroArgs {
+            args,
+            repeat: false,
+        });
+    }
+    let repeat = |input: syn::parse::ParseStream| {
+        let value: Expr = input.parse()?;
+        input.parse::<Token![;]>()?;
+        let n: Expr = input.parse()?;
+        Ok([value, n].into_iter().collect())
+    };
+    let args = repeat.parse2(mac.tokens.clone()).ok()?;
+    Some(MacroArgs { args, repeat: true })
 }
 
 /// Writes `args` back as the macro's tokens.
 pub fn set(mac: &mut Macro, args: &MacroArgs) {
     let mut tokens = TokenStream::new();
-    args.args.to_tokens(&mut tokens);
+    if args.repeat {
+        let (value, n) = (&args.args[0], &args.args[1]);
+        quote::quote!(#value; #n).to_tokens(&mut tokens);
+    } else {
+        args.args.to_tokens(&mut tokens);
+    }
     mac.tokens = tokens;
 }
 

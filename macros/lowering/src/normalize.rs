@@ -221,28 +221,58 @@ impl NameBorrowedTemporaries {
     }
 
     /// The temporaries a `match` scrutinee creates and only borrows (the
-    /// receiver of `make().len()`, at any depth of a method chain), which
-    /// rustc keeps to the end of the `match`: named, in evaluation order.
+    /// receiver of `make().len()`, at any depth of a method chain, the base
+    /// of `make().items.len()` or `make()[0]`), which rustc keeps to the end
+    /// of the `match`: named, in evaluation order.
     fn take_receivers(&mut self, e: &mut Expr, out: &mut Vec<(proc_macro2::Ident, Expr)>) {
+        self.take_temporaries(e, false, out);
+    }
+
+    /// `take_receivers` inside an expression that is `borrowed` as a place.
+    /// A field of a temporary is named through its base only then: a
+    /// pattern may move the field out, and a partly moved value cannot be
+    /// kept (such a temporary is still dropped at the first suspension).
+    fn take_temporaries(
+        &mut self,
+        e: &mut Expr,
+        borrowed: bool,
+        out: &mut Vec<(proc_macro2::Ident, Expr)>,
+    ) {
         match e {
             Expr::MethodCall(m) => {
-                self.take_receivers(&mut m.receiver, out);
                 let consumed = crate::analysis::consumes_receiver(&m.method.to_string());
-                if !place(&m.receiver) && !consumed {
-                    let tmp = self.temp();
-                    let value = std::mem::replace(&mut *m.receiver, parse_quote!(#tmp));
-                    out.push((tmp, value));
+                self.take_temporaries(&mut m.receiver, !consumed, out);
+                if !consumed {
+                    self.name_unless_place(&mut m.receiver, out);
                 }
             }
-            Expr::Reference(r) if !place(&r.expr) => {
-                self.take_receivers(&mut r.expr, out);
-                let tmp = self.temp();
-                let value = std::mem::replace(&mut *r.expr, parse_quote!(#tmp));
-                out.push((tmp, value));
+            Expr::Reference(r) => {
+                self.take_temporaries(&mut r.expr, true, out);
+                self.name_unless_place(&mut r.expr, out);
             }
-            Expr::Paren(p) => self.take_receivers(&mut p.expr, out),
+            Expr::Field(f) if borrowed => {
+                self.take_temporaries(&mut f.base, true, out);
+                self.name_unless_place(&mut f.base, out);
+            }
+            // `Index::index` borrows its base whatever the pattern does.
+            Expr::Index(i) => {
+                self.take_temporaries(&mut i.expr, true, out);
+                self.name_unless_place(&mut i.expr, out);
+            }
+            Expr::Paren(p) => self.take_temporaries(&mut p.expr, borrowed, out),
             _ => {}
         }
+    }
+
+    /// Replaces `e` by a named temporary holding its value, unless it is a
+    /// place already.
+    fn name_unless_place(&mut self, e: &mut Expr, out: &mut Vec<(proc_macro2::Ident, Expr)>) {
+        if place_expression(e) {
+            return;
+        }
+        let tmp = self.temp();
+        let value = std::mem::replace(e, parse_quote!(#tmp));
+        out.push((tmp, value));
     }
 
     /// `&E` with `E` a temporary: takes `E` out, leaving `&tmp`.
@@ -255,6 +285,23 @@ impl NameBorrowedTemporaries {
         let value = std::mem::replace(&mut *r.expr, parse_quote!(#tmp));
         Some((tmp, value))
     }
+}
+
+/// Starts the `else` branch of `i` by dropping `temps`, latest first.
+fn drop_before_else(i: &mut syn::ExprIf, temps: &[proc_macro2::Ident]) {
+    let Some((_, other)) = &mut i.else_branch else {
+        // Without `else` they are dropped right after the `if` anyway.
+        return;
+    };
+    if temps.is_empty() {
+        return;
+    }
+    let drops = temps.iter().rev();
+    let branch = std::mem::replace(&mut **other, parse_quote!({}));
+    **other = parse_quote!({
+        #(::longhand::__private::end_temporary(#drops);)*
+        #branch
+    });
 }
 
 fn let_stmt(name: proc_macro2::Ident, value: Expr) -> Stmt {
@@ -296,7 +343,10 @@ impl VisitMut for NameBorrowedTemporaries {
                 if let Expr::Let(l) = &mut *i.cond
                     && crate::awaits::block_contains_await(&i.then_branch)
                 {
-                    self.take_receivers(&mut l.expr, &mut named)
+                    self.take_receivers(&mut l.expr, &mut named);
+                    // rustc drops an `if let`'s temporaries before `else`.
+                    let temps: Vec<_> = named.iter().map(|(t, _)| t.clone()).collect();
+                    drop_before_else(i, &temps);
                 }
             }
             _ => {}
@@ -329,6 +379,20 @@ fn inert(e: &Expr) -> bool {
         Expr::Field(_) => place(e),
         Expr::Paren(p) => inert(&p.expr),
         Expr::Group(g) => inert(&g.expr),
+        _ => false,
+    }
+}
+
+/// Is `e` a place expression (which naming would move out of)? Unlike
+/// `place`, an index or a dereference of a place counts.
+fn place_expression(e: &Expr) -> bool {
+    match e {
+        Expr::Path(_) => true,
+        Expr::Field(f) => place_expression(&f.base),
+        Expr::Index(i) => place_expression(&i.expr),
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => true,
+        Expr::Paren(p) => place_expression(&p.expr),
+        Expr::Group(g) => place_expression(&g.expr),
         _ => false,
     }
 }
