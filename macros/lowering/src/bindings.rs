@@ -139,4 +139,12 @@ impl VisitMut for StripTags {
             .retain(|a| !a.path().is_ident(crate::awaits::TAG) && !a.path().is_ident("__lh_text"));
         syn::visit_mut::visit_expr_await_mut(self, e);
     }
+    fn visit_macro_mut(&mut self, m: &mut syn::Macro) {
+        if let Some(mut args) = crate::macro_args::parse(m) {
+            for a in args.args.iter_mut() {
+                self.visit_expr_mut(a);
+            }
+            crate::macro_args::set(m, &args);
+        }
+    }
 }

@@ -882,6 +882,16 @@ impl VisitMut for Finalize<'_> {
     fn visit_expr_async_mut(&mut self, a: &mut syn::ExprAsync) {
         StripTags.visit_expr_async_mut(a);
     }
+    // A macro's expression arguments are the body's code too: tags come
+    // off, and a `?` or `return` in them leaves the body like any other.
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        if let Some(mut args) = crate::macro_args::parse(mac) {
+            for a in args.args.iter_mut() {
+                self.visit_expr_mut(a);
+            }
+            crate::macro_args::set(mac, &args);
+        }
+    }
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
 }
 
@@ -914,27 +924,6 @@ impl VisitMut for PlaceRewrite<'_> {
                 return;
             }
         }
-        if let Expr::Macro(m) = e
-            && let Some(mut args) = crate::macro_args::parse(&m.mac)
-        {
-            // Names a format string captures implicitly (`"{x}"`) are
-            // passed explicitly, as `x = (*place)`.
-            let captured: Vec<String> = crate::macro_args::implicit_captures(&m.mac, &args)
-                .into_iter()
-                .filter(|name| !self.shadowed.contains(name) && self.places.contains_key(name))
-                .collect();
-            for a in args.args.iter_mut() {
-                self.visit_expr_mut(a);
-            }
-            for name in captured {
-                let ident = Ident::new(&name, Span::call_site());
-                let mut value: Expr = parse_quote!(#ident);
-                self.visit_expr_mut(&mut value);
-                args.args.push(parse_quote!(#ident = #value));
-            }
-            crate::macro_args::set(&mut m.mac, &args);
-            return;
-        }
         if let Expr::Closure(c) = e {
             let before = self.shadowed.len();
             for p in &c.inputs {
@@ -947,5 +936,28 @@ impl VisitMut for PlaceRewrite<'_> {
             return;
         }
         visit_mut::visit_expr_mut(self, e);
+    }
+
+    // Both `Expr::Macro` and statement macros come here.
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        let Some(mut args) = crate::macro_args::parse(mac) else {
+            return;
+        };
+        // Names a format string captures implicitly (`"{x}"`) are
+        // passed explicitly, as `x = (*place)`.
+        let captured: Vec<String> = crate::macro_args::implicit_captures(mac, &args)
+            .into_iter()
+            .filter(|name| !self.shadowed.contains(name) && self.places.contains_key(name))
+            .collect();
+        for a in args.args.iter_mut() {
+            self.visit_expr_mut(a);
+        }
+        for name in captured {
+            let ident = Ident::new(&name, Span::call_site());
+            let mut value: Expr = parse_quote!(#ident);
+            self.visit_expr_mut(&mut value);
+            args.args.push(parse_quote!(#ident = #value));
+        }
+        crate::macro_args::set(mac, &args);
     }
 }

@@ -28,6 +28,7 @@
 //! generic and lives in `longhand::__private`; the expansion only calls it.
 
 mod analysis;
+mod awaiting_macros;
 mod awaits;
 mod bindings;
 mod borrow_lifetime;
@@ -251,6 +252,7 @@ pub(crate) fn prepare(func: &syn::ItemFn, mode: mode::Mode) -> Prepared {
     if mode.is_generator() {
         yields::mark(&mut body);
     }
+    awaiting_macros::wrap(&mut body);
     awaits::describe(&mut body);
     if let syn::ReturnType::Type(_, ty) = &func.sig.output {
         if !signature::mentions_impl(ty) {

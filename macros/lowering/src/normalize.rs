@@ -721,6 +721,17 @@ impl VisitMut for TagBindings {
         visit_mut::visit_expr_async_mut(self, a);
         self.nested -= 1;
     }
+    fn visit_macro_mut(&mut self, m: &mut syn::Macro) {
+        // A macro's arguments, when they are expressions, name locals too
+        // (`println!("{}", list.len())`): tagged, they are rewritten like
+        // any other use (pinned, renamed).
+        if let Some(mut args) = crate::macro_args::parse(m) {
+            for a in args.args.iter_mut() {
+                self.visit_expr_mut(a);
+            }
+            crate::macro_args::set(m, &args);
+        }
+    }
     fn visit_expr_path_mut(&mut self, e: &mut syn::ExprPath) {
         // Every single-name path gets a reference tag, so that a rename can
         // find exactly the references the resolver attributed to a binding.

@@ -235,30 +235,31 @@ impl VisitMut for Rewrite<'_> {
             };
             return;
         }
-        if let Expr::Macro(m) = e
-            && let Some(mut args) = crate::macro_args::parse(&m.mac)
-        {
-            // A format string's implicit capture of a pinned local
-            // (`"{list:?}"`) is passed explicitly: `list = <its place>`.
-            let captured: Vec<(String, usize)> =
-                crate::macro_args::implicit_captures(&m.mac, &args)
-                    .into_iter()
-                    .filter_map(|name| self.names.get(&name).map(|id| (name, *id)))
-                    .collect();
-            for a in args.args.iter_mut() {
-                self.visit_expr_mut(a);
-            }
-            for (name, id) in captured {
-                let ident = proc_macro2::Ident::new(&name, proc_macro2::Span::call_site());
-                if let Some(slot) = self.slots.get(&id) {
-                    let value = place(*slot, ident.span());
-                    args.args.push(parse_quote!(#ident = #value));
-                }
-            }
-            crate::macro_args::set(&mut m.mac, &args);
-            return;
-        }
         visit_mut::visit_expr_mut(self, e);
+    }
+
+    // Both `Expr::Macro` and statement macros (`println!(..);`) come here.
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        let Some(mut args) = crate::macro_args::parse(mac) else {
+            return;
+        };
+        // A format string's implicit capture of a pinned local
+        // (`"{list:?}"`) is passed explicitly: `list = <its place>`.
+        let captured: Vec<(String, usize)> = crate::macro_args::implicit_captures(mac, &args)
+            .into_iter()
+            .filter_map(|name| self.names.get(&name).map(|id| (name, *id)))
+            .collect();
+        for a in args.args.iter_mut() {
+            self.visit_expr_mut(a);
+        }
+        for (name, id) in captured {
+            let ident = proc_macro2::Ident::new(&name, proc_macro2::Span::call_site());
+            if let Some(slot) = self.slots.get(&id) {
+                let value = place(*slot, ident.span());
+                args.args.push(parse_quote!(#ident = #value));
+            }
+        }
+        crate::macro_args::set(mac, &args);
     }
 
     fn visit_expr_closure_mut(&mut self, c: &mut syn::ExprClosure) {

@@ -12,6 +12,7 @@ pub fn check_body(block: &syn::Block, mode: &crate::mode::Mode, errors: &mut Vec
     let mut v = Checker {
         errors,
         in_closure: false,
+        in_async: false,
         generator: mode.is_generator(),
         may_await: mode.may_await(),
     };
@@ -21,6 +22,8 @@ pub fn check_body(block: &syn::Block, mode: &crate::mode::Mode, errors: &mut Vec
 struct Checker<'e> {
     errors: &'e mut Vec<syn::Error>,
     in_closure: bool,
+    /// Inside a native `async` block (or closure), which rustc lowers.
+    in_async: bool,
     generator: bool,
     may_await: bool,
 }
@@ -89,10 +92,11 @@ impl<'a> Visit<'a> for Checker<'_> {
 
     fn visit_expr_async(&mut self, a: &'a syn::ExprAsync) {
         // Native async blocks are fine; only look for `yield_!` inside them.
-        let outer = self.in_closure;
+        let (outer, outer_async) = (self.in_closure, self.in_async);
         self.in_closure = false;
+        self.in_async = true;
         syn::visit::visit_expr_async(self, a);
-        self.in_closure = outer;
+        (self.in_closure, self.in_async) = (outer, outer_async);
     }
 
     fn visit_item(&mut self, _: &'a syn::Item) {}
@@ -143,6 +147,10 @@ impl<'a> Visit<'a> for Checker<'_> {
                  write the function as `#[longhand::generator] fn .. -> impl Stream<Item = T>` \
                  to yield values",
             ));
+        } else if let Some(awaiting) = crate::awaiting_macros::awaiting(mac)
+            && !self.in_async
+        {
+            self.awaiting_macro(mac, awaiting);
         } else if !self.in_closure
             && tokens_contain_await(&mac.tokens)
             && crate::macro_args::parse(mac).is_none()
@@ -167,6 +175,38 @@ impl<'a> Visit<'a> for Checker<'_> {
             return;
         }
         syn::visit::visit_expr(self, e);
+    }
+}
+
+impl Checker<'_> {
+    /// A macro call that awaits in its expansion, in the body's own code.
+    fn awaiting_macro(&mut self, mac: &Macro, awaiting: crate::awaiting_macros::Awaiting) {
+        let name = mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        let problem = if self.in_closure {
+            format!(
+                "`{name}!` awaits, and this one is inside a closure: call it from the body \
+                 itself, or make the closure an `async` closure or block"
+            )
+        } else if !self.may_await {
+            format!(
+                "`{name}!` awaits, and a generator that returns `impl Iterator` cannot: return \
+                 `impl Stream<Item = T>` to yield and await"
+            )
+        } else if awaiting == crate::awaiting_macros::Awaiting::Opaque {
+            format!(
+                "`{name}!` awaits inside its own expansion, which longhand cannot see or lower \
+                 (its branches are not plain expressions): move it into a helper `async fn` \
+                 without `#[longhand::desugar]` and await that"
+            )
+        } else {
+            return;
+        };
+        self.errors.push(syn::Error::new(mac.span(), problem));
     }
 }
 

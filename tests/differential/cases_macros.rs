@@ -1,0 +1,65 @@
+//! Macros in the body: locals that are pinned or kept, named in a macro's
+//! arguments (statement and expression position); `?` inside a macro's
+//! argument; `join!`, which awaits inside its own expansion.
+
+use crate::harness::*;
+
+differential! {
+    /// A pinned parameter and a kept local named in macro arguments, in
+    /// statement position (`assert!(..);`) and inside expressions, with the
+    /// repeat form `vec![x; n]`.
+    name: pinned_local_in_macro_arguments,
+    items: {
+        #[lh] async fn f(list: Vec<u32>) -> Vec<u32> {
+            let mut n = 0;
+            for x in list.iter() {
+                n += pend(1, *x).await;
+                log(format!("{} of {} seen, sum {}", x, list.len(), n));
+                assert!(n >= *x, "sum {} below {}", n, x);
+            }
+            vec![n; list.len()]
+        }
+    },
+    run: f(vec![1, 2, 3]),
+}
+
+differential! {
+    /// `?` inside a macro argument leaves the function with the error,
+    /// dropping what is alive, and completes the future.
+    name: question_mark_in_macro_argument,
+    items: {
+        fn parse(s: &str) -> Result<u32, String> {
+            s.parse::<u32>().map_err(|e| format!("{s}: {e}"))
+        }
+        #[lh] async fn f(input: &'static str) -> Result<String, String> {
+            let _guard = D::new("guard");
+            let n = pend(1, 2).await;
+            let s = format!("{} and {}", n, parse(input)?);
+            pend(1, ()).await;
+            Ok(s)
+        }
+    },
+    run: async { (f("7").await, f("x").await) },
+}
+
+differential! {
+    /// `longhand::join!` awaits two futures concurrently, one of which
+    /// borrows a local; as a statement and as a `let` initializer.
+    name: join_macro,
+    items: {
+        async fn push(buf: &mut Vec<u32>, n: u32) -> usize {
+            pend(n, ()).await;
+            buf.push(n);
+            buf.len()
+        }
+        #[lh] async fn f() -> (usize, u32, Vec<u32>) {
+            let _before = D::new("before");
+            let mut buf = vec![];
+            let (len, v) = longhand::join!(push(&mut buf, 2), pend(1, val("v", 5)));
+            longhand::join!(pend(2, ()), pend(1, ()));
+            let _after = D::new("after");
+            (len, v, buf)
+        }
+    },
+    run: f(),
+}
