@@ -30,7 +30,7 @@ pub enum Awaiting {
 /// others are only known to await when the path names an async crate
 /// (`tokio::select!`): a bare `select!` may be a channel crate's.
 pub fn awaiting(mac: &Macro) -> Option<Awaiting> {
-    let name = mac.path.segments.last()?.ident.to_string();
+    let name = crate::macro_args::name(mac);
     let first = mac.path.segments.first()?.ident.to_string();
     let async_crate = mac.path.segments.len() > 1
         && matches!(

@@ -140,11 +140,8 @@ impl VisitMut for StripTags {
         syn::visit_mut::visit_expr_await_mut(self, e);
     }
     fn visit_macro_mut(&mut self, m: &mut syn::Macro) {
-        if let Some(mut args) = crate::macro_args::parse(m) {
-            for a in args.args.iter_mut() {
-                self.visit_expr_mut(a);
-            }
-            crate::macro_args::set(m, &args);
-        }
+        crate::macro_args::edit(m, |args| {
+            args.args.iter_mut().for_each(|a| self.visit_expr_mut(a))
+        });
     }
 }

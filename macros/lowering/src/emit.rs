@@ -885,12 +885,9 @@ impl VisitMut for Finalize<'_> {
     // A macro's expression arguments are the body's code too: tags come
     // off, and a `?` or `return` in them leaves the body like any other.
     fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
-        if let Some(mut args) = crate::macro_args::parse(mac) {
-            for a in args.args.iter_mut() {
-                self.visit_expr_mut(a);
-            }
-            crate::macro_args::set(mac, &args);
-        }
+        crate::macro_args::edit(mac, |args| {
+            args.args.iter_mut().for_each(|a| self.visit_expr_mut(a))
+        });
     }
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
 }

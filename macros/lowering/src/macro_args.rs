@@ -52,16 +52,30 @@ pub fn set(mac: &mut Macro, args: &MacroArgs) {
     mac.tokens = tokens;
 }
 
-/// Does this macro take its arguments by reference (the `format_args!` family)?
-pub fn borrows_args(mac: &Macro) -> bool {
-    let name = mac
-        .path
+/// Rewrites a call's arguments in place with `f`, when they are expressions;
+/// `false` when they are not (the call is then left alone).
+pub fn edit(mac: &mut Macro, f: impl FnOnce(&mut MacroArgs)) -> bool {
+    let Some(mut args) = parse(mac) else {
+        return false;
+    };
+    f(&mut args);
+    set(mac, &args);
+    true
+}
+
+/// The macro's name: the last segment of its path (`println`, `join`).
+pub fn name(mac: &Macro) -> String {
+    mac.path
         .segments
         .last()
         .map(|s| s.ident.to_string())
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// Does this macro take its arguments by reference (the `format_args!` family)?
+pub fn borrows_args(mac: &Macro) -> bool {
     matches!(
-        name.as_str(),
+        name(mac).as_str(),
         "print"
             | "println"
             | "eprint"

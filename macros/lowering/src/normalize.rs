@@ -150,12 +150,10 @@ impl VisitMut for MacroStmts {
     }
     fn visit_expr_mut(&mut self, e: &mut Expr) {
         if let Expr::Macro(m) = e
-            && let Some(mut args) = crate::macro_args::parse(&m.mac)
+            && crate::macro_args::edit(&mut m.mac, |args| {
+                args.args.iter_mut().for_each(|a| self.visit_expr_mut(a))
+            })
         {
-            for a in args.args.iter_mut() {
-                self.visit_expr_mut(a);
-            }
-            crate::macro_args::set(&mut m.mac, &args);
             return;
         }
         visit_mut::visit_expr_mut(self, e);
@@ -725,12 +723,9 @@ impl VisitMut for TagBindings {
         // A macro's arguments, when they are expressions, name locals too
         // (`println!("{}", list.len())`): tagged, they are rewritten like
         // any other use (pinned, renamed).
-        if let Some(mut args) = crate::macro_args::parse(m) {
-            for a in args.args.iter_mut() {
-                self.visit_expr_mut(a);
-            }
-            crate::macro_args::set(m, &args);
-        }
+        crate::macro_args::edit(m, |args| {
+            args.args.iter_mut().for_each(|a| self.visit_expr_mut(a))
+        });
     }
     fn visit_expr_path_mut(&mut self, e: &mut syn::ExprPath) {
         // Every single-name path gets a reference tag, so that a rename can

@@ -181,12 +181,7 @@ impl<'a> Visit<'a> for Checker<'_> {
 impl Checker<'_> {
     /// A macro call that awaits in its expansion, in the body's own code.
     fn awaiting_macro(&mut self, mac: &Macro, awaiting: crate::awaiting_macros::Awaiting) {
-        let name = mac
-            .path
-            .segments
-            .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default();
+        let name = crate::macro_args::name(mac);
         let problem = if self.in_closure {
             format!(
                 "`{name}!` awaits, and this one is inside a closure: call it from the body \
