@@ -54,8 +54,17 @@ pub fn wrap(block: &mut syn::Block) {
 
 struct Wrap;
 
+/// `(async { mac }).await`, described (for the state's documentation and
+/// transition tracing) as the user wrote it: `join!(a, b)`.
 fn awaited(mac: &Macro) -> Expr {
-    parse_quote!((async { #mac }).await)
+    let text = crate::text::compact(quote::quote!(#mac));
+    let line = mac
+        .path
+        .segments
+        .first()
+        .map_or(0, |s| s.ident.span().start().line);
+    let tag = syn::Ident::new(crate::awaits::TEXT, proc_macro2::Span::call_site());
+    parse_quote!(#[#tag(#text, #line)] (async { #mac }).await)
 }
 
 impl VisitMut for Wrap {

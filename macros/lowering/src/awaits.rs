@@ -97,7 +97,8 @@ pub fn number(block: &mut syn::Block) -> usize {
     n.0
 }
 
-const TEXT: &str = "__lh_text";
+/// The tag that carries a suspension point's source text and line.
+pub const TEXT: &str = "__lh_text";
 
 /// Records, on each suspension point, its source text and line, for the
 /// documentation of its state (before normalisation rewrites operands).
@@ -106,6 +107,9 @@ pub fn describe(block: &mut syn::Block) {
     impl syn::visit_mut::VisitMut for Describe {
         fn visit_expr_await_mut(&mut self, e: &mut ExprAwait) {
             syn::visit_mut::visit_expr_await_mut(self, e);
+            if e.attrs.iter().any(|a| a.path().is_ident(TEXT)) {
+                return; // described where it was made (a lowered `join!`)
+            }
             let base = &e.base;
             let text = match crate::yields::yielded(base) {
                 Some(v) => format!("yield_!({})", crate::text::compact(quote::quote!(#v))),
@@ -116,12 +120,9 @@ pub fn describe(block: &mut syn::Block) {
         }
         fn visit_macro_mut(&mut self, m: &mut syn::Macro) {
             // An `.await` among a macro's expression arguments is lowered too.
-            if let Some(mut args) = crate::macro_args::parse(m) {
-                for a in args.args.iter_mut() {
-                    self.visit_expr_mut(a);
-                }
-                crate::macro_args::set(m, &args);
-            }
+            crate::macro_args::edit(m, |args| {
+                args.args.iter_mut().for_each(|a| self.visit_expr_mut(a))
+            });
         }
         fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
         fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}
