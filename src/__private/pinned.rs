@@ -26,6 +26,15 @@ pub struct PinLocal<T> {
     _pinned: PhantomPinned,
 }
 
+impl<T> PinLocal<T> {
+    fn new(value: T) -> Self {
+        PinLocal {
+            value,
+            _pinned: PhantomPinned,
+        }
+    }
+}
+
 /// The storage of one pinned local, with its drop flag.
 pub struct PinSlot<T> {
     live: bool,
@@ -50,10 +59,7 @@ impl<T> PinSlot<T> {
     pub fn filled(value: T) -> Self {
         PinSlot {
             live: true,
-            local: MaybeUninit::new(PinLocal {
-                value,
-                _pinned: PhantomPinned,
-            }),
+            local: MaybeUninit::new(PinLocal::new(value)),
         }
     }
 
@@ -67,10 +73,7 @@ impl<T> PinSlot<T> {
     pub unsafe fn init<'a>(this: *mut Self, value: T) -> &'a mut PinLocal<T> {
         // SAFETY: the caller guarantees `this` is valid and pinned.
         unsafe {
-            (*this).local.write(PinLocal {
-                value,
-                _pinned: PhantomPinned,
-            });
+            (*this).local.write(PinLocal::new(value));
             (*this).live = true;
             Self::get(this)
         }

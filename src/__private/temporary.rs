@@ -1,8 +1,8 @@
 //! Where a named temporary ends.
 //!
 //! The lowering names some temporaries so that they can be kept across a
-//! suspension point (`if let Some(x) = make().1 { f(x).await }`: rustc keeps
-//! the rest of `make()` to the end of the `then` block). rustc drops an
+//! suspension point (`if let Some(x) = make().first() { f(x).await }`: rustc
+//! keeps `make()` to the end of the `then` block). rustc drops an
 //! `if let`'s temporaries before its `else` block runs, so the lowering ends
 //! them there explicitly with [`end_temporary`].
 

@@ -10,7 +10,8 @@
 //! at once, as an awaitee is polled as soon as it is built), and its
 //! arguments are ordinary expressions the lowering sees, rewrites and keeps
 //! alive. The others have branches longhand cannot read (`select!`) or
-//! await something it cannot name; they are rejected (see `validate`).
+//! await something it cannot name; when their path names an async crate
+//! (`tokio::select!`) they are rejected with a message (see `validate`).
 
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, Macro, Stmt, parse_quote};

@@ -632,14 +632,15 @@ fn unresumed_doc(params: &[Param]) -> String {
         )
     };
     let (held, pinned) = (names(false), names(true));
-    match (held.is_empty(), pinned.is_empty()) {
-        (true, true) => "Created, not polled yet.".to_string(),
-        (false, true) => format!("Created, not polled yet: holds the arguments {held}."),
-        (true, false) => format!("Created, not polled yet. Pinned in place already: {pinned}."),
-        (false, false) => format!(
-            "Created, not polled yet: holds the arguments {held}. Pinned in place already: {pinned}."
-        ),
+    let mut doc = "Created, not polled yet".to_string();
+    if !held.is_empty() {
+        doc += &format!(": holds the arguments {held}");
     }
+    doc.push('.');
+    if !pinned.is_empty() {
+        doc += &format!(" Pinned in place already: {pinned}.");
+    }
+    doc
 }
 
 fn list(items: impl Iterator<Item = String>) -> String {

@@ -272,10 +272,7 @@ pub(crate) fn prepare(func: &syn::ItemFn, mode: mode::Mode) -> Prepared {
     }
     let await_docs = awaits::descriptions(&body, count);
     let liveness = analysis::analyse(&body, count);
-    let preplaced = pin::rewrite(&mut body, &liveness);
-    for p in &mut params {
-        p.slot = preplaced.get(&p.taken.to_string()).copied();
-    }
+    pin::rewrite(&mut body, &liveness, &mut params);
     let check = (!liveness.pinned.is_empty()).then(|| native_check(func, &mode, &params));
     Prepared {
         sig,

@@ -17,6 +17,7 @@
 use crate::analysis::{Liveness, UseKind};
 use crate::bindings::{ref_tag, tag_of};
 use crate::names::hidden;
+use crate::signature::Param;
 use quote::quote;
 use std::collections::HashMap;
 use syn::spanned::Spanned;
@@ -89,11 +90,10 @@ fn place(slot: usize, span: proc_macro2::Span) -> Expr {
 /// A pinned parameter (its `let list = __lh_arg0;` in the body's prelude)
 /// is stored in its slot when the function is called, not on the first
 /// poll: `Unresumed` then does not hold it too, and the first poll does not
-/// move it. Returns those parameters' hidden names with their slots.
-pub fn rewrite(body: &mut syn::Block, liveness: &Liveness) -> HashMap<String, usize> {
-    let mut preplaced = HashMap::new();
+/// move it. Each parameter's `slot` says where it waits, if it does.
+pub fn rewrite(body: &mut syn::Block, liveness: &Liveness, params: &mut [Param]) {
     if liveness.pinned.is_empty() {
-        return preplaced;
+        return;
     }
     let slots: HashMap<usize, usize> = liveness
         .pinned
@@ -111,10 +111,9 @@ pub fn rewrite(body: &mut syn::Block, liveness: &Liveness) -> HashMap<String, us
         refs: &liveness.refs,
         names,
         nested: 0,
-        preplaced: &mut preplaced,
+        params,
     }
     .visit_block_mut(body);
-    preplaced
 }
 
 struct Rewrite<'a> {
@@ -125,8 +124,8 @@ struct Rewrite<'a> {
     names: HashMap<String, usize>,
     /// Inside a closure or async block.
     nested: usize,
-    /// The pinned parameters found, by hidden name, with their slots.
-    preplaced: &'a mut HashMap<String, usize>,
+    /// The function's parameters, whose `slot` is set when one is pinned.
+    params: &'a mut [Param],
 }
 
 impl Rewrite<'_> {
@@ -151,9 +150,14 @@ impl Rewrite<'_> {
         let id = tag_of(ident_pat)?;
         let slot = *self.slots.get(&id)?;
         let init = &l.init.as_ref()?.expr;
-        if let Some(param) = parameter(init) {
+        if let Expr::Path(path) = &**init
+            && let Some(param) = self
+                .params
+                .iter_mut()
+                .find(|p| path.path.is_ident(&p.taken))
+        {
             // Filled when the function was called: reach it.
-            self.preplaced.insert(param, slot);
+            param.slot = Some(slot);
             return Some(scope_statements(id, slot, None));
         }
         let value = hidden("__lh_pinned_value");
@@ -173,15 +177,6 @@ impl Rewrite<'_> {
         out.extend(scope_statements(id, slot, Some(init)));
         Some(out)
     }
-}
-
-/// The hidden name of the parameter `init` takes, in a parameter's prelude
-/// (`let list = __lh_arg0;`).
-fn parameter(init: &Expr) -> Option<String> {
-    let Expr::Path(p) = init else { return None };
-    let name = p.path.get_ident()?.to_string();
-    let index = name.strip_prefix("__lh_arg")?;
-    index.parse::<usize>().ok().map(|_| name)
 }
 
 impl VisitMut for Rewrite<'_> {

@@ -22,7 +22,8 @@ pub fn check_body(block: &syn::Block, mode: &crate::mode::Mode, errors: &mut Vec
 struct Checker<'e> {
     errors: &'e mut Vec<syn::Error>,
     in_closure: bool,
-    /// Inside a native `async` block (or closure), which rustc lowers.
+    /// Inside a native `async` block, which rustc lowers (an `async`
+    /// closure is not looked into at all).
     in_async: bool,
     generator: bool,
     may_await: bool,
