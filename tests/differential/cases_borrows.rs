@@ -176,3 +176,93 @@ differential! {
         n
     },
 }
+
+differential! {
+    /// Temporaries the awaited future borrows (`peek(&make()).await`,
+    /// `&mut [0; 4]`, a field or an element of a temporary, one after an
+    /// operand that is evaluated first): rustc keeps them to the end of the
+    /// statement, across the await, and drops them after the statement's
+    /// other work, latest first.
+    name: awaitee_borrows_temporaries,
+    items: {
+        struct Pair { d: D }
+        fn pair(name: &'static str) -> Pair {
+            log(format!("make {name}"));
+            Pair { d: D::new(name) }
+        }
+        async fn peek(d: &D, n: u32) -> u32 {
+            let k = pend(1, n).await;
+            k + d.touch() as u32
+        }
+        async fn peek_both(a: u32, d: &D, e: &D) -> u32 {
+            pend(1, ()).await;
+            a + d.touch() as u32 + e.touch() as u32
+        }
+        async fn fill(buf: &mut [u32]) -> u32 {
+            pend(1, ()).await;
+            buf[0] = 7;
+            buf.iter().sum()
+        }
+        fn add(a: u32, b: u32) -> u32 {
+            log(format!("add {a} {b}"));
+            a + b
+        }
+        #[lh] async fn f() -> Vec<u32> {
+            let mut out = Vec::new();
+            out.push(peek(&D::new("whole"), 1).await);
+            out.push(peek(&pair("field").d, 2).await);
+            out.push(peek(&[D::new("element")][0], 3).await);
+            out.push(add(val("first", 1), peek(&D::new("second"), 4).await));
+            out.push(peek_both(val("operand", 5), &D::new("a"), &pair("b").d).await);
+            out.push(fill(&mut [0, 1, 2]).await);
+            out.push(fill(&mut [val("slice", 3); 4][1..]).await);
+            log("end");
+            out
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// `&mut` of a temporary evaluated before a later await in the same
+    /// expression (`push_len(&mut make(), x.await)`), and `&mut v[i]` of a
+    /// local: the element is borrowed in place, never copied out.
+    name: mut_borrow_of_temporary_before_await,
+    items: {
+        fn push_len(v: &mut Vec<u32>, x: u32) -> usize {
+            v.push(x);
+            v.len()
+        }
+        fn bump(x: &mut u32, by: u32) -> u32 {
+            *x += by;
+            *x
+        }
+        #[lh] async fn f() -> (usize, u32, [u32; 2]) {
+            let a = push_len(&mut vec![val("temp", 1)], pend(1, 2).await);
+            let mut v = [10, 20];
+            let b = bump(&mut v[1], pend(1, 5).await);
+            (a, b, v)
+        }
+    },
+    run: f(),
+}
+
+known_gap! {
+    reason: "a temporary inside the expression of a temporary that the awaitee borrows (`send(&lock().clone()).await`): rustc keeps it to the end of the statement too; longhand names the borrowed temporary whole, so its own temporaries end before the suspension (naming them would move a receiver that a method may take by value, which longhand cannot tell without types)",
+    differential! {
+        /// The `D` that `pair(..)` returns, whose field is copied into the
+        /// borrowed array.
+        name: temporary_inside_borrowed_temporary,
+        items: {
+            struct Pair { _d: D, n: u32 }
+            async fn fill(buf: &mut [u32]) -> u32 {
+                pend(1, ()).await;
+                buf.iter().sum()
+            }
+            #[lh] async fn f() -> u32 {
+                fill(&mut [Pair { _d: D::new("inner"), n: 3 }.n; 4]).await
+            }
+        },
+        run: f(),
+    }
+}

@@ -31,7 +31,11 @@ pub fn normalize(block: &mut syn::Block) -> usize {
     MacroStmts.visit_block_mut(block);
     DesugarFor { next: 0 }.visit_block_mut(block);
     NameBorrowedTemporaries { next: 0 }.visit_block_mut(block);
-    Hoist { next: 0 }.visit_block_mut(block);
+    Hoist {
+        next: 0,
+        mutable: Default::default(),
+    }
+    .visit_block_mut(block);
     TagBindings { next: 0, nested: 0 }.visit_block_mut(block);
     crate::awaits::number(block)
 }
@@ -407,6 +411,8 @@ fn place(e: &Expr) -> bool {
 
 struct Hoist {
     next: usize,
+    /// The temporaries borrowed mutably (`&mut make()`), bound `mut`.
+    mutable: std::collections::HashSet<String>,
 }
 
 impl Hoist {
@@ -456,11 +462,18 @@ impl Hoist {
     /// suspension.
     fn lift_value(&mut self, op: &mut Expr, lifted: &mut Vec<(proc_macro2::Ident, Expr)>) {
         if let Expr::Reference(r) = op {
-            if !place(&r.expr) {
-                // `&make()`: the temporary is the value, borrowed in place.
-                self.lift_value(&mut r.expr, lifted);
+            if borrows_new_value(r) {
+                // `&make()`, `&make().body`: the temporary is the value,
+                // borrowed in place.
+                self.lift_value(borrowed_temporary(&mut r.expr), lifted);
+                self.borrowed(r, lifted);
+                return;
             }
-            return;
+            if place(&r.expr) {
+                return;
+            }
+            // `&v[i]`, `&*r`: the reference is taken now (indexing may
+            // panic), and held across the suspension like any borrow.
         }
         self.lift_inside(op, lifted);
         let tmp = self.temp();
@@ -528,36 +541,189 @@ impl Hoist {
             Expr::Field(f) if !place(&f.base) => self.lift_value(&mut f.base, lifted),
             Expr::Index(i) if !place(&i.expr) => self.lift_value(&mut i.expr, lifted),
             Expr::Try(t) => self.lift_inside(&mut t.expr, lifted),
+            // An await already wrapped in the temporaries its awaitee
+            // borrows: they join this statement's, so that they too live to
+            // its end.
+            Expr::Match(m) if hoisted(m) => {
+                let arm = m.arms.pop().expect("one arm");
+                let syn::Pat::Ident(tmp) = arm.pat else {
+                    unreachable!("hoisted() checked the pattern")
+                };
+                lifted.push((tmp.ident, std::mem::replace(&mut *m.expr, parse_quote!(()))));
+                *e = *arm.body;
+                self.lift_inside(e, lifted);
+            }
             _ => {}
+        }
+    }
+
+    /// Marks the temporary just lifted from `&mut make()` as mutable.
+    fn borrowed(&mut self, r: &syn::ExprReference, lifted: &[(proc_macro2::Ident, Expr)]) {
+        if r.mutability.is_some()
+            && let Some((tmp, _)) = lifted.last()
+        {
+            self.mutable.insert(tmp.to_string());
+        }
+    }
+
+    /// Lifts the temporaries that an awaitee borrows (`read(&mut [0; 8])`,
+    /// `get(&format!(..))`, `send(&make().body)`): the future it makes may
+    /// hold the borrow, and rustc keeps them to the end of the statement,
+    /// across the await. The operands evaluated before one of them are
+    /// lifted too, whole, to keep the order; a method's receiver among them
+    /// is moved (`{ tmp }.json(&body)`), as longhand cannot tell whether the
+    /// method takes `self` or `&self`.
+    fn lift_borrowed(&mut self, e: &mut Expr, lifted: &mut Vec<(proc_macro2::Ident, Expr)>) {
+        match e {
+            Expr::Reference(r) if borrows_new_value(r) => {
+                let tmp = self.temp();
+                let base = borrowed_temporary(&mut r.expr);
+                lifted.push((tmp.clone(), std::mem::replace(base, parse_quote!(#tmp))));
+                self.borrowed(r, lifted);
+            }
+            Expr::Paren(p) => self.lift_borrowed(&mut p.expr, lifted),
+            Expr::Group(g) => self.lift_borrowed(&mut g.expr, lifted),
+            Expr::Cast(c) => self.lift_borrowed(&mut c.expr, lifted),
+            Expr::Field(f) => self.lift_borrowed(&mut f.base, lifted),
+            Expr::Try(t) => self.lift_borrowed(&mut t.expr, lifted),
+            Expr::Unary(u) => self.lift_borrowed(&mut u.expr, lifted),
+            _ if builds_value(e) => {
+                let receiver = matches!(e, Expr::MethodCall(_));
+                let mut ops = operands(e);
+                let Some(last) = ops.iter().rposition(|op| borrows_temporary(op)) else {
+                    return;
+                };
+                for (i, op) in ops.iter_mut().enumerate().take(last) {
+                    // Its own borrowed temporaries first, then its value.
+                    self.lift_borrowed(op, lifted);
+                    if inert(op) {
+                        continue;
+                    }
+                    let tmp = self.temp();
+                    let with = if receiver && i == 0 {
+                        parse_quote!({ #tmp })
+                    } else {
+                        parse_quote!(#tmp)
+                    };
+                    lifted.push((tmp, std::mem::replace(*op, with)));
+                }
+                self.lift_borrowed(ops[last], lifted);
+            }
+            _ => {}
+        }
+    }
+
+    /// Wraps `e` in `match value { tmp => e }` for each lifted operand, the
+    /// first one outermost so that they are evaluated in order.
+    fn wrap(&self, e: &mut Expr, lifted: Vec<(proc_macro2::Ident, Expr)>) {
+        for (tmp, value) in lifted.into_iter().rev() {
+            let mutability = self
+                .mutable
+                .contains(&tmp.to_string())
+                .then(Default::default);
+            let inner = std::mem::replace(e, parse_quote!(()));
+            *e = Expr::Match(syn::ExprMatch {
+                attrs: Vec::new(),
+                match_token: Default::default(),
+                expr: Box::new(value),
+                brace_token: Default::default(),
+                arms: vec![syn::Arm {
+                    attrs: Vec::new(),
+                    pat: syn::Pat::Ident(syn::PatIdent {
+                        attrs: Vec::new(),
+                        by_ref: None,
+                        mutability,
+                        ident: tmp,
+                        subpat: None,
+                    }),
+                    guard: None,
+                    fat_arrow_token: Default::default(),
+                    body: Box::new(inner),
+                    comma: None,
+                }],
+            });
         }
     }
 }
 
-/// Wraps `e` in `match value { tmp => e }` for each lifted operand, the first
-/// one outermost so that they are evaluated in order.
-fn wrap(e: &mut Expr, lifted: Vec<(proc_macro2::Ident, Expr)>) {
-    for (tmp, value) in lifted.into_iter().rev() {
-        let inner = std::mem::replace(e, parse_quote!(()));
-        *e = Expr::Match(syn::ExprMatch {
-            attrs: Vec::new(),
-            match_token: Default::default(),
-            expr: Box::new(value),
-            brace_token: Default::default(),
-            arms: vec![syn::Arm {
-                attrs: Vec::new(),
-                pat: syn::Pat::Ident(syn::PatIdent {
-                    attrs: Vec::new(),
-                    by_ref: None,
-                    mutability: None,
-                    ident: tmp,
-                    subpat: None,
-                }),
-                guard: None,
-                fat_arrow_token: Default::default(),
-                body: Box::new(inner),
-                comma: None,
-            }],
-        });
+/// Is `m` a `match value { tmp => e }` that `Hoist::wrap` made?
+fn hoisted(m: &syn::ExprMatch) -> bool {
+    matches!(m.arms.as_slice(), [arm] if arm.guard.is_none()
+        && matches!(&arm.pat, syn::Pat::Ident(p) if p.subpat.is_none()
+            && p.ident.to_string().starts_with("__tmp")))
+}
+
+/// Does `e` borrow a temporary it creates (`&make()`), where
+/// `Hoist::lift_borrowed` finds it: not in a branch, block or closure?
+fn borrows_temporary(e: &Expr) -> bool {
+    match e {
+        Expr::Reference(r) => borrows_new_value(r),
+        Expr::Paren(p) => borrows_temporary(&p.expr),
+        Expr::Group(g) => borrows_temporary(&g.expr),
+        Expr::Cast(c) => borrows_temporary(&c.expr),
+        Expr::Field(f) => borrows_temporary(&f.base),
+        Expr::Try(t) => borrows_temporary(&t.expr),
+        Expr::Unary(u) => borrows_temporary(&u.expr),
+        Expr::Call(c) => c.args.iter().any(borrows_temporary),
+        Expr::MethodCall(m) => {
+            borrows_temporary(&m.receiver) || m.args.iter().any(borrows_temporary)
+        }
+        Expr::Tuple(t) => t.elems.iter().any(borrows_temporary),
+        Expr::Array(a) => a.elems.iter().any(borrows_temporary),
+        Expr::Struct(s) => s.fields.iter().any(|f| borrows_temporary(&f.expr)),
+        Expr::Binary(b) if builds_value(e) => {
+            borrows_temporary(&b.left) || borrows_temporary(&b.right)
+        }
+        _ => false,
+    }
+}
+
+/// Does `r` borrow a temporary: a value it computes (`&make()`) or a place
+/// in one (`&make().body`, `&make()[0]`, `&*make()`)? Not a place of a
+/// local, nor a constant that rustc promotes to a `'static`
+/// (`&[1, 2]`).
+fn borrows_new_value(r: &syn::ExprReference) -> bool {
+    fn temporary(e: &Expr, shared: bool) -> bool {
+        match e {
+            Expr::Path(_) => false,
+            Expr::Field(f) => temporary(&f.base, shared),
+            Expr::Index(i) => temporary(&i.expr, shared),
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => temporary(&u.expr, shared),
+            Expr::Paren(p) => temporary(&p.expr, shared),
+            Expr::Group(g) => temporary(&g.expr, shared),
+            // Only a shared borrow of a constant is promoted.
+            _ => !(shared && promoted(e)),
+        }
+    }
+    temporary(&r.expr, r.mutability.is_none())
+}
+
+/// The temporary that borrowing `e` borrows, where `borrows_new_value`.
+fn borrowed_temporary(e: &mut Expr) -> &mut Expr {
+    match e {
+        Expr::Field(f) => borrowed_temporary(&mut f.base),
+        Expr::Index(i) => borrowed_temporary(&mut i.expr),
+        Expr::Unary(syn::ExprUnary {
+            op: syn::UnOp::Deref(_),
+            expr,
+            ..
+        }) => borrowed_temporary(expr),
+        Expr::Paren(p) => borrowed_temporary(&mut p.expr),
+        Expr::Group(g) => borrowed_temporary(&mut g.expr),
+        value => value,
+    }
+}
+
+/// A constant rustc promotes to a `'static` when it is borrowed: a literal,
+/// or an array or tuple of them.
+fn promoted(e: &Expr) -> bool {
+    match e {
+        Expr::Lit(_) => true,
+        Expr::Array(a) => a.elems.iter().all(promoted),
+        Expr::Tuple(t) => t.elems.iter().all(promoted),
+        Expr::Paren(p) => promoted(&p.expr),
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => promoted(&u.expr),
+        _ => false,
     }
 }
 
@@ -649,7 +815,7 @@ impl VisitMut for Hoist {
                 None => Vec::new(),
             };
             crate::macro_args::set(&mut m.mac, &args);
-            wrap(e, lifted);
+            self.wrap(e, lifted);
             return;
         }
         visit_mut::visit_expr_mut(self, e);
@@ -666,7 +832,11 @@ impl VisitMut for Hoist {
                             vec![(tmp, value)]
                         }
                     };
-                    wrap(e, lifted);
+                    self.wrap(e, lifted);
+                } else {
+                    let mut lifted = Vec::new();
+                    self.lift_borrowed(&mut a.base, &mut lifted);
+                    self.wrap(e, lifted);
                 }
             }
             Expr::Assign(a) if index_suspends(&a.left) => {
@@ -676,7 +846,7 @@ impl VisitMut for Hoist {
                 if let Expr::Index(i) = &mut *a.left {
                     self.lift_value(&mut i.index, &mut lifted);
                 }
-                wrap(e, lifted);
+                self.wrap(e, lifted);
             }
             _ => {
                 if let Some(last) = last_suspending(e) {
@@ -686,7 +856,7 @@ impl VisitMut for Hoist {
                     // suspending, while the state still needs them.
                     let include_last = last > 0 && builds_value(e);
                     let lifted = self.take_operands(e, last, include_last);
-                    wrap(e, lifted);
+                    self.wrap(e, lifted);
                 }
             }
         }
