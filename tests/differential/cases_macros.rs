@@ -63,3 +63,52 @@ differential! {
     },
     run: f(),
 }
+
+differential! {
+    /// Macros whose arguments are not expressions (`fields!(?list)`, in the
+    /// style of `tracing`'s `info!(?list)` or `json!`), naming locals that
+    /// the lowering moves away from their name: one pinned in its slot (in
+    /// an expression, a statement and a closure), one shadowed while alive
+    /// (renamed), one kept next to the awaitee that reads it. The macro sees
+    /// each under its own name, with the same value.
+    name: locals_in_unreadable_macro_arguments,
+    items: {
+        macro_rules! fields {
+            ($(? $name:ident),* $(; $label:literal)?) => {{
+                let line = vec![$(format!("{} = {:?}", stringify!($name), $name)),*].join(", ");
+                log(format!("{}{}", line, concat!("" $(, $label)?)));
+                line.len()
+            }};
+        }
+        macro_rules! note {
+            ($($t:tt)*) => { let _ = fields!($($t)*); };
+        }
+        macro_rules! pick {
+            (@ $name:ident) => { &$name };
+        }
+        fn call(f: impl Fn() -> usize) -> usize {
+            f()
+        }
+        async fn peek(v: &[u32]) -> usize {
+            pend(1, ()).await;
+            v.len()
+        }
+        #[lh] async fn f(list: Vec<u32>) -> usize {
+            let mut n = 0;
+            for x in list.iter() {
+                n += fields!(?list, ?x; " (in the loop)");
+                note!(?n);
+                n += call(|| fields!(?list));
+                n += pend(1, *x as usize).await;
+            }
+            let data = D::new("data");
+            n += fields!(?data);
+            let data = data.touch();
+            let kept = vec![n as u32, 1];
+            let k = peek(pick!(@kept)).await;
+            note!(?data, ?kept);
+            n + k + data
+        }
+    },
+    run: f(vec![1, 2]),
+}

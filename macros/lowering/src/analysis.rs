@@ -24,7 +24,6 @@
 
 use crate::bindings::{Binding, bindings_of, binds_by_value};
 use crate::macro_args;
-use proc_macro2::{TokenStream, TokenTree};
 use std::collections::{HashMap, HashSet};
 use syn::{Expr, Pat, Stmt};
 
@@ -365,6 +364,16 @@ impl Resolver {
         None
     }
 
+    /// A use of `name` by a reference tagged `tag`: the tag is resolved too.
+    fn use_tagged(&mut self, name: &str, tag: Option<usize>, kind: UseKind) {
+        if let (Some(k), Some(id)) = (tag, self.resolve(name)) {
+            self.refs.insert(k, id);
+        }
+        self.current_tag = tag;
+        self.use_name(name, kind);
+        self.current_tag = None;
+    }
+
     fn use_name(&mut self, name: &str, kind: UseKind) {
         let kind = if self.moving_capture > 0 && kind != UseKind::Assign {
             UseKind::Move
@@ -523,7 +532,7 @@ impl Resolver {
                 }
             }
             Stmt::Expr(e, _) => self.expr(e, UseKind::Move),
-            Stmt::Macro(m) => self.mac(&m.mac),
+            Stmt::Macro(m) => self.mac(&m.mac, &m.attrs),
             Stmt::Item(_) => {}
         }
     }
@@ -550,7 +559,7 @@ impl Resolver {
         }
     }
 
-    fn mac(&mut self, mac: &syn::Macro) {
+    fn mac(&mut self, mac: &syn::Macro, attrs: &[syn::Attribute]) {
         match macro_args::parse(mac) {
             Some(args) => {
                 let kind = if macro_args::borrows_args(mac) {
@@ -571,23 +580,14 @@ impl Resolver {
                     self.expr(a, kind);
                 }
             }
-            None => self.tokens(&mac.tokens),
-        }
-    }
-
-    fn tokens(&mut self, ts: &TokenStream) {
-        for tt in ts.clone() {
-            match tt {
-                TokenTree::Ident(i) => self.use_name(&i.to_string(), UseKind::Borrow),
-                TokenTree::Group(g) => self.tokens(&g.stream()),
-                TokenTree::Literal(l) => {
-                    if let Ok(s) = syn::parse2::<syn::LitStr>(TokenTree::Literal(l).into()) {
-                        for name in macro_args::format_captures(&s) {
-                            self.use_name(&name, UseKind::Borrow);
-                        }
-                    }
+            // Tokens it cannot read: every name in them is taken as a use,
+            // tagged so that a local moved elsewhere is given back to it.
+            None => {
+                let tags = crate::macro_aliases::uses(attrs);
+                for name in macro_args::token_names(&mac.tokens) {
+                    let tag = tags.iter().find(|(n, _)| *n == name).map(|(_, k)| *k);
+                    self.use_tagged(&name.to_string(), tag, UseKind::Borrow);
                 }
-                TokenTree::Punct(_) => {}
             }
         }
     }
@@ -669,14 +669,7 @@ impl Resolver {
         match e {
             Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
                 let name = p.path.segments[0].ident.to_string();
-                if let (Some(k), Some(id)) =
-                    (crate::bindings::ref_tag(&p.attrs), self.resolve(&name))
-                {
-                    self.refs.insert(k, id);
-                }
-                self.current_tag = crate::bindings::ref_tag(&p.attrs);
-                self.use_name(&name, ctx);
-                self.current_tag = None;
+                self.use_tagged(&name, crate::bindings::ref_tag(&p.attrs), ctx);
             }
             Expr::Array(a) => self.operands(a.elems.iter().map(|x| (x, Move)).collect()),
             Expr::Tuple(t) => self.operands(t.elems.iter().map(|x| (x, Move)).collect()),
@@ -876,8 +869,12 @@ impl Resolver {
                 self.moving_capture -= moving as usize;
                 self.borrowing_capture -= !moving as usize;
             }
-            Expr::Macro(m) => self.mac(&m.mac),
-            Expr::Verbatim(ts) => self.tokens(ts),
+            Expr::Macro(m) => self.mac(&m.mac, &m.attrs),
+            Expr::Verbatim(ts) => {
+                for name in macro_args::token_names(ts) {
+                    self.use_name(&name.to_string(), UseKind::Borrow);
+                }
+            }
             Expr::Yield(y) => {
                 if let Some(v) = &y.expr {
                     self.expr(v, Move);

@@ -452,6 +452,7 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
 
     let mut unresumed_body = plan.body.clone();
     finalize.visit_block_mut(&mut unresumed_body);
+    crate::macro_aliases::StripUses.visit_block_mut(&mut unresumed_body);
     let unresumed_stmts = &unresumed_body.stmts;
     let unresumed_epilogue = epilogue("Unresumed");
     let taken: Vec<&Ident> = held.iter().map(|p| &p.taken).collect();
@@ -477,6 +478,7 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         finalize.arm = arm.clone();
         finalize.runs_on = false;
         finalize.visit_block_mut(&mut body);
+        crate::macro_aliases::StripUses.visit_block_mut(&mut body);
         let arm_epilogue = epilogue(&arm);
         let pending = trace(&arm, &arm, &await_texts[n]);
         let stmts = &body.stmts;
@@ -890,6 +892,8 @@ impl VisitMut for Finalize<'_> {
             args.args.iter_mut().for_each(|a| self.visit_expr_mut(a))
         });
     }
+    // The tags of a macro's uses stay until the awaitee's operand has been
+    // rewritten (`suspend`); `StripUses` removes them after.
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
 }
 
@@ -934,6 +938,15 @@ impl VisitMut for PlaceRewrite<'_> {
             return;
         }
         visit_mut::visit_expr_mut(self, e);
+        crate::macro_aliases::give_back(e, |name, _| {
+            let key = name.to_string();
+            if self.shadowed.contains(&key) || !self.places.contains_key(&key) {
+                return None;
+            }
+            let mut value: Expr = parse_quote!(#name);
+            self.visit_expr_mut(&mut value);
+            Some(value)
+        });
     }
 
     // Both `Expr::Macro` and statement macros come here.

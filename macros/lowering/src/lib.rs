@@ -35,6 +35,7 @@ mod borrow_lifetime;
 mod emit;
 pub mod entry;
 pub mod graph;
+mod macro_aliases;
 mod macro_args;
 mod mode;
 mod names;

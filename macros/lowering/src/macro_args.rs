@@ -4,7 +4,7 @@
 //! it can treat them as operands: see the names they use, and hoist an
 //! `.await` out of them.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
@@ -97,6 +97,39 @@ pub fn borrows_args(mac: &Macro) -> bool {
             | "matches"
             | "log"
     )
+}
+
+/// The distinct names that tokens longhand cannot read may use, in order:
+/// every identifier (not a keyword), and the names format strings capture.
+pub fn token_names(tokens: &TokenStream) -> Vec<proc_macro2::Ident> {
+    fn collect(tokens: &TokenStream, out: &mut Vec<proc_macro2::Ident>) {
+        for tt in tokens.clone() {
+            match tt {
+                TokenTree::Ident(i) => push(i, out),
+                TokenTree::Group(g) => collect(&g.stream(), out),
+                TokenTree::Literal(l) => {
+                    let span = l.span();
+                    if let Ok(s) = syn::parse2::<syn::LitStr>(TokenTree::Literal(l).into()) {
+                        for name in format_captures(&s) {
+                            if let Ok(i) = syn::parse_str::<proc_macro2::Ident>(&name) {
+                                push(proc_macro2::Ident::new(&i.to_string(), span), out);
+                            }
+                        }
+                    }
+                }
+                TokenTree::Punct(_) => {}
+            }
+        }
+    }
+    fn push(i: proc_macro2::Ident, out: &mut Vec<proc_macro2::Ident>) {
+        let keyword = syn::parse2::<syn::Ident>(TokenTree::Ident(i.clone()).into()).is_err();
+        if !keyword && !out.contains(&i) {
+            out.push(i);
+        }
+    }
+    let mut out = Vec::new();
+    collect(tokens, &mut out);
+    out
 }
 
 /// Names captured implicitly by a format string: `"{total}"`, `"{x:?}"`.

@@ -79,6 +79,28 @@ pub fn rename_shadowed(
         fn visit_expr_closure_mut(&mut self, c: &mut syn::ExprClosure) {
             visit_mut::visit_expr_closure_mut(self, c);
         }
+        fn visit_expr_mut(&mut self, e: &mut Expr) {
+            visit_mut::visit_expr_mut(self, e);
+            crate::macro_aliases::give_back(e, |name, k| self.renamed(name, k));
+        }
+        fn visit_stmt_mut(&mut self, s: &mut Stmt) {
+            visit_mut::visit_stmt_mut(self, s);
+            crate::macro_aliases::give_back_stmt(s, |name, k| self.renamed(name, k));
+        }
+    }
+    impl Rename<'_> {
+        /// The new name of the binding a macro's use `k` of `name`
+        /// resolved to, if it is renamed: a reference tagged `k`, so that
+        /// later passes see it as that use.
+        fn renamed(&self, name: &proc_macro2::Ident, k: usize) -> Option<Expr> {
+            let id = self.refs.get(&k)?;
+            self.bindings.contains_key(id).then(|| {
+                let new = new_name(name, *id);
+                let mut path: syn::ExprPath = parse_quote!(#new);
+                crate::bindings::tag_ref(&mut path.attrs, k);
+                Expr::Path(path)
+            })
+        }
     }
     Rename {
         bindings: renames,
@@ -873,6 +895,21 @@ struct TagBindings {
     nested: usize,
 }
 
+impl TagBindings {
+    /// A call whose arguments cannot be read is tagged with the names its
+    /// tokens use (see `macro_aliases`); one whose arguments are
+    /// expressions has them tagged as code.
+    fn tag_uses(&mut self, attrs: &mut Vec<syn::Attribute>, mac: &mut syn::Macro) {
+        if crate::macro_args::parse(mac).is_some() {
+            return self.visit_macro_mut(mac);
+        }
+        for name in crate::macro_args::token_names(&mac.tokens) {
+            crate::macro_aliases::tag(attrs, &name, self.next);
+            self.next += 1;
+        }
+    }
+}
+
 impl VisitMut for TagBindings {
     fn visit_pat_mut(&mut self, p: &mut syn::Pat) {
         if self.nested == 0 {
@@ -896,6 +933,12 @@ impl VisitMut for TagBindings {
         crate::macro_args::edit(m, |args| {
             args.args.iter_mut().for_each(|a| self.visit_expr_mut(a))
         });
+    }
+    fn visit_expr_macro_mut(&mut self, m: &mut syn::ExprMacro) {
+        self.tag_uses(&mut m.attrs, &mut m.mac);
+    }
+    fn visit_stmt_macro_mut(&mut self, m: &mut syn::StmtMacro) {
+        self.tag_uses(&mut m.attrs, &mut m.mac);
     }
     fn visit_expr_path_mut(&mut self, e: &mut syn::ExprPath) {
         // Every single-name path gets a reference tag, so that a rename can

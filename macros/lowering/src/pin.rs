@@ -129,6 +129,24 @@ struct Rewrite<'a> {
 }
 
 impl Rewrite<'_> {
+    /// The place of pinned binding `id` in `slot`, for a use that does not
+    /// move it.
+    fn reach(&self, id: usize, slot: usize, span: proc_macro2::Span) -> Expr {
+        if self.nested > 0 {
+            // A closure captures the place behind the scope's reference.
+            let pin = pin_ident(id);
+            return parse_quote!((*#pin).value);
+        }
+        place(slot, span)
+    }
+
+    /// `reach` for the binding reference `tag` resolves to, if it is pinned.
+    fn reach_tag(&self, tag: usize, span: proc_macro2::Span) -> Option<Expr> {
+        let (id, _) = *self.refs.get(&tag)?;
+        let slot = *self.slots.get(&id)?;
+        Some(self.reach(id, slot, span))
+    }
+
     fn pinned_ref(&self, e: &Expr) -> Option<(usize, usize, UseKind)> {
         let Expr::Path(p) = e else { return None };
         let tag = ref_tag(&p.attrs)?;
@@ -211,26 +229,29 @@ impl VisitMut for Rewrite<'_> {
         }
         if let Some((id, slot, kind)) = self.pinned_ref(e) {
             let slot_ptr = slot_ident(slot);
-            let pin = pin_ident(id);
             *e = match kind {
                 UseKind::Move => {
                     // SAFETY: the local is live at a use; the native check of
                     // the body guarantees no borrow of it is used afterwards.
                     parse_quote!(unsafe { ::longhand::__private::PinSlot::take(#slot_ptr) })
                 }
-                // A closure captures the place behind the scope's reference.
-                _ if self.nested > 0 => parse_quote!((*#pin).value),
                 _ => {
                     let span = match &*e {
                         Expr::Path(p) => p.path.span(),
                         _ => e.span(),
                     };
-                    place(slot, span)
+                    self.reach(id, slot, span)
                 }
             };
             return;
         }
         visit_mut::visit_expr_mut(self, e);
+        crate::macro_aliases::give_back(e, |name, k| self.reach_tag(k, name.span()));
+    }
+
+    fn visit_stmt_mut(&mut self, s: &mut Stmt) {
+        visit_mut::visit_stmt_mut(self, s);
+        crate::macro_aliases::give_back_stmt(s, |name, k| self.reach_tag(k, name.span()));
     }
 
     // Both `Expr::Macro` and statement macros (`println!(..);`) come here.
