@@ -349,3 +349,39 @@ differential! {
     },
     run: async { (f(0).await, f(1).await, f(4).await) },
 }
+
+differential! {
+    /// Items declared in the body (`struct`, `impl`, `fn`, `use`,
+    /// `macro_rules!`), some after an await, used after suspensions: an item
+    /// is visible in its whole block, wherever it is written.
+    name: items_declared_in_the_body,
+    items: {
+        #[lh] async fn f(n: u32) -> String {
+            let first = pend(1, n).await;
+            use std::fmt::Write;
+            struct Acc(u32, D);
+            impl Acc {
+                fn add(&mut self, k: u32) -> u32 {
+                    self.0 += k;
+                    self.0
+                }
+            }
+            let mut acc = Acc(first, D::new("acc"));
+            for k in 0..n {
+                acc.add(pend(1, k).await);
+            }
+            fn twice(x: u32) -> u32 {
+                x * 2
+            }
+            macro_rules! show {
+                ($e:expr) => {
+                    format!("<{}>", $e)
+                };
+            }
+            let mut out = show!(twice(acc.0));
+            write!(out, " {}", pend(1, acc.1.touch()).await).unwrap();
+            out
+        }
+    },
+    run: f(3),
+}

@@ -50,6 +50,8 @@ pub struct Plan<'a> {
     pub sig: syn::Signature,
     /// The parameters.
     pub params: Vec<Param>,
+    /// The items declared in the body, which the function declares first.
+    pub items: Vec<syn::Stmt>,
     /// The normalised body, parameter prelude included.
     pub body: Block,
     /// Liveness at each suspension point.
@@ -94,6 +96,7 @@ fn lbl(name: &str) -> syn::Lifetime {
 /// Emits the whole lowered function.
 pub fn emit(plan: Plan<'_>) -> TokenStream {
     let item = plan.item;
+    let items = &plan.items;
     let fn_name = item.sig.ident.to_string();
     let state = format_ident!("{}State", crate::names::camel_case(&fn_name));
     let awaits = plan.liveness.keep.len();
@@ -615,6 +618,7 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         // borrow lifetime (see `borrow_lifetime`) adds where-clause bounds.
         #[allow(clippy::needless_lifetimes, clippy::multiple_bound_locations, refining_impl_trait)]
         #vis #sig {
+            #(#items)*
             #check
             #enum_def
             #impls

@@ -155,6 +155,8 @@ pub(crate) struct Prepared {
     pub sig: syn::Signature,
     /// The parameters.
     pub params: Vec<signature::Param>,
+    /// The items declared in the body, which the function declares first.
+    pub items: Vec<syn::Stmt>,
     /// The normalised body, parameter prelude included.
     pub body: syn::Block,
     /// Liveness at each suspension point.
@@ -247,6 +249,13 @@ pub(crate) fn prepare(func: &syn::ItemFn, mode: mode::Mode) -> Prepared {
     let mut sig = func.sig.clone();
     let mut params = signature::params(&mut sig.inputs);
     let mut body = (*func.block).clone();
+    // Items declared in the body (`struct`, `fn`, `use`) are visible in the
+    // whole body wherever they are written; the state machine's arms are
+    // separate blocks, so they move to the function's own body, once.
+    let (items, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut body.stmts)
+        .into_iter()
+        .partition(|s| matches!(s, syn::Stmt::Item(_)));
+    body.stmts = rest;
     let mut stmts: Vec<syn::Stmt> = params.iter().flat_map(|p| p.prelude.clone()).collect();
     stmts.append(&mut body.stmts);
     body.stmts = stmts;
@@ -278,6 +287,7 @@ pub(crate) fn prepare(func: &syn::ItemFn, mode: mode::Mode) -> Prepared {
     Prepared {
         sig,
         params,
+        items,
         body,
         liveness,
         await_docs,
@@ -292,6 +302,7 @@ fn lower(func: &syn::ItemFn, mode: mode::Mode) -> TokenStream {
         item: func,
         sig: p.sig,
         params: p.params,
+        items: p.items,
         body: p.body,
         liveness: p.liveness,
         await_docs: p.await_docs,
