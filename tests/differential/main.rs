@@ -7,6 +7,7 @@
 #[macro_use]
 mod harness;
 
+mod cases_async_blocks;
 mod cases_borrows;
 mod cases_control_flow;
 mod cases_drops_and_cancel;

@@ -28,6 +28,7 @@
 //! generic and lives in `longhand::__private`; the expansion only calls it.
 
 mod analysis;
+mod async_blocks;
 mod awaiting_macros;
 mod awaits;
 mod bindings;

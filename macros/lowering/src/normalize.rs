@@ -28,6 +28,7 @@ use syn::{Expr, Stmt, parse_quote};
 /// already bind the parameters). Returns the number of suspension points.
 pub fn normalize(block: &mut syn::Block) -> usize {
     RenameSelf.visit_block_mut(block);
+    crate::async_blocks::inline(block);
     MacroStmts.visit_block_mut(block);
     DesugarFor { next: 0 }.visit_block_mut(block);
     NameBorrowedTemporaries { next: 0 }.visit_block_mut(block);
