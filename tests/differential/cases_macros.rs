@@ -112,3 +112,34 @@ differential! {
     },
     run: f(vec![1, 2]),
 }
+
+differential! {
+    /// `join!` and `try_join!` (longhand's and futures') at the top of a loop
+    /// whose iterations await, and after an `if` that awaits on one branch:
+    /// code written out once per path that reaches it.
+    name: joins_in_loops,
+    items: {
+        async fn step(name: &'static str, n: u32) -> u32 {
+            let _d = D::new(name);
+            pend(n % 3, n).await
+        }
+        async fn checked(n: u32) -> Result<u32, String> {
+            let k = pend(1, n).await;
+            if k == 4 { Err(format!("{k} refused")) } else { Ok(k) }
+        }
+        #[lh] async fn f(items: Vec<u32>) -> Result<u32, String> {
+            let mut total = 0;
+            for n in items {
+                let (a, b) = longhand::join!(step("a", n), step("b", n + 1));
+                let (c, d) = futures::join!(step("c", n), pend(1, 1));
+                if n % 2 == 0 {
+                    total += pend(1, n).await;
+                }
+                let (e, g) = futures::try_join!(checked(n), checked(n + 1))?;
+                total += a + b + c + d + e + g;
+            }
+            Ok(total)
+        }
+    },
+    run: async { (f(vec![1, 2]).await, f(vec![0, 3, 5]).await) },
+}

@@ -5,11 +5,20 @@
 //! expands to, and that `.await` would land in the poll closure, which is not
 //! `async`. A `join!` whose arguments are plain expressions is lowered as
 //! one suspension point instead: `join!(a(), b())` becomes
-//! `(async { join!(a(), b()) }).await`. The native block runs the macro as
-//! written, its futures are created on the block's first poll (which follows
-//! at once, as an awaitee is polled as soon as it is built), and its
-//! arguments are ordinary expressions the lowering sees, rewrites and keeps
-//! alive. The others have branches longhand cannot read (`select!`) or
+//! `__lh_join0(a(), b()).await`, with a helper the function declares once:
+//!
+//! ```text
+//! async fn __lh_join0<A0: IntoFuture, A1: IntoFuture>(a0: A0, a1: A1) -> (A0::Output, A1::Output) {
+//!     join!(a0.into_future(), a1.into_future())
+//! }
+//! ```
+//!
+//! The helper runs the macro as written, on the futures its arguments made
+//! (the helper is polled as soon as it is built, so they start at once), and
+//! the arguments are ordinary expressions the lowering sees, rewrites and
+//! keeps alive. One helper, not an `async` block at the call: code that two
+//! paths reach is written out once per path, and two `async` blocks would
+//! be two types. `try_join!`'s helper returns `Result<(T0, T1), E>`. The others have branches longhand cannot read (`select!`) or
 //! await something it cannot name; when their path names an async crate
 //! (`tokio::select!`) they are rejected with a message (see `validate`).
 
@@ -47,25 +56,74 @@ pub fn awaiting(mac: &Macro) -> Option<Awaiting> {
     }
 }
 
-/// Wraps each `join!`-like call of the body's own code (not inside a
-/// closure, an `async` block or a nested item) in an awaited `async` block.
-pub fn wrap(block: &mut syn::Block) {
-    Wrap.visit_block_mut(block);
+/// Replaces each `join!`-like call of the body's own code (not inside a
+/// closure, an `async` block or a nested item) by an awaited helper call;
+/// returns the helpers, for the function to declare.
+pub fn wrap(block: &mut syn::Block) -> Vec<Stmt> {
+    let mut w = Wrap {
+        helpers: Vec::new(),
+    };
+    w.visit_block_mut(block);
+    w.helpers
 }
 
-struct Wrap;
+struct Wrap {
+    helpers: Vec<Stmt>,
+}
 
-/// `(async { mac }).await`, described (for the state's documentation and
-/// transition tracing) as the user wrote it: `join!(a, b)`.
-fn awaited(mac: &Macro) -> Expr {
-    let text = crate::text::compact(quote::quote!(#mac));
-    let line = mac
-        .path
-        .segments
-        .first()
-        .map_or(0, |s| s.ident.span().start().line);
-    let tag = syn::Ident::new(crate::awaits::TEXT, proc_macro2::Span::call_site());
-    parse_quote!(#[#tag(#text, #line)] (async { #mac }).await)
+impl Wrap {
+    /// `__lh_joinN(a, b).await`, described (for the state's documentation
+    /// and transition tracing) as the user wrote it: `join!(a, b)`; the
+    /// helper goes to `helpers`.
+    fn awaited(&mut self, mac: &Macro) -> Expr {
+        let text = crate::text::compact(quote::quote!(#mac));
+        let line = mac
+            .path
+            .segments
+            .first()
+            .map_or(0, |s| s.ident.span().start().line);
+        let tag = syn::Ident::new(crate::awaits::TEXT, proc_macro2::Span::call_site());
+        let args = crate::macro_args::parse(mac)
+            .map(|a| a.args.into_iter().collect::<Vec<_>>())
+            .unwrap_or_default();
+        let helper = crate::names::hidden(&format!("__lh_join{}", self.helpers.len()));
+        self.helpers.push(join_helper(
+            &helper,
+            &mac.path,
+            args.len(),
+            crate::macro_args::name(mac),
+        ));
+        parse_quote!(#[#tag(#text, #line)] #helper(#(#args),*).await)
+    }
+}
+
+/// `async fn helper<A0: IntoFuture, ..>(a0: A0, ..) -> (A0::Output, ..)`
+/// running `path!(a0.into_future(), ..)`; for `try_join`, each `A` gives
+/// `Result<T, E>` and the helper `Result<(T0, ..), E>`.
+fn join_helper(helper: &syn::Ident, path: &syn::Path, n: usize, name: String) -> Stmt {
+    let tys: Vec<syn::Ident> = (0..n).map(|i| quote::format_ident!("__A{i}")).collect();
+    let args: Vec<syn::Ident> = (0..n).map(|i| quote::format_ident!("__a{i}")).collect();
+    let futures = args
+        .iter()
+        .map(|a| quote::quote!(::core::future::IntoFuture::into_future(#a)));
+    let body = quote::quote!(#path!(#(#futures),*));
+    let item: syn::ItemFn = if name == "try_join" {
+        let oks: Vec<syn::Ident> = (0..n).map(|i| quote::format_ident!("__T{i}")).collect();
+        parse_quote! {
+            async fn #helper<#(#oks,)* __E, #(#tys: ::core::future::IntoFuture<Output = ::core::result::Result<#oks, __E>>),*>(
+                #(#args: #tys),*
+            ) -> ::core::result::Result<(#(#oks,)*), __E> {
+                #body
+            }
+        }
+    } else {
+        parse_quote! {
+            async fn #helper<#(#tys: ::core::future::IntoFuture),*>(#(#args: #tys),*) -> (#(#tys::Output,)*) {
+                #body
+            }
+        }
+    };
+    Stmt::Item(syn::Item::Fn(item))
 }
 
 impl VisitMut for Wrap {
@@ -73,7 +131,7 @@ impl VisitMut for Wrap {
         if let Expr::Macro(m) = e
             && awaiting(&m.mac) == Some(Awaiting::Joins)
         {
-            *e = awaited(&m.mac);
+            *e = self.awaited(&m.mac);
             return;
         }
         visit_mut::visit_expr_mut(self, e);
@@ -83,7 +141,7 @@ impl VisitMut for Wrap {
         if let Stmt::Macro(m) = s
             && awaiting(&m.mac) == Some(Awaiting::Joins)
         {
-            *s = Stmt::Expr(awaited(&m.mac), m.semi_token);
+            *s = Stmt::Expr(self.awaited(&m.mac), m.semi_token);
             return;
         }
         visit_mut::visit_stmt_mut(self, s);

@@ -253,7 +253,7 @@ pub(crate) fn prepare(func: &syn::ItemFn, mode: mode::Mode) -> Prepared {
     // Items declared in the body (`struct`, `fn`, `use`) are visible in the
     // whole body wherever they are written; the state machine's arms are
     // separate blocks, so they move to the function's own body, once.
-    let (items, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut body.stmts)
+    let (mut items, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut body.stmts)
         .into_iter()
         .partition(|s| matches!(s, syn::Stmt::Item(_)));
     body.stmts = rest;
@@ -263,7 +263,7 @@ pub(crate) fn prepare(func: &syn::ItemFn, mode: mode::Mode) -> Prepared {
     if mode.is_generator() {
         yields::mark(&mut body);
     }
-    awaiting_macros::wrap(&mut body);
+    items.extend(awaiting_macros::wrap(&mut body));
     awaits::describe(&mut body);
     if let syn::ReturnType::Type(_, ty) = &func.sig.output {
         if !signature::mentions_impl(ty) {
