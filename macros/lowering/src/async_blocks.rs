@@ -31,7 +31,6 @@
 //! Only a block without `move` is inlined: an `async move` block owns what it
 //! captures and drops it when it ends, which a labeled block does not do.
 
-use crate::names::hidden;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, parse_quote};
 
@@ -117,25 +116,12 @@ struct Exits<'a> {
 impl VisitMut for Exits<'_> {
     fn visit_expr_mut(&mut self, e: &mut Expr) {
         visit_mut::visit_expr_mut(self, e);
-        let label = self.label;
         match e {
             Expr::Return(r) => {
-                let value = r.expr.take().unwrap_or_else(|| parse_quote!(()));
-                *e = parse_quote!(break #label (#value));
+                let value = r.expr.take().map_or_else(|| parse_quote!(()), |v| *v);
+                *e = crate::exits::return_to(self.label, value);
             }
-            Expr::Try(t) => {
-                let inner = &t.expr;
-                let v = hidden("__lh_value");
-                let r = hidden("__lh_residual");
-                *e = parse_quote! {
-                    match ::longhand::__private::Try::branch(#inner) {
-                        ::longhand::__private::ControlFlow::Continue(#v) => #v,
-                        ::longhand::__private::ControlFlow::Break(#r) => {
-                            break #label (::longhand::__private::FromResidual::from_residual(#r))
-                        }
-                    }
-                };
-            }
+            Expr::Try(t) => *e = crate::exits::try_to(self.label, (*t.expr).clone()),
             _ => {}
         }
     }

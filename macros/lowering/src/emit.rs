@@ -849,31 +849,14 @@ impl VisitMut for Finalize<'_> {
                 }
             }
             Expr::Return(r) => {
-                let label = &self.body_label;
                 let value = r
                     .expr
                     .as_deref()
                     .cloned()
                     .unwrap_or_else(|| parse_quote!(()));
-                *e = crate::splice::expr(quote!(break #label (__lh_hole0)), vec![value]);
+                *e = crate::exits::return_to(&self.body_label, value);
             }
-            Expr::Try(t) => {
-                let label = &self.body_label;
-                let inner = (*t.expr).clone();
-                let v = hidden("__lh_value");
-                let r = hidden("__lh_residual");
-                *e = crate::splice::expr(
-                    quote! {
-                        match ::longhand::__private::Try::branch(__lh_hole0) {
-                            ::longhand::__private::ControlFlow::Continue(#v) => #v,
-                            ::longhand::__private::ControlFlow::Break(#r) => {
-                                break #label (::longhand::__private::FromResidual::from_residual(#r))
-                            }
-                        }
-                    },
-                    vec![inner],
-                );
-            }
+            Expr::Try(t) => *e = crate::exits::try_to(&self.body_label, (*t.expr).clone()),
             _ => {}
         }
     }

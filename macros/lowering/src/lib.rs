@@ -35,6 +35,7 @@ mod bindings;
 mod borrow_lifetime;
 mod emit;
 pub mod entry;
+mod exits;
 pub mod graph;
 mod macro_aliases;
 mod macro_args;
