@@ -77,7 +77,7 @@ pub fn give_back(e: &mut Expr, mut reach: impl FnMut(&Ident, usize) -> Option<Ex
         return;
     }
     let call = std::mem::replace(e, parse_quote!(()));
-    *e = parse_quote!({ #(#lets)* #call });
+    *e = block(lets, Stmt::Expr(call, None));
 }
 
 /// The same for a statement macro (`info!(?list);` inside a closure, where
@@ -88,8 +88,22 @@ pub fn give_back_stmt(s: &mut Stmt, mut reach: impl FnMut(&Ident, usize) -> Opti
     if lets.is_empty() {
         return;
     }
-    let call = m.clone();
-    *s = Stmt::Expr(parse_quote!({ #(#lets)* #call }), None);
+    let call = Stmt::Macro(m.clone());
+    *s = Stmt::Expr(block(lets, call), None);
+}
+
+/// `{ lets; last }`, built as a tree: the call is not printed and parsed
+/// again.
+fn block(mut stmts: Vec<Stmt>, last: Stmt) -> Expr {
+    stmts.push(last);
+    Expr::Block(syn::ExprBlock {
+        attrs: Vec::new(),
+        label: None,
+        block: syn::Block {
+            brace_token: Default::default(),
+            stmts,
+        },
+    })
 }
 
 /// The alias statements for the uses in `attrs` that `reach` places, whose

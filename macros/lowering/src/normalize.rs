@@ -613,7 +613,7 @@ impl Hoist {
             _ if builds_value(e) => {
                 let receiver = matches!(e, Expr::MethodCall(_));
                 let mut ops = operands(e);
-                let Some(last) = ops.iter().rposition(|op| borrows_temporary(op)) else {
+                let Some(last) = ops.iter_mut().rposition(|op| borrows_temporary(op)) else {
                     return;
                 };
                 for (i, op) in ops.iter_mut().enumerate().take(last) {
@@ -678,25 +678,16 @@ fn hoisted(m: &syn::ExprMatch) -> bool {
 
 /// Does `e` borrow a temporary it creates (`&make()`), where
 /// `Hoist::lift_borrowed` finds it: not in a branch, block or closure?
-fn borrows_temporary(e: &Expr) -> bool {
+fn borrows_temporary(e: &mut Expr) -> bool {
     match e {
         Expr::Reference(r) => borrows_new_value(r),
-        Expr::Paren(p) => borrows_temporary(&p.expr),
-        Expr::Group(g) => borrows_temporary(&g.expr),
-        Expr::Cast(c) => borrows_temporary(&c.expr),
-        Expr::Field(f) => borrows_temporary(&f.base),
-        Expr::Try(t) => borrows_temporary(&t.expr),
-        Expr::Unary(u) => borrows_temporary(&u.expr),
-        Expr::Call(c) => c.args.iter().any(borrows_temporary),
-        Expr::MethodCall(m) => {
-            borrows_temporary(&m.receiver) || m.args.iter().any(borrows_temporary)
-        }
-        Expr::Tuple(t) => t.elems.iter().any(borrows_temporary),
-        Expr::Array(a) => a.elems.iter().any(borrows_temporary),
-        Expr::Struct(s) => s.fields.iter().any(|f| borrows_temporary(&f.expr)),
-        Expr::Binary(b) if builds_value(e) => {
-            borrows_temporary(&b.left) || borrows_temporary(&b.right)
-        }
+        Expr::Paren(p) => borrows_temporary(&mut p.expr),
+        Expr::Group(g) => borrows_temporary(&mut g.expr),
+        Expr::Cast(c) => borrows_temporary(&mut c.expr),
+        Expr::Field(f) => borrows_temporary(&mut f.base),
+        Expr::Try(t) => borrows_temporary(&mut t.expr),
+        Expr::Unary(u) => borrows_temporary(&mut u.expr),
+        _ if builds_value(e) => operands(e).into_iter().any(borrows_temporary),
         _ => false,
     }
 }
