@@ -179,10 +179,10 @@ differential! {
 
 differential! {
     /// Temporaries the awaited future borrows (`peek(&make()).await`,
-    /// `&mut [0; 4]`, a field or an element of a temporary, one after an
-    /// operand that is evaluated first): rustc keeps them to the end of the
-    /// statement, across the await, and drops them after the statement's
-    /// other work, latest first.
+    /// `&mut [0; 4]`, a field or an element of a temporary, some after an
+    /// operand that is evaluated first, some after one that awaits): rustc
+    /// keeps them to the end of the statement, across the await, and drops
+    /// them after the statement's other work, latest first.
     name: awaitee_borrows_temporaries,
     items: {
         struct Pair { d: D }
@@ -214,6 +214,7 @@ differential! {
             out.push(peek(&[D::new("element")][0], 3).await);
             out.push(add(val("first", 1), peek(&D::new("second"), 4).await));
             out.push(peek_both(val("operand", 5), &D::new("a"), &pair("b").d).await);
+            out.push(peek_both(pend(1, 6).await, &D::new("c"), &pair("d").d).await);
             out.push(fill(&mut [0, 1, 2]).await);
             out.push(fill(&mut [val("slice", 3); 4][1..]).await);
             log("end");

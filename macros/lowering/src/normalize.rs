@@ -568,12 +568,7 @@ impl Hoist {
             // borrows: they join this statement's, so that they too live to
             // its end.
             Expr::Match(m) if hoisted(m) => {
-                let arm = m.arms.pop().expect("one arm");
-                let syn::Pat::Ident(tmp) = arm.pat else {
-                    unreachable!("hoisted() checked the pattern")
-                };
-                lifted.push((tmp.ident, std::mem::replace(&mut *m.expr, parse_quote!(()))));
-                *e = *arm.body;
+                unwrap_hoisted(e, lifted);
                 self.lift_inside(e, lifted);
             }
             _ => {}
@@ -666,6 +661,20 @@ impl Hoist {
                 }],
             });
         }
+    }
+}
+
+/// Takes off the `match value { tmp => .. }` that `Hoist::wrap` put around
+/// `e`, outermost first, adding each to `lifted`: the expression that holds
+/// `e` lifts them with its own, so that they live as long.
+fn unwrap_hoisted(e: &mut Expr, lifted: &mut Vec<(proc_macro2::Ident, Expr)>) {
+    while let Expr::Match(m) = e
+        && hoisted(m)
+        && let Some(arm) = m.arms.pop()
+        && let syn::Pat::Ident(tmp) = arm.pat
+    {
+        lifted.push((tmp.ident, std::mem::replace(&mut *m.expr, parse_quote!(()))));
+        *e = *arm.body;
     }
 }
 
@@ -835,23 +844,26 @@ impl VisitMut for Hoist {
         visit_mut::visit_expr_mut(self, e);
         match e {
             Expr::Await(a) => {
-                if contains_await(&a.base) {
-                    let base = &mut *a.base;
-                    let lifted = match last_suspending(base) {
-                        Some(last) => self.take_operands(base, last, true),
+                let base = &mut *a.base;
+                // The awaitee's operands were lifted where it was visited;
+                // they are lifted around the whole `.await` instead.
+                let mut lifted = Vec::new();
+                unwrap_hoisted(base, &mut lifted);
+                if contains_await(base) {
+                    match last_suspending(base) {
+                        Some(last) => lifted.extend(self.take_operands(base, last, true)),
                         None => {
                             // Not a call-like operand: evaluate it whole first.
                             let tmp = self.temp();
                             let value = std::mem::replace(base, parse_quote!(#tmp));
-                            vec![(tmp, value)]
+                            lifted.push((tmp, value));
                         }
-                    };
-                    self.wrap(e, lifted);
-                } else {
-                    let mut lifted = Vec::new();
-                    self.lift_borrowed(&mut a.base, &mut lifted);
-                    self.wrap(e, lifted);
+                    }
                 }
+                // What is left of the awaitee is await-free; the temporaries
+                // it borrows are lifted after those operands.
+                self.lift_borrowed(base, &mut lifted);
+                self.wrap(e, lifted);
             }
             Expr::Assign(a) if index_suspends(&a.left) => {
                 // `v[i.await] = x`: `x` is evaluated first, then the index.
