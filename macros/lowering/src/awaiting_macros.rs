@@ -18,8 +18,10 @@
 //! the arguments are ordinary expressions the lowering sees, rewrites and
 //! keeps alive. One helper, not an `async` block at the call: code that two
 //! paths reach is written out once per path, and two `async` blocks would
-//! be two types. `try_join!`'s helper returns `Result<(T0, T1), E>`. The others have branches longhand cannot read (`select!`) or
-//! await something it cannot name; when their path names an async crate
+//! be two types. `try_join!`'s helper returns `Result<(T0, T1), E>`.
+//!
+//! The others have branches longhand cannot read (`select!`) or await
+//! something it cannot name; when their path names an async crate
 //! (`tokio::select!`) they are rejected with a message (see `validate`).
 
 use syn::visit_mut::{self, VisitMut};
