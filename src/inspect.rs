@@ -6,7 +6,8 @@
 //! costs nothing unless called.
 
 /// The current state of a lowered future: `"Unresumed"`, `"Suspend0"`, ...,
-/// `"Returned"` or `"Panicked"`.
+/// `"Returned"` or `"Panicked"`. (A join point's `"Join0"`, ... is passed
+/// through within a poll, so it is never seen between polls.)
 ///
 /// ```
 /// use longhand::Inspect;

@@ -1,8 +1,9 @@
 //! `async { .. }.await`: a native `async` block awaited where it is written,
 //! which longhand lowers as part of the function (its awaits become the
 //! function's suspension points, its `return` and `?` end the block). Also
-//! where code is written out once per path that reaches it: after an `if`
-//! that awaits on one branch, at the top of a loop that awaits.
+//! where code is reached by several paths: after an `if` that awaits on one
+//! branch, at the top of a loop that awaits (see `cases_join_points.rs` for
+//! `async move` blocks and closures there).
 
 use crate::harness::*;
 
@@ -63,28 +64,4 @@ differential! {
         }
     },
     run: f(vec![true, false, true]),
-}
-
-known_gap! {
-    reason: "a closure or an `async move` block whose type reaches a state variant (inside an awaited future, `timeout(d, async move { .. }).await`, or a closure kept across an await) in code that is written out once per path reaching it (after an `if` that awaits on one branch, the top of a loop whose iterations await): each copy is its own type, and one variant holds one. Workarounds: declare the closure before the loop, move the block into a helper `async fn`",
-    differential! {
-        /// A block awaited inside another future, and a closure kept across
-        /// an await, both at the top of a loop whose iterations await.
-        name: closure_types_in_code_reached_twice,
-        items: {
-            async fn wrap<F: std::future::Future<Output = u32>>(f: F) -> u32 {
-                f.await
-            }
-            #[lh] async fn f(items: Vec<u32>) -> u32 {
-                let mut total = 0;
-                for n in items {
-                    total += wrap(async move { pend(1, n).await }).await;
-                    let double = |x: u32| x * 2;
-                    total += double(pend(1, n).await);
-                }
-                total
-            }
-        },
-        run: f(vec![1, 2]),
-    }
 }

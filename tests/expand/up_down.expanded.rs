@@ -67,12 +67,12 @@ fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
                 taken
             }
         }
-        /// Drops the completed awaitee in place, then moves the kept values out
-        /// and marks the state `Panicked` while the body runs.
+        /// Moves the kept values out and marks the state `Panicked` while the
+        /// body runs.
         ///
         /// # Safety
         ///
-        /// `this` points to the pinned state, whose awaitee has completed.
+        /// `this` points to the pinned state, which is this variant.
         #[inline(always)]
         unsafe fn take_suspend0(this: *mut Self) -> (L0, L1) {
             unsafe {
@@ -84,12 +84,12 @@ fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
                 taken
             }
         }
-        /// Drops the completed awaitee in place, then moves the kept values out
-        /// and marks the state `Panicked` while the body runs.
+        /// Moves the kept values out and marks the state `Panicked` while the
+        /// body runs.
         ///
         /// # Safety
         ///
-        /// `this` points to the pinned state, whose awaitee has completed.
+        /// `this` points to the pinned state, which is this variant.
         #[inline(always)]
         unsafe fn take_suspend1(this: *mut Self) -> (L2, L3) {
             unsafe {

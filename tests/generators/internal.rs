@@ -210,3 +210,67 @@ fn a_finished_generator_folds_to_the_initial_value() {
     );
     take_log();
 }
+
+/// Closures kept across yields at the top of loops and after a branch that
+/// yields on one side: code reached by several paths, which the lowering
+/// writes once behind join points.
+#[longhand::generator]
+fn scaled(rows: Vec<Vec<u32>>, shift: bool) -> impl Iterator<Item = u32> {
+    let _outer = D("outer");
+    if shift {
+        yield_!(0);
+    }
+    let offset = move |x: u32| if shift { x + 1000 } else { x };
+    for (r, row) in rows.iter().enumerate() {
+        let scale = move |x: u32| x * (r as u32 + 1);
+        let mut i = 0;
+        while i < row.len() {
+            let _cell = D("cell");
+            let keep = |x: u32| offset(scale(x));
+            yield_!(keep(row[i]));
+            i += 1;
+        }
+    }
+}
+
+/// The same sequence, written by hand.
+fn scaled_by_hand(rows: Vec<Vec<u32>>, shift: bool) -> Vec<u32> {
+    let mut out = Vec::new();
+    if shift {
+        out.push(0);
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for v in row {
+            let scaled = v * (r as u32 + 1);
+            out.push(if shift { scaled + 1000 } else { scaled });
+        }
+    }
+    out
+}
+
+#[test]
+fn closures_at_join_points_by_next_and_by_fold() {
+    let rows = || vec![vec![1, 2], vec![], vec![3]];
+    for shift in [false, true] {
+        let expected = scaled_by_hand(rows(), shift);
+        let mut g = scaled(rows(), shift);
+        let by_next: Vec<u32> = std::iter::from_fn(|| g.next()).collect();
+        drop(g);
+        let next_log = take_log();
+        assert_eq!(by_next, expected);
+        assert_eq!(next_log.iter().filter(|l| *l == "drop cell").count(), 3);
+        let by_fold = scaled(rows(), shift).fold(Vec::new(), |mut v, x| {
+            v.push(x);
+            v
+        });
+        assert_eq!(by_fold, expected);
+        assert_eq!(take_log(), next_log);
+        // Dropped half-way: the cell being yielded, then the outer value.
+        let mut g = scaled(rows(), shift);
+        g.next();
+        g.next();
+        drop(g);
+        let last_two: Vec<String> = take_log().into_iter().rev().take(2).collect();
+        assert_eq!(last_two, ["drop outer", "drop cell"]);
+    }
+}

@@ -167,8 +167,20 @@ pub fn descriptions(block: &syn::Block, count: usize) -> Vec<(String, Option<usi
 /// code with `return`/`break`/`continue`) before completing normally?
 /// Syntactic and conservative: `false` when unsure.
 pub fn diverges(e: &Expr) -> bool {
+    diverges_at(e, &|a| await_id(a).is_some())
+}
+
+/// [`diverges`] for a statement.
+pub fn stmt_diverges(s: &syn::Stmt) -> bool {
+    stmt_diverges_at(s, &|a| await_id(a).is_some())
+}
+
+/// [`diverges`], counting as suspensions only the points `suspends` accepts.
+pub fn diverges_at(e: &Expr, suspends: &dyn Fn(&ExprAwait) -> bool) -> bool {
+    let diverges = |e: &Expr| diverges_at(e, suspends);
+    let stmt_diverges = |s: &syn::Stmt| stmt_diverges_at(s, suspends);
     match e {
-        Expr::Await(a) => await_id(a).is_some() || diverges(&a.base),
+        Expr::Await(a) => suspends(a) || diverges(&a.base),
         Expr::Return(_) | Expr::Break(_) | Expr::Continue(_) => true,
         Expr::Array(a) => a.elems.iter().any(diverges),
         Expr::Tuple(t) => t.elems.iter().any(diverges),
@@ -222,11 +234,14 @@ pub fn diverges(e: &Expr) -> bool {
     }
 }
 
-/// [`diverges`] for a statement.
-pub fn stmt_diverges(s: &syn::Stmt) -> bool {
+/// [`diverges_at`] for a statement.
+pub fn stmt_diverges_at(s: &syn::Stmt, suspends: &dyn Fn(&ExprAwait) -> bool) -> bool {
     match s {
-        syn::Stmt::Local(l) => l.init.as_ref().is_some_and(|i| diverges(&i.expr)),
-        syn::Stmt::Expr(e, _) => diverges(e),
+        syn::Stmt::Local(l) => l
+            .init
+            .as_ref()
+            .is_some_and(|i| diverges_at(&i.expr, suspends)),
+        syn::Stmt::Expr(e, _) => diverges_at(e, suspends),
         _ => false,
     }
 }

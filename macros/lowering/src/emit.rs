@@ -32,6 +32,7 @@
 use crate::analysis::Liveness;
 use crate::awaits::await_id;
 use crate::bindings::{Binding, StripTags};
+use crate::joins::Kind;
 use crate::names::{hidden, restored};
 use crate::resume::{resume_body, resumed_value};
 use crate::signature::Param;
@@ -122,7 +123,12 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         None => ret.clone(),
     };
     let annotate = !crate::signature::mentions_impl(&poll_output);
-    let is_yield: Vec<bool> = crate::yields::yield_points(&plan.body, awaits);
+    let kinds = crate::joins::kinds(&plan.body, awaits);
+    let names = crate::joins::state_names(&kinds);
+    let variant_of = |n: usize| format_ident!("{}", names[n]);
+    // `take_suspend0`, `take_join0`: moves a state's values out.
+    let take_of = |n: usize| format_ident!("take_{}", names[n].to_lowercase());
+    let holds_awaitee: Vec<bool> = kinds.iter().map(|k| k.has_awaitee()).collect();
 
     // Generic parameters and fields of each variant.
     let mut generics: Vec<Ident> = Vec::new();
@@ -134,9 +140,9 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
     let mut next_local = 0;
     let mut variants: Vec<Vec<Field>> = Vec::new();
     let mut awaitee_tys = Vec::new();
-    for (n, (keep, yields)) in plan.liveness.keep.iter().zip(&is_yield).enumerate() {
+    for (n, (keep, awaitee)) in plan.liveness.keep.iter().zip(&holds_awaitee).enumerate() {
         let a = format_ident!("A{n}");
-        if !yields {
+        if *awaitee {
             generics.push(a.clone());
         }
         awaitee_tys.push(a);
@@ -160,17 +166,17 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
     let param_fields: Vec<&Ident> = held.iter().map(|p| &p.field).collect();
     let unresumed_doc = unresumed_doc(&plan.params);
     let suspend_variants = (0..awaits).map(|n| {
-        let name = format_ident!("Suspend{n}");
+        let name = variant_of(n);
         let a = &awaitee_tys[n];
         let (text, line) = &plan.await_docs[n];
-        let verb = if is_yield[n] {
-            "Suspended at"
-        } else {
-            "Waiting at"
-        };
-        let at = match line {
-            Some(l) => format!("{verb} `{text}` (line {l})"),
-            None => format!("{verb} `{text}`"),
+        let line = line.map(|l| format!(" (line {l})")).unwrap_or_default();
+        let at = match kinds[n] {
+            Kind::Await => format!("Waiting at `{text}`{line}"),
+            Kind::Yield => format!("Suspended at `{text}`{line}"),
+            Kind::Join => format!(
+                "Join point, passed within a poll: {text}{line} is written once, in this \
+                 state's arm"
+            ),
         };
         let keeps = if variants[n].is_empty() {
             "; keeps nothing else alive.".to_string()
@@ -193,7 +199,7 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         let names = variants[n].iter().map(|f| &f.name);
         let tys = variants[n].iter().map(|f| &f.ty);
         let awaitee =
-            (!is_yield[n]).then(|| quote!(__awaitee: ::longhand::__private::Awaitee<#a>,));
+            holds_awaitee[n].then(|| quote!(__awaitee: ::longhand::__private::Awaitee<#a>,));
         quote! {
             #[doc = #doc]
             #name {
@@ -253,25 +259,39 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         }
     };
     let take_suspend = (0..awaits).map(|n| {
-        let fname = format_ident!("take_suspend{n}");
-        let (awaitee_binding, awaitee_drop) = if is_yield[n] {
-            (None, None)
-        } else {
+        let fname = take_of(n);
+        let (awaitee_binding, awaitee_drop) = if holds_awaitee[n] {
             (
                 Some(quote!(__awaitee,)),
                 Some(quote!(::longhand::__private::Awaitee::drop_in_place(__awaitee, this);)),
             )
+        } else {
+            (None, None)
         };
-        let variant = format_ident!("Suspend{n}");
+        let variant = variant_of(n);
         let names: Vec<_> = variants[n].iter().map(|f| &f.name).collect();
         let tys = variants[n].iter().map(|f| &f.ty);
+        let doc = if holds_awaitee[n] {
+            quote! {
+                /// Drops the completed awaitee in place, then moves the kept values out
+                /// and marks the state `Panicked` while the body runs.
+                ///
+                /// # Safety
+                ///
+                /// `this` points to the pinned state, whose awaitee has completed.
+            }
+        } else {
+            quote! {
+                /// Moves the kept values out and marks the state `Panicked` while the
+                /// body runs.
+                ///
+                /// # Safety
+                ///
+                /// `this` points to the pinned state, which is this variant.
+            }
+        };
         quote! {
-            /// Drops the completed awaitee in place, then moves the kept values out
-            /// and marks the state `Panicked` while the body runs.
-            ///
-            /// # Safety
-            ///
-            /// `this` points to the pinned state, whose awaitee has completed.
+            #doc
             #[inline(always)]
             unsafe fn #fname(this: *mut Self) -> (#(#tys,)*) {
                 // SAFETY: the caller guarantees the variant. The awaitee is
@@ -292,7 +312,7 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         }
     });
     let abandon_arms = (0..awaits).map(|n| {
-        let variant = format_ident!("Suspend{n}");
+        let variant = variant_of(n);
         let names: Vec<_> = variants[n].iter().map(|f| &f.name).collect();
         quote! {
             Self::#variant { #(#names,)* .. } => {
@@ -301,7 +321,7 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         }
     });
     let drop_arms = (0..awaits).map(|n| {
-        let variant = format_ident!("Suspend{n}");
+        let variant = variant_of(n);
         let names: Vec<_> = variants[n].iter().map(|f| &f.name).collect();
         // Kept values and pinned locals, latest declared first.
         let mut order: Vec<(usize, TokenStream)> = variants[n]
@@ -321,7 +341,7 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         }
         order.sort_by_key(|entry| std::cmp::Reverse(entry.0));
         let drops = order.into_iter().map(|(_, d)| d);
-        if is_yield[n] {
+        if !holds_awaitee[n] {
             quote! {
                 Self::#variant { #(#names,)* } => {
                     #(#drops)*
@@ -345,7 +365,7 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         }
     });
     let all_slots = 0..plan.liveness.pinned.len();
-    let state_names: Vec<Ident> = (0..awaits).map(|n| format_ident!("Suspend{n}")).collect();
+    let state_names: Vec<Ident> = (0..awaits).map(variant_of).collect();
     let state_strs: Vec<String> = state_names.iter().map(|n| n.to_string()).collect();
     let impls = quote! {
         impl<#(#generics),*> #state<#(#generics),*> {
@@ -425,11 +445,13 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         state: &state,
         variants: &variants,
         body_label: body_label.clone(),
-        is_yield: &is_yield,
+        kinds: &kinds,
+        names: &names,
         function: &fn_name,
         arm: "Unresumed".into(),
         await_texts: &await_texts,
         sink,
+        dead: false,
         // The first arm runs the whole body when a sink takes every item.
         runs_on: sink,
     };
@@ -474,10 +496,10 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
     };
     let resumed = resumed_value();
     let suspend_arms = (0..awaits).map(|n| {
-        let variant = format_ident!("Suspend{n}");
-        let take = format_ident!("take_suspend{n}");
+        let variant = variant_of(n);
+        let take = take_of(n);
         let mut body = resume_body(&plan.body, n, &plan.liveness.keep[n], &slots);
-        let arm = format!("Suspend{n}");
+        let arm = names[n].clone();
         finalize.arm = arm.clone();
         finalize.runs_on = false;
         finalize.visit_block_mut(&mut body);
@@ -487,10 +509,11 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         let stmts = &body.stmts;
         let slots: Vec<Ident> = variants[n].iter().map(|f| restored(f.binding.id)).collect();
         let slot = hidden("__lh_slot");
-        if is_yield[n] {
+        if !holds_awaitee[n] {
             return quote! {
                 #state::#variant { .. } => {
-                    // Resumed after a `yield_!`: it evaluates to `()`.
+                    // Resumed after a `yield_!` (it evaluates to `()`), or
+                    // at a join point, in the same poll.
                     let #resumed = ();
                     // SAFETY: `#this` points to the pinned state, which is `#variant`.
                     let (#(#slots,)*) = unsafe { #state::#take(#this) };
@@ -662,13 +685,17 @@ struct Finalize<'a> {
     state: &'a Ident,
     variants: &'a [Vec<Field>],
     body_label: syn::Lifetime,
-    /// Which suspension points are `yield_!`s.
-    is_yield: &'a [bool],
+    /// What each suspension point is, and its state's name.
+    kinds: &'a [crate::joins::Kind],
+    names: &'a [String],
     /// The function's name and the state whose arm is being written, for
     /// transition tracing.
     function: &'a str,
     arm: String,
     await_texts: &'a [String],
+    /// Is the code being visited unreachable in this arm (it follows a
+    /// suspension within its statement)?
+    dead: bool,
     /// Do yields offer their item to the poll's sink first (sync generators)?
     sink: bool,
     /// When the sink takes the item, does this arm's code run on past the
@@ -679,21 +706,25 @@ struct Finalize<'a> {
 }
 
 impl Finalize<'_> {
+    /// Does code in this arm stop at suspension point `a`? Every arm does,
+    /// except one that runs on past its yields; even that one stops at a
+    /// join point.
+    fn stops_at(&self, a: &syn::ExprAwait) -> bool {
+        await_id(a).is_some_and(|n| !self.runs_on || self.kinds.get(n) == Some(&Kind::Join))
+    }
+
     /// `yield_!(v)`: evaluate `v`, keep the values alive there, return
     /// `Ready(Some(v))`; resuming continues in this point's arm.
-    fn yield_point(&self, n: usize, value: Expr) -> Expr {
+    /// Writes the state of suspension point `n`, which holds no awaitee:
+    /// the values kept alive there move into it.
+    fn write_kept(&self, n: usize) -> TokenStream {
         let state = self.state;
         let this = hidden("__lh_this");
-        let variant = format_ident!("Suspend{n}");
+        let variant = format_ident!("{}", self.names[n]);
         let fields = &self.variants[n];
-        let names: Vec<&Ident> = fields.iter().map(|f| &f.name).collect();
-        let values: Vec<&Ident> = fields.iter().map(|f| &f.binding.ident).collect();
-        let yielded = hidden("__lh_yielded");
-        let function = self.function;
-        let from = &self.arm;
-        let to = format!("Suspend{n}");
-        let text = self.await_texts.get(n).cloned().unwrap_or_default();
-        let write_state = quote! {
+        let names = fields.iter().map(|f| &f.name);
+        let values = fields.iter().map(|f| &f.binding.ident);
+        quote! {
             // SAFETY: while code runs the state is `Panicked` and owns
             // nothing, so writing over it leaks nothing; the kept values
             // are owned by the state from here on.
@@ -702,7 +733,31 @@ impl Finalize<'_> {
                     #(#names: ::longhand::__private::Kept::new(#values),)*
                 })
             };
-        };
+        }
+    }
+
+    /// A join point: write its state and go on from its arm, in this poll.
+    fn join_point(&self, n: usize) -> Expr {
+        let write_state = self.write_kept(n);
+        let function = self.function;
+        let from = &self.arm;
+        let to = &self.names[n];
+        let text = self.await_texts.get(n).cloned().unwrap_or_default();
+        let dispatch = lbl("'__lh_dispatch");
+        parse_quote! {{
+            #write_state
+            ::longhand::__private::trace::transition(#function, #from, #to, #text);
+            continue #dispatch
+        }}
+    }
+
+    fn yield_point(&self, n: usize, value: Expr) -> Expr {
+        let yielded = hidden("__lh_yielded");
+        let function = self.function;
+        let from = &self.arm;
+        let to = self.names[n].clone();
+        let text = self.await_texts.get(n).cloned().unwrap_or_default();
+        let write_state = self.write_kept(n);
         let yield_item = quote! {
             ::longhand::__private::trace::transition(#function, #from, #to, #text);
             return ::longhand::__private::Poll::Ready(::core::option::Option::Some(#yielded));
@@ -741,10 +796,26 @@ impl Finalize<'_> {
         crate::splice::expr(code, vec![value])
     }
 
+    /// An `.await` in code that never runs: typed as its output, from the
+    /// awaitee its state holds, with no future built.
+    fn typed_only(&self, n: usize) -> Expr {
+        let state = self.state;
+        let this = hidden("__lh_this");
+        let variant = format_ident!("{}", self.names[n]);
+        let slot = hidden("__lh_slot");
+        parse_quote!({
+            // SAFETY: never runs (it follows a suspension); only typed.
+            let #state::#variant { __awaitee: #slot, .. } = (unsafe { &mut *#this }) else {
+                ::core::unreachable!()
+            };
+            ::longhand::__private::output_of(#slot, ::core::unreachable!())
+        })
+    }
+
     fn suspend(&self, n: usize, operand: Expr) -> Expr {
         let state = self.state;
         let this = hidden("__lh_this");
-        let variant = format_ident!("Suspend{n}");
+        let variant = format_ident!("{}", self.names[n]);
         let fields = &self.variants[n];
         let names: Vec<&Ident> = fields.iter().map(|f| &f.name).collect();
         let values: Vec<&Ident> = fields.iter().map(|f| &f.binding.ident).collect();
@@ -769,7 +840,7 @@ impl Finalize<'_> {
         let slot = hidden("__lh_slot");
         let function = self.function;
         let from = &self.arm;
-        let to = format!("Suspend{n}");
+        let to = self.names[n].clone();
         let awaited = self.await_texts.get(n).cloned().unwrap_or_default();
         let dispatch = lbl("'__lh_dispatch");
         crate::splice::expr(
@@ -813,8 +884,11 @@ impl VisitMut for Finalize<'_> {
         // Dropping it keeps each arm to its own stretch of the function, and
         // keeps rustc from typing it with the suspension's `!`. An arm that
         // runs on past its yields keeps all of it.
-        if !self.runs_on
-            && let Some(k) = b.stmts.iter().position(crate::awaits::stmt_diverges)
+        // It still stops at a join point, whose code is written in its arm.
+        if let Some(k) = b
+            .stmts
+            .iter()
+            .position(|s| crate::awaits::stmt_diverges_at(s, &|a| self.stops_at(a)))
             && k + 1 < b.stmts.len()
         {
             b.stmts.truncate(k + 1);
@@ -836,14 +910,34 @@ impl VisitMut for Finalize<'_> {
     }
 
     fn visit_expr_mut(&mut self, e: &mut Expr) {
+        // The same within a statement: the arms of a `match` whose
+        // scrutinee suspends (an operand hoisted before a later `.await`,
+        // see `normalize`) run in the next state's arm. rustc still types
+        // them, so they stay, but an `.await` among them is only typed, from
+        // its state's awaitee: built here, its future (and a closure or
+        // `async` block in it) would be a second copy of the one built
+        // there, of another type.
+        if let Expr::Match(m) = e
+            && !self.dead
+            && crate::awaits::diverges_at(&m.expr, &|a| self.stops_at(a))
+        {
+            self.visit_expr_mut(&mut m.expr);
+            self.dead = true;
+            for arm in &mut m.arms {
+                self.visit_arm_mut(arm);
+            }
+            self.dead = false;
+            return;
+        }
         visit_mut::visit_expr_mut(self, e);
         match e {
             Expr::Await(a) => {
                 if let Some(n) = await_id(a) {
-                    *e = match crate::yields::yielded(&a.base) {
-                        Some(value) if self.is_yield.get(n) == Some(&true) => {
-                            self.yield_point(n, value.clone())
-                        }
+                    *e = match (self.kinds.get(n), crate::yields::yielded(&a.base)) {
+                        (Some(Kind::Await), _) if self.dead => self.typed_only(n),
+                        (Some(Kind::Yield), _) if self.dead => parse_quote!(()),
+                        (Some(Kind::Yield), Some(value)) => self.yield_point(n, value.clone()),
+                        (Some(Kind::Join), _) => self.join_point(n),
                         _ => self.suspend(n, (*a.base).clone()),
                     };
                 }

@@ -13,7 +13,7 @@ use syn::visit::Visit;
 /// One state of the machine.
 #[derive(Debug, Clone)]
 pub struct State {
-    /// `Unresumed`, `Suspend0`, ...
+    /// `Unresumed`, `Suspend0`, ..., `Join0`, ... (see the lowering's join points).
     pub name: String,
     /// The `.await` it waits at, with its line, for `SuspendN`.
     pub waits_at: Option<String>,
@@ -28,7 +28,8 @@ pub struct Edge {
     pub from: String,
     /// Target state name.
     pub to: String,
-    /// What happens: `poll`, `Pending`, `Ready`, `return`.
+    /// What happens: `poll`, `Pending`, `Ready`, `return`, or `jump` into a
+    /// join point (within the same poll).
     pub label: String,
 }
 
@@ -64,24 +65,25 @@ pub fn state_graph(item: TokenStream) -> Result<StateGraph, String> {
     }
     let lowered = crate::prepare(&func, crate::mode::Mode::Future);
     let count = lowered.liveness.keep.len();
+    let kinds = crate::joins::kinds(&lowered.body, count);
+    let names = crate::joins::state_names(&kinds);
     let mut states = vec![State {
         name: "Unresumed".into(),
         waits_at: None,
         keeps: lowered.params.iter().map(|p| p.field.to_string()).collect(),
     }];
-    for n in 0..count {
-        let (text, line) = &lowered.await_docs[n];
+    let points = names
+        .iter()
+        .zip(&lowered.await_docs)
+        .zip(&lowered.liveness.keep);
+    for ((name, (text, line)), keep) in points {
         states.push(State {
-            name: format!("Suspend{n}"),
+            name: name.clone(),
             waits_at: Some(match line {
                 Some(l) => format!("{text} (line {l})"),
                 None => text.clone(),
             }),
-            keeps: lowered.liveness.keep[n]
-                .stored
-                .iter()
-                .map(|b| field_label(&b.ident))
-                .collect(),
+            keeps: keep.stored.iter().map(|b| field_label(&b.ident)).collect(),
         });
     }
     states.push(State {
@@ -107,15 +109,26 @@ pub fn state_graph(item: TokenStream) -> Result<StateGraph, String> {
         }
     };
     let (next, finishes) = reachable(&lowered.body);
+    // Into a join point the machine jumps, within the poll.
+    let into = |m: usize, label: &'static str| match kinds[m] {
+        crate::joins::Kind::Join => "jump",
+        _ => label,
+    };
     for m in next {
-        add("Unresumed", format!("Suspend{m}"), "poll");
+        add("Unresumed", names[m].clone(), into(m, "poll"));
     }
     if finishes {
         add("Unresumed", "Returned".into(), "return");
     }
     for n in 0..count {
-        let from = format!("Suspend{n}");
-        add(&from, from.clone(), "Pending");
+        let from = names[n].clone();
+        let (resumed, pending) = match kinds[n] {
+            crate::joins::Kind::Join => ("poll", None),
+            _ => ("Ready", Some("Pending")),
+        };
+        if let Some(pending) = pending {
+            add(&from, from.clone(), pending);
+        }
         let slots = lowered
             .liveness
             .pinned
@@ -126,7 +139,7 @@ pub fn state_graph(item: TokenStream) -> Result<StateGraph, String> {
         let body = crate::resume::resume_body(&lowered.body, n, &lowered.liveness.keep[n], &slots);
         let (next, finishes) = reachable(&body);
         for m in next {
-            add(&from, format!("Suspend{m}"), "Ready");
+            add(&from, names[m].clone(), into(m, resumed));
         }
         if finishes {
             add(&from, "Returned".into(), "return");

@@ -37,6 +37,7 @@ mod emit;
 pub mod entry;
 mod exits;
 pub mod graph;
+mod joins;
 mod macro_aliases;
 mod macro_args;
 mod mode;

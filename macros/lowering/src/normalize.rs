@@ -16,6 +16,9 @@
 //!    reborrow into a borrow held across the suspension. The operand of an
 //!    `.await` is made await-free the same way.
 //! 4. Every binding gets an id tag; every `.await` gets its number.
+//! 5. Where a closure or `async` block would be written out once per path
+//!    reaching it, a join point is inserted and the points are numbered
+//!    again (see `joins`).
 
 use crate::awaits::contains_await;
 use crate::bindings::tag_pattern;
@@ -38,7 +41,12 @@ pub fn normalize(block: &mut syn::Block) -> usize {
     }
     .visit_block_mut(block);
     TagBindings { next: 0, nested: 0 }.visit_block_mut(block);
-    crate::awaits::number(block)
+    let count = crate::awaits::number(block);
+    if crate::joins::insert(block) {
+        crate::awaits::number(block)
+    } else {
+        count
+    }
 }
 
 /// Renames the bindings in `ids` (and every reference resolved to them, by
@@ -207,10 +215,12 @@ impl VisitMut for DesugarFor {
             let body = &f.body;
             let label = &f.label;
             let attrs = &f.attrs;
+            // The loop is the user's `for`, for messages and docs.
+            let loop_token = syn::Token![loop](f.for_token.span);
             *e = parse_quote! {
                 #(#attrs)*
                 match ::core::iter::IntoIterator::into_iter(#head) {
-                    mut #iter => #label loop {
+                    mut #iter => #label #loop_token {
                         match ::core::iter::Iterator::next(&mut #iter) {
                             ::core::option::Option::None => break,
                             ::core::option::Option::Some(#pat) => #body,

@@ -91,25 +91,3 @@ pub fn as_native_awaits(block: &mut syn::Block) {
     mark(block);
     Native.visit_block_mut(block);
 }
-
-/// Which numbered suspension points of `block` are yields.
-pub fn yield_points(block: &syn::Block, count: usize) -> Vec<bool> {
-    struct Find(Vec<bool>);
-    impl<'a> syn::visit::Visit<'a> for Find {
-        fn visit_expr_await(&mut self, a: &'a syn::ExprAwait) {
-            if let Some(n) = crate::awaits::await_id(a)
-                && yielded(&a.base).is_some()
-                && let Some(slot) = self.0.get_mut(n)
-            {
-                *slot = true;
-            }
-            syn::visit::visit_expr_await(self, a);
-        }
-        fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
-        fn visit_expr_async(&mut self, _: &'a syn::ExprAsync) {}
-        fn visit_item(&mut self, _: &'a syn::Item) {}
-    }
-    let mut f = Find(vec![false; count]);
-    syn::visit::Visit::visit_block(&mut f, block);
-    f.0
-}
