@@ -221,3 +221,26 @@ differential! {
     },
     run: async { (f(true).await, f(false).await) },
 }
+
+differential! {
+    /// A closure that borrows a local, kept across one await, then dead
+    /// while the local is mutated and the function awaits again. rustc lets
+    /// the closure's borrow end at its last use; longhand must not keep (and
+    /// so move) the dead closure, whose reference the mutation invalidated
+    /// (Miri reports the move as undefined behaviour).
+    name: dead_closure_over_a_mutated_local,
+    items: {
+        #[lh] async fn f(k: u32) -> (u32, u32) {
+            let mut r = k;
+            let mut sum = 0;
+            {
+                let scale = |x: u32| x * r;
+                sum += scale(pend(1, 1).await);
+                r += 1;
+                sum += pend(1, r).await;
+            }
+            (sum, r)
+        }
+    },
+    run: f(3),
+}

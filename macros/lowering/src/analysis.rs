@@ -60,9 +60,11 @@ struct BindingInfo {
     sources: HashSet<usize>,
     /// Declared by `let x = ..;` (the only form that can be pinned).
     simple_let: bool,
-    /// Known to be a reference (`let r = &x;`, `r: &mut T`): no destructor,
-    /// so it matters at a suspension point only if it is read again. Keeping
-    /// a dead reference would move it after a later borrow invalidated it.
+    /// Known to be a reference (`let r = &x;`, `r: &mut T`) or a closure
+    /// that captures by reference (`let f = |x| x + n;`): no destructor, so
+    /// it matters at a suspension point only if it is read again. Keeping a
+    /// dead one would move it after a later borrow invalidated it (Miri: a
+    /// retag of a dead tag).
     reference: bool,
 }
 
@@ -510,11 +512,13 @@ impl Resolver {
                         self.in_branch(node, 1, |r| r.expr(els, UseKind::Move));
                     }
                 }
-                let reference = l
-                    .init
-                    .as_ref()
-                    .is_some_and(|i| matches!(&*i.expr, Expr::Reference(_)))
-                    || matches!(&l.pat, Pat::Type(t) if matches!(&*t.ty, syn::Type::Reference(_)));
+                // A closure that does not `move` captures by reference: no
+                // destructor either (see `BindingInfo::reference`).
+                let reference = l.init.as_ref().is_some_and(|i| match &*i.expr {
+                    Expr::Reference(_) => true,
+                    Expr::Closure(c) => c.capture.is_none(),
+                    _ => false,
+                }) || matches!(&l.pat, Pat::Type(t) if matches!(&*t.ty, syn::Type::Reference(_)));
                 let simple = match &l.pat {
                     Pat::Ident(p) => p.subpat.is_none() && p.by_ref.is_none(),
                     Pat::Type(t) => {
