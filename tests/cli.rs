@@ -103,6 +103,38 @@ fn graph_has_the_states_and_transitions() {
     assert!(dot.contains("Suspend0 -> Suspend1 [label=\"Ready\"];"));
 }
 
+/// A loop whose head writes an `async move` block: the machine passes
+/// through a join point there (see the lowering's `joins` module).
+const LOOP_WITH_BLOCK: &str = r#"
+#[longhand::desugar]
+async fn total(items: Vec<u32>) -> u32 {
+    let mut total = 0;
+    for n in items {
+        total += run(async move { n * 2 }).await;
+    }
+    total
+}
+"#;
+
+#[test]
+fn graph_shows_join_points_as_jumps() {
+    let file = sample("join_graph.rs", LOOP_WITH_BLOCK);
+    let (code, out, err) = longhand(&["graph", &file, "--fn", "total"]);
+    assert_eq!(code, 0, "{err}");
+    for edge in [
+        "Unresumed --> Join0: jump",
+        "Join0 --> Suspend0: poll",
+        "Join0 --> Returned: return",
+        "Suspend0 --> Suspend0: Pending",
+        "Suspend0 --> Join0: jump",
+    ] {
+        assert!(out.contains(edge), "missing `{edge}` in\n{out}");
+    }
+    // A join point never waits: no `Pending` edge, no `await` text.
+    assert!(!out.contains("Join0 --> Join0: Pending"), "{out}");
+    assert!(out.contains("the loop's next iteration (line 5)"), "{out}");
+}
+
 #[test]
 fn bad_input_is_a_clean_error() {
     let broken = sample("broken.rs", "async fn f( {\n");
