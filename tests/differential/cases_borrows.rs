@@ -248,6 +248,27 @@ differential! {
     run: f(),
 }
 
+differential! {
+    /// An awaitee built from a value that borrowed a local before the await
+    /// (`let futs = ids.iter().map(..); join_all(futs).await`): the local
+    /// must stay in place while the awaitee runs, and is used after.
+    name: awaitee_built_from_a_borrowing_value,
+    items: {
+        async fn get(id: u32) -> u32 {
+            pend(1, id * 10).await
+        }
+        #[lh] async fn f(ids: Vec<u32>, names: Vec<D>) -> (Vec<u32>, usize, u32) {
+            let futs = ids.iter().map(|&id| get(id));
+            let all = futures::future::join_all(futs).await;
+            let touched = names.iter().map(|d| d.touch()).sum::<usize>();
+            let it = names.iter().filter(|d| d.0 != "skip");
+            let n = pend(1, it.count()).await;
+            (all, n + touched, ids.iter().sum())
+        }
+    },
+    run: f(vec![1, 2, 3], vec![D::new("a"), D::new("skip")]),
+}
+
 known_gap! {
     reason: "a temporary inside the expression of a temporary that the awaitee borrows (`send(&lock().clone()).await`): rustc keeps it to the end of the statement too; longhand names the borrowed temporary whole, so its own temporaries end before the suspension (naming them would move a receiver that a method may take by value, which longhand cannot tell without types)",
     differential! {

@@ -71,6 +71,8 @@ struct BindingInfo {
 #[derive(Clone, Debug)]
 struct AwaitInfo {
     pos: usize,
+    /// Where its operand starts: uses in `operand..pos` build the awaitee.
+    operand: usize,
     in_scope: Vec<usize>,
     loops: Vec<usize>,
     branches: Vec<(usize, usize)>,
@@ -122,8 +124,8 @@ pub fn analyse(block: &syn::Block, awaits: usize) -> Liveness {
             *k = decide(&r, a);
         }
     }
-    // A binding is pinned when a binding kept at the same suspension point
-    // borrowed it to get its value (an iterator, a reference, a closure).
+    // A binding moved on some paths only is pinned: its slot carries the
+    // drop flag.
     let mut pinned_ids: Vec<usize> = Vec::new();
     for k in &keep {
         for b in &k.flagged {
@@ -133,17 +135,31 @@ pub fn analyse(block: &syn::Block, awaits: usize) -> Liveness {
             }
         }
     }
-    for k in &keep {
+    // A binding is pinned when a binding kept at the same suspension point
+    // borrowed it to get its value (an iterator, a reference, a closure).
+    let mut pin_if_kept = |b: &usize, k: &Keep| {
+        let pinnable = r.bindings.get(b).is_some_and(|i| i.simple_let);
+        if pinnable && k.stored.iter().any(|s| s.id == *b) && !pinned_ids.contains(b) {
+            pinned_ids.push(*b);
+        }
+    };
+    for (n, k) in keep.iter().enumerate() {
         for c in &k.stored {
-            let Some(info) = r.bindings.get(&c.id) else {
-                continue;
-            };
-            for b in &info.sources {
-                let pinnable = r.bindings.get(b).is_some_and(|i| i.simple_let);
-                if pinnable && k.stored.iter().any(|s| s.id == *b) && !pinned_ids.contains(b) {
-                    pinned_ids.push(*b);
-                }
+            if let Some(info) = r.bindings.get(&c.id) {
+                info.sources.iter().for_each(|b| pin_if_kept(b, k));
             }
+        }
+        // So is one that a value the awaitee is built from borrowed
+        // (`let futs = ids.iter().map(f); join_all(futs).await`): the
+        // awaitee holds that borrow while the binding waits in the state.
+        let Some(a) = r.awaits.get(&n) else { continue };
+        let builds_awaitee = |info: &&BindingInfo| {
+            info.uses
+                .iter()
+                .any(|u| (a.operand..a.pos).contains(&u.pos))
+        };
+        for info in r.bindings.values().filter(builds_awaitee) {
+            info.sources.iter().for_each(|b| pin_if_kept(b, k));
         }
     }
     pinned_ids.sort();
@@ -763,6 +779,7 @@ impl Resolver {
             Expr::Repeat(r) => self.expr(&r.expr, Move),
             Expr::Try(t) => self.expr(&t.expr, Move),
             Expr::Await(a) => {
+                let operand = self.pos + 1;
                 self.expr(&a.base, Move);
                 let pos = self.tick();
                 if let Some(n) = crate::awaits::await_id(a) {
@@ -776,6 +793,7 @@ impl Resolver {
                         n,
                         AwaitInfo {
                             pos,
+                            operand,
                             in_scope,
                             loops: self.loops.clone(),
                             branches: self.branches.clone(),
