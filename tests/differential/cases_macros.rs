@@ -143,3 +143,36 @@ differential! {
     },
     run: async { (f(vec![1, 2]).await, f(vec![0, 3, 5]).await) },
 }
+
+differential! {
+    /// A loop whose only `.await` is inside a macro's arguments: the loop
+    /// suspends, so its iterator (over a borrowed field here) is kept like
+    /// any other loop's.
+    name: loop_awaiting_only_inside_a_macro,
+    items: {
+        struct Cache {
+            entries: Vec<(u32, D)>,
+        }
+        impl Cache {
+            #[lh] async fn report(&self, keys: &[u32]) -> Vec<String> {
+                let mut out = vec![];
+                for (k, d) in &self.entries {
+                    if keys.contains(k) {
+                        out.push(format!("{k}:{}:{}", pend(1, *k * 10).await, d.touch()));
+                    }
+                }
+                let mut total = 0;
+                for k in keys.iter().copied() {
+                    total += vec![pend(1, k).await; 2].len();
+                }
+                out.push(total.to_string());
+                out
+            }
+        }
+        #[lh] async fn f() -> Vec<String> {
+            let c = Cache { entries: vec![(1, D::new("one")), (2, D::new("two")), (3, D::new("three"))] };
+            c.report(&[1, 3]).await
+        }
+    },
+    run: f(),
+}

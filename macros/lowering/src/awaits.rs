@@ -31,6 +31,13 @@ pub fn contains_await_where(e: &Expr, wanted: &dyn Fn(&ExprAwait) -> bool) -> bo
                 syn::visit::visit_expr(self, e);
             }
         }
+        // A macro's expression arguments are the body's code: until
+        // normalisation lifts them out, its `.await`s are in there.
+        fn visit_macro(&mut self, m: &'a syn::Macro) {
+            if let Some(args) = crate::macro_args::parse(m) {
+                self.1 |= args.args.iter().any(|a| contains_await_where(a, self.0));
+            }
+        }
     }
     let mut f = Find(wanted, false);
     f.visit_expr(e);
@@ -47,7 +54,9 @@ pub fn stmt_contains_await_where(s: &syn::Stmt, wanted: &dyn Fn(&ExprAwait) -> b
                     .is_some_and(|d| contains_await_where(&d.1, wanted))
         }),
         syn::Stmt::Expr(e, _) => contains_await_where(e, wanted),
-        syn::Stmt::Item(_) | syn::Stmt::Macro(_) => false,
+        syn::Stmt::Macro(m) => crate::macro_args::parse(&m.mac)
+            .is_some_and(|args| args.args.iter().any(|a| contains_await_where(a, wanted))),
+        syn::Stmt::Item(_) => false,
     }
 }
 
