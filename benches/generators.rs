@@ -21,28 +21,9 @@ fn up_down(list: Vec<u64>) -> impl Iterator<Item = u64> {
     }
 }
 
-/// The same, as a hand-written `Iterator`.
-struct UpDown {
-    list: Vec<u64>,
-    i: usize,
-    sum: u64,
-}
-
-impl Iterator for UpDown {
-    type Item = u64;
-    fn next(&mut self) -> Option<u64> {
-        let n = self.list.len();
-        if self.i < n {
-            self.sum += self.list[self.i];
-        } else if self.i < 2 * n {
-            self.sum -= self.list[2 * n - 1 - self.i];
-        } else {
-            return None;
-        }
-        self.i += 1;
-        Some(self.sum)
-    }
-}
+#[path = "support/up_down_by_hand.rs"]
+mod up_down_by_hand;
+use up_down_by_hand::UpDown;
 
 /// The same, with `std::iter::from_fn`.
 fn up_down_from_fn(list: Vec<u64>) -> impl Iterator<Item = u64> {
@@ -91,15 +72,7 @@ fn main() {
     const N: usize = 200_000;
     let list: Vec<u64> = (0..N as u64).map(|x| x % 97).collect();
     let check: u64 = up_down(list.clone()).fold(0, u64::wrapping_add);
-    assert_eq!(
-        check,
-        UpDown {
-            list: list.clone(),
-            i: 0,
-            sum: 0
-        }
-        .fold(0, u64::wrapping_add)
-    );
+    assert_eq!(check, UpDown::new(list.clone()).fold(0, u64::wrapping_add));
     assert_eq!(
         check,
         up_down_from_fn(list.clone()).fold(0, u64::wrapping_add)
@@ -140,7 +113,7 @@ macro_rules! consumers {
 
 consumers! {
     fold_generator, for_generator: up_down;
-    fold_by_hand, for_by_hand: |list| UpDown { list, i: 0, sum: 0 };
+    fold_by_hand, for_by_hand: UpDown::new;
     fold_from_fn, for_from_fn: up_down_from_fn;
 }
 

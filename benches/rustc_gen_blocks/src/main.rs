@@ -28,28 +28,9 @@ fn up_down(list: Vec<u64>) -> impl Iterator<Item = u64> {
     }
 }
 
-/// The same, written by hand (as in `benches/generators.rs`).
-struct UpDown {
-    list: Vec<u64>,
-    i: usize,
-    sum: u64,
-}
-
-impl Iterator for UpDown {
-    type Item = u64;
-    fn next(&mut self) -> Option<u64> {
-        let n = self.list.len();
-        if self.i < n {
-            self.sum += self.list[self.i];
-        } else if self.i < 2 * n {
-            self.sum -= self.list[2 * n - 1 - self.i];
-        } else {
-            return None;
-        }
-        self.i += 1;
-        Some(self.sum)
-    }
-}
+#[path = "../../support/up_down_by_hand.rs"]
+mod up_down_by_hand;
+use up_down_by_hand::UpDown;
 
 #[inline(never)]
 fn for_gen_block(list: Vec<u64>) -> u64 {
@@ -63,7 +44,7 @@ fn for_gen_block(list: Vec<u64>) -> u64 {
 #[inline(never)]
 fn for_by_hand(list: Vec<u64>) -> u64 {
     let mut total = 0u64;
-    for x in (UpDown { list, i: 0, sum: 0 }) {
+    for x in UpDown::new(list) {
         total = total.wrapping_add(black_box(x));
     }
     total
