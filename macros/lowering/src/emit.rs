@@ -341,18 +341,13 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         }
         order.sort_by_key(|entry| std::cmp::Reverse(entry.0));
         let drops = order.into_iter().map(|(_, d)| d);
-        if !holds_awaitee[n] {
-            quote! {
-                Self::#variant { #(#names,)* } => {
-                    #(#drops)*
-                }
-            }
-        } else {
-            quote! {
-                Self::#variant { __awaitee, #(#names,)* } => {
-                    __awaitee.drop_unguarded();
-                    #(#drops)*
-                }
+        let (awaitee, awaitee_drop) = holds_awaitee[n]
+            .then(|| (quote!(__awaitee,), quote!(__awaitee.drop_unguarded();)))
+            .unzip();
+        quote! {
+            Self::#variant { #awaitee #(#names,)* } => {
+                #awaitee_drop
+                #(#drops)*
             }
         }
     });
@@ -713,8 +708,6 @@ impl Finalize<'_> {
         await_id(a).is_some_and(|n| !self.runs_on || self.kinds.get(n) == Some(&Kind::Join))
     }
 
-    /// `yield_!(v)`: evaluate `v`, keep the values alive there, return
-    /// `Ready(Some(v))`; resuming continues in this point's arm.
     /// Writes the state of suspension point `n`, which holds no awaitee:
     /// the values kept alive there move into it.
     fn write_kept(&self, n: usize) -> TokenStream {
@@ -739,27 +732,32 @@ impl Finalize<'_> {
     /// A join point: write its state and go on from its arm, in this poll.
     fn join_point(&self, n: usize) -> Expr {
         let write_state = self.write_kept(n);
-        let function = self.function;
-        let from = &self.arm;
-        let to = &self.names[n];
-        let text = self.await_texts.get(n).cloned().unwrap_or_default();
+        let transition = self.transition_to(n);
         let dispatch = lbl("'__lh_dispatch");
         parse_quote! {{
             #write_state
-            ::longhand::__private::trace::transition(#function, #from, #to, #text);
+            #transition
             continue #dispatch
         }}
     }
 
-    fn yield_point(&self, n: usize, value: Expr) -> Expr {
-        let yielded = hidden("__lh_yielded");
+    /// The transition from this arm to suspension point `n`, for tracing.
+    fn transition_to(&self, n: usize) -> TokenStream {
         let function = self.function;
         let from = &self.arm;
-        let to = self.names[n].clone();
+        let to = &self.names[n];
         let text = self.await_texts.get(n).cloned().unwrap_or_default();
+        quote!(::longhand::__private::trace::transition(#function, #from, #to, #text);)
+    }
+
+    /// `yield_!(v)`: evaluate `v`, keep the values alive there, return
+    /// `Ready(Some(v))`; resuming continues in this point's arm.
+    fn yield_point(&self, n: usize, value: Expr) -> Expr {
+        let yielded = hidden("__lh_yielded");
         let write_state = self.write_kept(n);
+        let transition = self.transition_to(n);
         let yield_item = quote! {
-            ::longhand::__private::trace::transition(#function, #from, #to, #text);
+            #transition
             return ::longhand::__private::Poll::Ready(::core::option::Option::Some(#yielded));
         };
         let sink = hidden("__lh_sink");
@@ -838,10 +836,7 @@ impl Finalize<'_> {
         let places: Vec<&Ident> = rw.used.iter().map(|(place, _)| place).collect();
         let guard = hidden("__lh_guard");
         let slot = hidden("__lh_slot");
-        let function = self.function;
-        let from = &self.arm;
-        let to = self.names[n].clone();
-        let awaited = self.await_texts.get(n).cloned().unwrap_or_default();
+        let transition = self.transition_to(n);
         let dispatch = lbl("'__lh_dispatch");
         crate::splice::expr(
             quote! {{
@@ -868,7 +863,7 @@ impl Finalize<'_> {
                 #(let #places = unsafe { #places.place() };)*
                 #slot.init(::core::future::IntoFuture::into_future(__lh_hole0));
                 #guard.disarm();
-                ::longhand::__private::trace::transition(#function, #from, #to, #awaited);
+                #transition
                 // Poll it in the same poll, from its own arm.
                 ::longhand::__private::output_of(#slot, continue #dispatch)
             }},
