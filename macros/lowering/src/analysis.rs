@@ -104,6 +104,17 @@ pub struct Liveness {
     pub refs: HashMap<usize, (usize, UseKind)>,
 }
 
+impl Liveness {
+    /// Pinned binding id -> its slot index.
+    pub fn slots(&self) -> HashMap<usize, usize> {
+        self.pinned
+            .iter()
+            .enumerate()
+            .map(|(k, b)| (b.id, k))
+            .collect()
+    }
+}
+
 /// Bindings shadowed while alive (id -> id), and which binding each tagged
 /// reference resolves to: what `normalize::rename_shadowed` needs.
 pub fn shadowing(block: &syn::Block) -> (HashMap<usize, usize>, HashMap<usize, usize>) {

@@ -101,13 +101,7 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
     let fn_name = item.sig.ident.to_string();
     let state = format_ident!("{}State", crate::names::camel_case(&fn_name));
     let awaits = plan.liveness.keep.len();
-    let slots: HashMap<usize, usize> = plan
-        .liveness
-        .pinned
-        .iter()
-        .enumerate()
-        .map(|(k, b)| (b.id, k))
-        .collect();
+    let slots = plan.liveness.slots();
     let check = &plan.check;
 
     let generator = plan.mode.is_generator();

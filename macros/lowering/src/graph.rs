@@ -120,6 +120,7 @@ pub fn state_graph(item: TokenStream) -> Result<StateGraph, String> {
     if finishes {
         add("Unresumed", "Returned".into(), "return");
     }
+    let slots = lowered.liveness.slots();
     for n in 0..count {
         let from = names[n].clone();
         let (resumed, pending) = match kinds[n] {
@@ -129,13 +130,6 @@ pub fn state_graph(item: TokenStream) -> Result<StateGraph, String> {
         if let Some(pending) = pending {
             add(&from, from.clone(), pending);
         }
-        let slots = lowered
-            .liveness
-            .pinned
-            .iter()
-            .enumerate()
-            .map(|(k, b)| (b.id, k))
-            .collect();
         let body = crate::resume::resume_body(&lowered.body, n, &lowered.liveness.keep[n], &slots);
         let (next, finishes) = reachable(&body);
         for m in next {

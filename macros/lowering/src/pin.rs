@@ -95,12 +95,7 @@ pub fn rewrite(body: &mut syn::Block, liveness: &Liveness, params: &mut [Param])
     if liveness.pinned.is_empty() {
         return;
     }
-    let slots: HashMap<usize, usize> = liveness
-        .pinned
-        .iter()
-        .enumerate()
-        .map(|(k, b)| (b.id, k))
-        .collect();
+    let slots = liveness.slots();
     let names = liveness
         .pinned
         .iter()
