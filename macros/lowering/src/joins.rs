@@ -27,7 +27,9 @@
 //! statement* (`f(if c { a.await } else { 0 }, |x| x).await`) is still
 //! copied, because a join can only stand between statements.
 
-use crate::awaits::{await_id, contains_await, stmt_contains_await, stmt_diverges};
+use crate::awaits::{
+    await_id, block_contains_await, contains_await, stmt_contains_await, stmt_diverges,
+};
 use proc_macro2::{Span, TokenTree};
 use syn::visit::Visit;
 use syn::visit_mut::{self, VisitMut};
@@ -156,7 +158,7 @@ impl VisitMut for Insert {
         // (Its end leads to the head again, then out to what follows.)
         visit_mut::visit_expr_mut(self, e);
         let loop_token = match e {
-            Expr::While(w) if contains_suspension(&w.body) || contains_await(&w.cond) => {
+            Expr::While(w) if block_contains_await(&w.body) || contains_await(&w.cond) => {
                 if !has_closure(&w.cond) && !reaches_closure(&w.body.stmts, false) {
                     return;
                 }
@@ -164,7 +166,7 @@ impl VisitMut for Insert {
                 *e = as_loop(w);
                 token
             }
-            Expr::Loop(l) if contains_suspension(&l.body) => {
+            Expr::Loop(l) if block_contains_await(&l.body) => {
                 if !reaches_closure(&l.body.stmts, false) {
                     return;
                 }
@@ -181,10 +183,6 @@ impl VisitMut for Insert {
     fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
     fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
-}
-
-fn contains_suspension(b: &Block) -> bool {
-    crate::awaits::block_contains_await(b)
 }
 
 fn is_join_stmt(s: &Stmt) -> bool {
