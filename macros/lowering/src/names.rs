@@ -18,6 +18,13 @@ pub fn hidden_at(name: &str, span: Span) -> Ident {
     Ident::new(name, Span::mixed_site().located_at(span))
 }
 
+/// `prefix0`, `prefix1`, ...: the next of a series of hidden identifiers.
+pub fn numbered(prefix: &str, next: &mut usize) -> Ident {
+    let ident = hidden(&format!("{prefix}{next}"));
+    *next += 1;
+    ident
+}
+
 /// `fetch_total` -> `FetchTotal`.
 pub fn camel_case(name: &str) -> String {
     let mut out = String::new();

@@ -22,7 +22,6 @@
 
 use crate::awaits::contains_await;
 use crate::bindings::tag_pattern;
-use crate::names::hidden;
 use proc_macro2::{Group, TokenStream, TokenTree};
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, Stmt, parse_quote};
@@ -208,8 +207,7 @@ impl VisitMut for DesugarFor {
             && crate::awaits::block_contains_await(&f.body)
         {
             // Each loop's iterator gets its own name: nested loops keep both.
-            let iter = hidden(&format!("__iter{}", self.next));
-            self.next += 1;
+            let iter = crate::names::numbered("__iter", &mut self.next);
             let pat = &f.pat;
             let head = &f.expr;
             let body = &f.body;
@@ -250,9 +248,7 @@ struct NameBorrowedTemporaries {
 
 impl NameBorrowedTemporaries {
     fn temp(&mut self) -> proc_macro2::Ident {
-        let t = hidden(&format!("__temporary{}", self.next));
-        self.next += 1;
-        t
+        crate::names::numbered("__temporary", &mut self.next)
     }
 
     /// The temporaries a `match` scrutinee creates and only borrows (the
@@ -450,9 +446,7 @@ struct Hoist {
 
 impl Hoist {
     fn temp(&mut self) -> proc_macro2::Ident {
-        let tmp = hidden(&format!("__tmp{}", self.next));
-        self.next += 1;
-        tmp
+        crate::names::numbered("__tmp", &mut self.next)
     }
 
     /// Replaces the operands of `target` up to `upto` (the last one only if
