@@ -135,42 +135,41 @@ pub fn analyse(block: &syn::Block, awaits: usize) -> Liveness {
             *k = decide(&r, a);
         }
     }
-    // A binding moved on some paths only is pinned: its slot carries the
-    // drop flag.
     let mut pinned_ids: Vec<usize> = Vec::new();
-    for k in &keep {
-        for b in &k.flagged {
-            let pinnable = r.bindings.get(&b.id).is_some_and(|i| i.simple_let);
-            if pinnable && !pinned_ids.contains(&b.id) {
-                pinned_ids.push(b.id);
-            }
-        }
-    }
-    // A binding is pinned when a binding kept at the same suspension point
-    // borrowed it to get its value (an iterator, a reference, a closure).
-    let mut pin_if_kept = |b: &usize, k: &Keep| {
-        let pinnable = r.bindings.get(b).is_some_and(|i| i.simple_let);
-        if pinnable && k.stored.iter().any(|s| s.id == *b) && !pinned_ids.contains(b) {
-            pinned_ids.push(*b);
+    let mut pin = |id: usize| {
+        let pinnable = r.bindings.get(&id).is_some_and(|i| i.simple_let);
+        if pinnable && !pinned_ids.contains(&id) {
+            pinned_ids.push(id);
         }
     };
     for (n, k) in keep.iter().enumerate() {
-        for c in &k.stored {
-            if let Some(info) = r.bindings.get(&c.id) {
-                info.sources.iter().for_each(|b| pin_if_kept(b, k));
-            }
+        // A binding moved on some paths only is pinned: its slot carries
+        // the drop flag.
+        k.flagged.iter().for_each(|b| pin(b.id));
+        // So is one that a binding kept at the same suspension point
+        // borrowed to get its value (an iterator, a reference, a closure),
+        // or that a value the awaitee is built from borrowed (`let futs =
+        // ids.iter().map(f); join_all(futs).await`): the awaitee holds that
+        // borrow while the binding waits in the state.
+        let kept = |id: &usize| k.stored.iter().any(|s| s.id == *id);
+        let mut borrowers: Vec<&BindingInfo> = k
+            .stored
+            .iter()
+            .filter_map(|c| r.bindings.get(&c.id))
+            .collect();
+        if let Some(a) = r.awaits.get(&n) {
+            let builds_awaitee = |info: &&BindingInfo| {
+                info.uses
+                    .iter()
+                    .any(|u| (a.operand..a.pos).contains(&u.pos))
+            };
+            borrowers.extend(r.bindings.values().filter(builds_awaitee));
         }
-        // So is one that a value the awaitee is built from borrowed
-        // (`let futs = ids.iter().map(f); join_all(futs).await`): the
-        // awaitee holds that borrow while the binding waits in the state.
-        let Some(a) = r.awaits.get(&n) else { continue };
-        let builds_awaitee = |info: &&BindingInfo| {
-            info.uses
+        for info in borrowers {
+            info.sources
                 .iter()
-                .any(|u| (a.operand..a.pos).contains(&u.pos))
-        };
-        for info in r.bindings.values().filter(builds_awaitee) {
-            info.sources.iter().for_each(|b| pin_if_kept(b, k));
+                .filter(|b| kept(b))
+                .for_each(|b| pin(*b));
         }
     }
     pinned_ids.sort();
