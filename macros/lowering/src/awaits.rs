@@ -15,30 +15,6 @@ pub(crate) const TAG: &str = "__lh_await";
 /// Does `e` contain a suspension point of this function that `wanted`
 /// accepts? (The search the other helpers here share.)
 pub fn contains_await_where(e: &Expr, wanted: &dyn Fn(&ExprAwait) -> bool) -> bool {
-    struct Find<'w>(&'w dyn Fn(&ExprAwait) -> bool, bool);
-    impl<'a> Visit<'a> for Find<'_> {
-        fn visit_expr_await(&mut self, a: &'a ExprAwait) {
-            if (self.0)(a) {
-                self.1 = true;
-            }
-            syn::visit::visit_expr_await(self, a);
-        }
-        fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
-        fn visit_expr_async(&mut self, _: &'a syn::ExprAsync) {}
-        fn visit_item(&mut self, _: &'a syn::Item) {}
-        fn visit_expr(&mut self, e: &'a Expr) {
-            if !self.1 {
-                syn::visit::visit_expr(self, e);
-            }
-        }
-        // A macro's expression arguments are the body's code: until
-        // normalisation lifts them out, its `.await`s are in there.
-        fn visit_macro(&mut self, m: &'a syn::Macro) {
-            if let Some(args) = crate::macro_args::parse(m) {
-                self.1 |= args.args.iter().any(|a| contains_await_where(a, self.0));
-            }
-        }
-    }
     let mut f = Find(wanted, false);
     f.visit_expr(e);
     f.1
@@ -46,17 +22,35 @@ pub fn contains_await_where(e: &Expr, wanted: &dyn Fn(&ExprAwait) -> bool) -> bo
 
 /// [`contains_await_where`] for a statement.
 pub fn stmt_contains_await_where(s: &syn::Stmt, wanted: &dyn Fn(&ExprAwait) -> bool) -> bool {
-    match s {
-        syn::Stmt::Local(l) => l.init.as_ref().is_some_and(|i| {
-            contains_await_where(&i.expr, wanted)
-                || i.diverge
-                    .as_ref()
-                    .is_some_and(|d| contains_await_where(&d.1, wanted))
-        }),
-        syn::Stmt::Expr(e, _) => contains_await_where(e, wanted),
-        syn::Stmt::Macro(m) => crate::macro_args::parse(&m.mac)
-            .is_some_and(|args| args.args.iter().any(|a| contains_await_where(a, wanted))),
-        syn::Stmt::Item(_) => false,
+    let mut f = Find(wanted, false);
+    f.visit_stmt(s);
+    f.1
+}
+
+/// The search: has a suspension point that the filter accepts been seen?
+struct Find<'w>(&'w dyn Fn(&ExprAwait) -> bool, bool);
+
+impl<'a> Visit<'a> for Find<'_> {
+    fn visit_expr_await(&mut self, a: &'a ExprAwait) {
+        if (self.0)(a) {
+            self.1 = true;
+        }
+        syn::visit::visit_expr_await(self, a);
+    }
+    fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
+    fn visit_expr_async(&mut self, _: &'a syn::ExprAsync) {}
+    fn visit_item(&mut self, _: &'a syn::Item) {}
+    fn visit_expr(&mut self, e: &'a Expr) {
+        if !self.1 {
+            syn::visit::visit_expr(self, e);
+        }
+    }
+    // A macro's expression arguments are the body's code: until
+    // normalisation lifts them out, its `.await`s are in there.
+    fn visit_macro(&mut self, m: &'a syn::Macro) {
+        if let Some(args) = crate::macro_args::parse(m) {
+            self.1 |= args.args.iter().any(|a| contains_await_where(a, self.0));
+        }
     }
 }
 
