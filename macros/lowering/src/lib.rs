@@ -14,7 +14,9 @@
 //!    into `Unresumed`; the body rebinds them with `let`, as rustc does.
 //! 3. **Normalise** (`normalize`): `self` becomes a local, a suspending
 //!    `for` loop is desugared, operands evaluated before an `.await` are
-//!    hoisted into `match` temporaries, bindings and `.await`s are numbered.
+//!    hoisted into `match` temporaries, bindings and `.await`s are numbered;
+//!    where a closure or `async` block would be written out once per path
+//!    reaching it, a join point (`joins`) is inserted.
 //! 4. **Liveness** (`analysis`): for each `.await`, the bindings whose
 //!    values are still needed there.
 //! 5. **Resumption** (`resume`): for each `.await`, the rest of the
