@@ -210,6 +210,28 @@ differential! {
 }
 
 differential! {
+    /// `&&` / `||` whose left side is a plain local (or an expression over
+    /// locals) and whose right side awaits, in `let`s, `if` and `while`
+    /// conditions and a let-chain: resumed in the right side, the value is
+    /// the right side's, and the locals are neither read again nor kept.
+    name: short_circuit_after_a_local,
+    items: {
+        #[lh] async fn f(c: bool, n: u32) -> (bool, bool, u32, u32) {
+            let a = c && pend(1, n > 1).await;
+            let b = !c || pend(2, n > 2).await;
+            let i = if c && pend(1, true).await { 1 } else { 2 };
+            let mut j = 0;
+            while j < n && pend(1, j % 3 != 2).await {
+                j += 1;
+            }
+            let k = if n > 0 && let Some(v) = pend(1, Some(n * 10)).await { v + 1 } else { 0 };
+            (a, b, i + j, k)
+        }
+    },
+    run: async { (f(true, 4).await, f(false, 0).await, f(true, 1).await) },
+}
+
+differential! {
     /// Struct, tuple and array literals with awaited fields.
     name: aggregate_literals,
     items: {

@@ -730,16 +730,12 @@ impl Resolver {
                         self.operands(vec![(&*b.left, Read), (&*b.right, Read)])
                     }
                     And(_) | Or(_) => {
-                        // A suspending right side is resumed as `left && value`:
-                        // the (inert, hoisted) left side is read after it.
+                        // The right side runs on some paths only. Resumed
+                        // inside it, the value is its own: the left side is
+                        // not read again (see `resume`).
                         let node = self.branch_node();
-                        if crate::awaits::contains_await(&b.right) {
-                            self.in_branch(node, 0, |r| r.expr(&b.right, Move));
-                            self.expr(&b.left, Move);
-                        } else {
-                            self.expr(&b.left, Move);
-                            self.in_branch(node, 0, |r| r.expr(&b.right, Move));
-                        }
+                        self.expr(&b.left, Move);
+                        self.in_branch(node, 0, |r| r.expr(&b.right, Move));
                     }
                     AddAssign(_) | SubAssign(_) | MulAssign(_) | DivAssign(_) | RemAssign(_)
                     | BitXorAssign(_) | BitAndAssign(_) | BitOrAssign(_) | ShlAssign(_)

@@ -820,6 +820,17 @@ fn is_assign_op(op: &syn::BinOp) -> bool {
     )
 }
 
+/// Is `e` a let-chain: `&&`s with a `let` among their operands?
+fn let_chain(e: &Expr) -> bool {
+    match e {
+        Expr::Let(_) => true,
+        Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
+            let_chain(&b.left) || let_chain(&b.right)
+        }
+        _ => false,
+    }
+}
+
 /// Operands are hoisted up to the last one that suspends.
 fn last_suspending(e: &mut Expr) -> Option<usize> {
     operands(e).iter().rposition(|op| contains_await(op))
@@ -878,6 +889,9 @@ impl VisitMut for Hoist {
                 }
                 self.wrap(e, lifted);
             }
+            // A let-chain (`c && let P = v.await`) must stay whole in its
+            // condition: its left side is used up before the right runs.
+            _ if let_chain(e) => {}
             _ => {
                 if let Some(last) = last_suspending(e) {
                     // The suspending operand itself is lifted too when

@@ -230,6 +230,15 @@ impl Resumer<'_> {
                 }
                 e.clone()
             }
+            // Resuming inside the right side of `l && r` or `l || r`: `l`
+            // was evaluated before the suspension (true, or false), so the
+            // value is `r`'s. (`l` is not read again, nor kept.)
+            Expr::Binary(b)
+                if matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_))
+                    && contains(&b.right, self.n) =>
+            {
+                self.expr(&b.right)
+            }
             Expr::Loop(l) => {
                 let rest = self.block_expr(&l.body, Vec::new());
                 self.resume_loop(rest, l.label.as_ref(), e.clone())
