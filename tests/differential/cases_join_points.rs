@@ -178,3 +178,35 @@ known_gap! {
         run: async { (f(true, 3).await, f(false, 3).await) },
     }
 }
+
+differential! {
+    /// A destructuring `let` whose value comes from a loop with a join
+    /// point at its head, or from a block with one after a statement: the
+    /// arm that only jumps to the join cannot type the pattern, so it binds
+    /// nothing there.
+    name: destructuring_let_around_join_points,
+    items: {
+        async fn wrap<F: std::future::Future<Output = u32>>(f: F) -> u32 {
+            f.await + 1
+        }
+        #[lh] async fn f(c: bool, k: u32) -> u32 {
+            let mut i = 0;
+            let (a, d) = loop {
+                let g = async move { k + i };
+                i += 1;
+                if wrap(g).await > 5 {
+                    break (i, D::new("from the loop"));
+                }
+            };
+            let (b, e): (u32, _) = {
+                if c {
+                    wrap(async { 1 }).await;
+                }
+                let g = async move { k };
+                (wrap(g).await, D::new("from the block"))
+            };
+            a + b + d.touch() as u32 + e.touch() as u32
+        }
+    },
+    run: async { (f(true, 3).await, f(false, 6).await) },
+}

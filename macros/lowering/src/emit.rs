@@ -661,6 +661,19 @@ fn unresumed_doc(params: &[Param]) -> String {
     doc
 }
 
+/// Does the type have `_` in it?
+fn has_holes(ty: &syn::Type) -> bool {
+    struct Find(bool);
+    impl<'a> syn::visit::Visit<'a> for Find {
+        fn visit_type_infer(&mut self, _: &'a syn::TypeInfer) {
+            self.0 = true;
+        }
+    }
+    let mut f = Find(false);
+    syn::visit::Visit::visit_type(&mut f, ty);
+    f.0
+}
+
 fn list(items: impl Iterator<Item = String>) -> String {
     items
         .map(|s| format!("`{s}`"))
@@ -719,6 +732,31 @@ impl Finalize<'_> {
                 ::longhand::__private::ptr::write(#this, #state::#variant {
                     #(#names: ::longhand::__private::Kept::new(#values),)*
                 })
+            };
+        }
+    }
+
+    /// `let pat = init;` whose `init` reaches a join point: nothing after it
+    /// runs in this arm, and where `init` is a `loop` or block that only
+    /// jumps, rustc could not type `pat` (a tuple, say) from it. The
+    /// bindings are made in the join's arm; here the pattern becomes `_`.
+    fn unbind_before_join(&self, s: &mut syn::Stmt) {
+        let is_join = |a: &syn::ExprAwait| {
+            await_id(a).is_some_and(|n| self.kinds.get(n) == Some(&Kind::Join))
+        };
+        if let syn::Stmt::Local(l) = s
+            && let Some(init) = &mut l.init
+            && crate::awaits::contains_await_where(&init.expr, &is_join)
+        {
+            init.diverge = None;
+            // A type written out stays (code before the join may need it),
+            // unless it leaves holes nothing here would fill.
+            l.pat = match &l.pat {
+                syn::Pat::Type(t) if !has_holes(&t.ty) => {
+                    let ty = &t.ty;
+                    parse_quote!(_: #ty)
+                }
+                _ => parse_quote!(_),
             };
         }
     }
@@ -881,6 +919,7 @@ impl VisitMut for Finalize<'_> {
             && k + 1 < b.stmts.len()
         {
             b.stmts.truncate(k + 1);
+            self.unbind_before_join(&mut b.stmts[k]);
             // The kept statement must stay a statement, not become the
             // block's value, and rustc must see the block diverge (it
             // does not know that a `while` whose condition suspends never
