@@ -163,20 +163,82 @@ differential! {
     run: f(4),
 }
 
-known_gap! {
-    reason: "a closure or `async move` block written after an operand that awaits on some paths only, in the same statement (`f(if c { a.await } else { 0 }, async move { .. }).await`): the rest of the statement is reached from two states, and a join point can only stand between statements. Bind the operand with `let` first",
-    differential! {
-        name: closure_after_a_branching_operand_in_the_same_statement,
-        items: {
-            async fn wrap2<F: std::future::Future<Output = u32>>(a: u32, f: F) -> u32 {
-                a + f.await
-            }
-            #[lh] async fn f(c: bool, k: u32) -> u32 {
-                wrap2(if c { pend(1, 1).await } else { 0 }, async move { pend(1, k).await }).await
-            }
-        },
-        run: async { (f(true, 3).await, f(false, 3).await) },
-    }
+differential! {
+    /// A closure or `async move` block written after an operand that
+    /// suspends on some paths only, in the same statement: the operand is
+    /// hoisted into a `match`, and a join point at the head of its arm
+    /// writes the rest of the statement once. Temporaries on both sides of
+    /// the operand still live to the end of the statement.
+    name: closure_after_a_branching_operand_in_the_same_statement,
+    items: {
+        async fn wrap2<F: std::future::Future<Output = u32>>(a: u32, f: F) -> u32 {
+            a + f.await
+        }
+        async fn wrap3<F: std::future::Future<Output = u32>>(d: &D, a: u32, f: F) -> u32 {
+            a + f.await + d.touch() as u32
+        }
+        #[lh] async fn f(c: bool, k: u32) -> u32 {
+            let a = wrap2(if c { pend(1, 1).await } else { 0 }, async move { pend(1, k).await }).await;
+            let b = wrap3(
+                &D::new("borrowed"),
+                if c { pend(2, 2).await } else { D::new("else").touch() as u32 },
+                async move { pend(1, k * 2).await },
+            )
+            .await;
+            a * 100 + b
+        }
+    },
+    run: async { (f(true, 3).await, f(false, 3).await) },
+}
+
+differential! {
+    /// A closure built after a branching operand and kept across a later
+    /// suspension, and a `||` whose right side suspends followed by a
+    /// closure passed to an awaited call.
+    name: closure_after_a_branching_operand_kept_across_an_await,
+    items: {
+        async fn apply<F: Fn(u32) -> u32>(x: u32, f: F) -> u32 {
+            pend(1, ()).await;
+            f(x)
+        }
+        #[lh] async fn f(c: bool, k: u32) -> u32 {
+            let _d = D::new("local");
+            let (n, g) = (if c { pend(1, 2).await } else { 1 }, move |x: u32| x * k);
+            pend(1, ()).await;
+            let both = apply((c || pend(1, false).await) as u32, move |x| x + g(n)).await;
+            g(n) * 10 + both
+        }
+    },
+    run: async { (f(true, 3).await, f(false, 4).await) },
+}
+
+differential! {
+    /// A `match` whose scrutinee, and an `if` whose condition, suspends on
+    /// some paths only, with `async move` blocks in the arms and branches.
+    name: async_blocks_in_branches_of_a_branching_scrutinee,
+    items: {
+        async fn wrap<F: std::future::Future<Output = u32>>(f: F) -> u32 {
+            f.await + 1
+        }
+        #[lh] async fn f(c: bool, k: u32) -> u32 {
+            let m = match if c { pend(1, 1).await } else { 0 } {
+                0 => wrap(async move { k }).await,
+                n => {
+                    let d = D::new("arm");
+                    wrap(async move { n + pend(1, k).await + d.touch() as u32 }).await
+                }
+            };
+            let i = if c && pend(1, true).await {
+                wrap(async move { pend(2, m).await }).await
+            } else if k > 3 {
+                wrap(async move { m * 2 }).await
+            } else {
+                0
+            };
+            m + i
+        }
+    },
+    run: async { (f(true, 3).await, f(false, 3).await, f(false, 4).await) },
 }
 
 differential! {

@@ -8,29 +8,33 @@
 //! statements after one that suspends on some paths only (reached from the
 //! arm that did not suspend and from each suspension's arm).
 //!
+//! The same holds inside a statement for the branches of a `match` or `if`
+//! whose scrutinee or condition suspends on some paths only, and for the
+//! rest of a statement after such an operand (`f(if c { a.await } else { 0
+//! }, async move { .. }).await`), which `normalize` hoists into a `match`
+//! for that reason: the rest is then that `match`'s arm.
+//!
 //! Copies are harmless, except for a closure or an `async` block: each copy
 //! is a type of its own, so when one reaches a state variant (built into an
 //! awaited future, `timeout(d, async move { .. }).await`, or kept across a
 //! suspension) rustc reports "expected closure, found a different closure".
 //!
 //! There, a *join point* is inserted: a suspension point of its own, the
-//! statement `__lh_join_point().await`, at the head of the loop or after the
-//! statement. Reaching it writes its state `JoinN` (the values live there)
-//! and goes straight back to the dispatch loop, in the same poll; the code
-//! after it lives in `JoinN`'s arm only. A join never waits: the future is
+//! statement `__lh_join_point().await`, at the head of the loop, after the
+//! statement, or first in the branch. Reaching it writes its state `JoinN`
+//! (the values live there) and goes straight back to the dispatch loop, in
+//! the same poll; the code after it lives in `JoinN`'s arm only. A join never waits: the future is
 //! never left in a `JoinN` state between polls, so polls, drops and outputs
 //! are those of rustc's lowering. Only where a closure or `async` block
 //! could be copied is a join inserted, since passing one costs a store and
 //! a load of the live values.
-//!
-//! What is left: a closure written after a suspending operand *in the same
-//! statement* (`f(if c { a.await } else { 0 }, |x| x).await`) is still
-//! copied, because a join can only stand between statements.
 
 use crate::awaits::{
-    await_id, block_contains_await, contains_await, stmt_contains_await, stmt_diverges,
+    await_id, block_contains_await, contains_await, diverges_at, stmt_contains_await,
+    stmt_diverges, stmt_diverges_at,
 };
 use proc_macro2::{Span, TokenTree};
+use syn::spanned::Spanned;
 use syn::visit::Visit;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Block, Expr, Stmt, parse_quote};
@@ -138,11 +142,8 @@ impl VisitMut for Insert {
             // Several arms reach the end of this statement: the one that
             // ran through it without suspending and each suspension's.
             let s = &b.stmts[k];
-            let paths_meet = stmt_contains_await(s)
-                && (!stmt_diverges(s) || suspension_count(s) > 1)
-                && !is_join_stmt(s);
-            if paths_meet && !rest.is_empty() && self.after {
-                joins.push((k + 1, stmt_span(s)));
+            if stmt_paths_meet(s) && !is_join_stmt(s) && !rest.is_empty() && self.after {
+                joins.push((k + 1, span_of(s)));
             }
             self.visit_stmt_mut(&mut b.stmts[k]);
         }
@@ -157,6 +158,37 @@ impl VisitMut for Insert {
         // The body first: a join it needs may leave the head without copies.
         // (Its end leads to the head again, then out to what follows.)
         visit_mut::visit_expr_mut(self, e);
+        // The branches of a `match` or `if` whose scrutinee or condition
+        // suspends on some paths only: each is reached from several arms.
+        // (`normalize` hoists an operand that does so into such a `match`
+        // when a closure follows it in the same statement.)
+        match e {
+            Expr::Match(m) if paths_meet(&m.expr) => {
+                let span = span_of(&m.expr);
+                for arm in &mut m.arms {
+                    if branch_reaches_closure(&arm.body) {
+                        let join = self.join_stmt("the code after the scrutinee", span);
+                        join_first(&mut arm.body, join);
+                    }
+                }
+                return;
+            }
+            Expr::If(i) if paths_meet(&i.cond) => {
+                let span = span_of(&i.cond);
+                if reaches_closure(&i.then_branch.stmts, false) {
+                    let join = self.join_stmt("the code after the condition", span);
+                    i.then_branch.stmts.insert(0, join);
+                }
+                if let Some((_, els)) = &mut i.else_branch
+                    && branch_reaches_closure(els)
+                {
+                    let join = self.join_stmt("the code after the condition", span);
+                    join_first(els, join);
+                }
+                return;
+            }
+            _ => {}
+        }
         let loop_token = match e {
             Expr::While(w) if block_contains_await(&w.body) || contains_await(&w.cond) => {
                 if !has_closure(&w.cond) && !reaches_closure(&w.body.stmts, false) {
@@ -185,13 +217,47 @@ impl VisitMut for Insert {
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
 }
 
-fn is_join_stmt(s: &Stmt) -> bool {
-    matches!(s, Stmt::Expr(Expr::Await(a), _) if is_join(&a.base))
+/// Does `e` suspend on some paths only, or at more than one point, so that
+/// the code after it is reached from several arms? (Every `.await` counts,
+/// numbered or not: `normalize` asks before numbering.)
+pub fn paths_meet(e: &Expr) -> bool {
+    contains_await(e) && (!diverges_at(e, &|_| true) || suspension_count(|c| c.visit_expr(e)) > 1)
 }
 
-fn stmt_span(s: &Stmt) -> Span {
-    use syn::spanned::Spanned;
-    s.span()
+/// [`paths_meet`] for a statement.
+fn stmt_paths_meet(s: &Stmt) -> bool {
+    stmt_contains_await(s)
+        && (!stmt_diverges_at(s, &|_| true) || suspension_count(|c| c.visit_stmt(s)) > 1)
+}
+
+/// Does a branch (a `match` arm's body, an `else`) write a closure or
+/// `async` block before it first always suspends?
+fn branch_reaches_closure(e: &Expr) -> bool {
+    match e {
+        Expr::Block(b) => reaches_closure(&b.block.stmts, false),
+        _ => has_closure(e),
+    }
+}
+
+/// Puts `join` first in a branch: into its block, or a block made for it.
+fn join_first(e: &mut Expr, join: Stmt) {
+    match e {
+        Expr::Block(b) if b.label.is_none() && b.attrs.is_empty() => {
+            b.block.stmts.insert(0, join);
+        }
+        _ => {
+            let inner = std::mem::replace(e, parse_quote!(()));
+            *e = parse_quote!({ #join #inner });
+        }
+    }
+}
+
+fn span_of(t: &impl Spanned) -> Span {
+    t.span()
+}
+
+fn is_join_stmt(s: &Stmt) -> bool {
+    matches!(s, Stmt::Expr(Expr::Await(a), _) if is_join(&a.base))
 }
 
 /// `'l: while c { body }` as rustc lowers it: `'l: loop { if c { body } else
@@ -227,26 +293,29 @@ fn reaches_closure(stmts: &[Stmt], after: bool) -> bool {
     after
 }
 
-/// How many suspension points the statement holds.
-fn suspension_count(s: &Stmt) -> usize {
-    struct Count(usize);
-    impl<'a> Visit<'a> for Count {
-        fn visit_expr_await(&mut self, a: &'a syn::ExprAwait) {
-            if await_id(a).is_some() {
-                self.0 += 1;
-            }
-            syn::visit::visit_expr_await(self, a);
-        }
-        fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
-        fn visit_expr_async(&mut self, _: &'a syn::ExprAsync) {}
-        fn visit_item(&mut self, _: &'a syn::Item) {}
-    }
+/// How many suspension points `visit` finds.
+fn suspension_count(visit: impl FnOnce(&mut Count)) -> usize {
     let mut c = Count(0);
-    c.visit_stmt(s);
+    visit(&mut c);
     c.0
 }
 
-fn has_closure(e: &Expr) -> bool {
+/// Counts the suspension points: the `.await`s outside closures, `async`
+/// blocks and items.
+struct Count(usize);
+
+impl<'a> Visit<'a> for Count {
+    fn visit_expr_await(&mut self, a: &'a syn::ExprAwait) {
+        self.0 += 1;
+        syn::visit::visit_expr_await(self, a);
+    }
+    fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
+    fn visit_expr_async(&mut self, _: &'a syn::ExprAsync) {}
+    fn visit_item(&mut self, _: &'a syn::Item) {}
+}
+
+/// Does `e` write a closure or an `async` block (also among a macro's tokens)?
+pub fn has_closure(e: &Expr) -> bool {
     let mut f = FindClosure(false);
     f.visit_expr(e);
     f.0

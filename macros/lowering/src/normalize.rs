@@ -14,7 +14,9 @@
 //!    places (`x`, `self.items`, `&mut buf`) stay where they are: reading them
 //!    later is unobservable, and hoisting them would turn an autoref or
 //!    reborrow into a borrow held across the suspension. The operand of an
-//!    `.await` is made await-free the same way.
+//!    `.await` is made await-free the same way. An operand that suspends on
+//!    some paths only is hoisted too when a closure or `async` block follows
+//!    it, so that a join point (step 5) can stand before the rest.
 //! 4. Every binding gets an id tag; every `.await` gets its number.
 //! 5. Where a closure or `async` block would be written out once per path
 //!    reaching it, a join point is inserted and the points are numbered
@@ -820,6 +822,16 @@ fn is_assign_op(op: &syn::BinOp) -> bool {
     )
 }
 
+/// Does a closure or `async` block follow operand `last` of `e`, which
+/// suspends on some paths only?
+fn closure_follows(e: &mut Expr, last: usize) -> bool {
+    let ops = operands(e);
+    crate::joins::paths_meet(ops[last])
+        && ops[last + 1..]
+            .iter()
+            .any(|op| crate::joins::has_closure(op))
+}
+
 /// Is `e` a let-chain: `&&`s with a `let` among their operands?
 fn let_chain(e: &Expr) -> bool {
     match e {
@@ -898,7 +910,12 @@ impl VisitMut for Hoist {
                     // operands come before it: otherwise the inline code would
                     // move those operands into the half-built value before
                     // suspending, while the state still needs them.
-                    let include_last = last > 0 && builds_value(e);
+                    //
+                    // So is one that suspends on some paths only when a
+                    // closure or `async` block follows it: hoisted into a
+                    // `match`, what follows is a branch, where a join point
+                    // can write it once (see `joins`).
+                    let include_last = (last > 0 && builds_value(e)) || closure_follows(e, last);
                     let lifted = self.take_operands(e, last, include_last);
                     self.wrap(e, lifted);
                 }
