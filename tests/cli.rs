@@ -73,6 +73,30 @@ fn expand_prints_the_state_machine() {
 }
 
 #[test]
+fn state_docs_quote_the_source_of_nested_awaits() {
+    let file = sample(
+        "nested.rs",
+        "#[longhand::desugar]
+async fn nested(c: bool) -> u32 {
+    wrap(if c { a().await } else { 0 }, async move { 1 }).await
+}
+",
+    );
+    let (code, out, err) = longhand(&["expand", &file]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(
+            "/// Waiting at `wrap(if c { a().await } else { 0 }, async move { 1 }).await` (line 3)"
+        ),
+        "{out}"
+    );
+    assert!(
+        !out.contains("__lh_text"),
+        "a tag leaked into a text:\n{out}"
+    );
+}
+
+#[test]
 fn graph_has_the_states_and_transitions() {
     let file = sample("three_graph.rs", THREE);
     let (code, out, err) = longhand(&["graph", &file, "--fn", "three"]);

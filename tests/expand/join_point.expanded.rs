@@ -16,7 +16,7 @@ fn sum_slowly(
             iter0: ::longhand::__private::Kept<L0>,
             total: ::longhand::__private::Kept<L1>,
         },
-        /// Waiting at `run(async move{ n * 2 }).await` (line 8); keeps `total`, `iter0` alive.
+        /// Waiting at `run(async move { n * 2 }).await` (line 8); keeps `total`, `iter0` alive.
         Suspend0 {
             __awaitee: ::longhand::__private::Awaitee<A1>,
             iter0: ::longhand::__private::Kept<L2>,
@@ -262,7 +262,7 @@ fn sum_slowly(
                                                             "sum_slowly",
                                                             "Join0",
                                                             "Suspend0",
-                                                            "run(async move{ n * 2 }).await",
+                                                            "run(async move { n * 2 }).await",
                                                         );
                                                         ::longhand::__private::output_of(
                                                             __lh_slot,
@@ -334,7 +334,7 @@ fn sum_slowly(
                                     "sum_slowly",
                                     "Suspend0",
                                     "Suspend0",
-                                    "run(async move{ n * 2 }).await",
+                                    "run(async move { n * 2 }).await",
                                 );
                                 return ::longhand::__private::Poll::Pending;
                             }

@@ -109,17 +109,19 @@ pub fn describe(block: &mut syn::Block) {
     struct Describe;
     impl syn::visit_mut::VisitMut for Describe {
         fn visit_expr_await_mut(&mut self, e: &mut ExprAwait) {
-            syn::visit_mut::visit_expr_await_mut(self, e);
-            if e.attrs.iter().any(|a| a.path().is_ident(TEXT)) {
-                return; // described where it was made (a lowered `join!`)
+            // Described before the `.await`s in its operand are tagged, so
+            // that its text is the source's.
+            if !e.attrs.iter().any(|a| a.path().is_ident(TEXT)) {
+                let base = &e.base;
+                let text = match crate::yields::yielded(base) {
+                    Some(v) => format!("yield_!({})", crate::text::compact(quote::quote!(#v))),
+                    None => format!("{}.await", crate::text::compact(quote::quote!(#base))),
+                };
+                let line = e.await_token.span.start().line;
+                e.attrs.push(syn::parse_quote!(#[__lh_text(#text, #line)]));
             }
-            let base = &e.base;
-            let text = match crate::yields::yielded(base) {
-                Some(v) => format!("yield_!({})", crate::text::compact(quote::quote!(#v))),
-                None => format!("{}.await", crate::text::compact(quote::quote!(#base))),
-            };
-            let line = e.await_token.span.start().line;
-            e.attrs.push(syn::parse_quote!(#[__lh_text(#text, #line)]));
+            // (Otherwise described where it was made: a lowered `join!`.)
+            syn::visit_mut::visit_expr_await_mut(self, e);
         }
         fn visit_macro_mut(&mut self, m: &mut syn::Macro) {
             // An `.await` among a macro's expression arguments is lowered too.

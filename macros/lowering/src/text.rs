@@ -52,7 +52,12 @@ fn write(tokens: TokenStream, out: &mut String) {
                 let (open, close) = match g.delimiter() {
                     Delimiter::Parenthesis => ("(", ")"),
                     Delimiter::Bracket => ("[", "]"),
-                    Delimiter::Brace => ("{ ", " }"),
+                    Delimiter::Brace => {
+                        if !out.is_empty() && !out.ends_with([' ', '(', '[']) {
+                            out.push(' ');
+                        }
+                        ("{ ", " }")
+                    }
                     Delimiter::None => ("", ""),
                 };
                 out.push_str(open);
