@@ -244,3 +244,30 @@ differential! {
     },
     run: f(3),
 }
+
+differential! {
+    /// A pinned local in scope while an awaitee holds `&mut` to a value kept
+    /// beside it: leaving the pinned local's scope by suspending asks
+    /// whether the body is running, which must read only the state's
+    /// discriminant. A shared reference to the whole state there would
+    /// invalidate the awaitee's `&mut` (Miri reports it as undefined
+    /// behaviour).
+    name: pinned_local_in_scope_of_an_awaitee_borrowing_mutably,
+    items: {
+        async fn fill(buf: &mut Vec<u32>, n: u32) -> usize {
+            pend(1, ()).await;
+            buf.push(n);
+            pend(1, ()).await;
+            buf.len()
+        }
+        #[lh] async fn f(k: u32) -> usize {
+            let mut v = vec![k];
+            let r = &mut v;
+            let mut buf = Vec::new();
+            let a = fill(&mut buf, k).await;
+            r.push(k + 1);
+            a + buf.len() + v.len()
+        }
+    },
+    run: f(3),
+}

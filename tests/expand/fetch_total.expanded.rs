@@ -101,7 +101,7 @@ fn fetch_total(
             ::core::matches!(self, Self::Returned | Self::Panicked)
         }
         unsafe fn is_running(this: *const Self) -> bool {
-            ::core::matches!(unsafe { & * this }, Self::Panicked)
+            unsafe { ::core::matches!(* this, Self::Panicked) }
         }
         unsafe fn abandon(this: *mut Self) {
             unsafe {

@@ -121,7 +121,7 @@ fn sum_slowly(
             ::core::matches!(self, Self::Returned | Self::Panicked)
         }
         unsafe fn is_running(this: *const Self) -> bool {
-            ::core::matches!(unsafe { & * this }, Self::Panicked)
+            unsafe { ::core::matches!(* this, Self::Panicked) }
         }
         unsafe fn abandon(this: *mut Self) {
             unsafe {

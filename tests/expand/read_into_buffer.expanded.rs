@@ -97,7 +97,7 @@ impl Connection {
                 ::core::matches!(self, Self::Returned | Self::Panicked)
             }
             unsafe fn is_running(this: *const Self) -> bool {
-                ::core::matches!(unsafe { & * this }, Self::Panicked)
+                unsafe { ::core::matches!(* this, Self::Panicked) }
             }
             unsafe fn abandon(this: *mut Self) {
                 unsafe {

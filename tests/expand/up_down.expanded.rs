@@ -145,7 +145,7 @@ fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
             ::core::matches!(self, Self::Returned | Self::Panicked)
         }
         unsafe fn is_running(this: *const Self) -> bool {
-            ::core::matches!(unsafe { & * this }, Self::Panicked)
+            unsafe { ::core::matches!(* this, Self::Panicked) }
         }
         unsafe fn abandon(this: *mut Self) {
             unsafe {

@@ -399,7 +399,11 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
             }
             unsafe fn is_running(this: *const Self) -> bool {
                 // SAFETY: the caller guarantees `this` points to a live state.
-                ::core::matches!(unsafe { &*this }, Self::Panicked)
+                // Matching the place reads the discriminant alone: a
+                // reference to the whole state would be a read of every
+                // byte, which invalidates an awaitee's `&mut` into a kept
+                // value.
+                unsafe { ::core::matches!(*this, Self::Panicked) }
             }
             unsafe fn abandon(this: *mut Self) {
                 // SAFETY: the caller guarantees `this` is a live suspension
