@@ -44,6 +44,41 @@ fn smoke() {
     assert_eq!(futures::executor::block_on(borrow_local()), 2);
 }
 
+#[longhand::desugar]
+async fn borrow_pinned_and_kept(k: u32) -> usize {
+    let mut v = vec![k];
+    let r = &mut v;
+    let mut buf = Vec::new();
+    let n = read_into(&mut buf).await;
+    r.push(k);
+    n + buf.len() + v.len()
+}
+
+/// `Inspect::state` between polls, through a shared reference to the
+/// future, while its awaitee holds `&mut buf` (kept in the state) and a
+/// kept `&mut v` points into a pinned local: reading the state's name must
+/// not invalidate either borrow (Miri checks it).
+#[test]
+fn inspecting_between_polls_keeps_the_borrows_valid() {
+    use longhand::Inspect;
+    let mut fut = std::pin::pin!(borrow_pinned_and_kept(3));
+    let mut cx = Context::from_waker(std::task::Waker::noop());
+    assert_eq!(fut.state(), "Unresumed");
+    let mut names = Vec::new();
+    let out = loop {
+        match fut.as_mut().poll(&mut cx) {
+            Poll::Ready(out) => break out,
+            Poll::Pending => {
+                let shared: &dyn Inspect = &*fut;
+                names.push(shared.state());
+            }
+        }
+    };
+    assert_eq!(out, 1 + 1 + 2);
+    assert_eq!(names, ["Suspend0"]);
+    assert_eq!(fut.state(), "Returned");
+}
+
 /// The README's quick start, verbatim.
 mod readme_quick_start {
     use std::time::Duration;

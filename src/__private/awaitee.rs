@@ -43,8 +43,14 @@ pub unsafe trait StateMachine: Sized {
     /// The `Panicked` state.
     fn panicked() -> Self;
 
-    /// The name of the current state (`"Suspend0"`), for `longhand::Inspect`.
-    fn state_name(&self) -> &'static str;
+    /// The name of the current state (`"Suspend0"`), for `longhand::Inspect`,
+    /// read from the discriminant alone: an awaitee may hold `&mut` into the
+    /// state's other bytes.
+    ///
+    /// # Safety
+    ///
+    /// `this` points to a live state.
+    unsafe fn state_name(this: *const Self) -> &'static str;
 
     /// Drops the current variant's values (awaitee first, then the kept
     /// values and the live pinned locals, latest declared first), leaving

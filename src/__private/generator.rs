@@ -228,7 +228,8 @@ pub fn empty_stream<T>() -> GenStream<core::future::Ready<Option<T>>> {
 
 impl<S: StateMachine, P: PinSlots, F, T> crate::Inspect for GenIter<S, P, F, T> {
     fn state(&self) -> &'static str {
-        self.state.state_name()
+        // SAFETY: the state is live for as long as the generator is.
+        unsafe { S::state_name(&raw const self.state) }
     }
 }
 

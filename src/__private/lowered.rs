@@ -3,7 +3,15 @@
 //! The closure captures nothing, so `Lowered<S, F>` is exactly as large as the
 //! state `S`, and `Send`/`Sync` follow the values the state stores. The state
 //! is never moved once pinned: the closure receives `Pin<&mut S>`.
+//!
+//! The state and the pinned locals sit in `UnsafeCell`s. Between polls an
+//! awaitee may hold `&mut` into a value kept in the state, and a kept
+//! reference may point into a pinned local; a shared reference to the
+//! future (`Inspect::state` on it) must not claim that those bytes are
+//! frozen, which would invalidate such borrows. Through `&self` only the
+//! state's discriminant is read.
 
+use core::cell::UnsafeCell;
 use core::future::Future;
 use core::marker::PhantomPinned;
 use core::pin::Pin;
@@ -16,8 +24,8 @@ use super::{PinSlots, StateMachine};
 /// function. Dropping it drops the current state's values and the pinned
 /// locals together, in rustc's order (see [`StateMachine::drop_with_pins`]).
 pub struct Lowered<S: StateMachine, P: PinSlots, F> {
-    state: S,
-    pins: P,
+    state: UnsafeCell<S>,
+    pins: UnsafeCell<P>,
     poll: F,
     // How many times this future was polled, for transition tracing.
     polls: PollCount,
@@ -35,8 +43,8 @@ where
     F: Fn(Pin<&mut S>, *mut P, &mut Context<'_>) -> Poll<R>,
 {
     Lowered {
-        state,
-        pins,
+        state: UnsafeCell::new(state),
+        pins: UnsafeCell::new(pins),
         poll,
         polls: PollCount::default(),
         _pinned: PhantomPinned,
@@ -58,11 +66,12 @@ where
         // structural. `poll` is not structurally pinned (it is only called).
         let this = unsafe { self.get_unchecked_mut() };
         // SAFETY: `this.state` is a field of a pinned value that is never moved
-        // (see above), so pinning it is sound.
-        let state = unsafe { Pin::new_unchecked(&mut this.state) };
+        // (see above), so pinning it is sound; `&mut self` makes the access
+        // exclusive.
+        let state = unsafe { Pin::new_unchecked(&mut *this.state.get()) };
         // The pinned locals are reached through a raw pointer: they are
         // borrowed in place across polls and must not be retagged as a whole.
-        let pins: *mut P = &raw mut this.pins;
+        let pins: *mut P = this.pins.get();
         let poll = &this.poll;
         this.polls.counted(|| poll(state, pins, cx))
     }
@@ -74,12 +83,20 @@ impl<S: StateMachine, P: PinSlots, F> Drop for Lowered<S, P, F> {
         // used again. The state's own fields are `MaybeUninit` slots without
         // destructors and each pin slot's flag is cleared when it is
         // dropped here, so the drop glue that follows drops nothing twice.
-        unsafe { S::drop_with_pins(&raw mut self.state, &raw mut self.pins) }
+        unsafe { S::drop_with_pins(self.state.get(), self.pins.get()) }
     }
 }
 
 impl<S: StateMachine, P: PinSlots, F> crate::Inspect for Lowered<S, P, F> {
     fn state(&self) -> &'static str {
-        self.state.state_name()
+        // SAFETY: the state is live for as long as the future is; a poll,
+        // the only writer, needs `&mut self`, so none runs meanwhile.
+        unsafe { S::state_name(self.state.get()) }
     }
 }
+
+// SAFETY: through `&Lowered` the cells are only read, and only the state's
+// discriminant (`Inspect::state`); every write needs `Pin<&mut Lowered>`.
+// So sharing it across threads is sound when its parts may be shared, as
+// it would be without the cells.
+unsafe impl<S: StateMachine + Sync, P: PinSlots + Sync, F: Sync> Sync for Lowered<S, P, F> {}

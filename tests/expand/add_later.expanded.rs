@@ -85,12 +85,14 @@ fn add_later(
                 }
             }
         }
-        fn state_name(&self) -> &'static str {
-            match self {
-                Self::Unresumed { .. } => "Unresumed",
-                Self::Suspend0 { .. } => "Suspend0",
-                Self::Returned => "Returned",
-                Self::Panicked => "Panicked",
+        unsafe fn state_name(this: *const Self) -> &'static str {
+            unsafe {
+                match *this {
+                    Self::Unresumed { .. } => "Unresumed",
+                    Self::Suspend0 { .. } => "Suspend0",
+                    Self::Returned => "Returned",
+                    Self::Panicked => "Panicked",
+                }
             }
         }
         fn is_settled(&self) -> bool {

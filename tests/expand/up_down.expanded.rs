@@ -132,13 +132,15 @@ fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
                 <P as ::longhand::__private::PinSlots>::drop_slot(pins, 0usize);
             }
         }
-        fn state_name(&self) -> &'static str {
-            match self {
-                Self::Unresumed { .. } => "Unresumed",
-                Self::Suspend0 { .. } => "Suspend0",
-                Self::Suspend1 { .. } => "Suspend1",
-                Self::Returned => "Returned",
-                Self::Panicked => "Panicked",
+        unsafe fn state_name(this: *const Self) -> &'static str {
+            unsafe {
+                match *this {
+                    Self::Unresumed { .. } => "Unresumed",
+                    Self::Suspend0 { .. } => "Suspend0",
+                    Self::Suspend1 { .. } => "Suspend1",
+                    Self::Returned => "Returned",
+                    Self::Panicked => "Panicked",
+                }
             }
         }
         fn is_settled(&self) -> bool {

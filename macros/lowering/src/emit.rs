@@ -386,12 +386,17 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
                     #(<P as ::longhand::__private::PinSlots>::drop_slot(pins, #all_slots);)*
                 }
             }
-            fn state_name(&self) -> &'static str {
-                match self {
-                    Self::Unresumed { .. } => "Unresumed",
-                    #(Self::#state_names { .. } => #state_strs,)*
-                    Self::Returned => "Returned",
-                    Self::Panicked => "Panicked",
+            unsafe fn state_name(this: *const Self) -> &'static str {
+                // SAFETY: the caller guarantees `this` points to a live state.
+                // The place is matched by patterns that bind nothing: only
+                // its discriminant is read (see `is_running`).
+                unsafe {
+                    match *this {
+                        Self::Unresumed { .. } => "Unresumed",
+                        #(Self::#state_names { .. } => #state_strs,)*
+                        Self::Returned => "Returned",
+                        Self::Panicked => "Panicked",
+                    }
                 }
             }
             fn is_settled(&self) -> bool {
