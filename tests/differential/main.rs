@@ -21,3 +21,4 @@ mod cases_panics;
 mod cases_pinned;
 mod cases_probes;
 mod cases_send;
+mod cases_service_code;

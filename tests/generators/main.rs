@@ -4,6 +4,7 @@
 
 mod internal;
 mod iterators;
+mod realistic;
 mod streams;
 
 use std::cell::RefCell;
