@@ -158,7 +158,8 @@ fn sum_slowly(
             clippy::let_unit_value,
             clippy::needless_return,
             clippy::never_loop,
-            clippy::diverging_sub_expression
+            clippy::diverging_sub_expression,
+            clippy::while_immutable_condition
         )]
         |__lh_state, __lh_pins, __lh_cx| -> ::longhand::__private::Poll<u32> {
             let __lh_this: *mut _ = unsafe {

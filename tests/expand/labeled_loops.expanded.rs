@@ -156,7 +156,8 @@ fn first_match(
             clippy::let_unit_value,
             clippy::needless_return,
             clippy::never_loop,
-            clippy::diverging_sub_expression
+            clippy::diverging_sub_expression,
+            clippy::while_immutable_condition
         )]
         |
             __lh_state,

@@ -130,7 +130,8 @@ impl Connection {
                 clippy::let_unit_value,
                 clippy::needless_return,
                 clippy::never_loop,
-                clippy::diverging_sub_expression
+                clippy::diverging_sub_expression,
+                clippy::while_immutable_condition
             )]
             |
                 __lh_state,

@@ -180,7 +180,8 @@ fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
             clippy::let_unit_value,
             clippy::needless_return,
             clippy::never_loop,
-            clippy::diverging_sub_expression
+            clippy::diverging_sub_expression,
+            clippy::while_immutable_condition
         )]
         #[inline(always)]
         |

@@ -585,7 +585,11 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
     let closure = quote! {
         #[allow(unused_variables, unused_mut, unused_labels, unreachable_code, unused_braces,
                 unused_parens, clippy::let_unit_value, clippy::needless_return,
-                clippy::never_loop, clippy::diverging_sub_expression)]
+                clippy::never_loop, clippy::diverging_sub_expression,
+                // A loop whose body suspends is written in each arm up to the
+                // suspension, which moves the condition's locals into the
+                // state: clippy then sees nothing in the loop change them.
+                clippy::while_immutable_condition)]
         #inline
         |#state_arg, #pins_arg, #cx, #sink_arg| #closure_ret {
             // SAFETY: the state is pinned; it is only ever accessed in place
