@@ -609,16 +609,27 @@ impl Resolver {
                     }
                     self.expr(a, kind);
                 }
+                // A pattern's guard reads the locals it names.
+                self.token_uses(args.rest(), attrs, UseKind::Read);
             }
             // Tokens it cannot read: every name in them is taken as a use,
             // tagged so that a local moved elsewhere is given back to it.
-            None => {
-                let tags = crate::macro_aliases::uses(attrs);
-                for name in macro_args::token_names(&mac.tokens) {
-                    let tag = tags.iter().find(|(n, _)| *n == name).map(|(_, k)| *k);
-                    self.use_tagged(&name.to_string(), tag, UseKind::Borrow);
-                }
-            }
+            None => self.token_uses(&mac.tokens, attrs, UseKind::Borrow),
+        }
+    }
+
+    /// Every name in `tokens` taken as a use of that kind, resolved through
+    /// the macro call's tags (see `macro_aliases`).
+    fn token_uses(
+        &mut self,
+        tokens: &proc_macro2::TokenStream,
+        attrs: &[syn::Attribute],
+        kind: UseKind,
+    ) {
+        let tags = crate::macro_aliases::uses(attrs);
+        for name in macro_args::token_names(tokens) {
+            let tag = tags.iter().find(|(n, _)| *n == name).map(|(_, k)| *k);
+            self.use_tagged(&name.to_string(), tag, kind);
         }
     }
 

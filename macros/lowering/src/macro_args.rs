@@ -16,18 +16,45 @@ pub struct MacroArgs {
     pub args: Punctuated<Expr, Token![,]>,
     /// Written `value; n` (`vec![0; n]`), not with commas.
     repeat: bool,
+    /// Tokens after the arguments that are not expressions, kept as they
+    /// are: `matches!`'s pattern and guard (`, Some(n) if n > 2`).
+    rest: TokenStream,
+}
+
+/// Macros whose first argument is an expression and the rest a pattern
+/// (with a guard): `matches!(x, Some(n) if n > 2)`.
+fn takes_pattern(mac: &Macro) -> bool {
+    matches!(
+        name(mac).as_str(),
+        "matches" | "assert_matches" | "debug_assert_matches"
+    )
 }
 
 /// Parses `mac`'s tokens as comma-separated expressions, or as the two of
-/// `value; n`, if they are.
+/// `value; n`, if they are. For `matches!` and its kin, only the scrutinee
+/// is an expression: a pattern is never read (nor written back) as one.
 pub fn parse(mac: &Macro) -> Option<MacroArgs> {
     if mac.tokens.is_empty() {
         return None;
+    }
+    if takes_pattern(mac) {
+        let scrutinee = |input: syn::parse::ParseStream| {
+            let value: Expr = input.parse()?;
+            let rest: TokenStream = input.parse()?;
+            Ok((value, rest))
+        };
+        let (value, rest) = scrutinee.parse2(mac.tokens.clone()).ok()?;
+        return Some(MacroArgs {
+            args: std::iter::once(value).collect(),
+            repeat: false,
+            rest,
+        });
     }
     if let Ok(args) = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(mac.tokens.clone()) {
         return Some(MacroArgs {
             args,
             repeat: false,
+            rest: TokenStream::new(),
         });
     }
     let repeat = |input: syn::parse::ParseStream| {
@@ -37,7 +64,19 @@ pub fn parse(mac: &Macro) -> Option<MacroArgs> {
         Ok([value, n].into_iter().collect())
     };
     let args = repeat.parse2(mac.tokens.clone()).ok()?;
-    Some(MacroArgs { args, repeat: true })
+    Some(MacroArgs {
+        args,
+        repeat: true,
+        rest: TokenStream::new(),
+    })
+}
+
+impl MacroArgs {
+    /// The tokens after the arguments that are not expressions (a pattern
+    /// and its guard), empty for most macros.
+    pub fn rest(&self) -> &TokenStream {
+        &self.rest
+    }
 }
 
 /// Writes `args` back as the macro's tokens.
@@ -49,6 +88,7 @@ pub fn set(mac: &mut Macro, args: &MacroArgs) {
     } else {
         args.args.to_tokens(&mut tokens);
     }
+    args.rest.to_tokens(&mut tokens);
     mac.tokens = tokens;
 }
 

@@ -939,10 +939,17 @@ impl TagBindings {
     /// tokens use (see `macro_aliases`); one whose arguments are
     /// expressions has them tagged as code.
     fn tag_uses(&mut self, attrs: &mut Vec<syn::Attribute>, mac: &mut syn::Macro) {
-        if crate::macro_args::parse(mac).is_some() {
-            return self.visit_macro_mut(mac);
-        }
-        for name in crate::macro_args::token_names(&mac.tokens) {
+        // The arguments that are expressions are tagged as such; the tokens
+        // that are not (all of them, or a pattern's guard) by name.
+        let unread = match crate::macro_args::parse(mac) {
+            Some(args) => {
+                let rest = args.rest().clone();
+                self.visit_macro_mut(mac);
+                rest
+            }
+            None => mac.tokens.clone(),
+        };
+        for name in crate::macro_args::token_names(&unread) {
             crate::macro_aliases::tag(attrs, &name, self.next);
             self.next += 1;
         }
