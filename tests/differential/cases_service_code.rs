@@ -1566,18 +1566,21 @@ send_case! {
 // the stress cases above use the workaround noted in each reason).
 // ---------------------------------------------------------------------------
 
-known_gap! {
-    reason: "stress A: A named argument (`x = <await>`) in a formatting macro loses its name.",
-    differential! {
-        /// A named argument (`x = <await>`) in a formatting macro loses its name.
-        name: gap_named_format_arg_await,
-        items: {
-            #[lh] async fn f() -> String {
-                format!("{x}", x = pend(1, 42).await)
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// A named argument (`x = <await>`) of a formatting macro: only the
+    /// value is an expression (hoisted), the name stays, even where a local
+    /// has the same name; a capture the string names beside it.
+    name: named_format_argument_awaiting,
+    items: {
+        #[lh] async fn f() -> String {
+            let x = D::new("local x");
+            let y = 5;
+            let a = format!("{x} {y}", x = pend(1, 42).await);
+            let b = format!("{y:>w$}|{0}", pend(2, x.touch()).await, w = 4);
+            a + &b
+        }
+    },
+    run: f(),
 }
 
 known_gap! {
@@ -1597,22 +1600,20 @@ known_gap! {
     }
 }
 
-known_gap! {
-    reason: "stress C: An implicit format capture of a pinned local inside a closure kept across an await.",
-    differential! {
-        /// An implicit format capture of a pinned local inside a closure kept
-        /// across an await.
-        name: gap_format_capture_in_kept_closure,
-        items: {
-            #[lh] async fn f() -> String {
-                let p = String::from("p");
-                let g = || format!("{p}");
-                pend(1, ()).await;
-                g()
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// An implicit format capture of a pinned local inside a closure kept
+    /// across an await: written out as a named argument, it is reached
+    /// through the pin like any other use.
+    name: format_capture_in_a_kept_closure,
+    items: {
+        #[lh] async fn f() -> String {
+            let p = String::from("p");
+            let g = || format!("{p}");
+            pend(1, ()).await;
+            g()
+        }
+    },
+    run: f(),
 }
 
 known_gap! {
@@ -1774,22 +1775,24 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "stress M: A local named in a macro's arguments, shadowed later while alive by a `let` that awaits: the macro still says `st`.",
-    differential! {
-        /// A local named in a macro's arguments, shadowed later while alive
-        /// by a `let` that awaits: the macro still says `st`.
-        name: gap_shadowed_local_in_macro_args,
-        items: {
-            #[lh] async fn f() -> u32 {
-                let st = 7;
-                assert!(st == 7);
-                let st = pend(1, 3).await;
-                st
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// A local named in a macro's arguments, and captured by a format
+    /// string, before a `let` that awaits shadows it: the lowering renames
+    /// the local, and the macro's uses with it.
+    name: shadowed_local_named_in_macro_arguments,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let st = 7;
+            let d = D::new("shadowed");
+            assert!(st == 7, "st is {st}");
+            log(format!("{} {st:?} {}", st, d.touch()));
+            let st = pend(1, st + 3).await;
+            let d = D::new("shadowing");
+            log(format!("{st} {}", d.touch()));
+            st
+        }
+    },
+    run: f(),
 }
 
 known_gap! {

@@ -19,6 +19,9 @@ pub struct MacroArgs {
     /// Tokens after the arguments that are not expressions, kept as they
     /// are: `matches!`'s pattern and guard (`, Some(n) if n > 2`).
     rest: TokenStream,
+    /// The names of a formatting macro's named arguments (`x = e`), by
+    /// position: only `e` is an expression, the name is not a local.
+    names: Vec<Option<syn::Ident>>,
 }
 
 /// Macros whose first argument is an expression and the rest a pattern
@@ -48,13 +51,21 @@ pub fn parse(mac: &Macro) -> Option<MacroArgs> {
             args: std::iter::once(value).collect(),
             repeat: false,
             rest,
+            names: Vec::new(),
         });
     }
-    if let Ok(args) = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(mac.tokens.clone()) {
+    if let Ok(mut args) = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(mac.tokens.clone())
+    {
+        let names = if borrows_args(mac) {
+            args.iter_mut().map(split_named).collect()
+        } else {
+            Vec::new()
+        };
         return Some(MacroArgs {
             args,
             repeat: false,
             rest: TokenStream::new(),
+            names,
         });
     }
     let repeat = |input: syn::parse::ParseStream| {
@@ -68,7 +79,21 @@ pub fn parse(mac: &Macro) -> Option<MacroArgs> {
         args,
         repeat: true,
         rest: TokenStream::new(),
+        names: Vec::new(),
     })
+}
+
+/// `name = value` as a formatting macro's named argument: leaves `value`
+/// in place and returns the name.
+fn split_named(arg: &mut Expr) -> Option<syn::Ident> {
+    let Expr::Assign(a) = arg else { return None };
+    let Expr::Path(p) = &*a.left else { return None };
+    let name = p.path.get_ident()?.clone();
+    if !p.attrs.is_empty() || !a.attrs.is_empty() {
+        return None;
+    }
+    *arg = (*a.right).clone();
+    Some(name)
 }
 
 impl MacroArgs {
@@ -77,6 +102,58 @@ impl MacroArgs {
     pub fn rest(&self) -> &TokenStream {
         &self.rest
     }
+
+    /// Is `name` given as a named argument (`name = value`)?
+    fn names_argument(&self, name: &str) -> bool {
+        self.names.iter().flatten().any(|n| n == name)
+    }
+
+    /// Adds the named argument `name = value`.
+    fn push_named(&mut self, name: syn::Ident, value: Expr) {
+        self.names.resize(self.args.len(), None);
+        self.args.push(value);
+        self.names.push(Some(name));
+    }
+}
+
+/// The position of a formatting macro's format string among its arguments.
+fn format_string_at(mac: &Macro) -> Option<usize> {
+    match name(mac).as_str() {
+        "print" | "println" | "eprint" | "eprintln" | "format" | "format_args" | "panic"
+        | "unreachable" | "todo" | "unimplemented" => Some(0),
+        "write" | "writeln" | "assert" | "debug_assert" => Some(1),
+        "assert_eq" | "assert_ne" | "debug_assert_eq" | "debug_assert_ne" => Some(2),
+        _ => None,
+    }
+}
+
+/// Writes out the locals a formatting macro's format string captures
+/// (`println!("{total}")` becomes `println!("{total}", total = total)`,
+/// which means the same): the capture is then an expression like any
+/// other, renamed, pinned or kept with the local it names.
+pub fn make_captures_explicit(mac: &mut Macro) {
+    let Some(at) = format_string_at(mac) else {
+        return;
+    };
+    edit(mac, |args| {
+        let Some(Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        })) = args.args.iter().nth(at)
+        else {
+            return;
+        };
+        let span = s.span();
+        let mut seen = Vec::new();
+        for name in format_captures(s) {
+            if args.names_argument(&name) || seen.contains(&name) {
+                continue;
+            }
+            seen.push(name.clone());
+            let ident = syn::Ident::new(&name, span);
+            args.push_named(ident.clone(), syn::parse_quote!(#ident));
+        }
+    });
 }
 
 /// Writes `args` back as the macro's tokens.
@@ -86,7 +163,12 @@ pub fn set(mac: &mut Macro, args: &MacroArgs) {
         let (value, n) = (&args.args[0], &args.args[1]);
         quote::quote!(#value; #n).to_tokens(&mut tokens);
     } else {
-        args.args.to_tokens(&mut tokens);
+        for (i, pair) in args.args.pairs().enumerate() {
+            if let Some(Some(name)) = args.names.get(i) {
+                quote::quote!(#name =).to_tokens(&mut tokens);
+            }
+            pair.to_tokens(&mut tokens);
+        }
     }
     args.rest.to_tokens(&mut tokens);
     mac.tokens = tokens;
@@ -212,7 +294,7 @@ pub fn implicit_captures(mac: &Macro, args: &MacroArgs) -> Vec<String> {
         }) = a
         {
             for name in format_captures(s) {
-                if !names.contains(&name) {
+                if !names.contains(&name) && !args.names_argument(&name) {
                     names.push(name);
                 }
             }

@@ -2,6 +2,8 @@
 //! shape the state machine can be cut from.
 //!
 //! 1. `self` becomes a hygienic local `__self` (a closure cannot rebind `self`).
+//!    A format string's implicit captures are written out as named arguments
+//!    (`println!("{x}")` as `println!("{x}", x = x)`), so that they are uses.
 //! 2. A `for` loop that suspends is desugared the way rustc desugars it
 //!    (`match IntoIterator::into_iter(e) { mut iter => loop { match
 //!    Iterator::next(&mut iter) { None => break, Some(p) => body } } }`), so
@@ -33,6 +35,7 @@ use syn::{Expr, Stmt, parse_quote};
 pub fn normalize(block: &mut syn::Block) -> usize {
     RenameSelf.visit_block_mut(block);
     crate::async_blocks::inline(block);
+    ExplicitCaptures.visit_block_mut(block);
     MacroStmts.visit_block_mut(block);
     DesugarFor { next: 0 }.visit_block_mut(block);
     NameBorrowedTemporaries { next: 0 }.visit_block_mut(block);
@@ -88,6 +91,13 @@ pub fn rename_shadowed(
         }
         fn visit_expr_closure_mut(&mut self, c: &mut syn::ExprClosure) {
             visit_mut::visit_expr_closure_mut(self, c);
+        }
+        // A macro's expression arguments name the local like any other code
+        // (`assert!(st == 7)` before `let st = x.await`).
+        fn visit_macro_mut(&mut self, m: &mut syn::Macro) {
+            crate::macro_args::edit(m, |args| {
+                args.args.iter_mut().for_each(|a| self.visit_expr_mut(a))
+            });
         }
         fn visit_expr_mut(&mut self, e: &mut Expr) {
             visit_mut::visit_expr_mut(self, e);
@@ -171,6 +181,20 @@ impl VisitMut for RenameSelf {
 
 /// `println!(..);` as a statement becomes an expression statement, so its
 /// arguments can be treated as operands.
+/// `println!("{x}")` becomes `println!("{x}", x = x)`, closures and nested
+/// macros included: the capture is then a use like any other.
+struct ExplicitCaptures;
+
+impl VisitMut for ExplicitCaptures {
+    fn visit_macro_mut(&mut self, m: &mut syn::Macro) {
+        crate::macro_args::make_captures_explicit(m);
+        crate::macro_args::edit(m, |args| {
+            args.args.iter_mut().for_each(|a| self.visit_expr_mut(a))
+        });
+    }
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}
+
 struct MacroStmts;
 
 impl VisitMut for MacroStmts {
