@@ -148,6 +148,28 @@ impl<'a> Visit<'a> for Checker<'_> {
                  write the function as `#[longhand::generator] fn .. -> impl Stream<Item = T>` \
                  to yield values",
             ));
+        } else if let Some(first) = runs_sometimes(mac)
+            && !self.in_closure
+            && let Some(args) = crate::macro_args::parse(mac)
+            && let Some(a) = args
+                .args
+                .iter()
+                .skip(first)
+                .find(|a| crate::awaits::contains_await(a))
+        {
+            let name = crate::macro_args::name(mac);
+            let when = if name.starts_with("debug_") {
+                "only in debug builds"
+            } else {
+                "only when the assertion fails"
+            };
+            self.errors.push(syn::Error::new(
+                a.span(),
+                format!(
+                    "this `.await` in `{name}!` runs {when}; longhand would hoist it out of the macro \
+                     and run it always: await the value with a `let` before the `{name}!`"
+                ),
+            ));
         } else if let Some(awaiting) = crate::awaiting_macros::awaiting(mac)
             && !self.in_async
         {
@@ -214,5 +236,17 @@ fn contains_let(e: &Expr) -> bool {
         }
         Expr::Paren(p) => contains_let(&p.expr),
         _ => false,
+    }
+}
+
+/// The first argument of an assertion macro that runs on some runs only:
+/// the message of `assert!` (after the condition) and `assert_eq!` (after
+/// both values), and every argument of the `debug_` ones.
+fn runs_sometimes(mac: &Macro) -> Option<usize> {
+    match crate::macro_args::name(mac).as_str() {
+        "assert" => Some(1),
+        "assert_eq" | "assert_ne" => Some(2),
+        "debug_assert" | "debug_assert_eq" | "debug_assert_ne" => Some(0),
+        _ => None,
     }
 }
