@@ -1690,21 +1690,25 @@ known_gap! {
     }
 }
 
-known_gap! {
-    reason: "stress H: A closure's own `let` shadowing an outer local, captured by an `async move` block inside it, in an awaitee.",
-    differential! {
-        /// A closure's own `let` shadowing an outer local, captured by an
-        /// `async move` block inside it, in an awaitee.
-        name: gap_shadowing_in_closure_nested_async_block,
-        items: {
-            async fn call<F: Fn() -> Fut, Fut: std::future::Future<Output = usize>>(f: F) -> usize { f().await }
-            #[lh] async fn f() -> usize {
-                let name = String::from("svc");
-                call(|| { let name = name.clone(); async move { name.len() } }).await
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// A closure's own `let` (and a block's, and a tuple parameter)
+    /// shadowing a kept local in an awaitee: the clone-then-`async move`
+    /// idiom. The shadowing names are the closure's, not the kept local's
+    /// place.
+    name: closure_let_shadowing_a_kept_local,
+    items: {
+        async fn call<F: Fn() -> Fut, Fut: std::future::Future<Output = usize>>(f: F) -> usize { f().await }
+        async fn call2<F: Fn((usize, usize)) -> usize>(f: F) -> usize { f((1, 2)) }
+        #[lh] async fn f() -> usize {
+            let name = String::from("svc");
+            let n = 10;
+            let a = call(|| { let name = name.clone(); async move { name.len() } }).await;
+            let b = call({ let name = name.clone() + "x"; move || { let name = name.clone(); async move { name.len() } } }).await;
+            let c = call2(|(n, m)| n + m + name.len()).await;
+            a + b + c + n + name.len()
+        }
+    },
+    run: f(),
 }
 
 known_gap! {

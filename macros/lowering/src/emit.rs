@@ -674,6 +674,21 @@ fn unresumed_doc(params: &[Param]) -> String {
     doc
 }
 
+/// The names a pattern binds (tagged or not: inside a closure, say).
+fn pattern_names(pat: &syn::Pat) -> Vec<String> {
+    struct Names(Vec<String>);
+    impl<'a> syn::visit::Visit<'a> for Names {
+        fn visit_pat_ident(&mut self, p: &'a syn::PatIdent) {
+            self.0.push(p.ident.to_string());
+            syn::visit::visit_pat_ident(self, p);
+        }
+        fn visit_expr(&mut self, _: &'a syn::Expr) {}
+    }
+    let mut n = Names(Vec::new());
+    syn::visit::Visit::visit_pat(&mut n, pat);
+    n.0
+}
+
 /// Does the type have `_` in it?
 fn has_holes(ty: &syn::Type) -> bool {
     struct Find(bool);
@@ -1051,9 +1066,7 @@ impl VisitMut for PlaceRewrite<'_> {
         if let Expr::Closure(c) = e {
             let before = self.shadowed.len();
             for p in &c.inputs {
-                if let syn::Pat::Ident(i) = p {
-                    self.shadowed.push(i.ident.to_string());
-                }
+                self.shadowed.extend(pattern_names(p));
             }
             self.visit_expr_mut(&mut c.body);
             self.shadowed.truncate(before);
@@ -1069,6 +1082,20 @@ impl VisitMut for PlaceRewrite<'_> {
             self.visit_expr_mut(&mut value);
             Some(value)
         });
+    }
+
+    // A `let` inside the operand (in a block or a closure's body) shadows
+    // a kept value of the same name until the end of its block:
+    // `call(|| { let name = name.clone(); async move { name.len() } })`.
+    fn visit_block_mut(&mut self, b: &mut Block) {
+        let before = self.shadowed.len();
+        for s in &mut b.stmts {
+            self.visit_stmt_mut(s);
+            if let syn::Stmt::Local(l) = s {
+                self.shadowed.extend(pattern_names(&l.pat));
+            }
+        }
+        self.shadowed.truncate(before);
     }
 
     // Both `Expr::Macro` and statement macros come here.
