@@ -473,18 +473,12 @@ impl Resolver {
 
     /// Names a closure's parameters shadow (untracked).
     fn shadow(&mut self, pat: &Pat) {
-        struct Names(Vec<String>);
-        impl<'a> syn::visit::Visit<'a> for Names {
-            fn visit_pat_ident(&mut self, p: &'a syn::PatIdent) {
-                self.0.push(p.ident.to_string());
-                syn::visit::visit_pat_ident(self, p);
-            }
-            fn visit_expr(&mut self, _: &'a Expr) {}
-        }
-        let mut n = Names(Vec::new());
-        syn::visit::Visit::visit_pat(&mut n, pat);
         if let Some(scope) = self.scopes.last_mut() {
-            scope.extend(n.0.into_iter().map(|s| (s, None)));
+            scope.extend(
+                crate::bindings::pattern_names(pat)
+                    .into_iter()
+                    .map(|s| (s, None)),
+            );
         }
     }
 

@@ -85,6 +85,22 @@ pub fn tag_pattern(pat: &mut Pat, next: &mut usize) {
     Tagger(next).visit_pat_mut(pat);
 }
 
+/// The names a pattern binds, tagged or not (a closure's parameters, a
+/// `let` inside a closure).
+pub fn pattern_names(pat: &Pat) -> Vec<String> {
+    struct Names(Vec<String>);
+    impl<'a> syn::visit::Visit<'a> for Names {
+        fn visit_pat_ident(&mut self, p: &'a PatIdent) {
+            self.0.push(p.ident.to_string());
+            syn::visit::visit_pat_ident(self, p);
+        }
+        fn visit_expr(&mut self, _: &'a syn::Expr) {}
+    }
+    let mut n = Names(Vec::new());
+    syn::visit::Visit::visit_pat(&mut n, pat);
+    n.0
+}
+
 /// The tagged bindings of `pat`, in binding order.
 pub fn bindings_of(pat: &Pat) -> Vec<Binding> {
     struct Collect(Vec<Binding>);

@@ -674,21 +674,6 @@ fn unresumed_doc(params: &[Param]) -> String {
     doc
 }
 
-/// The names a pattern binds (tagged or not: inside a closure, say).
-fn pattern_names(pat: &syn::Pat) -> Vec<String> {
-    struct Names(Vec<String>);
-    impl<'a> syn::visit::Visit<'a> for Names {
-        fn visit_pat_ident(&mut self, p: &'a syn::PatIdent) {
-            self.0.push(p.ident.to_string());
-            syn::visit::visit_pat_ident(self, p);
-        }
-        fn visit_expr(&mut self, _: &'a syn::Expr) {}
-    }
-    let mut n = Names(Vec::new());
-    syn::visit::Visit::visit_pat(&mut n, pat);
-    n.0
-}
-
 /// Does the type have `_` in it?
 fn has_holes(ty: &syn::Type) -> bool {
     struct Find(bool);
@@ -1066,7 +1051,7 @@ impl VisitMut for PlaceRewrite<'_> {
         if let Expr::Closure(c) = e {
             let before = self.shadowed.len();
             for p in &c.inputs {
-                self.shadowed.extend(pattern_names(p));
+                self.shadowed.extend(crate::bindings::pattern_names(p));
             }
             self.visit_expr_mut(&mut c.body);
             self.shadowed.truncate(before);
@@ -1092,7 +1077,7 @@ impl VisitMut for PlaceRewrite<'_> {
         for s in &mut b.stmts {
             self.visit_stmt_mut(s);
             if let syn::Stmt::Local(l) = s {
-                self.shadowed.extend(pattern_names(&l.pat));
+                self.shadowed.extend(crate::bindings::pattern_names(&l.pat));
             }
         }
         self.shadowed.truncate(before);
