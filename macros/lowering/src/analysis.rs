@@ -591,16 +591,8 @@ impl Resolver {
                 } else {
                     UseKind::Move
                 };
+                // (A format string's captures are named arguments by now.)
                 for a in &args.args {
-                    if let Expr::Lit(syn::ExprLit {
-                        lit: syn::Lit::Str(s),
-                        ..
-                    }) = a
-                    {
-                        for name in macro_args::format_captures(s) {
-                            self.use_name(&name, UseKind::Borrow);
-                        }
-                    }
                     self.expr(a, kind);
                 }
                 // A pattern's guard reads the locals it names.

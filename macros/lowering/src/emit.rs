@@ -1083,26 +1083,11 @@ impl VisitMut for PlaceRewrite<'_> {
         self.shadowed.truncate(before);
     }
 
-    // Both `Expr::Macro` and statement macros come here.
+    // Both `Expr::Macro` and statement macros come here. (A format
+    // string's captures are named arguments by now, see `normalize`.)
     fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
-        let Some(mut args) = crate::macro_args::parse(mac) else {
-            return;
-        };
-        // Names a format string captures implicitly (`"{x}"`) are
-        // passed explicitly, as `x = (*place)`.
-        let captured: Vec<String> = crate::macro_args::implicit_captures(mac, &args)
-            .into_iter()
-            .filter(|name| !self.shadowed.contains(name) && self.places.contains_key(name))
-            .collect();
-        for a in args.args.iter_mut() {
-            self.visit_expr_mut(a);
-        }
-        for name in captured {
-            let ident = Ident::new(&name, Span::call_site());
-            let mut value: Expr = parse_quote!(#ident);
-            self.visit_expr_mut(&mut value);
-            args.args.push(parse_quote!(#ident = #value));
-        }
-        crate::macro_args::set(mac, &args);
+        crate::macro_args::edit(mac, |args| {
+            args.args.iter_mut().for_each(|a| self.visit_expr_mut(a))
+        });
     }
 }

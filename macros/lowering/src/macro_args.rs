@@ -121,39 +121,31 @@ fn format_string_at(mac: &Macro) -> Option<usize> {
     match name(mac).as_str() {
         "print" | "println" | "eprint" | "eprintln" | "format" | "format_args" | "panic"
         | "unreachable" | "todo" | "unimplemented" => Some(0),
-        "write" | "writeln" | "assert" | "debug_assert" => Some(1),
+        "write" | "writeln" | "assert" | "debug_assert" | "log" => Some(1),
         "assert_eq" | "assert_ne" | "debug_assert_eq" | "debug_assert_ne" => Some(2),
         _ => None,
     }
 }
 
-/// Writes out the locals a formatting macro's format string captures
-/// (`println!("{total}")` becomes `println!("{total}", total = total)`,
-/// which means the same): the capture is then an expression like any
-/// other, renamed, pinned or kept with the local it names.
-pub fn make_captures_explicit(mac: &mut Macro) {
-    let Some(at) = format_string_at(mac) else {
+/// Writes out the locals the format string of `mac` (whose arguments are
+/// `args`) captures: `println!("{total}")` becomes `println!("{total}",
+/// total = total)`, which means the same. The capture is then an
+/// expression like any other, renamed, pinned or kept with its local.
+pub fn make_captures_explicit(mac: &Macro, args: &mut MacroArgs) {
+    let Some(Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Str(s),
+        ..
+    })) = format_string_at(mac).and_then(|at| args.args.iter().nth(at))
+    else {
         return;
     };
-    edit(mac, |args| {
-        let Some(Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Str(s),
-            ..
-        })) = args.args.iter().nth(at)
-        else {
-            return;
-        };
-        let span = s.span();
-        let mut seen = Vec::new();
-        for name in format_captures(s) {
-            if args.names_argument(&name) || seen.contains(&name) {
-                continue;
-            }
-            seen.push(name.clone());
+    let span = s.span();
+    for name in format_captures(s) {
+        if !args.names_argument(&name) {
             let ident = syn::Ident::new(&name, span);
             args.push_named(ident.clone(), syn::parse_quote!(#ident));
         }
-    });
+    }
 }
 
 /// Writes `args` back as the macro's tokens.
@@ -255,7 +247,7 @@ pub fn token_names(tokens: &TokenStream) -> Vec<proc_macro2::Ident> {
 }
 
 /// Names captured implicitly by a format string: `"{total}"`, `"{x:?}"`.
-pub fn format_captures(lit: &syn::LitStr) -> Vec<String> {
+fn format_captures(lit: &syn::LitStr) -> Vec<String> {
     let s = lit.value();
     let mut out = Vec::new();
     let mut chars = s.chars().peekable();
@@ -277,28 +269,4 @@ pub fn format_captures(lit: &syn::LitStr) -> Vec<String> {
         }
     }
     out
-}
-
-/// The distinct names the format strings of a `format_args!`-family call
-/// capture implicitly (`println!("{total}")`), in order; none for other
-/// macros.
-pub fn implicit_captures(mac: &Macro, args: &MacroArgs) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    if !borrows_args(mac) {
-        return names;
-    }
-    for a in &args.args {
-        if let Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Str(s),
-            ..
-        }) = a
-        {
-            for name in format_captures(s) {
-                if !names.contains(&name) && !args.names_argument(&name) {
-                    names.push(name);
-                }
-            }
-        }
-    }
-    names
 }

@@ -179,22 +179,24 @@ impl VisitMut for RenameSelf {
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
 }
 
-/// `println!(..);` as a statement becomes an expression statement, so its
-/// arguments can be treated as operands.
 /// `println!("{x}")` becomes `println!("{x}", x = x)`, closures and nested
 /// macros included: the capture is then a use like any other.
 struct ExplicitCaptures;
 
 impl VisitMut for ExplicitCaptures {
     fn visit_macro_mut(&mut self, m: &mut syn::Macro) {
-        crate::macro_args::make_captures_explicit(m);
-        crate::macro_args::edit(m, |args| {
-            args.args.iter_mut().for_each(|a| self.visit_expr_mut(a))
-        });
+        let Some(mut args) = crate::macro_args::parse(m) else {
+            return;
+        };
+        crate::macro_args::make_captures_explicit(m, &mut args);
+        args.args.iter_mut().for_each(|a| self.visit_expr_mut(a));
+        crate::macro_args::set(m, &args);
     }
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
 }
 
+/// `println!(..);` as a statement becomes an expression statement, so its
+/// arguments can be treated as operands.
 struct MacroStmts;
 
 impl VisitMut for MacroStmts {

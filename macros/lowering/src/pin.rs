@@ -96,15 +96,9 @@ pub fn rewrite(body: &mut syn::Block, liveness: &Liveness, params: &mut [Param])
         return;
     }
     let slots = liveness.slots();
-    let names = liveness
-        .pinned
-        .iter()
-        .map(|b| (b.ident.to_string(), b.id))
-        .collect();
     Rewrite {
         slots: &slots,
         refs: &liveness.refs,
-        names,
         nested: 0,
         params,
     }
@@ -114,9 +108,6 @@ pub fn rewrite(body: &mut syn::Block, liveness: &Liveness, params: &mut [Param])
 struct Rewrite<'a> {
     slots: &'a HashMap<usize, usize>,
     refs: &'a HashMap<usize, (usize, UseKind)>,
-    /// Names of the pinned bindings, for format-string captures (which
-    /// carry no reference tag).
-    names: HashMap<String, usize>,
     /// Inside a closure or async block.
     nested: usize,
     /// The function's parameters, whose `slot` is set when one is pinned.
@@ -250,27 +241,12 @@ impl VisitMut for Rewrite<'_> {
     }
 
     // Both `Expr::Macro` and statement macros (`println!(..);`) come here.
+    // (A format string's captures are named arguments by now, see
+    // `normalize`: rewritten like any other use.)
     fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
-        let Some(mut args) = crate::macro_args::parse(mac) else {
-            return;
-        };
-        // A format string's implicit capture of a pinned local
-        // (`"{list:?}"`) is passed explicitly: `list = <its place>`.
-        let captured: Vec<(String, usize)> = crate::macro_args::implicit_captures(mac, &args)
-            .into_iter()
-            .filter_map(|name| self.names.get(&name).map(|id| (name, *id)))
-            .collect();
-        for a in args.args.iter_mut() {
-            self.visit_expr_mut(a);
-        }
-        for (name, id) in captured {
-            let ident = proc_macro2::Ident::new(&name, proc_macro2::Span::call_site());
-            if let Some(slot) = self.slots.get(&id) {
-                let value = place(*slot, ident.span());
-                args.args.push(parse_quote!(#ident = #value));
-            }
-        }
-        crate::macro_args::set(mac, &args);
+        crate::macro_args::edit(mac, |args| {
+            args.args.iter_mut().for_each(|a| self.visit_expr_mut(a))
+        });
     }
 
     fn visit_expr_closure_mut(&mut self, c: &mut syn::ExprClosure) {
