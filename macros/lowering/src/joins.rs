@@ -23,9 +23,9 @@
 //! statement `__lh_join_point().await`, at the head of the loop, after the
 //! statement, or first in the branch. Reaching it writes its state `JoinN`
 //! (the values live there) and goes straight back to the dispatch loop, in
-//! the same poll; the code after it lives in `JoinN`'s arm only. A join never waits: the future is
-//! never left in a `JoinN` state between polls, so polls, drops and outputs
-//! are those of rustc's lowering. Only where a closure or `async` block
+//! the same poll; the code after it lives in `JoinN`'s arm only. A join
+//! never waits: the future is never left in a `JoinN` state between polls,
+//! so polls, drops and outputs are those of rustc's lowering. Only where a closure or `async` block
 //! could be copied is a join inserted, since passing one costs a store and
 //! a load of the live values.
 
@@ -143,7 +143,7 @@ impl VisitMut for Insert {
             // ran through it without suspending and each suspension's.
             let s = &b.stmts[k];
             if stmt_paths_meet(s) && !is_join_stmt(s) && !rest.is_empty() && self.after {
-                joins.push((k + 1, span_of(s)));
+                joins.push((k + 1, s.span()));
             }
             self.visit_stmt_mut(&mut b.stmts[k]);
         }
@@ -164,7 +164,7 @@ impl VisitMut for Insert {
         // when a closure follows it in the same statement.)
         match e {
             Expr::Match(m) if paths_meet(&m.expr) => {
-                let span = span_of(&m.expr);
+                let span = m.expr.span();
                 for arm in &mut m.arms {
                     if branch_reaches_closure(&arm.body) {
                         let join = self.join_stmt("the code after the scrutinee", span);
@@ -174,7 +174,7 @@ impl VisitMut for Insert {
                 return;
             }
             Expr::If(i) if paths_meet(&i.cond) => {
-                let span = span_of(&i.cond);
+                let span = i.cond.span();
                 if reaches_closure(&i.then_branch.stmts, false) {
                     let join = self.join_stmt("the code after the condition", span);
                     i.then_branch.stmts.insert(0, join);
@@ -250,10 +250,6 @@ fn join_first(e: &mut Expr, join: Stmt) {
             *e = parse_quote!({ #join #inner });
         }
     }
-}
-
-fn span_of(t: &impl Spanned) -> Span {
-    t.span()
 }
 
 fn is_join_stmt(s: &Stmt) -> bool {

@@ -116,8 +116,9 @@ impl MacroArgs {
     }
 }
 
-/// The position of a formatting macro's format string among its arguments.
-fn format_string_at(mac: &Macro) -> Option<usize> {
+/// The position of a formatting macro's format string among its arguments
+/// (an assertion's message starts there).
+pub fn format_string_at(mac: &Macro) -> Option<usize> {
     match name(mac).as_str() {
         "print" | "println" | "eprint" | "eprintln" | "format" | "format_args" | "panic"
         | "unreachable" | "todo" | "unimplemented" => Some(0),

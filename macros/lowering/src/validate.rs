@@ -240,13 +240,12 @@ fn contains_let(e: &Expr) -> bool {
 }
 
 /// The first argument of an assertion macro that runs on some runs only:
-/// the message of `assert!` (after the condition) and `assert_eq!` (after
-/// both values), and every argument of the `debug_` ones.
+/// the message of `assert!` and `assert_eq!` (from their format string on),
+/// and every argument of the `debug_` ones.
 fn runs_sometimes(mac: &Macro) -> Option<usize> {
     match crate::macro_args::name(mac).as_str() {
-        "assert" => Some(1),
-        "assert_eq" | "assert_ne" => Some(2),
         "debug_assert" | "debug_assert_eq" | "debug_assert_ne" => Some(0),
+        "assert" | "assert_eq" | "assert_ne" => crate::macro_args::format_string_at(mac),
         _ => None,
     }
 }
