@@ -175,19 +175,22 @@ impl<S: StateMachine> Drop for AbandonGuard<S> {
 }
 
 /// Poisons the state if a poll of the awaitee unwinds.
-struct PoisonOnUnwind<S: StateMachine> {
+struct PoisonOnUnwind<S: StateMachine, P: super::PinSlots> {
     state: *mut S,
+    pins: *mut P,
 }
 
-impl<S: StateMachine> Drop for PoisonOnUnwind<S> {
+impl<S: StateMachine, P: super::PinSlots> Drop for PoisonOnUnwind<S, P> {
     fn drop(&mut self) {
         // SAFETY: only reached while unwinding out of `poll_awaitee`, whose
         // caller guarantees the state is a valid suspension with a live
-        // awaitee: its values are dropped (awaitee first), as rustc's
-        // unwinding would, and it is then overwritten without a second
-        // drop. Pinned locals stay in their slots until the future drops.
+        // awaitee and `pins` the future's pin slots: the suspension's values
+        // and the pinned locals live there are dropped (awaitee first, then
+        // the latest declared first), as rustc's unwinding would, and the
+        // state is then overwritten without a second drop. Each slot clears
+        // its drop flag, so the future's own drop finds them empty.
         unsafe {
-            S::drop_with_pins::<()>(self.state, ptr::null_mut());
+            S::drop_with_pins(self.state, self.pins);
             ptr::write(self.state, S::panicked());
         }
     }
@@ -198,14 +201,16 @@ impl<S: StateMachine> Drop for PoisonOnUnwind<S> {
 /// # Safety
 ///
 /// `awaitee` is the initialised slot of the current variant of `*state`, which
-/// is pinned; nothing else accesses the state during the call.
+/// is pinned; `pins` points to the future's pin slots; nothing else accesses
+/// the state or the slots during the call.
 #[inline]
-pub unsafe fn poll_awaitee<S: StateMachine, F: Future>(
+pub unsafe fn poll_awaitee<S: StateMachine, P: super::PinSlots, F: Future>(
     state: *mut S,
+    pins: *mut P,
     awaitee: &mut Awaitee<F>,
     cx: &mut Context<'_>,
 ) -> Poll<F::Output> {
-    let guard = PoisonOnUnwind { state };
+    let guard = PoisonOnUnwind { state, pins };
     // SAFETY: the slot is initialised (caller) and lives inside the pinned
     // state, which is never moved: pinning it is sound.
     let fut = unsafe { Pin::new_unchecked(awaitee.slot.assume_init_mut()) };

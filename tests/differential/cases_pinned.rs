@@ -271,3 +271,30 @@ differential! {
     },
     run: f(3),
 }
+
+differential! {
+    /// An awaitee panics while a pinned local and its iterator wait: rustc
+    /// drops the awaitee, then the locals, latest declared first, while the
+    /// panic unwinds, not when the future is dropped later.
+    name: awaitee_panics_while_a_local_is_pinned,
+    items: {
+        #[lh] async fn boom(n: usize) -> usize {
+            pend(1, ()).await;
+            if n == 2 {
+                panic!("boom at {n}");
+            }
+            n
+        }
+        #[lh] async fn f(list: Vec<D>) -> usize {
+            let _before = D::new("before");
+            let mut n = 0;
+            for d in list.iter() {
+                let _inner = D::new("inner");
+                n += boom(d.touch()).await;
+            }
+            let _after = D::new("after");
+            n
+        }
+    },
+    run: f(vec![D::new("a"), D::new("bb"), D::new("c")]),
+}

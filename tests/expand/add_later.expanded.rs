@@ -202,6 +202,7 @@ fn add_later(
                         let __lh_resumed = match unsafe {
                             ::longhand::__private::poll_awaitee(
                                 __lh_this,
+                                __lh_pins,
                                 __lh_slot,
                                 __lh_cx,
                             )

@@ -237,6 +237,7 @@ fn report(
                         let __lh_resumed = match unsafe {
                             ::longhand::__private::poll_awaitee(
                                 __lh_this,
+                                __lh_pins,
                                 __lh_slot,
                                 __lh_cx,
                             )

@@ -242,6 +242,7 @@ fn fetch_total(
                         let __lh_resumed = match unsafe {
                             ::longhand::__private::poll_awaitee(
                                 __lh_this,
+                                __lh_pins,
                                 __lh_slot,
                                 __lh_cx,
                             )

@@ -327,6 +327,7 @@ fn sum_slowly(
                         let __lh_resumed = match unsafe {
                             ::longhand::__private::poll_awaitee(
                                 __lh_this,
+                                __lh_pins,
                                 __lh_slot,
                                 __lh_cx,
                             )

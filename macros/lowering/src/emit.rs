@@ -428,6 +428,7 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
     // The arms of the poll closure.
     let this = hidden("__lh_this");
     let cx = hidden("__lh_cx");
+    let pins = hidden("__lh_pins");
     let ret_var = hidden("__lh_ret");
     let body_label = lbl("'__lh_body");
     let ret_annot = annotate.then(|| quote!(: #ret));
@@ -524,7 +525,7 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
             #state::#variant { __awaitee: #slot, .. } => {
                 // SAFETY: `#slot` is the live awaitee of the pinned state.
                 let #resumed = match unsafe {
-                    ::longhand::__private::poll_awaitee(#this, #slot, #cx)
+                    ::longhand::__private::poll_awaitee(#this, #pins, #slot, #cx)
                 } {
                     ::longhand::__private::Poll::Ready(value) => value,
                                         ::longhand::__private::Poll::Pending => {
