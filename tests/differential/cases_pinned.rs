@@ -298,3 +298,33 @@ differential! {
     },
     run: f(vec![D::new("a"), D::new("bb"), D::new("c")]),
 }
+
+differential! {
+    /// A pinned local captured by `move` closures and an `async move`
+    /// block: each takes its copy (or the value) when it is created, so
+    /// later changes to the local do not reach it, and its own changes do
+    /// not reach the local.
+    name: move_closures_capture_a_pinned_local_when_created,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let mut n = 5u32;
+            let name = D::new("name");
+            let r = &n;
+            let s = &name;
+            pend(1, ()).await;
+            let total = *r + s.touch() as u32;
+            let g = move || n + 1;
+            let mut h = move || {
+                n += 100;
+                n
+            };
+            let later = async move { n * 2 };
+            n += 10;
+            let owned = move || name.touch() as u32;
+            let a = h() + h();
+            let b = pend(1, 7u32).await + later.await;
+            g() + n + total + a + b + owned()
+        }
+    },
+    run: f(),
+}

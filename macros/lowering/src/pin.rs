@@ -69,6 +69,20 @@ pub fn pinned_binding(pat: &Pat) -> Option<usize> {
     p.ident.to_string().strip_prefix("__lh_pin")?.parse().ok()
 }
 
+/// The hidden local a `move` closure captures pinned binding `id` through.
+fn captured_ident(id: usize) -> proc_macro2::Ident {
+    hidden(&format!("__lh_captured{id}"))
+}
+
+/// Moves the local out of pinned slot `k` (a `Copy` value stays readable:
+/// the slot's bytes are left as they are, only its drop flag is cleared).
+fn take(slot: usize) -> Expr {
+    let slot_ptr = slot_ident(slot);
+    // SAFETY (in the template): the local is live at a use; the native check
+    // of the body guarantees no borrow of it is used afterwards.
+    parse_quote!(unsafe { ::longhand::__private::PinSlot::take(#slot_ptr) })
+}
+
 /// A use of pinned slot `k` as a place: `(*PinSlot::get(slot)).value`.
 /// Each use reaches the slot afresh, with a lifetime tied to no local, so
 /// a borrow kept across a suspension point holds no loan on the poll's own
@@ -100,6 +114,7 @@ pub fn rewrite(body: &mut syn::Block, liveness: &Liveness, params: &mut [Param])
         slots: &slots,
         refs: &liveness.refs,
         nested: 0,
+        captures: Vec::new(),
         params,
     }
     .visit_block_mut(body);
@@ -110,6 +125,9 @@ struct Rewrite<'a> {
     refs: &'a HashMap<usize, (usize, UseKind)>,
     /// Inside a closure or async block.
     nested: usize,
+    /// For each enclosing `move` closure or `async move` block, innermost
+    /// last, the pinned bindings (and slots) it captures.
+    captures: Vec<Vec<(usize, usize)>>,
     /// The function's parameters, whose `slot` is set when one is pinned.
     params: &'a mut [Param],
 }
@@ -124,6 +142,33 @@ impl Rewrite<'_> {
             return parse_quote!((*#pin).value);
         }
         place(slot, span)
+    }
+
+    /// A `move` closure or `async move` block takes the pinned locals it
+    /// names when it is created, as rustc's capture does, not when it runs:
+    /// `{ let mut __lh_captured7 = <the local, moved>; move || .. }`.
+    fn capture_before(&mut self, e: &mut Expr, captured: Vec<(usize, usize)>) {
+        if captured.is_empty() {
+            return;
+        }
+        let mut lets: Vec<Stmt> = Vec::new();
+        for (id, slot) in captured {
+            let name = captured_ident(id);
+            // Taken in the enclosing context: from the slot, or from the
+            // enclosing `move` closure's own capture.
+            let value: Expr = match self.captures.last_mut() {
+                Some(frame) => {
+                    if !frame.contains(&(id, slot)) {
+                        frame.push((id, slot));
+                    }
+                    parse_quote!(#name)
+                }
+                None => take(slot),
+            };
+            lets.push(parse_quote!(let mut #name = #value;));
+        }
+        let closure = std::mem::replace(e, parse_quote!(()));
+        *e = parse_quote!({ #(#lets)* #closure });
     }
 
     /// `reach` for the binding reference `tag` resolves to, if it is pinned.
@@ -214,13 +259,17 @@ impl VisitMut for Rewrite<'_> {
             return;
         }
         if let Some((id, slot, kind)) = self.pinned_ref(e) {
-            let slot_ptr = slot_ident(slot);
-            *e = match kind {
-                UseKind::Move => {
-                    // SAFETY: the local is live at a use; the native check of
-                    // the body guarantees no borrow of it is used afterwards.
-                    parse_quote!(unsafe { ::longhand::__private::PinSlot::take(#slot_ptr) })
+            if let Some(frame) = self.captures.last_mut() {
+                // Inside a `move` closure: the copy it captured.
+                if !frame.contains(&(id, slot)) {
+                    frame.push((id, slot));
                 }
+                let name = captured_ident(id);
+                *e = parse_quote!(#name);
+                return;
+            }
+            *e = match kind {
+                UseKind::Move => take(slot),
                 _ => {
                     let span = match &*e {
                         Expr::Path(p) => p.path.span(),
@@ -229,6 +278,18 @@ impl VisitMut for Rewrite<'_> {
                     self.reach(id, slot, span)
                 }
             };
+            return;
+        }
+        let moving = match e {
+            Expr::Closure(c) => c.capture.is_some(),
+            Expr::Async(a) => a.capture.is_some(),
+            _ => false,
+        };
+        if moving {
+            self.captures.push(Vec::new());
+            visit_mut::visit_expr_mut(self, e);
+            let captured = self.captures.pop().unwrap_or_default();
+            self.capture_before(e, captured);
             return;
         }
         visit_mut::visit_expr_mut(self, e);
