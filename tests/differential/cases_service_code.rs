@@ -1619,21 +1619,18 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "stress D: A `Copy` local used by value, then borrowed by an awaitee.",
-    differential! {
-        /// A `Copy` local used by value, then borrowed by an awaitee.
-        name: gap_copy_local_used_then_borrowed_by_awaitee,
-        items: {
-            #[lh] async fn peek(x: &u32) -> u32 { pend(1, *x).await }
-            #[lh] async fn f() -> u32 {
-                let base = 1;
-                let y = base;
-                peek(&base).await + y
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// A `Copy` local used by value, then borrowed by an awaitee.
+    name: copy_local_used_then_borrowed_by_awaitee,
+    items: {
+        #[lh] async fn peek(x: &u32) -> u32 { pend(1, *x).await }
+        #[lh] async fn f() -> u32 {
+            let base = 1;
+            let y = base;
+            peek(&base).await + y
+        }
+    },
+    run: f(),
 }
 
 known_gap! {

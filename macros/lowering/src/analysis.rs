@@ -102,6 +102,9 @@ pub struct Liveness {
     pub pinned: Vec<Binding>,
     /// Reference tag -> (binding, how it is used), for the pinning rewrite.
     pub refs: HashMap<usize, (usize, UseKind)>,
+    /// Bindings that should be pinned but are not declared by a plain
+    /// `let x = ..;` (see `rebind`).
+    pub unpinnable: HashSet<usize>,
 }
 
 impl Liveness {
@@ -136,9 +139,12 @@ pub fn analyse(block: &syn::Block, awaits: usize) -> Liveness {
         }
     }
     let mut pinned_ids: Vec<usize> = Vec::new();
+    let mut unpinnable = HashSet::new();
     let mut pin = |id: usize| {
         let pinnable = r.bindings.get(&id).is_some_and(|i| i.simple_let);
-        if pinnable && !pinned_ids.contains(&id) {
+        if !pinnable {
+            unpinnable.insert(id);
+        } else if !pinned_ids.contains(&id) {
             pinned_ids.push(id);
         }
     };
@@ -194,6 +200,7 @@ pub fn analyse(block: &syn::Block, awaits: usize) -> Liveness {
         keep,
         pinned,
         refs: r.ref_kinds,
+        unpinnable,
     }
 }
 
@@ -222,11 +229,30 @@ fn decide(r: &Resolver, at: &AwaitInfo) -> Keep {
                 .iter()
                 .filter(before)
                 .any(|u| u.kind == UseKind::Assign);
-        let moved = b
+        // A use after a move, on the same path, means the "move" copied
+        // (`let y = base; peek(&base).await`), or the local was assigned
+        // again: either way it holds a value.
+        let disjoint = |m: &Use, v: &Use| {
+            m.branches
+                .iter()
+                .any(|(node, arm)| v.branches.iter().any(|(n2, a2)| n2 == node && a2 != arm))
+        };
+        let used_after = |m: &Use| {
+            b.uses.iter().filter(before).any(|v| {
+                v.kind != UseKind::Move
+                    && v.pos > m.pos
+                    && !wraps(v)
+                    && !wraps(m)
+                    && !disjoint(m, v)
+            })
+        };
+        let moves: Vec<&Use> = b
             .uses
             .iter()
             .filter(before)
-            .any(|u| u.kind == UseKind::Move);
+            .filter(|u| u.kind == UseKind::Move && !used_after(u))
+            .collect();
+        let moved = !moves.is_empty();
         let next = b
             .uses
             .iter()
@@ -243,12 +269,7 @@ fn decide(r: &Resolver, at: &AwaitInfo) -> Keep {
                     .iter()
                     .any(|(node, _)| !at.branches.iter().any(|(n2, _)| n2 == node))
         };
-        let mut moves = b
-            .uses
-            .iter()
-            .filter(before)
-            .filter(|u| u.kind == UseKind::Move);
-        let only_conditionally_moved = moved && moves.all(|u| conditional(&u));
+        let only_conditionally_moved = moved && moves.iter().all(conditional);
         let alive = if b.reference {
             read_next
         } else {
@@ -297,11 +318,24 @@ struct Resolver {
 }
 
 /// Methods that borrow their receiver only to compute an owned result: what
-/// they return does not borrow the receiver.
+/// they return does not borrow the receiver. An iterator's item may borrow
+/// what the iterator borrows, never the iterator itself; a value popped off
+/// a collection is owned. (A user method of the same name that does return a
+/// borrow of its receiver is refused by rustc, not miscompiled: the receiver
+/// is then moved while borrowed.)
 pub fn returns_owned(method: &str) -> bool {
     matches!(
         method,
-        "clone"
+        "next"
+            | "next_back"
+            | "nth"
+            | "nth_back"
+            | "pop"
+            | "pop_front"
+            | "pop_back"
+            | "swap_remove"
+            | "try_recv"
+            | "clone"
             | "to_string"
             | "to_owned"
             | "to_vec"
@@ -546,7 +580,23 @@ impl Resolver {
                     }
                     _ => false,
                 };
+                // `let y = x;` moves `x`'s value, and with it what it borrows.
+                let moved_from = l.init.as_ref().and_then(|i| match &*i.expr {
+                    Expr::Path(p) if p.path.segments.len() == 1 && p.qself.is_none() => {
+                        self.resolve(&p.path.segments[0].ident.to_string())
+                    }
+                    _ => None,
+                });
+                let inherited = moved_from
+                    .and_then(|id| self.bindings.get(&id))
+                    .map(|info| info.sources.clone())
+                    .unwrap_or_default();
                 self.declare_from(&l.pat, l.init.is_some(), from, simple);
+                for b in bindings_of(&l.pat) {
+                    if let Some(info) = self.bindings.get_mut(&b.id) {
+                        info.sources.extend(&inherited);
+                    }
+                }
                 if reference {
                     for b in bindings_of(&l.pat) {
                         if let Some(info) = self.bindings.get_mut(&b.id) {
@@ -700,11 +750,23 @@ impl Resolver {
             }
             Expr::Array(a) => self.operands(a.elems.iter().map(|x| (x, Move)).collect()),
             Expr::Tuple(t) => self.operands(t.elems.iter().map(|x| (x, Move)).collect()),
-            Expr::Call(c) => self.operands(
-                std::iter::once((&*c.func, Borrow))
-                    .chain(c.args.iter().map(|x| (x, Move)))
-                    .collect(),
-            ),
+            Expr::Call(c) => {
+                // `Iterator::next(&mut iter)` (a `for` loop's desugaring) is
+                // `iter.next()`: its result does not borrow `iter`.
+                let owned = match &*c.func {
+                    Expr::Path(p) => p
+                        .path
+                        .segments
+                        .last()
+                        .is_some_and(|s| returns_owned(&s.ident.to_string())),
+                    _ => false,
+                };
+                let args = c.args.iter().enumerate().map(|(i, x)| match x {
+                    Expr::Reference(r) if owned && i == 0 => (&*r.expr, Read),
+                    _ => (x, Move),
+                });
+                self.operands(std::iter::once((&*c.func, Borrow)).chain(args).collect())
+            }
             Expr::MethodCall(m) => {
                 let method = m.method.to_string();
                 let kind = if consumes_receiver(&method) {
