@@ -385,3 +385,23 @@ differential! {
     },
     run: f(3),
 }
+
+differential! {
+    /// An or-pattern's binding, shadowed in the arm while its value is still
+    /// alive: every alternative binds the one renamed local.
+    name: or_pattern_binding_shadowed_while_alive,
+    items: {
+        #[allow(dead_code)]
+        enum Msg { A(D), B(D) }
+        #[lh] async fn f(m: Msg) -> usize {
+            match m {
+                Msg::A(d) | Msg::B(d) => {
+                    let n = pend(1, d.touch()).await;
+                    let d = n + 1;
+                    pend(1, d).await
+                }
+            }
+        }
+    },
+    run: f(Msg::B(D::new("b"))),
+}

@@ -273,6 +273,106 @@ differential! {
 }
 
 differential! {
+    /// Bindings of a destructuring `let`, one borrowed across awaits: all
+    /// of them are bound again in place, and drop in rustc's order (the
+    /// last bound first), on completion and at every cancellation point.
+    name: destructured_let_borrowed_across_awaits,
+    items: {
+        #[lh] async fn f() -> usize {
+            let (first, mut items, last) = (D::new("first"), vec![D::new("x")], D::new("last"));
+            let before = D::new("before");
+            let mut n = 0;
+            for d in items.iter() {
+                n += pend(1, d.touch()).await;
+            }
+            items.push(D::new("y"));
+            let r = &items;
+            n += pend(1, r.len()).await;
+            n + first.touch() + last.touch() + before.touch()
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// A match arm's binding (with a guard that reads it) and an `if let`
+    /// chain's, borrowed across an await; the other arm uses the scrutinee
+    /// differently.
+    name: arm_and_if_let_bindings_borrowed_across_awaits,
+    items: {
+        #[lh] async fn f(o: Option<Vec<D>>, p: Option<(D, Vec<D>)>) -> usize {
+            let a = match o {
+                Some(list) if !list.is_empty() => {
+                    let mut n = 0;
+                    for d in list.iter() {
+                        n += pend(1, d.touch()).await;
+                    }
+                    n
+                }
+                Some(list) => list.len(),
+                None => 0,
+            };
+            let b = if let Some((head, mut rest)) = p && head.touch() > 0 {
+                let r = &mut rest;
+                pend(1, ()).await;
+                r.push(D::new("pushed"));
+                rest.len() + head.touch()
+            } else {
+                0
+            };
+            a + b
+        }
+    },
+    run: f(Some(vec![D::new("a"), D::new("b")]), Some((D::new("h"), vec![D::new("r")]))),
+}
+
+differential! {
+    /// `while let` and `let .. else` bindings, and a tuple parameter,
+    /// borrowed across awaits.
+    name: while_let_let_else_and_param_bindings_borrowed,
+    items: {
+        #[lh] async fn f((tag, list): (D, Vec<u32>), mut queue: Vec<Vec<u32>>) -> u32 {
+            let mut sum = 0;
+            for x in list.iter() {
+                sum += pend(1, *x).await;
+            }
+            while let Some(batch) = queue.pop() {
+                for x in batch.iter() {
+                    sum += pend(1, *x).await;
+                }
+            }
+            let Some(last) = Some(vec![7u32]) else { return 0 };
+            let r = &last;
+            pend(1, ()).await;
+            sum + r[0] + tag.touch() as u32
+        }
+    },
+    run: f((D::new("tag"), vec![1, 2]), vec![vec![3], vec![4, 5]]),
+}
+
+differential! {
+    /// An or-pattern's binding borrowed across an await.
+    name: or_pattern_binding_borrowed_across_await,
+    items: {
+        #[allow(dead_code)]
+        enum Msg { A(Vec<D>), B(Vec<D>), C }
+        #[lh] async fn f(m: Msg) -> usize {
+            match m {
+                Msg::A(items) | Msg::B(items) => {
+                    let mut n = 0;
+                    for d in items.iter() {
+                        n += pend(1, d.touch()).await;
+                    }
+                    n
+                }
+                Msg::C => 0,
+            }
+        }
+    },
+    run: f(Msg::B(vec![D::new("b1"), D::new("b2")])),
+}
+
+differential! {
     /// An awaitee panics while a pinned local and its iterator wait: rustc
     /// drops the awaitee, then the locals, latest declared first, while the
     /// panic unwinds, not when the future is dropped later.

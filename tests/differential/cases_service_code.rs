@@ -1653,21 +1653,18 @@ known_gap! {
     }
 }
 
-known_gap! {
-    reason: "stress F: A local bound by a destructuring pattern, borrowed across an await.",
-    differential! {
-        /// A local bound by a destructuring pattern, borrowed across an await.
-        name: gap_pattern_binding_borrowed_across_await,
-        items: {
-            #[lh] async fn f() -> usize {
-                let (keys, _) = (vec![1], 2);
-                let r = &keys;
-                pend(1, ()).await;
-                r.len()
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// A local bound by a destructuring pattern, borrowed across an await.
+    name: pattern_binding_borrowed_across_await,
+    items: {
+        #[lh] async fn f() -> usize {
+            let (keys, _) = (vec![1], 2);
+            let r = &keys;
+            pend(1, ()).await;
+            r.len()
+        }
+    },
+    run: f(),
 }
 
 known_gap! {

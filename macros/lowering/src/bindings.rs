@@ -66,8 +66,54 @@ pub fn tag_of(p: &PatIdent) -> Option<usize> {
     tag_number(&p.attrs, TAG)
 }
 
-/// Tags every binding identifier in `pat` with a fresh id from `next`.
+/// Tags every binding identifier in `pat` with a fresh id from `next`; the
+/// alternatives of an or-pattern bind the same names, with the same ids.
 pub fn tag_pattern(pat: &mut Pat, next: &mut usize) {
+    tag_fresh(pat, next);
+    SameInAlternatives.visit_pat_mut(pat);
+}
+
+/// Gives each binding of an or-pattern's later alternatives the id of the
+/// first alternative's binding of the same name.
+struct SameInAlternatives;
+
+impl VisitMut for SameInAlternatives {
+    fn visit_pat_or_mut(&mut self, p: &mut syn::PatOr) {
+        syn::visit_mut::visit_pat_or_mut(self, p);
+        let Some(first) = p.cases.first() else {
+            return;
+        };
+        let ids: std::collections::HashMap<String, usize> = bindings_of(first)
+            .into_iter()
+            .map(|b| (b.ident.to_string(), b.id))
+            .collect();
+        struct Retag<'a>(&'a std::collections::HashMap<String, usize>);
+        impl VisitMut for Retag<'_> {
+            fn visit_pat_ident_mut(&mut self, p: &mut PatIdent) {
+                if let Some(id) = self.0.get(&p.ident.to_string())
+                    && tag_of(p).is_some()
+                {
+                    p.attrs.retain(|a| !a.path().is_ident(TAG));
+                    p.attrs.push(parse_quote!(#[__lh_bind(#id)]));
+                }
+                syn::visit_mut::visit_pat_ident_mut(self, p);
+            }
+            fn visit_expr_mut(&mut self, _: &mut syn::Expr) {}
+        }
+        for case in p.cases.iter_mut().skip(1) {
+            Retag(&ids).visit_pat_mut(case);
+        }
+    }
+    fn visit_expr_mut(&mut self, _: &mut syn::Expr) {}
+}
+
+/// Gives every binding of `pat` a fresh id, replacing any it had.
+pub fn retag_pattern(pat: &mut Pat, next: &mut usize) {
+    StripTags.visit_pat_mut(pat);
+    tag_pattern(pat, next);
+}
+
+fn tag_fresh(pat: &mut Pat, next: &mut usize) {
     struct Tagger<'a>(&'a mut usize);
     impl VisitMut for Tagger<'_> {
         fn visit_pat_ident_mut(&mut self, p: &mut PatIdent) {

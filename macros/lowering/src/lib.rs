@@ -46,7 +46,7 @@ mod mode;
 mod names;
 mod normalize;
 mod pin;
-
+mod rebind;
 mod recursion;
 mod resume;
 mod signature;
@@ -286,7 +286,14 @@ pub(crate) fn prepare(func: &syn::ItemFn, mode: mode::Mode) -> Prepared {
         normalize::rename_shadowed(&mut body, &shadowed, &refs);
     }
     let await_docs = awaits::descriptions(&body, count);
-    let liveness = analysis::analyse(&body, count);
+    let mut liveness = analysis::analyse(&body, count);
+    // A destructured binding that must be pinned is bound again by a plain
+    // `let`; the pattern's own binding, now shadowed, is renamed.
+    if !liveness.unpinnable.is_empty() && rebind::rebind(&mut body, &liveness.unpinnable) {
+        let (shadowed, refs) = analysis::shadowing(&body);
+        normalize::rename_shadowed(&mut body, &shadowed, &refs);
+        liveness = analysis::analyse(&body, count);
+    }
     pin::rewrite(&mut body, &liveness, &mut params);
     let check = (!liveness.pinned.is_empty()).then(|| native_check(func, &mode, &params));
     Prepared {
