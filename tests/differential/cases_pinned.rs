@@ -428,3 +428,68 @@ differential! {
     },
     run: f(),
 }
+
+differential! {
+    /// `pin!` in a `let`: the future it pins is polled once by hand, waits
+    /// across another await (it borrows its own local, so moving it would
+    /// dangle), then is awaited through the pin; dropped at every point,
+    /// the pinned future drops after the pin and before earlier locals.
+    name: pin_macro_polled_then_awaited_later,
+    items: {
+        use std::future::Future;
+        async fn child(d: D) -> u32 {
+            let r = &d;
+            pend(2, ()).await;
+            r.touch() as u32
+        }
+        async fn poll_once<F: Future + Unpin>(mut f: F) -> Option<F::Output> {
+            std::future::poll_fn(|cx| {
+                std::task::Poll::Ready(match std::pin::Pin::new(&mut f).poll(cx) {
+                    std::task::Poll::Ready(v) => Some(v),
+                    std::task::Poll::Pending => None,
+                })
+            })
+            .await
+        }
+        #[lh] async fn f() -> u32 {
+            let before = D::new("before");
+            let mut fut = std::pin::pin!(child(D::new("child")));
+            let first = poll_once(fut.as_mut()).await;
+            pend(1, ()).await;
+            let v = fut.await;
+            let _after = D::new("after");
+            v + first.unwrap_or(7) + before.touch() as u32
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// The statement form (`pin_mut!(a, b)`, as futures and tokio write
+    /// it): each local is moved into the macro's hidden local and shadowed
+    /// by its pin.
+    name: pin_mut_statement_across_awaits,
+    items: {
+        macro_rules! pin_mut {
+            ($($x:ident),* $(,)?) => { $(
+                let mut $x = $x;
+                #[allow(unused_mut)]
+                let mut $x = unsafe { ::core::pin::Pin::new_unchecked(&mut $x) };
+            )* }
+        }
+        async fn child(d: D, n: u32) -> u32 {
+            let r = &d;
+            pend(n, ()).await;
+            r.touch() as u32 + n
+        }
+        #[lh] async fn f() -> u32 {
+            let a = child(D::new("a"), 1);
+            let b = child(D::new("b"), 2);
+            pin_mut!(a, b);
+            let x = b.as_mut().await;
+            pend(1, ()).await;
+            x + a.await
+        }
+    },
+    run: f(),
+}

@@ -1705,19 +1705,16 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "stress I: `std::pin::pin!` in a `let`, the pinned future awaited later.",
-    differential! {
-        /// `std::pin::pin!` in a `let`, the pinned future awaited later.
-        name: gap_pin_macro_across_await,
-        items: {
-            #[lh] async fn f() -> u32 {
-                let mut fut = std::pin::pin!(pend(2, 5));
-                fut.as_mut().await
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// `std::pin::pin!` in a `let`, the pinned future awaited later.
+    name: pin_macro_across_await,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let mut fut = std::pin::pin!(pend(2, 5));
+            fut.as_mut().await
+        }
+    },
+    run: f(),
 }
 
 known_gap! {

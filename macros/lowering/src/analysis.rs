@@ -178,6 +178,16 @@ pub fn analyse(block: &syn::Block, awaits: usize) -> Liveness {
                 .for_each(|b| pin(*b));
         }
     }
+    // What `pin!` pinned stays in a slot wherever it is (see `pin_macros`).
+    r.bindings
+        .values()
+        .filter(|i| {
+            i.binding
+                .ident
+                .to_string()
+                .starts_with(crate::pin_macros::PREFIX)
+        })
+        .for_each(|i| pin(i.binding.id));
     pinned_ids.sort();
     for k in &mut keep {
         let (mut pins, rest): (Vec<_>, Vec<_>) =

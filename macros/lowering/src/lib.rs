@@ -46,6 +46,7 @@ mod mode;
 mod names;
 mod normalize;
 mod pin;
+mod pin_macros;
 mod rebind;
 mod recursion;
 mod resume;
