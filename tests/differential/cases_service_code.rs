@@ -1831,19 +1831,41 @@ known_gap! {
     }
 }
 
-known_gap! {
-    reason: "stress Q: Calling a generic `AsyncFn` parameter: the awaitee borrows it, but no hidden lifetime is added, so rustc asks for `F: 'static`.",
-    differential! {
-        /// Calling a generic `AsyncFn` parameter: the awaitee borrows it, but no
-        /// hidden lifetime is added, so rustc asks for `F: 'static`.
-        name: gap_async_fn_generic_param,
-        items: {
-            #[lh] async fn f<F: AsyncFn() -> u32>(g: F) -> u32 {
-                g().await
+differential! {
+    /// Calling generic parameters taken by value whose futures borrow them
+    /// (an `AsyncFn`, an `impl Trait`, a tuple holding a type parameter),
+    /// with closures that borrow the caller's locals: the function gets
+    /// the hidden borrow lifetime, so no `'static` bound is asked for.
+    name: async_fn_generic_param,
+    items: {
+        trait Svc {
+            async fn call(&self) -> u32;
+        }
+        struct Named<'a>(&'a D);
+        impl Svc for Named<'_> {
+            async fn call(&self) -> u32 {
+                pend(1, ()).await;
+                self.0.touch() as u32
             }
-        },
-        run: f(async || 1),
-    }
+        }
+        #[lh] async fn f<F: AsyncFn() -> u32>(g: F) -> u32 {
+            g().await + g().await
+        }
+        #[lh] async fn h(s: impl Svc, k: u32) -> u32 {
+            let first = s.call().await;
+            first + k + s.call().await
+        }
+        #[lh] async fn pair<S: Svc>(p: (S, u32)) -> u32 {
+            p.0.call().await + p.1
+        }
+    },
+    run: async {
+        let d = D::new("captured");
+        let a = f(async || pend(1, d.touch() as u32).await).await;
+        let b = h(Named(&d), 2).await;
+        let c = pair((Named(&d), 3)).await;
+        a + b + c
+    },
 }
 
 known_gap! {

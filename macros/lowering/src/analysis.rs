@@ -105,6 +105,9 @@ pub struct Liveness {
     /// Bindings that should be pinned but are not declared by a plain
     /// `let x = ..;` (see `rebind`).
     pub unpinnable: HashSet<usize>,
+    /// The names of the bindings an awaitee is built from while they are
+    /// kept in its state (it may borrow them there).
+    pub kept_for_awaitees: HashSet<String>,
 }
 
 impl Liveness {
@@ -188,6 +191,20 @@ pub fn analyse(block: &syn::Block, awaits: usize) -> Liveness {
                 .starts_with(crate::pin_macros::PREFIX)
         })
         .for_each(|i| pin(i.binding.id));
+    let mut kept_for_awaitees = HashSet::new();
+    for (n, k) in keep.iter().enumerate() {
+        let Some(a) = r.awaits.get(&n) else { continue };
+        for b in &k.stored {
+            let builds = r.bindings.get(&b.id).is_some_and(|info| {
+                info.uses
+                    .iter()
+                    .any(|u| (a.operand..a.pos).contains(&u.pos))
+            });
+            if builds {
+                kept_for_awaitees.insert(b.ident.to_string());
+            }
+        }
+    }
     pinned_ids.sort();
     for k in &mut keep {
         let (mut pins, rest): (Vec<_>, Vec<_>) =
@@ -211,6 +228,7 @@ pub fn analyse(block: &syn::Block, awaits: usize) -> Liveness {
         pinned,
         refs: r.ref_kinds,
         unpinnable,
+        kept_for_awaitees,
     }
 }
 

@@ -23,6 +23,44 @@ use proc_macro2::Span;
 use syn::visit_mut::{self, VisitMut};
 use syn::{GenericParam, Lifetime, Signature, Type, parse_quote};
 
+/// The parameters taken by value whose type names one of the function's
+/// type parameters or is `impl Trait` (`g: F`, `r: impl Read`). An awaitee
+/// built from one while it is kept (`g().await` on `F: AsyncFn()`) borrows
+/// it from the state: the same unnamed lifetime as a pinned local's, so the
+/// function gets the borrow lifetime for it too.
+pub fn generic_by_value(sig: &Signature) -> Vec<String> {
+    let types: Vec<String> = sig
+        .generics
+        .type_params()
+        .map(|t| t.ident.to_string())
+        .collect();
+    sig.inputs
+        .iter()
+        .filter_map(|arg| match arg {
+            syn::FnArg::Typed(t) => Some(t),
+            syn::FnArg::Receiver(_) => None,
+        })
+        .filter(|t| !matches!(*t.ty, Type::Reference(_)))
+        .filter(|t| {
+            let ty = &t.ty;
+            names_any(quote::quote!(#ty), &types)
+        })
+        .filter_map(|t| match &*t.pat {
+            syn::Pat::Ident(p) => Some(p.ident.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Does a type's code name `impl` or one of `types`, at any depth?
+fn names_any(tokens: proc_macro2::TokenStream, types: &[String]) -> bool {
+    tokens.into_iter().any(|tt| match tt {
+        proc_macro2::TokenTree::Ident(i) => i == "impl" || types.iter().any(|t| i == t.as_str()),
+        proc_macro2::TokenTree::Group(g) => names_any(g.stream(), types),
+        _ => false,
+    })
+}
+
 /// Adds the borrow lifetime to `sig` if it declares type parameters or
 /// takes `impl Trait` arguments.
 pub fn add(sig: &mut Signature) {

@@ -616,7 +616,10 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
     let vis = &item.vis;
     let mut sig = plan.sig.clone();
     sig.asyncness = None;
-    if !plan.liveness.pinned.is_empty() {
+    let generic_borrowed = crate::borrow_lifetime::generic_by_value(&item.sig)
+        .iter()
+        .any(|name| plan.liveness.kept_for_awaitees.contains(name));
+    if !plan.liveness.pinned.is_empty() || generic_borrowed {
         crate::borrow_lifetime::add(&mut sig);
     }
     if !generator {
