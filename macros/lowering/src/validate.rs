@@ -244,7 +244,7 @@ fn contains_let(e: &Expr) -> bool {
 /// and every argument of the `debug_` ones.
 fn runs_sometimes(mac: &Macro) -> Option<usize> {
     match crate::macro_args::name(mac).as_str() {
-        "debug_assert" | "debug_assert_eq" | "debug_assert_ne" => Some(0),
+        "debug_assert" | "debug_assert_eq" | "debug_assert_ne" | "debug_assert_matches" => Some(0),
         "assert" | "assert_eq" | "assert_ne" => crate::macro_args::format_string_at(mac),
         _ => None,
     }
