@@ -333,3 +333,64 @@ fn paged_stream() {
     assert_eq!(first_two, [1, 2]);
     assert_eq!(take_log(), ["drop page"]);
 }
+
+/// Destructured loop bindings, one borrowed across the yields: the
+/// lowering binds them again and pins the borrowed one.
+#[longhand::generator]
+fn labelled(groups: Vec<(D, Vec<u32>)>) -> impl Iterator<Item = String> {
+    for (tag, values) in groups {
+        for v in values.iter() {
+            yield_!(format!("{}:{v}", tag.0));
+        }
+        log(format!("end {}", tag.0));
+    }
+}
+
+/// `labelled` by hand: the current group (dropped first), then the rest.
+struct LabelledByHand {
+    current: Option<(D, Vec<u32>, usize)>,
+    rest: std::vec::IntoIter<(D, Vec<u32>)>,
+}
+
+impl Iterator for LabelledByHand {
+    type Item = String;
+    fn next(&mut self) -> Option<String> {
+        loop {
+            if let Some((tag, values, i)) = &mut self.current {
+                if let Some(v) = values.get(*i) {
+                    *i += 1;
+                    return Some(format!("{}:{v}", tag.0));
+                }
+                log(format!("end {}", tag.0));
+                self.current = None;
+            }
+            let (tag, values) = self.rest.next()?;
+            self.current = Some((tag, values, 0));
+        }
+    }
+}
+
+fn groups() -> Vec<(D, Vec<u32>)> {
+    vec![(D("t1"), vec![1, 2]), (D("t2"), vec![]), (D("t3"), vec![3])]
+}
+
+#[test]
+fn destructured_bindings_borrowed_across_yields() {
+    for take in 0..6 {
+        take_log();
+        let mut g = labelled(groups());
+        let got: Vec<Option<String>> = (0..take).map(|_| g.next()).collect();
+        log("-- drop");
+        drop(g);
+        let gen_log = take_log();
+        let mut h = LabelledByHand {
+            current: None,
+            rest: groups().into_iter(),
+        };
+        let want: Vec<Option<String>> = (0..take).map(|_| h.next()).collect();
+        log("-- drop");
+        drop(h);
+        assert_eq!(got, want, "take {take}");
+        assert_eq!(gen_log, take_log(), "take {take}");
+    }
+}
