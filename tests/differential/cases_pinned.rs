@@ -493,3 +493,26 @@ differential! {
     },
     run: f(),
 }
+
+differential! {
+    /// `pin!` inside an `async` block awaited where it is written: the
+    /// block is lowered with the function, its `pin!` too.
+    name: pin_macro_in_an_inlined_async_block,
+    items: {
+        async fn child(d: D) -> u32 {
+            let r = &d;
+            pend(2, ()).await;
+            r.touch() as u32
+        }
+        #[lh] async fn f() -> u32 {
+            let n = async {
+                let mut fut = std::pin::pin!(child(D::new("child")));
+                pend(1, ()).await;
+                fut.as_mut().await + 1
+            }
+            .await;
+            n + pend(1, 1).await
+        }
+    },
+    run: f(),
+}

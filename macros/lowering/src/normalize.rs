@@ -34,8 +34,9 @@ use syn::{Expr, Stmt, parse_quote};
 /// already bind the parameters). Returns the number of suspension points.
 pub fn normalize(block: &mut syn::Block) -> usize {
     RenameSelf.visit_block_mut(block);
-    crate::pin_macros::write_out(block);
     crate::async_blocks::inline(block);
+    // (After inlining: an awaited `async` block's `pin!` is the body's own.)
+    crate::pin_macros::write_out(block);
     ExplicitCaptures.visit_block_mut(block);
     MacroStmts.visit_block_mut(block);
     DesugarFor { next: 0 }.visit_block_mut(block);
