@@ -1717,23 +1717,30 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "stress J: `for x in make().iter()`: the temporary lives for the whole loop.",
-    differential! {
-        /// `for x in make().iter()`: the temporary lives for the whole loop.
-        name: gap_for_over_borrowed_temporary,
-        items: {
-            fn mk() -> Vec<u32> { vec![1, 2] }
-            #[lh] async fn f() -> u32 {
-                let mut total = 0;
-                for x in mk().iter() {
-                    total += pend(1, *x).await;
-                }
-                total
+differential! {
+    /// `for x in make().iter()`: the temporary lives for the whole loop
+    /// (and drops after it, or with the future at every cancellation
+    /// point), through adapters that take the iterator by value too.
+    name: for_over_borrowed_temporary,
+    items: {
+        fn mk() -> Vec<u32> { vec![1, 2] }
+        fn ds() -> Vec<D> { vec![D::new("x"), D::new("y")] }
+        #[lh] async fn f() -> u32 {
+            let mut total = 0;
+            for x in mk().iter() {
+                total += pend(1, *x).await;
             }
-        },
-        run: f(),
-    }
+            for (i, d) in ds().iter().enumerate() {
+                total += pend(1, d.touch() as u32 + i as u32).await;
+            }
+            for x in mk().iter().copied().filter(|x| *x > 1) {
+                total += pend(1, x).await;
+            }
+            let _after = D::new("after");
+            total
+        }
+    },
+    run: f(),
 }
 
 differential! {

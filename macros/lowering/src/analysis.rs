@@ -396,6 +396,15 @@ pub fn consumes_receiver(method: &str) -> bool {
         || matches!(
             method,
             "ok" | "err"
+                | "filter"
+                | "copied"
+                | "cloned"
+                | "inspect"
+                | "scan"
+                | "max_by"
+                | "min_by"
+                | "max_by_key"
+                | "min_by_key"
                 | "map"
                 | "map_err"
                 | "map_or"

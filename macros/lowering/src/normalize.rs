@@ -321,6 +321,13 @@ impl NameBorrowedTemporaries {
                 self.name_unless_place(&mut i.expr, out);
             }
             Expr::Paren(p) => self.take_temporaries(&mut p.expr, borrowed, out),
+            // A suspending `for` loop's head (see `DesugarFor`): its
+            // temporaries live for the whole loop (`for x in make().iter()`).
+            Expr::Call(c) if is_into_iter(&c.func) && c.args.len() == 1 => {
+                if let Some(head) = c.args.first_mut() {
+                    self.take_temporaries(head, false, out);
+                }
+            }
             _ => {}
         }
     }
@@ -431,6 +438,18 @@ impl VisitMut for NameBorrowedTemporaries {
     fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
     fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}
+
+/// `::core::iter::IntoIterator::into_iter`, as `DesugarFor` writes it.
+fn is_into_iter(func: &Expr) -> bool {
+    let Expr::Path(p) = func else { return false };
+    let names: Vec<String> = p
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    names == ["core", "iter", "IntoIterator", "into_iter"]
 }
 
 /// Is evaluating `e` later instead of now unobservable (a place, a path, a
