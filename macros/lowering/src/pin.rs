@@ -154,21 +154,24 @@ impl Rewrite<'_> {
         let mut lets: Vec<Stmt> = Vec::new();
         for (id, slot) in captured {
             let name = captured_ident(id);
-            // Taken in the enclosing context: from the slot, or from the
-            // enclosing `move` closure's own capture.
-            let value: Expr = match self.captures.last_mut() {
-                Some(frame) => {
-                    if !frame.contains(&(id, slot)) {
-                        frame.push((id, slot));
-                    }
-                    parse_quote!(#name)
-                }
-                None => take(slot),
-            };
+            // Taken in the enclosing context: from the enclosing `move`
+            // closure's own capture, or from the slot.
+            let value = self.captured(id, slot).unwrap_or_else(|| take(slot));
             lets.push(parse_quote!(let mut #name = #value;));
         }
         let closure = std::mem::replace(e, parse_quote!(()));
         *e = parse_quote!({ #(#lets)* #closure });
+    }
+
+    /// Inside a `move` closure, the hidden local through which it captures
+    /// pinned binding `id`, recorded in the innermost closure's captures.
+    fn captured(&mut self, id: usize, slot: usize) -> Option<Expr> {
+        let frame = self.captures.last_mut()?;
+        if !frame.contains(&(id, slot)) {
+            frame.push((id, slot));
+        }
+        let name = captured_ident(id);
+        Some(parse_quote!(#name))
     }
 
     /// `reach` for the binding reference `tag` resolves to, if it is pinned.
@@ -259,13 +262,9 @@ impl VisitMut for Rewrite<'_> {
             return;
         }
         if let Some((id, slot, kind)) = self.pinned_ref(e) {
-            if let Some(frame) = self.captures.last_mut() {
+            if let Some(captured) = self.captured(id, slot) {
                 // Inside a `move` closure: the copy it captured.
-                if !frame.contains(&(id, slot)) {
-                    frame.push((id, slot));
-                }
-                let name = captured_ident(id);
-                *e = parse_quote!(#name);
+                *e = captured;
                 return;
             }
             *e = match kind {
