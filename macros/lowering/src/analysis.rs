@@ -78,6 +78,15 @@ struct AwaitInfo {
     branches: Vec<(usize, usize)>,
 }
 
+impl AwaitInfo {
+    /// Is the awaitee built from (a use in its operand of) this binding?
+    fn built_from(&self, info: &BindingInfo) -> bool {
+        info.uses
+            .iter()
+            .any(|u| (self.operand..self.pos).contains(&u.pos))
+    }
+}
+
 /// What one suspension point keeps, in declaration order.
 #[derive(Clone, Debug, Default)]
 pub struct Keep {
@@ -167,12 +176,7 @@ pub fn analyse(block: &syn::Block, awaits: usize) -> Liveness {
             .filter_map(|c| r.bindings.get(&c.id))
             .collect();
         if let Some(a) = r.awaits.get(&n) {
-            let builds_awaitee = |info: &&BindingInfo| {
-                info.uses
-                    .iter()
-                    .any(|u| (a.operand..a.pos).contains(&u.pos))
-            };
-            borrowers.extend(r.bindings.values().filter(builds_awaitee));
+            borrowers.extend(r.bindings.values().filter(|info| a.built_from(info)));
         }
         for info in borrowers {
             info.sources
@@ -195,12 +199,7 @@ pub fn analyse(block: &syn::Block, awaits: usize) -> Liveness {
     for (n, k) in keep.iter().enumerate() {
         let Some(a) = r.awaits.get(&n) else { continue };
         for b in &k.stored {
-            let builds = r.bindings.get(&b.id).is_some_and(|info| {
-                info.uses
-                    .iter()
-                    .any(|u| (a.operand..a.pos).contains(&u.pos))
-            });
-            if builds {
+            if r.bindings.get(&b.id).is_some_and(|info| a.built_from(info)) {
                 kept_for_awaitees.insert(b.ident.to_string());
             }
         }
