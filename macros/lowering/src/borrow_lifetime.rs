@@ -8,7 +8,11 @@
 //! the borrowed type to be `'static` too (`Iter<'static, T>` needs
 //! `T: 'static`), a bound rustc's own lowering does not ask for.
 //!
-//! So a generic function that pins a local gets one more lifetime parameter,
+//! An awaitee built from a kept parameter of generic type (`g().await` on
+//! `g: F`, `F: AsyncFn()`) borrows it from the state the same way.
+//!
+//! So a generic function that pins a local, or whose awaitee borrows such a
+//! parameter (see `generic_by_value`), gets one more lifetime parameter,
 //! `'__lh_borrow`, which every type parameter outlives (`T: '__lh_borrow`,
 //! `impl Trait + '__lh_borrow`, and `Self` for methods, which covers the
 //! impl's parameters) and which outlives nothing: every other lifetime of the
