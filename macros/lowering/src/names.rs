@@ -1,4 +1,4 @@
-//! Identifiers the expansion invents.
+//! Identifiers the expansion invents, and the names a user's path spells.
 //!
 //! Every local, label and temporary that longhand introduces carries
 //! `Span::mixed_site()` hygiene, so it can never capture or shadow a name the
@@ -7,6 +7,13 @@
 //! derived from the function: `fetch_total` declares `FetchTotalState`.
 
 use proc_macro2::{Ident, Span};
+
+/// The segments of a path, as written (`::core::pin::pin` is
+/// `["core", "pin", "pin"]`): what recognising a known function or macro
+/// compares.
+pub fn path_names(path: &syn::Path) -> Vec<String> {
+    path.segments.iter().map(|s| s.ident.to_string()).collect()
+}
 
 /// A hygienic identifier no user code can refer to.
 pub fn hidden(name: &str) -> Ident {

@@ -443,13 +443,7 @@ impl VisitMut for NameBorrowedTemporaries {
 /// `::core::iter::IntoIterator::into_iter`, as `DesugarFor` writes it.
 fn is_into_iter(func: &Expr) -> bool {
     let Expr::Path(p) = func else { return false };
-    let names: Vec<String> = p
-        .path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
-    names == ["core", "iter", "IntoIterator", "into_iter"]
+    crate::names::path_names(&p.path) == ["core", "iter", "IntoIterator", "into_iter"]
 }
 
 /// Is evaluating `e` later instead of now unobservable (a place, a path, a

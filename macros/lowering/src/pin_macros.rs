@@ -117,23 +117,18 @@ impl VisitMut for PinMacros {
 
 /// `pin!`, `std::pin::pin!`, `core::pin::pin!`: the expression form.
 fn is_std_pin(path: &syn::Path) -> bool {
-    let names: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-    matches!(
-        names.iter().map(String::as_str).collect::<Vec<_>>()[..],
-        ["pin"] | ["std" | "core", "pin", "pin"]
-    )
+    let names = crate::names::path_names(path);
+    names == ["pin"] || names == ["std", "pin", "pin"] || names == ["core", "pin", "pin"]
 }
 
 /// `tokio::pin!(a, b)`, `pin_mut!(a)` (futures): the statement form, which
 /// shadows each named local with its pin. A bare `pin!(a);` statement is
 /// read as tokio's too (std's would pin a temporary and drop it at once).
 fn is_shadowing_pin(path: &syn::Path) -> bool {
-    let last = path.segments.last().map(|s| s.ident.to_string());
-    matches!(last.as_deref(), Some("pin_mut"))
-        || (last.as_deref() == Some("pin") && !is_std_pin_qualified(path))
-}
-
-/// `std::pin::pin!` or `core::pin::pin!` written with its path.
-fn is_std_pin_qualified(path: &syn::Path) -> bool {
-    is_std_pin(path) && path.segments.len() > 1
+    let names = crate::names::path_names(path);
+    match names.last().map(String::as_str) {
+        Some("pin_mut") => true,
+        Some("pin") => names.len() == 1 || !is_std_pin(path),
+        _ => false,
+    }
 }

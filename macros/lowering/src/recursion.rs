@@ -17,12 +17,7 @@ fn is_self_call(e: &Expr, name: &str) -> bool {
     match e {
         Expr::Call(c) => match &*c.func {
             Expr::Path(p) => {
-                let segs: Vec<String> = p
-                    .path
-                    .segments
-                    .iter()
-                    .map(|s| s.ident.to_string())
-                    .collect();
+                let segs = crate::names::path_names(&p.path);
                 segs.last().map(String::as_str) == Some(name)
                     && (segs.len() == 1 || (segs.len() == 2 && segs[0] == "Self"))
             }
