@@ -250,6 +250,14 @@ impl syn::visit_mut::VisitMut for ImplAsInferred {
     }
 }
 
+/// Gives the bindings that are shadowed while alive hidden names of their own.
+fn rename_shadowed(body: &mut syn::Block) {
+    let (shadowed, refs) = analysis::shadowing(body);
+    if !shadowed.is_empty() {
+        normalize::rename_shadowed(body, &shadowed, &refs);
+    }
+}
+
 /// Runs steps 2 to 4 (parameters, normalisation, liveness) on a checked function.
 pub(crate) fn prepare(func: &syn::ItemFn, mode: mode::Mode) -> Prepared {
     let mut sig = func.sig.clone();
@@ -282,17 +290,13 @@ pub(crate) fn prepare(func: &syn::ItemFn, mode: mode::Mode) -> Prepared {
         );
     }
     let count = normalize::normalize(&mut body);
-    let (shadowed, refs) = analysis::shadowing(&body);
-    if !shadowed.is_empty() {
-        normalize::rename_shadowed(&mut body, &shadowed, &refs);
-    }
+    rename_shadowed(&mut body);
     let await_docs = awaits::descriptions(&body, count);
     let mut liveness = analysis::analyse(&body, count);
     // A destructured binding that must be pinned is bound again by a plain
     // `let`; the pattern's own binding, now shadowed, is renamed.
     if !liveness.unpinnable.is_empty() && rebind::rebind(&mut body, &liveness.unpinnable) {
-        let (shadowed, refs) = analysis::shadowing(&body);
-        normalize::rename_shadowed(&mut body, &shadowed, &refs);
+        rename_shadowed(&mut body);
         liveness = analysis::analyse(&body, count);
     }
     pin::rewrite(&mut body, &liveness, &mut params);

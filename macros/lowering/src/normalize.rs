@@ -374,7 +374,7 @@ fn drop_before_else(i: &mut syn::ExprIf, temps: &[proc_macro2::Ident]) {
 
 /// `let mut name = value;`: a temporary may be borrowed mutably
 /// (`make().iter().next()`), as the value it names could be.
-fn let_stmt(name: proc_macro2::Ident, value: Expr) -> Stmt {
+pub fn let_stmt(name: proc_macro2::Ident, value: Expr) -> Stmt {
     let mut s: Stmt = parse_quote!(let mut #name = (););
     if let Stmt::Local(l) = &mut s
         && let Some(init) = &mut l.init

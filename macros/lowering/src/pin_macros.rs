@@ -40,12 +40,7 @@ impl PinMacros {
     /// `let mut __lh_pin_macroN = value;` and the pin of it, for `let PAT =`.
     fn pinned(&mut self, value: Expr) -> (Stmt, Expr) {
         let hidden = crate::names::numbered(PREFIX, &mut self.next);
-        let mut decl: Stmt = parse_quote!(let mut #hidden = ();); // value below
-        if let Stmt::Local(l) = &mut decl
-            && let Some(init) = &mut l.init
-        {
-            *init.expr = value;
-        }
+        let decl = crate::normalize::let_stmt(hidden.clone(), value);
         // SAFETY (in the template): the hidden local is pinned in a slot of
         // the future (the analysis pins every one) and nothing can name it
         // to move it.
