@@ -61,6 +61,12 @@ pub fn binds(p: &PatIdent) -> bool {
         .starts_with(|c: char| c.is_uppercase())
 }
 
+/// Tags a binding identifier with id `id`, replacing any id it had.
+pub fn set_tag(p: &mut PatIdent, id: usize) {
+    p.attrs.retain(|a| !a.path().is_ident(TAG));
+    p.attrs.push(parse_quote!(#[__lh_bind(#id)]));
+}
+
 /// Reads the id tag of a binding identifier.
 pub fn tag_of(p: &PatIdent) -> Option<usize> {
     tag_number(&p.attrs, TAG)
@@ -93,8 +99,7 @@ impl VisitMut for SameInAlternatives {
                 if let Some(id) = self.0.get(&p.ident.to_string())
                     && tag_of(p).is_some()
                 {
-                    p.attrs.retain(|a| !a.path().is_ident(TAG));
-                    p.attrs.push(parse_quote!(#[__lh_bind(#id)]));
+                    set_tag(p, *id);
                 }
                 syn::visit_mut::visit_pat_ident_mut(self, p);
             }
@@ -118,10 +123,8 @@ fn tag_fresh(pat: &mut Pat, next: &mut usize) {
     impl VisitMut for Tagger<'_> {
         fn visit_pat_ident_mut(&mut self, p: &mut PatIdent) {
             if binds(p) && tag_of(p).is_none() {
-                let id = *self.0;
+                set_tag(p, *self.0);
                 *self.0 += 1;
-                let attr: Attribute = parse_quote!(#[__lh_bind(#id)]);
-                p.attrs.push(attr);
             }
             syn::visit_mut::visit_pat_ident_mut(self, p);
         }

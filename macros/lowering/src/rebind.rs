@@ -21,7 +21,7 @@
 //! (`normalize::rename_shadowed`) gives them hidden names, together with
 //! their uses in a guard or in the rest of a `let` chain.
 
-use crate::bindings::{Binding, bindings_of, retag_pattern, tag_number, tag_ref};
+use crate::bindings::{Binding, bindings_of, retag_pattern, set_tag, tag_number, tag_ref};
 use std::collections::HashSet;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Attribute, Expr, Pat, Stmt, parse_quote};
@@ -76,7 +76,7 @@ impl Rebind<'_> {
         if let Stmt::Local(l) = &mut stmt
             && let Pat::Ident(p) = &mut l.pat
         {
-            p.attrs.push(parse_quote!(#[__lh_bind(#id)]));
+            set_tag(p, id);
         }
         stmt
     }
