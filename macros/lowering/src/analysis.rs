@@ -231,6 +231,13 @@ pub fn analyse(block: &syn::Block, awaits: usize) -> Liveness {
     }
 }
 
+/// Are two places in different arms of the same `if` or `match` (so no
+/// path passes through both)? Each is given by the branches enclosing it.
+fn other_arms(a: &[(usize, usize)], b: &[(usize, usize)]) -> bool {
+    a.iter()
+        .any(|(node, arm)| b.iter().any(|(n2, a2)| n2 == node && a2 != arm))
+}
+
 fn decide(r: &Resolver, at: &AwaitInfo) -> Keep {
     let mut keep = Keep::default();
     for id in &at.in_scope {
@@ -244,12 +251,7 @@ fn decide(r: &Resolver, at: &AwaitInfo) -> Keep {
                 .iter()
                 .any(|l| u.loops.contains(l) && !b.loops.contains(l))
         };
-        let exclusive = |u: &Use| {
-            !wraps(u)
-                && u.branches
-                    .iter()
-                    .any(|(node, arm)| at.branches.iter().any(|(n2, a2)| n2 == node && a2 != arm))
-        };
+        let exclusive = |u: &Use| !wraps(u) && other_arms(&u.branches, &at.branches);
         let before = |u: &&Use| !exclusive(u) && (u.pos < at.pos || wraps(u));
         let initialized = b.initialized
             || b.uses
@@ -259,18 +261,13 @@ fn decide(r: &Resolver, at: &AwaitInfo) -> Keep {
         // A use after a move, on the same path, means the "move" copied
         // (`let y = base; peek(&base).await`), or the local was assigned
         // again: either way it holds a value.
-        let disjoint = |m: &Use, v: &Use| {
-            m.branches
-                .iter()
-                .any(|(node, arm)| v.branches.iter().any(|(n2, a2)| n2 == node && a2 != arm))
-        };
         let used_after = |m: &Use| {
             b.uses.iter().filter(before).any(|v| {
                 v.kind != UseKind::Move
                     && v.pos > m.pos
                     && !wraps(v)
                     && !wraps(m)
-                    && !disjoint(m, v)
+                    && !other_arms(&m.branches, &v.branches)
             })
         };
         let moves: Vec<&Use> = b

@@ -47,7 +47,7 @@ pub fn generic_by_value(sig: &Signature) -> Vec<String> {
         .filter(|t| !matches!(*t.ty, Type::Reference(_)))
         .filter(|t| {
             let ty = &t.ty;
-            names_any(quote::quote!(#ty), &types)
+            crate::signature::mentions_impl(ty) || names_any(quote::quote!(#ty), &types)
         })
         .filter_map(|t| match &*t.pat {
             syn::Pat::Ident(p) => Some(p.ident.to_string()),
@@ -56,10 +56,10 @@ pub fn generic_by_value(sig: &Signature) -> Vec<String> {
         .collect()
 }
 
-/// Does a type's code name `impl` or one of `types`, at any depth?
+/// Does a type's code name one of `types`, at any depth?
 fn names_any(tokens: proc_macro2::TokenStream, types: &[String]) -> bool {
     tokens.into_iter().any(|tt| match tt {
-        proc_macro2::TokenTree::Ident(i) => i == "impl" || types.iter().any(|t| i == t.as_str()),
+        proc_macro2::TokenTree::Ident(i) => types.iter().any(|t| i == t.as_str()),
         proc_macro2::TokenTree::Group(g) => names_any(g.stream(), types),
         _ => false,
     })
