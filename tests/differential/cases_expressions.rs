@@ -153,7 +153,7 @@ differential! {
     items: {
         struct Resp(D, u32);
         impl Resp {
-            #[lh] async fn text(self) -> String {
+            #[lh] async fn finish(self) -> String {
                 pend(1, ()).await;
                 format!("{}:{}", (self.0).0, self.1)
             }
@@ -166,15 +166,63 @@ differential! {
         }
         #[lh] async fn f() -> (String, String, u32) {
             let _before = D::new("before");
-            let a = { get(1).await }.text().await;
+            let a = { get(1).await }.finish().await;
             let r = get(2).await;
             let n = r.peek().await;
-            let b = { r }.text().await;
+            let b = { r }.finish().await;
             let _after = D::new("after");
             (a, b, n + pend(1, 3).await)
         }
     },
     run: f(),
+}
+
+differential! {
+    /// The response methods of HTTP clients that take `self` (`text`,
+    /// `json`, `bytes`), awaited on a named local and on the result of an
+    /// `.await?` (`get(url).await?.json().await?`): the response is moved
+    /// into the awaitee. A `&self` method on an awaited connection
+    /// (`pool.get().await?.query(..).await`) keeps it to the end of the
+    /// statement.
+    name: awaited_response_methods_taking_self,
+    items: {
+        struct Resp(D, u32);
+        impl Resp {
+            #[lh] async fn text(self) -> Result<String, ()> {
+                pend(1, ()).await;
+                Ok(format!("{}:{}", (self.0).0, self.1))
+            }
+            #[lh] async fn json(self) -> Result<u32, ()> {
+                pend(1, self.1 * 10).await.checked_sub(1).ok_or(())
+            }
+            #[lh] async fn bytes(self) -> Result<Vec<u8>, ()> {
+                Ok(vec![pend(1, self.1 as u8).await])
+            }
+        }
+        struct Conn(D);
+        impl Conn {
+            #[lh] async fn query(&self, q: &str) -> usize {
+                pend(1, q.len() + self.0.touch()).await
+            }
+        }
+        #[lh] async fn get(n: u32) -> Result<Resp, ()> {
+            if n == 0 { return Err(()); }
+            Ok(Resp(D::new("resp"), pend(1, n).await))
+        }
+        #[lh] async fn connect() -> Result<Conn, ()> {
+            Ok(Conn(D::new("conn")))
+        }
+        #[lh] async fn f(n: u32) -> Result<(String, u32, Vec<u8>, usize), ()> {
+            let resp = get(n).await?;
+            let _mid = D::new("mid");
+            let a = resp.text().await?;
+            let b = get(n + 1).await?.json().await?;
+            let c = get(n + 2).await?.bytes().await?;
+            let d = connect().await?.query("select").await + val("after query", 1);
+            Ok((a, b, c, d))
+        }
+    },
+    run: async { (f(0).await, f(1).await) },
 }
 
 differential! {

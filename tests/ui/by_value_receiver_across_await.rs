@@ -1,27 +1,34 @@
 // An async method taking `self` by value, awaited on a local: longhand
-// cannot see that `text` consumes `resp`, keeps `resp` for the awaitee to
-// borrow, and rustc reports the move at the user's `resp`. Writing the
-// receiver in braces, `{ resp }.text().await`, says it is moved (and means
-// the same in plain Rust).
+// cannot see that `send` consumes `req`, keeps `req` for the awaitee to
+// borrow, and rustc reports the move at the user's `req`. The same on the
+// result of an `.await?`, reported at its `?`. Writing the receiver in
+// braces, `{ req }.send().await`, says it is moved (and means the same in
+// plain Rust).
 
-struct Response(String);
+struct Request(String);
 
-impl Response {
-    async fn text(self) -> String {
-        self.0
+impl Request {
+    async fn send(self) -> Result<Request, ()> {
+        Ok(self)
     }
 }
 
-async fn get(url: &str) -> Response {
-    Response(url.to_string())
+async fn build(url: &str) -> Request {
+    Request(url.to_string())
 }
 
 #[longhand::desugar]
-async fn fetch(url: &str) -> String {
-    let resp = get(url).await;
-    resp.text().await
+async fn fetch(url: &str) -> Result<Request, ()> {
+    let req = build(url).await;
+    req.send().await
+}
+
+#[longhand::desugar]
+async fn fetch_twice(url: &str) -> Result<Request, ()> {
+    build(url).await.send().await?.send().await
 }
 
 fn main() {
     let _ = fetch("x");
+    let _ = fetch_twice("x");
 }

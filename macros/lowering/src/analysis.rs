@@ -442,6 +442,20 @@ pub fn consumes_receiver(method: &str) -> bool {
         )
 }
 
+/// Async methods of widely used crates that take `self` by value, under
+/// names that are not on the list above: reqwest's `Response::text`, `json`
+/// and `bytes` (and axum's multipart `Field`), so that
+/// `get(url).await?.json().await?` and `resp.text().await` move the
+/// response into the awaitee. Only when the call is awaited: a synchronous
+/// `text()` (a DOM node's, say) borrows.
+pub fn awaited_consumes_receiver(method: &str) -> bool {
+    consumes_receiver(method)
+        || matches!(
+            method,
+            "text" | "json" | "bytes" | "bytes_stream" | "upgrade"
+        )
+}
+
 impl Resolver {
     fn tick(&mut self) -> usize {
         self.pos += 1;
@@ -749,6 +763,15 @@ impl Resolver {
         }
     }
 
+    /// A method call whose receiver is used as `receiver` says.
+    fn method_call(&mut self, m: &syn::ExprMethodCall, receiver: UseKind) {
+        self.operands(
+            std::iter::once((&*m.receiver, receiver))
+                .chain(m.args.iter().map(|x| (x, UseKind::Move)))
+                .collect(),
+        );
+    }
+
     fn expr(&mut self, e: &Expr, ctx: UseKind) {
         let new_value = match e {
             Expr::Binary(b) => !matches!(
@@ -809,11 +832,7 @@ impl Resolver {
                 } else {
                     Borrow
                 };
-                self.operands(
-                    std::iter::once((&*m.receiver, kind))
-                        .chain(m.args.iter().map(|x| (x, Move)))
-                        .collect(),
-                );
+                self.method_call(m, kind);
             }
             Expr::Binary(b) => {
                 use syn::BinOp::*;
@@ -878,7 +897,12 @@ impl Resolver {
             Expr::Try(t) => self.expr(&t.expr, Move),
             Expr::Await(a) => {
                 let operand = self.pos + 1;
-                self.expr(&a.base, Move);
+                match &*a.base {
+                    Expr::MethodCall(m) if awaited_consumes_receiver(&m.method.to_string()) => {
+                        self.method_call(m, Move)
+                    }
+                    base => self.expr(base, Move),
+                }
                 let pos = self.tick();
                 if let Some(n) = crate::awaits::await_id(a) {
                     let in_scope = self

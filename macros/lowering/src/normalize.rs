@@ -339,7 +339,7 @@ impl NameBorrowedTemporaries {
             return;
         }
         let tmp = self.temp();
-        let value = std::mem::replace(e, parse_quote!(#tmp));
+        let value = take_into(&tmp, e, false);
         out.push((tmp, value));
     }
 
@@ -350,7 +350,7 @@ impl NameBorrowedTemporaries {
             return None;
         }
         let tmp = self.temp();
-        let value = std::mem::replace(&mut *r.expr, parse_quote!(#tmp));
+        let value = take_into(&tmp, &mut r.expr, false);
         Some((tmp, value))
     }
 }
@@ -553,12 +553,7 @@ impl Hoist {
         // `text` consumes its receiver, where longhand cannot see types. The
         // temporary keeps the braces, so it is moved too, never borrowed.
         let moved = matches!(op, Expr::Block(b) if b.label.is_none() && b.attrs.is_empty());
-        let with = if moved {
-            parse_quote!({ #tmp })
-        } else {
-            parse_quote!(#tmp)
-        };
-        let value = std::mem::replace(op, with);
+        let value = take_into(&tmp, op, moved);
         lifted.push((tmp, value));
     }
 
@@ -645,7 +640,7 @@ impl Hoist {
             Expr::Reference(r) if borrows_new_value(r) => {
                 let tmp = self.temp();
                 let base = borrowed_temporary(&mut r.expr);
-                lifted.push((tmp.clone(), std::mem::replace(base, parse_quote!(#tmp))));
+                lifted.push((tmp.clone(), take_into(&tmp, base, false)));
                 self.borrowed(r, lifted);
             }
             Expr::Paren(p) => self.lift_borrowed(&mut p.expr, lifted),
@@ -667,12 +662,8 @@ impl Hoist {
                         continue;
                     }
                     let tmp = self.temp();
-                    let with = if receiver && i == 0 {
-                        parse_quote!({ #tmp })
-                    } else {
-                        parse_quote!(#tmp)
-                    };
-                    lifted.push((tmp, std::mem::replace(*op, with)));
+                    let value = take_into(&tmp, op, receiver && i == 0);
+                    lifted.push((tmp, value));
                 }
                 self.lift_borrowed(ops[last], lifted);
             }
@@ -713,6 +704,33 @@ impl Hoist {
     }
 }
 
+/// Puts the temporary `tmp` where `e` was (in braces if `moved`, which says
+/// it is moved, never borrowed) and returns `e`. The use is located at `e`,
+/// at its last token (the user's `?` or `.await`, where earlier steps may
+/// have wrapped its start in generated code), so that rustc reports what it
+/// finds wrong with it (a move out of a kept temporary, say) at the user's
+/// expression rather than at the attribute.
+fn take_into(tmp: &proc_macro2::Ident, e: &mut Expr, moved: bool) -> Expr {
+    let last = quote::ToTokens::to_token_stream(&*e)
+        .into_iter()
+        .last()
+        .map(|t| match t {
+            TokenTree::Group(g) => g.span_close(),
+            t => t.span(),
+        });
+    let at = proc_macro2::Ident::new(
+        &tmp.to_string(),
+        tmp.span()
+            .located_at(last.unwrap_or_else(|| syn::spanned::Spanned::span(&*e))),
+    );
+    let with = if moved {
+        parse_quote!({ #at })
+    } else {
+        parse_quote!(#at)
+    };
+    std::mem::replace(e, with)
+}
+
 /// Takes off the `match value { tmp => .. }` that `Hoist::wrap` put around
 /// `e`, outermost first, adding each to `lifted`: the expression that holds
 /// `e` lifts them with its own, so that they live as long.
@@ -724,6 +742,26 @@ fn unwrap_hoisted(e: &mut Expr, lifted: &mut Vec<(proc_macro2::Ident, Expr)>) {
     {
         lifted.push((tmp.ident, std::mem::replace(&mut *m.expr, parse_quote!(()))));
         *e = *arm.body;
+    }
+}
+
+/// Takes off the hoisted temporaries (see `unwrap_hoisted`) of what `e`
+/// evaluates first: itself, or the operand of a `?`, cast, field access or
+/// unary operator, or the first operand of a value it builds.
+fn hoisted_lead(e: &mut Expr, lifted: &mut Vec<(proc_macro2::Ident, Expr)>) {
+    unwrap_hoisted(e, lifted);
+    match e {
+        Expr::Try(t) => hoisted_lead(&mut t.expr, lifted),
+        Expr::Paren(p) => hoisted_lead(&mut p.expr, lifted),
+        Expr::Cast(c) => hoisted_lead(&mut c.expr, lifted),
+        Expr::Field(f) => hoisted_lead(&mut f.base, lifted),
+        Expr::Unary(u) => hoisted_lead(&mut u.expr, lifted),
+        _ if builds_value(e) => {
+            if let Some(first) = operands(e).into_iter().next() {
+                hoisted_lead(first, lifted);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -925,7 +963,7 @@ impl VisitMut for Hoist {
                         None => {
                             // Not a call-like operand: evaluate it whole first.
                             let tmp = self.temp();
-                            let value = std::mem::replace(base, parse_quote!(#tmp));
+                            let value = take_into(&tmp, base, false);
                             lifted.push((tmp, value));
                         }
                     }
@@ -959,7 +997,14 @@ impl VisitMut for Hoist {
                     // `match`, what follows is a branch, where a join point
                     // can write it once (see `joins`).
                     let include_last = (last > 0 && builds_value(e)) || closure_follows(e, last);
-                    let lifted = self.take_operands(e, last, include_last);
+                    let mut lifted = self.take_operands(e, last, include_last);
+                    // Left in place, the suspending operand's own hoisted
+                    // temporaries (`conn.await?` in `conn.await?.query().await
+                    // + n`) join `e`'s, so that they too live to the end of
+                    // the statement.
+                    if !include_last && builds_value(e) {
+                        hoisted_lead(operands(e).swap_remove(last), &mut lifted);
+                    }
                     self.wrap(e, lifted);
                 }
             }
