@@ -288,3 +288,40 @@ known_gap! {
         run: f(),
     }
 }
+
+differential! {
+    /// `ref` and `ref mut` bindings into a `match` or `if let` scrutinee
+    /// that is a temporary (a call's value), used after an await in the arm:
+    /// the temporary is borrowed in place across the suspension, lives to
+    /// the end of the `match`, and is dropped before `else` runs.
+    name: ref_bindings_into_a_temporary_scrutinee_across_await,
+    items: {
+        fn make(n: u32) -> Option<(u32, D)> {
+            if n > 0 { Some((n, D::new("scrutinee"))) } else { None }
+        }
+        #[lh] async fn f(n: u32) -> usize {
+            let a = match make(n) {
+                Some((1, ref d)) => {
+                    pend(2, ()).await;
+                    d.touch()
+                }
+                Some((id, ref mut d)) => {
+                    pend(1, ()).await;
+                    let d: &mut D = d;
+                    d.touch() + id as usize
+                }
+                None => 0,
+            };
+            let _between = D::new("between");
+            let b = if let Some(ref p) = make(n + 1) {
+                pend(1, ()).await;
+                p.1.touch()
+            } else {
+                log("else");
+                pend(1, 0).await
+            };
+            a + b
+        }
+    },
+    run: async { (f(0).await, f(1).await, f(2).await) },
+}
