@@ -20,5 +20,6 @@ mod cases_methods_generics;
 mod cases_panics;
 mod cases_pinned;
 mod cases_probes;
+mod cases_select;
 mod cases_send;
 mod cases_service_code;

@@ -1,10 +1,10 @@
-// `tokio::select!` awaits inside its own expansion, and its branches are
-// not plain expressions, so longhand can neither see nor lower that await.
-// (`join!` with plain arguments is lowered as one await.)
+// `futures::select!` awaits inside its own expansion, and polls its futures
+// in place (fused, borrowed), so longhand can neither see nor lower that
+// await. (`join!` with plain arguments and `tokio::select!` are lowered.)
 
 #[longhand::desugar]
 async fn first_of(a: std::future::Ready<u32>, b: std::future::Ready<u32>) -> u32 {
-    tokio::select! {
+    futures::select! {
         x = a => x,
         y = b => y,
     }

@@ -20,9 +20,11 @@
 //! paths reach is written out once per path, and two `async` blocks would
 //! be two types. `try_join!`'s helper returns `Result<(T0, T1), E>`.
 //!
-//! The others have branches longhand cannot read (`select!`) or await
-//! something it cannot name; when their path names an async crate
-//! (`tokio::select!`) they are rejected with a message (see `validate`).
+//! `tokio::select!` is raced by a helper too, its handlers left in the body
+//! (see `select_macro`). The others (`futures::select!`, whose futures are
+//! borrowed in place and fused, `pending!`, `poll!`) await something
+//! longhand cannot name; when their path names an async crate they are
+//! rejected with a message (see `validate`).
 
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, Macro, Stmt, parse_quote};
@@ -32,6 +34,9 @@ use syn::{Expr, Macro, Stmt, parse_quote};
 pub enum Awaiting {
     /// `join!`-like, arguments readable: lowered as one `.await`.
     Joins,
+    /// `tokio::select!` in tokio's syntax: raced by a helper, its handlers
+    /// kept in the body (see `select_macro`).
+    Select,
     /// Awaits, but cannot be lowered.
     Opaque,
 }
@@ -51,6 +56,7 @@ pub fn awaiting(mac: &Macro) -> Option<Awaiting> {
         );
     match name.as_str() {
         "join" | "try_join" if crate::macro_args::parse(mac).is_some() => Some(Awaiting::Joins),
+        "select" if crate::select_macro::parse(mac).is_some() => Some(Awaiting::Select),
         "join" | "try_join" | "select" | "select_biased" | "pending" | "poll" if async_crate => {
             Some(Awaiting::Opaque)
         }
@@ -64,6 +70,7 @@ pub fn awaiting(mac: &Macro) -> Option<Awaiting> {
 pub fn wrap(block: &mut syn::Block) -> Vec<Stmt> {
     let mut w = Wrap {
         helpers: Vec::new(),
+        selects: 0,
     };
     w.visit_block_mut(block);
     w.helpers
@@ -71,6 +78,8 @@ pub fn wrap(block: &mut syn::Block) -> Vec<Stmt> {
 
 struct Wrap {
     helpers: Vec<Stmt>,
+    /// `select!` helpers so far (they are numbered on their own).
+    selects: usize,
 }
 
 impl Wrap {
@@ -78,13 +87,6 @@ impl Wrap {
     /// and transition tracing) as the user wrote it: `join!(a, b)`; the
     /// helper goes to `helpers`.
     fn awaited(&mut self, mac: &Macro) -> Expr {
-        let text = crate::text::compact(quote::quote!(#mac));
-        let line = mac
-            .path
-            .segments
-            .first()
-            .map_or(0, |s| s.ident.span().start().line);
-        let tag = syn::Ident::new(crate::awaits::TEXT, proc_macro2::Span::call_site());
         let args = crate::macro_args::parse(mac)
             .map(|a| a.args.into_iter().collect::<Vec<_>>())
             .unwrap_or_default();
@@ -95,8 +97,40 @@ impl Wrap {
             args.len(),
             crate::macro_args::name(mac),
         ));
-        parse_quote!(#[#tag(#text, #line)] #helper(#(#args),*).await)
+        described(mac, crate::text::compact(quote::quote!(#mac)))(parse_quote!(#helper(#(#args),*)))
     }
+
+    /// A `tokio::select!`, raced by a helper (see `select_macro`); its
+    /// handlers, now the body's code, may hold more such calls.
+    fn selected(&mut self, mac: &Macro, select: crate::select_macro::Select) -> Expr {
+        let text = select.describe(mac);
+        let (mut e, items) = select.lower(mac, self.selects, described(mac, text));
+        self.selects += 1;
+        self.helpers.extend(items);
+        self.visit_expr_mut(&mut e);
+        e
+    }
+
+    /// What replaces a call of `mac`, if it awaits and can be lowered.
+    fn lowered(&mut self, mac: &Macro) -> Option<Expr> {
+        match awaiting(mac)? {
+            Awaiting::Joins => Some(self.awaited(mac)),
+            Awaiting::Select => Some(self.selected(mac, crate::select_macro::parse(mac)?)),
+            Awaiting::Opaque => None,
+        }
+    }
+}
+
+/// Makes a helper's call the `.await` of the user's call `mac`, described as
+/// `text` (for the state's documentation and transition tracing).
+fn described(mac: &Macro, text: String) -> impl FnOnce(Expr) -> Expr {
+    let line = mac
+        .path
+        .segments
+        .first()
+        .map_or(0, |s| s.ident.span().start().line);
+    let tag = syn::Ident::new(crate::awaits::TEXT, proc_macro2::Span::call_site());
+    move |call| parse_quote!(#[#tag(#text, #line)] #call.await)
 }
 
 /// `async fn helper<A0: IntoFuture, ..>(a0: A0, ..) -> (A0::Output, ..)`
@@ -131,9 +165,9 @@ fn join_helper(helper: &syn::Ident, path: &syn::Path, n: usize, name: String) ->
 impl VisitMut for Wrap {
     fn visit_expr_mut(&mut self, e: &mut Expr) {
         if let Expr::Macro(m) = e
-            && awaiting(&m.mac) == Some(Awaiting::Joins)
+            && let Some(lowered) = self.lowered(&m.mac)
         {
-            *e = self.awaited(&m.mac);
+            *e = lowered;
             return;
         }
         visit_mut::visit_expr_mut(self, e);
@@ -141,9 +175,9 @@ impl VisitMut for Wrap {
 
     fn visit_stmt_mut(&mut self, s: &mut Stmt) {
         if let Stmt::Macro(m) = s
-            && awaiting(&m.mac) == Some(Awaiting::Joins)
+            && let Some(lowered) = self.lowered(&m.mac)
         {
-            *s = Stmt::Expr(self.awaited(&m.mac), m.semi_token);
+            *s = Stmt::Expr(lowered, m.semi_token);
             return;
         }
         visit_mut::visit_stmt_mut(self, s);

@@ -50,6 +50,7 @@ mod pin_macros;
 mod rebind;
 mod recursion;
 mod resume;
+mod select_macro;
 mod signature;
 mod splice;
 mod text;

@@ -174,6 +174,12 @@ impl<'a> Visit<'a> for Checker<'_> {
             && !self.in_async
         {
             self.awaiting_macro(mac, awaiting);
+            // A `select!`'s futures and handlers become the body's code.
+            if let Some(select) = crate::select_macro::parse(mac) {
+                for e in select.exprs() {
+                    Visit::visit_expr(self, e);
+                }
+            }
         } else if !self.in_closure
             && tokens_contain_await(&mac.tokens)
             && crate::macro_args::parse(mac).is_none()
@@ -216,10 +222,15 @@ impl Checker<'_> {
                  `impl Stream<Item = T>` to yield and await"
             )
         } else if awaiting == crate::awaiting_macros::Awaiting::Opaque {
+            let lowered = if name == "select" {
+                "; `tokio::select!` in tokio's syntax is lowered"
+            } else {
+                ""
+            };
             format!(
                 "`{name}!` awaits inside its own expansion, which longhand cannot see or lower \
-                 (its branches are not plain expressions): move it into a helper `async fn` \
-                 without `#[longhand::desugar]` and await that"
+                 (its branches are not plain expressions{lowered}): move it into a helper \
+                 `async fn` without `#[longhand::desugar]` and await that"
             )
         } else {
             return;
