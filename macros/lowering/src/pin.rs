@@ -115,6 +115,7 @@ pub fn rewrite(body: &mut syn::Block, liveness: &Liveness, params: &mut [Param])
         refs: &liveness.refs,
         nested: 0,
         captures: Vec::new(),
+        field_base: false,
         params,
     }
     .visit_block_mut(body);
@@ -127,9 +128,43 @@ struct Rewrite<'a> {
     nested: usize,
     /// For each enclosing `move` closure or `async move` block, innermost
     /// last, the pinned bindings (and slots) it captures.
-    captures: Vec<Vec<(usize, usize)>>,
+    captures: Vec<Capture>,
+    /// The path being visited is the base of a field access (`s` in `s.a`).
+    field_base: bool,
     /// The function's parameters, whose `slot` is set when one is pinned.
     params: &'a mut [Param],
+}
+
+/// What a `move` closure or `async move` block captures of the pinned
+/// locals.
+#[derive(Default)]
+struct Capture {
+    /// The bindings (and their slots) it takes, in order.
+    taken: Vec<(usize, usize)>,
+    /// Those it names whole somewhere.
+    whole: std::collections::HashSet<usize>,
+    /// Those it names through a field (`s.a`), with the first such use.
+    fields: HashMap<usize, proc_macro2::Span>,
+}
+
+impl Capture {
+    /// rustc captures only the fields of a local that a closure names only
+    /// through fields (`move || s.a.touch()`), and the rest of the local
+    /// stays usable. A pinned local cannot be split: taking all of it would
+    /// leave the rest's later uses reading an emptied slot. Refused, with
+    /// what to write instead.
+    fn field_only_error(&self) -> Option<Expr> {
+        let (_, span) = self
+            .fields
+            .iter()
+            .filter(|(id, _)| !self.whole.contains(id))
+            .min_by_key(|(id, _)| **id)?;
+        let msg = "this `move` closure (or `async move` block) uses a local only through its \
+                   fields, so rustc would move just those fields into it; longhand keeps this \
+                   local pinned (it is borrowed across an `.await`) and can only move all of \
+                   it: bind the field to its own local first (`let a = s.a;`) and use that";
+        Some(parse_quote_spanned!(*span=> ::core::compile_error!(#msg)))
+    }
 }
 
 impl Rewrite<'_> {
@@ -156,7 +191,9 @@ impl Rewrite<'_> {
             let name = captured_ident(id);
             // Taken in the enclosing context: from the enclosing `move`
             // closure's own capture, or from the slot.
-            let value = self.captured(id, slot).unwrap_or_else(|| take(slot));
+            let value = self
+                .captured(id, slot, proc_macro2::Span::call_site())
+                .unwrap_or_else(|| take(slot));
             lets.push(parse_quote!(let mut #name = #value;));
         }
         let closure = std::mem::replace(e, parse_quote!(()));
@@ -165,10 +202,18 @@ impl Rewrite<'_> {
 
     /// Inside a `move` closure, the hidden local through which it captures
     /// pinned binding `id`, recorded in the innermost closure's captures.
-    fn captured(&mut self, id: usize, slot: usize) -> Option<Expr> {
+    /// `span` is the use's, which names the local through a field if
+    /// `field_base` says so.
+    fn captured(&mut self, id: usize, slot: usize, span: proc_macro2::Span) -> Option<Expr> {
+        let via_field = std::mem::take(&mut self.field_base);
         let frame = self.captures.last_mut()?;
-        if !frame.contains(&(id, slot)) {
-            frame.push((id, slot));
+        if !frame.taken.contains(&(id, slot)) {
+            frame.taken.push((id, slot));
+        }
+        if via_field {
+            frame.fields.entry(id).or_insert(span);
+        } else {
+            frame.whole.insert(id);
         }
         let name = captured_ident(id);
         Some(parse_quote!(#name))
@@ -262,20 +307,18 @@ impl VisitMut for Rewrite<'_> {
             return;
         }
         if let Some((id, slot, kind)) = self.pinned_ref(e) {
-            if let Some(captured) = self.captured(id, slot) {
+            let span = match &*e {
+                Expr::Path(p) => p.path.span(),
+                _ => e.span(),
+            };
+            if let Some(captured) = self.captured(id, slot, span) {
                 // Inside a `move` closure: the copy it captured.
                 *e = captured;
                 return;
             }
             *e = match kind {
                 UseKind::Move => take(slot),
-                _ => {
-                    let span = match &*e {
-                        Expr::Path(p) => p.path.span(),
-                        _ => e.span(),
-                    };
-                    self.reach(id, slot, span)
-                }
+                _ => self.reach(id, slot, span),
             };
             return;
         }
@@ -285,10 +328,26 @@ impl VisitMut for Rewrite<'_> {
             _ => false,
         };
         if moving {
-            self.captures.push(Vec::new());
+            self.captures.push(Capture::default());
             visit_mut::visit_expr_mut(self, e);
             let captured = self.captures.pop().unwrap_or_default();
-            self.capture_before(e, captured);
+            let error = captured.field_only_error();
+            self.capture_before(e, captured.taken);
+            if let Some(error) = error {
+                // Reported where the field is named; the code stays whole,
+                // so that no other error follows from this one.
+                let code = std::mem::replace(e, parse_quote!(()));
+                *e = parse_quote!({ #error; #code });
+            }
+            return;
+        }
+        if let Expr::Field(f) = e
+            && !self.captures.is_empty()
+            && self.pinned_ref(&f.base).is_some()
+        {
+            self.field_base = true;
+            self.visit_expr_mut(&mut f.base);
+            self.field_base = false;
             return;
         }
         visit_mut::visit_expr_mut(self, e);
