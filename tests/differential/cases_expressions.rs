@@ -460,3 +460,29 @@ differential! {
     },
     run: f(),
 }
+
+differential! {
+    /// A compound assignment whose value awaits, on an indexed place with a
+    /// side effect: the place is evaluated once. For a primitive `+=`
+    /// rustc evaluates the value first, so the orders agree; (for an
+    /// overloaded `AddAssign` it evaluates the place first, which longhand
+    /// cannot see without types: there the place is evaluated after the
+    /// value, still once; evaluated twice, `k` would run past the end).
+    name: compound_assignment_with_awaiting_value_evaluates_place_once,
+    items: {
+        #[lh] async fn f() -> (Vec<u32>, String) {
+            let mut v = vec![0, 1, 2];
+            let mut i = 0;
+            v[{ i += 1; val("idx", i) }] += pend(1, 5).await;
+            v[val("idx", 2)] *= pend(2, 3).await + val("rhs", 1);
+            // `String += &str` is overloaded: an index with a side effect
+            // (not logged: its order relative to the await differs).
+            let mut parts = vec![String::new(), String::new(), String::new()];
+            let mut k = 0;
+            parts[{ k += 1; k }] += &pend(1, "a".to_string()).await;
+            parts[{ k += 1; k }] += &pend(1, "b".to_string()).await;
+            (v, parts.join("|"))
+        }
+    },
+    run: f(),
+}

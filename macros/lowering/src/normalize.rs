@@ -1008,6 +1008,22 @@ impl VisitMut for Hoist {
                 }
                 self.wrap(e, lifted);
             }
+            // `v[i()] += value.await`: the value is lifted whole, so that the
+            // place is evaluated once, after it. (rustc evaluates the value
+            // first for primitive types, the place first for an overloaded
+            // `AddAssign`; left in place, the place would be evaluated
+            // before the suspension and again after it.) A local or its
+            // field can be evaluated twice unobserved, and stays.
+            Expr::Binary(b)
+                if is_assign_op(&b.op)
+                    && !place(&b.left)
+                    && contains_await(&b.right)
+                    && !contains_await(&b.left) =>
+            {
+                let mut lifted = Vec::new();
+                self.lift_value(&mut b.right, &mut lifted);
+                self.wrap(e, lifted);
+            }
             // A let-chain (`c && let P = v.await`) must stay whole in its
             // condition: its left side is used up before the right runs.
             _ if let_chain(e) => {}
