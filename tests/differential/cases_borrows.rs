@@ -325,3 +325,31 @@ differential! {
     },
     run: async { (f(0).await, f(1).await, f(2).await) },
 }
+
+differential! {
+    /// Temporaries whose lifetime a `let` extends (`let r = &make();`),
+    /// used after a later await: named, they live to the end of the block,
+    /// dropped after the locals declared later. A constant rustc promotes
+    /// (`&["a", "b"]`) stays `'static`; a place of a local (`&buf[n..]`,
+    /// `&v[1]`) is borrowed where it is, also when its index awaits, and
+    /// used by reference before an await in the same expression.
+    name: let_extended_temporaries_and_indexed_places_across_awaits,
+    items: {
+        fn make(name: &'static str) -> (D, u32) { (D::new(name), 7) }
+        fn keep(s: &'static [&'static str]) -> usize { s.len() }
+        #[lh] async fn f(buf: Vec<u8>, v: Vec<String>) -> usize {
+            let r = &D::new("extended");
+            let n = &make("field base").1;
+            let m = &mut vec![1u32];
+            let names = &["a", "b"];
+            let _later = D::new("later");
+            pend(1, ()).await;
+            m.push(*n);
+            let tail = &buf[pend(1, 1).await..];
+            let a = v[1].len() + pend(1, 5).await;
+            let b = format!("{}{}", v[0], pend(1, "!").await);
+            r.touch() + m.len() + keep(names) + tail.len() + a + b.len()
+        }
+    },
+    run: f(vec![1, 2, 3], vec!["x".into(), "yy".into()]),
+}

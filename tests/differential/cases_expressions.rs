@@ -486,3 +486,25 @@ differential! {
     },
     run: f(),
 }
+
+differential! {
+    /// Ranges whose end awaits: the start (a parameter, a call's value, a
+    /// local) is evaluated first and read after the suspension; as a value,
+    /// as a `for` loop's head and as a slice index.
+    name: range_end_awaits,
+    items: {
+        fn start(n: u32) -> u32 { val("start", n) }
+        #[lh] async fn f(lo: u32) -> (usize, u32, usize, Vec<u32>) {
+            let r = lo..pend(1, 5u32).await;
+            let mut sum = 0;
+            for i in start(lo)..=pend(2, 4u32).await {
+                sum += pend(1, i).await;
+            }
+            let v = vec![1, 2, 3, 4, 5];
+            let k = 1;
+            let s = v[k..pend(1, 3).await].len();
+            (r.len(), sum, s, v[start(0) as usize..pend(1, 2).await].to_vec())
+        }
+    },
+    run: f(1),
+}

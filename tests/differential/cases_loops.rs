@@ -163,3 +163,25 @@ differential! {
     },
     run: f(),
 }
+
+differential! {
+    /// `Iterator::max` and `min` take the iterator by value: a scrutinee
+    /// `v.iter().max()` whose arms await names no temporary for the
+    /// iterator (it is moved into the call), and `a.max(b)` on numbers.
+    name: iterator_max_min_in_awaiting_scrutinees,
+    items: {
+        #[lh] async fn f(v: Vec<usize>) -> usize {
+            let hi = match v.iter().max() {
+                Some(x) => pend(1, *x).await,
+                None => 0,
+            };
+            let lo = if let Some(x) = v.iter().copied().min() {
+                pend(1, x).await
+            } else {
+                0
+            };
+            hi.max(lo) * 10 + lo.min(hi)
+        }
+    },
+    run: async { (f(vec![3, 1, 2]).await, f(vec![]).await) },
+}

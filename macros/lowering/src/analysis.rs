@@ -397,6 +397,8 @@ pub fn consumes_receiver(method: &str) -> bool {
                 | "cloned"
                 | "inspect"
                 | "scan"
+                | "max"
+                | "min"
                 | "max_by"
                 | "min_by"
                 | "max_by_key"
@@ -878,14 +880,14 @@ impl Resolver {
                     other => self.assignee(other),
                 }
             }
-            Expr::Range(r) => {
-                if let Some(s) = &r.start {
-                    self.expr(s, Move);
-                }
-                if let Some(s) = &r.end {
-                    self.expr(s, Move);
-                }
-            }
+            // `lo..end.await`: a plain start is read after the suspension.
+            Expr::Range(r) => self.operands(
+                r.start
+                    .iter()
+                    .chain(r.end.iter())
+                    .map(|x| (&**x, Move))
+                    .collect(),
+            ),
             Expr::Struct(s) => self.operands(
                 s.fields
                     .iter()

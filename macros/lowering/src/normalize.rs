@@ -344,13 +344,15 @@ impl NameBorrowedTemporaries {
     }
 
     /// `&E` with `E` a temporary: takes `E` out, leaving `&tmp`.
+    /// (`&make().field` leaves `&tmp.field`; a place of a local, and a
+    /// constant rustc promotes to a `'static`, are not temporaries.)
     fn take_borrowed(&mut self, e: &mut Expr) -> Option<(proc_macro2::Ident, Expr)> {
         let Expr::Reference(r) = e else { return None };
-        if place(&r.expr) || matches!(&*r.expr, Expr::Lit(_)) {
+        if !borrows_new_value(r) {
             return None;
         }
         let tmp = self.temp();
-        let value = take_into(&tmp, &mut r.expr, false);
+        let value = take_into(&tmp, borrowed_temporary(&mut r.expr), false);
         Some((tmp, value))
     }
 }
@@ -387,12 +389,23 @@ pub fn let_stmt(name: proc_macro2::Ident, value: Expr) -> Stmt {
 impl VisitMut for NameBorrowedTemporaries {
     fn visit_block_mut(&mut self, b: &mut syn::Block) {
         let mut stmts = Vec::new();
-        for mut s in std::mem::take(&mut b.stmts) {
+        let old = std::mem::take(&mut b.stmts);
+        // Whether a statement from this one on awaits.
+        let mut awaits_from: Vec<bool> = old
+            .iter()
+            .rev()
+            .scan(false, |after, s| {
+                *after |= crate::awaits::stmt_contains_await(s);
+                Some(*after)
+            })
+            .collect();
+        awaits_from.reverse();
+        for (mut s, awaits) in old.into_iter().zip(awaits_from) {
             self.visit_stmt_mut(&mut s);
             if let Stmt::Local(l) = &mut s
                 && let Some(init) = &mut l.init
                 && init.diverge.is_none()
-                && crate::awaits::contains_await(&init.expr)
+                && awaits
                 && let Some((tmp, value)) = self.take_borrowed(&mut init.expr)
             {
                 stmts.push(let_stmt(tmp, value));
@@ -598,6 +611,8 @@ impl Hoist {
         match e {
             Expr::MethodCall(m) => {
                 if place(&m.receiver) {
+                } else if place_expression(&m.receiver) {
+                    self.lift_place_operands(&mut m.receiver, lifted);
                 } else if crate::analysis::consumes_receiver(&m.method.to_string()) {
                     self.lift_inside(&mut m.receiver, lifted);
                 } else {
@@ -631,7 +646,13 @@ impl Hoist {
             Expr::Unary(u) if !matches!(u.op, syn::UnOp::Deref(_)) => {
                 self.lift_inside(&mut u.expr, lifted)
             }
+            Expr::Field(f) if place_expression(&f.base) => {
+                self.lift_place_operands(&mut f.base, lifted)
+            }
             Expr::Field(f) if !place(&f.base) => self.lift_value(&mut f.base, lifted),
+            Expr::Index(i) if place_expression(&i.expr) => {
+                self.lift_place_operands(&mut i.expr, lifted)
+            }
             Expr::Index(i) if !place(&i.expr) => self.lift_value(&mut i.expr, lifted),
             Expr::Try(t) => self.lift_inside(&mut t.expr, lifted),
             // An await already wrapped in the temporaries its awaitee
@@ -651,6 +672,26 @@ impl Hoist {
             && let Some((tmp, _)) = lifted.last()
         {
             self.mutable.insert(tmp.to_string());
+        }
+    }
+
+    /// Lifts the operands of place `e` (`v[i()]`'s index, `*make()`'s
+    /// value), leaving the place itself where it is used: by reference or
+    /// by value (a `Copy` element), which longhand cannot tell, and an
+    /// unsized one (`v[a..b]`) cannot be named at all.
+    fn lift_place_operands(&mut self, e: &mut Expr, lifted: &mut Vec<(proc_macro2::Ident, Expr)>) {
+        match e {
+            Expr::Index(i) => {
+                self.lift_place_operands(&mut i.expr, lifted);
+                if !inert(&i.index) {
+                    self.lift_value(&mut i.index, lifted);
+                }
+            }
+            Expr::Field(f) => self.lift_place_operands(&mut f.base, lifted),
+            Expr::Paren(p) => self.lift_place_operands(&mut p.expr, lifted),
+            Expr::Group(g) => self.lift_place_operands(&mut g.expr, lifted),
+            Expr::Unary(u) if !inert(&u.expr) => self.lift_value(&mut u.expr, lifted),
+            _ => {}
         }
     }
 
@@ -968,7 +1009,24 @@ impl VisitMut for Hoist {
             // Every argument up to the last that suspends is lifted, that one
             // included: an `.await` cannot stay inside the macro's tokens.
             let lifted = match args.args.iter().rposition(contains_await) {
-                Some(last) => self.lift_operands(args.args.iter_mut().collect(), last, true),
+                Some(last) => {
+                    // A formatting macro borrows its arguments: a place
+                    // (`v[0]`) stays, as a value it would be moved out.
+                    let mut lifted = Vec::new();
+                    for a in args.args.iter_mut().take(last) {
+                        if place_expression(a) && !contains_await(a) {
+                            self.lift_place_operands(a, &mut lifted);
+                        } else {
+                            lifted.extend(self.lift_operands(vec![a], 0, true));
+                        }
+                    }
+                    lifted.extend(self.lift_operands(
+                        args.args.iter_mut().skip(last).collect(),
+                        0,
+                        true,
+                    ));
+                    lifted
+                }
                 None => Vec::new(),
             };
             crate::macro_args::set(&mut m.mac, &args);
