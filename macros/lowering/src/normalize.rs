@@ -541,6 +541,18 @@ impl Hoist {
         upto: usize,
         include_last: bool,
     ) -> Vec<(proc_macro2::Ident, Expr)> {
+        // A method's receiver that is a place (`queues[i].push(x.await)`)
+        // is borrowed or moved where it is used: only its index is lifted.
+        if let Expr::MethodCall(m) = target
+            && upto > 0
+            && place_expression(&m.receiver)
+        {
+            let mut lifted = Vec::new();
+            self.lift_place_operands(&mut m.receiver, &mut lifted);
+            let args = m.args.iter_mut().collect();
+            lifted.extend(self.lift_operands(args, upto - 1, include_last));
+            return lifted;
+        }
         self.lift_operands(operands(target), upto, include_last)
     }
 
