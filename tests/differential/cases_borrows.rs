@@ -353,3 +353,32 @@ differential! {
     },
     run: f(vec![1, 2, 3], vec!["x".into(), "yy".into()]),
 }
+
+differential! {
+    /// Borrows reached through a reference local (`let t = &text; let h =
+    /// t.trim();`), a field of one, a `&mut` one and an iterator built from
+    /// one, held across awaits while the reference local itself is dead:
+    /// the owner is what stays in place.
+    name: borrows_through_a_reference_local_across_await,
+    items: {
+        use std::collections::HashMap;
+        struct Cfg { name: String }
+        #[lh] async fn f(text: String, c: Cfg, v: Vec<u32>) -> usize {
+            let t = &text;
+            let h = t.trim();
+            let cfg = &c;
+            let name = cfg.name.as_str();
+            let mut map: HashMap<u32, u32> = HashMap::new();
+            let m = &mut map;
+            let slot = m.entry(1).or_insert(0);
+            let r = &v;
+            let it = r.iter();
+            pend(1, ()).await;
+            *slot += 1;
+            let sum: u32 = it.map(|x| x * 2).sum();
+            pend(1, ()).await;
+            h.len() + name.len() + sum as usize + map[&1] as usize
+        }
+    },
+    run: f(" ab ".into(), Cfg { name: "cfg".into() }, vec![1, 2]),
+}

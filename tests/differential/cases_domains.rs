@@ -51,38 +51,35 @@ differential! {
     },
 }
 
-known_gap! {
-    reason: "domains 1: a reference derived by a method call from a reference local (`let cur = &buf; let x = cur.first();`) alive at an await: the owner `buf` is moved into the state instead of pinned (E0505/E0597)",
-    differential! {
-        /// Slice patterns `[first, rest @ ..]` and `[a, b, ..]` over a borrowed
-        /// buffer, the bound references held across awaits.
-        name: slice_pattern_tokens,
-        items: {
-            #[lh] async fn lex(buf: Vec<u8>) -> Vec<String> {
-                let mut toks = Vec::new();
-                let mut cur: &[u8] = &buf;
-                let _d = D::new("lexer");
-                loop {
-                    match cur {
-                        [] => break,
-                        [b' ', rest @ ..] => { cur = rest; }
-                        [a @ b'0'..=b'9', b @ b'0'..=b'9', rest @ ..] => {
-                            let n = pend(1, (a - b'0') * 10 + (b - b'0')).await;
-                            toks.push(format!("num2:{n}"));
-                            cur = rest;
-                        }
-                        [first, rest @ ..] => {
-                            pend(1, ()).await;
-                            toks.push(format!("ch:{}", *first as char));
-                            cur = rest;
-                        }
+differential! {
+    /// Slice patterns `[first, rest @ ..]` and `[a, b, ..]` over a borrowed
+    /// buffer, the bound references held across awaits.
+    name: slice_pattern_tokens_through_a_reference,
+    items: {
+        #[lh] async fn lex(buf: Vec<u8>) -> Vec<String> {
+            let mut toks = Vec::new();
+            let mut cur: &[u8] = &buf;
+            let _d = D::new("lexer");
+            loop {
+                match cur {
+                    [] => break,
+                    [b' ', rest @ ..] => { cur = rest; }
+                    [a @ b'0'..=b'9', b @ b'0'..=b'9', rest @ ..] => {
+                        let n = pend(1, (a - b'0') * 10 + (b - b'0')).await;
+                        toks.push(format!("num2:{n}"));
+                        cur = rest;
+                    }
+                    [first, rest @ ..] => {
+                        pend(1, ()).await;
+                        toks.push(format!("ch:{}", *first as char));
+                        cur = rest;
                     }
                 }
-                toks
             }
-        },
-        run: lex(b"12 a 3 45x".to_vec()),
-    }
+            toks
+        }
+    },
+    run: lex(b"12 a 3 45x".to_vec()),
 }
 
 differential! {

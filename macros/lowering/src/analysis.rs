@@ -515,15 +515,52 @@ impl Resolver {
 
     /// Declares `pat`'s bindings, whose value came from an expression that
     /// borrowed `self.borrows[from..]`.
-    fn declare_from(&mut self, pat: &Pat, initialized: bool, from: usize, simple_let: bool) {
+    /// A value taken from place `value` (`let y = x;`, `match cur { [a,
+    /// rest @ ..] => .. }`) carries what that local borrows.
+    fn declare_from(
+        &mut self,
+        pat: &Pat,
+        initialized: bool,
+        from: usize,
+        simple_let: bool,
+        value: Option<&Expr>,
+    ) {
         let start = from.min(self.borrows.len());
-        let sources: HashSet<usize> = self.borrows[start..].iter().copied().collect();
+        let mut sources: HashSet<usize> = self.borrows[start..].iter().copied().collect();
+        if let Some(info) = value
+            .and_then(|v| self.place_binding(v))
+            .and_then(|id| self.bindings.get(&id))
+        {
+            sources.extend(info.sources.iter().copied());
+        }
+        // Borrowing a local that holds borrows may reach through it
+        // (`let t = &text; let h = t.trim();`: `h` borrows `text`).
+        let through: Vec<usize> = sources
+            .iter()
+            .filter_map(|s| self.bindings.get(s))
+            .flat_map(|info| info.sources.iter().copied())
+            .collect();
+        sources.extend(through);
         self.declare(pat, initialized);
         for b in bindings_of(pat) {
             if let Some(info) = self.bindings.get_mut(&b.id) {
                 info.sources = sources.clone();
                 info.simple_let = simple_let;
             }
+        }
+    }
+
+    /// The local that place `e` is in (`x`, `x.field`, `*x`, `(x)`).
+    fn place_binding(&self, e: &Expr) -> Option<usize> {
+        match e {
+            Expr::Path(p) if p.path.segments.len() == 1 && p.qself.is_none() => {
+                self.resolve(&p.path.segments[0].ident.to_string())
+            }
+            Expr::Field(f) => self.place_binding(&f.base),
+            Expr::Paren(p) => self.place_binding(&p.expr),
+            Expr::Group(g) => self.place_binding(&g.expr),
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => self.place_binding(&u.expr),
+            _ => None,
         }
     }
 
@@ -630,22 +667,8 @@ impl Resolver {
                     _ => false,
                 };
                 // `let y = x;` moves `x`'s value, and with it what it borrows.
-                let moved_from = l.init.as_ref().and_then(|i| match &*i.expr {
-                    Expr::Path(p) if p.path.segments.len() == 1 && p.qself.is_none() => {
-                        self.resolve(&p.path.segments[0].ident.to_string())
-                    }
-                    _ => None,
-                });
-                let inherited = moved_from
-                    .and_then(|id| self.bindings.get(&id))
-                    .map(|info| info.sources.clone())
-                    .unwrap_or_default();
-                self.declare_from(&l.pat, l.init.is_some(), from, simple);
-                for b in bindings_of(&l.pat) {
-                    if let Some(info) = self.bindings.get_mut(&b.id) {
-                        info.sources.extend(&inherited);
-                    }
-                }
+                let value = l.init.as_ref().map(|i| &*i.expr);
+                self.declare_from(&l.pat, l.init.is_some(), from, simple, value);
                 if reference {
                     for b in bindings_of(&l.pat) {
                         if let Some(info) = self.bindings.get_mut(&b.id) {
@@ -671,7 +694,7 @@ impl Resolver {
                     UseKind::Borrow
                 };
                 self.expr(&l.expr, kind);
-                self.declare_from(&l.pat, true, from, false);
+                self.declare_from(&l.pat, true, from, false, Some(&l.expr));
             }
             Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
                 self.cond(&b.left);
@@ -969,7 +992,7 @@ impl Resolver {
                 for (i, arm) in m.arms.iter().enumerate() {
                     self.in_branch(node, i, |r| {
                         r.in_scope(|r| {
-                            r.declare_from(&arm.pat, true, from, false);
+                            r.declare_from(&arm.pat, true, from, false, Some(&m.expr));
                             if let Some((_, g)) = &arm.guard {
                                 r.expr(g, Move);
                             }

@@ -183,6 +183,22 @@ pub fn binds_by_ref(pat: &Pat) -> bool {
     bindings_of(pat).iter().any(|b| b.by_ref)
 }
 
+/// Does `pat` bind a name by reference (`Some(ref d)`)? Tagged or not
+/// (unlike `binds_by_ref`, also before bindings are tagged).
+pub fn has_ref_binding(pat: &Pat) -> bool {
+    struct Find(bool);
+    impl<'a> syn::visit::Visit<'a> for Find {
+        fn visit_pat_ident(&mut self, p: &'a syn::PatIdent) {
+            self.0 |= p.by_ref.is_some();
+            syn::visit::visit_pat_ident(self, p);
+        }
+        fn visit_expr(&mut self, _: &'a syn::Expr) {}
+    }
+    let mut find = Find(false);
+    syn::visit::Visit::visit_pat(&mut find, pat);
+    find.0
+}
+
 /// Does the pattern bind anything by value (so matching moves from the scrutinee)?
 pub fn binds_by_value(pat: &Pat) -> bool {
     bindings_of(pat).iter().any(|b| !b.by_ref)

@@ -425,7 +425,7 @@ impl VisitMut for NameBorrowedTemporaries {
                 // borrowed in place across the suspension.
                 if m.arms
                     .iter()
-                    .any(|a| contains_await(&a.body) && binds_by_ref(&a.pat))
+                    .any(|a| contains_await(&a.body) && crate::bindings::has_ref_binding(&a.pat))
                 {
                     self.name_unless_place(&mut m.expr, &mut named);
                 }
@@ -435,7 +435,7 @@ impl VisitMut for NameBorrowedTemporaries {
                     && crate::awaits::block_contains_await(&i.then_branch)
                 {
                     self.take_receivers(&mut l.expr, &mut named);
-                    if binds_by_ref(&l.pat) {
+                    if crate::bindings::has_ref_binding(&l.pat) {
                         self.name_unless_place(&mut l.expr, &mut named);
                     }
                     // rustc drops an `if let`'s temporaries before `else`.
@@ -462,21 +462,6 @@ impl VisitMut for NameBorrowedTemporaries {
     fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
     fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
-}
-
-/// Does `pat` bind a name by reference (`Some(ref d)`)?
-fn binds_by_ref(pat: &syn::Pat) -> bool {
-    struct Find(bool);
-    impl<'a> syn::visit::Visit<'a> for Find {
-        fn visit_pat_ident(&mut self, p: &'a syn::PatIdent) {
-            self.0 |= p.by_ref.is_some();
-            syn::visit::visit_pat_ident(self, p);
-        }
-        fn visit_expr(&mut self, _: &'a Expr) {}
-    }
-    let mut find = Find(false);
-    syn::visit::Visit::visit_pat(&mut find, pat);
-    find.0
 }
 
 /// `::core::iter::IntoIterator::into_iter`, as `DesugarFor` writes it.
