@@ -382,3 +382,31 @@ differential! {
     },
     run: f(" ab ".into(), Cfg { name: "cfg".into() }, vec![1, 2]),
 }
+
+differential! {
+    /// Closures (and a reference) not read after an await but borrowed
+    /// across it: by the awaitee (`once(&h).await`), by an `async` block
+    /// awaited later, by a closure kept across the await. They stay in
+    /// place as long as what borrows them.
+    name: closures_borrowed_across_awaits,
+    items: {
+        async fn once<F: Fn(u32) -> u32>(f: F) -> u32 {
+            pend(1, ()).await;
+            f(1)
+        }
+        #[lh] async fn f(n: u32) -> u32 {
+            let h = |x: u32| x + n;
+            let a = once(&h).await;
+            let double = |x: u32| x * 2;
+            let fut = async { double(a) + pend(1, 0).await };
+            pend(1, ()).await;
+            let b = fut.await;
+            let base = &n;
+            let parse = |s: &str| s.len() as u32 + *base;
+            let handle = |s: &str| parse(s) * 10;
+            pend(2, ()).await;
+            a + b + handle("abc")
+        }
+    },
+    run: f(4),
+}

@@ -584,27 +584,24 @@ differential! {
     run: f(100),
 }
 
-known_gap! {
-    reason: "domains 4: a closure local borrowed by an awaitee (`let h = |x| x; once(&h).await`): the closure is not kept across the await (E0597)",
-    differential! {
-        /// Rust 2024 async closures taking arguments, one capturing a `D` by
-        /// move, passed to a helper bounded by `AsyncFn`.
-        name: async_closures_asyncfn_bound,
-        items: {
-            async fn twice<F: AsyncFn(u32) -> u32>(f: F) -> u32 { f(1).await + f(2).await }
-            #[lh] async fn f() -> (u32, u32) {
-                let d = D::new("cap");
-                let k = 5;
-                let add = async |x: u32| { pend(1, ()).await; x + k };
-                let a = twice(&add).await;
-                let owned = async move |x: u32| { d.touch(); pend(x, x).await };
-                let b = owned(2).await + twice(owned).await;
-                pend(1, ()).await;
-                (a, b)
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// Rust 2024 async closures taking arguments, one capturing a `D` by
+    /// move, passed to a helper bounded by `AsyncFn`.
+    name: async_closures_asyncfn_bound,
+    items: {
+        async fn twice<F: AsyncFn(u32) -> u32>(f: F) -> u32 { f(1).await + f(2).await }
+        #[lh] async fn f() -> (u32, u32) {
+            let d = D::new("cap");
+            let k = 5;
+            let add = async |x: u32| { pend(1, ()).await; x + k };
+            let a = twice(&add).await;
+            let owned = async move |x: u32| { d.touch(); pend(x, x).await };
+            let b = owned(2).await + twice(owned).await;
+            pend(1, ()).await;
+            (a, b)
+        }
+    },
+    run: f(),
 }
 
 differential! {
@@ -1107,25 +1104,22 @@ differential! {
 // Findings from probing (each minimised in its reason)
 // ---------------------------------------------------------------------------
 
-known_gap! {
-    reason: "domains 4b: a closure local borrowed by another closure or an `async` block that is kept across an await, the first closure not named after it (`let f = |x| x + 1; let g = || f(2); x.await; g()`): the closure is not kept (E0373)",
-    differential! {
-        /// A parser closure used by a handler closure kept across awaits.
-        name: closure_borrowing_closure,
-        items: {
-            #[lh] async fn f(lines: Vec<&'static str>) -> Vec<usize> {
-                let parse = |s: &str| s.trim().len();
-                let handle = |s: &str| parse(s) * 2;
-                let mut out = vec![];
-                for l in lines {
-                    pend(1, ()).await;
-                    out.push(handle(l));
-                }
-                out
+differential! {
+    /// A parser closure used by a handler closure kept across awaits.
+    name: closure_borrowing_closure,
+    items: {
+        #[lh] async fn f(lines: Vec<&'static str>) -> Vec<usize> {
+            let parse = |s: &str| s.trim().len();
+            let handle = |s: &str| parse(s) * 2;
+            let mut out = vec![];
+            for l in lines {
+                pend(1, ()).await;
+                out.push(handle(l));
             }
-        },
-        run: f(vec![" a ", "bcd"]),
-    }
+            out
+        }
+    },
+    run: f(vec![" a ", "bcd"]),
 }
 
 differential! {

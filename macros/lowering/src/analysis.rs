@@ -66,6 +66,9 @@ struct BindingInfo {
     /// dead one would move it after a later borrow invalidated it (Miri: a
     /// retag of a dead tag).
     reference: bool,
+    /// A closure that captures by reference (`let f = |x| x + n;`): kept,
+    /// unlike a reference, when something kept or awaited borrows it.
+    closure: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -240,6 +243,8 @@ fn other_arms(a: &[(usize, usize)], b: &[(usize, usize)]) -> bool {
 
 fn decide(r: &Resolver, at: &AwaitInfo) -> Keep {
     let mut keep = Keep::default();
+    // Closures kept only if something kept borrows them.
+    let mut lenders: Vec<&BindingInfo> = Vec::new();
     for id in &at.in_scope {
         let Some(b) = r.bindings.get(id) else {
             continue;
@@ -294,8 +299,17 @@ fn decide(r: &Resolver, at: &AwaitInfo) -> Keep {
                     .any(|(node, _)| !at.branches.iter().any(|(n2, _)| n2 == node))
         };
         let only_conditionally_moved = moved && moves.iter().all(conditional);
+        // The awaitee borrows the closure (`once(&h).await`): it stays in
+        // place while the awaitee runs. (A reference's method call borrows
+        // through it, not it.)
+        let lent = || {
+            b.closure
+                && b.uses
+                    .iter()
+                    .any(|u| u.kind == UseKind::Borrow && u.pos >= at.operand && u.pos < at.pos)
+        };
         let alive = if b.reference {
-            read_next
+            read_next || lent()
         } else {
             !moved || read_next
         };
@@ -303,9 +317,37 @@ fn decide(r: &Resolver, at: &AwaitInfo) -> Keep {
             keep.stored.push(b.binding.clone());
         } else if initialized && only_conditionally_moved && !b.reference {
             keep.flagged.push(b.binding.clone());
-        } else if next.is_some() {
-            keep.redeclared.insert(*id);
+        } else {
+            if initialized && b.closure {
+                lenders.push(b);
+            }
+            if next.is_some() {
+                keep.redeclared.insert(*id);
+            }
         }
+    }
+    // A closure not read again that a kept value borrows (`let parse =
+    // |s| ..; let handle = |s| parse(s);` with `handle` kept) is kept too,
+    // for as long as what borrows it. (What borrows through a reference
+    // borrows what it points to, which `sources` says.)
+    let mut added = true;
+    while added {
+        added = false;
+        let borrowed: HashSet<usize> = keep
+            .stored
+            .iter()
+            .filter_map(|s| r.bindings.get(&s.id))
+            .flat_map(|info| info.sources.iter().copied())
+            .collect();
+        lenders.retain(|b| {
+            if !borrowed.contains(&b.binding.id) {
+                return true;
+            }
+            keep.stored.push(b.binding.clone());
+            keep.redeclared.remove(&b.binding.id);
+            added = true;
+            false
+        });
     }
     keep
 }
@@ -583,6 +625,7 @@ impl Resolver {
                     sources: HashSet::new(),
                     simple_let: false,
                     reference: false,
+                    closure: false,
                 },
             );
             if let Some(scope) = self.scopes.last_mut() {
@@ -669,10 +712,15 @@ impl Resolver {
                 // `let y = x;` moves `x`'s value, and with it what it borrows.
                 let value = l.init.as_ref().map(|i| &*i.expr);
                 self.declare_from(&l.pat, l.init.is_some(), from, simple, value);
+                let closure = l
+                    .init
+                    .as_ref()
+                    .is_some_and(|i| matches!(&*i.expr, Expr::Closure(c) if c.capture.is_none()));
                 if reference {
                     for b in bindings_of(&l.pat) {
                         if let Some(info) = self.bindings.get_mut(&b.id) {
                             info.reference = true;
+                            info.closure = closure;
                         }
                     }
                 }
