@@ -253,7 +253,8 @@ known_gap! {
 }
 
 differential! {
-    /// 1 rewritten: the lexer over a borrowed `&[u8]` parameter.
+    /// Domains 1 written around (before it was fixed): the lexer over a
+    /// borrowed `&[u8]` parameter.
     name: slice_pattern_tokens_param,
     items: {
         #[lh] async fn lex(buf: &[u8]) -> Vec<String> {
@@ -283,7 +284,7 @@ differential! {
 }
 
 differential! {
-    /// 2 rewritten: the tuple scrutinee with by-value bindings only.
+    /// Domains 2 written around: the tuple scrutinee with by-value bindings only.
     name: tuple_scrutinee_by_value,
     items: {
         #[lh] async fn classify(a: Option<u32>, b: Result<u32, String>) -> String {
@@ -313,7 +314,7 @@ differential! {
 known_gap! {
     reason: "domains 5 (runs differently): a destructuring `let` that moves some fields out of a place and leaves a droppable rest (`let (a, _) = q;`, `let Foo { a, .. } = foo;`): rustc drops the rest when `q` goes out of scope; longhand drops it at the first suspension",
     differential! {
-        /// 3 rewritten: the struct pattern moving every named field; the
+        /// A struct pattern moving the named fields, with `..`; the
         /// rest (`d`) dropped with the parameter.
         name: struct_pattern_by_value,
         items: {
@@ -624,7 +625,8 @@ differential! {
 }
 
 differential! {
-    /// 4 rewritten: the async closures passed by value.
+    /// Domains 4 written around (before it was fixed): the async closures
+    /// passed by value.
     name: async_closures_by_value,
     items: {
         async fn twice<F: AsyncFn(u32) -> u32>(f: F) -> u32 { f(1).await + f(2).await }
@@ -642,7 +644,7 @@ differential! {
 }
 
 differential! {
-    /// 5 rewritten: every droppable field bound by name.
+    /// Domains 5 written around: every droppable field bound by name.
     name: struct_pattern_all_fields,
     items: {
         struct Rec { a: D, b: D, c: u32, d: D }
