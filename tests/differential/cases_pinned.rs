@@ -516,3 +516,31 @@ differential! {
     },
     run: f(),
 }
+
+differential! {
+    /// Struct literals with shorthand fields (`Summary { ids, total }`)
+    /// naming a local pinned in place (a `for` loop iterated it by
+    /// reference across awaits; a reference to it crossed an await) and a
+    /// local shadowed while alive: each field is a use like any other.
+    name: shorthand_field_inits_of_pinned_and_renamed_locals,
+    items: {
+        #[derive(Debug)]
+        #[allow(dead_code)]
+        struct Summary { ids: Vec<u32>, total: u32, kind: u8, name: String }
+        #[lh] async fn f(ids: Vec<u32>, k0: u8) -> Summary {
+            let mut total = 0;
+            for id in ids.iter() {
+                total += pend(1, *id).await;
+            }
+            let kind = k0 + 1;
+            let r = &kind;
+            let name = String::from("first");
+            let first = &name;
+            let name = format!("{}+", first);
+            pend(1, ()).await;
+            total += *r as u32 + first.len() as u32;
+            Summary { ids, total, kind, name }
+        }
+    },
+    run: f(vec![1, 2, 3], 2),
+}

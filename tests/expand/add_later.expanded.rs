@@ -131,6 +131,7 @@ fn add_later(
             clippy::needless_return,
             clippy::never_loop,
             clippy::diverging_sub_expression,
+            clippy::redundant_field_names,
             clippy::while_immutable_condition
         )]
         |__lh_state, __lh_pins, __lh_cx| -> ::longhand::__private::Poll<u32> {

@@ -137,6 +137,7 @@ fn fetch_total(
             clippy::needless_return,
             clippy::never_loop,
             clippy::diverging_sub_expression,
+            clippy::redundant_field_names,
             clippy::while_immutable_condition
         )]
         |

@@ -157,6 +157,7 @@ fn first_match(
             clippy::needless_return,
             clippy::never_loop,
             clippy::diverging_sub_expression,
+            clippy::redundant_field_names,
             clippy::while_immutable_condition
         )]
         |

@@ -131,6 +131,7 @@ impl Connection {
                 clippy::needless_return,
                 clippy::never_loop,
                 clippy::diverging_sub_expression,
+                clippy::redundant_field_names,
                 clippy::while_immutable_condition
             )]
             |

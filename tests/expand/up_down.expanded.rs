@@ -181,6 +181,7 @@ fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
             clippy::needless_return,
             clippy::never_loop,
             clippy::diverging_sub_expression,
+            clippy::redundant_field_names,
             clippy::while_immutable_condition
         )]
         #[inline(always)]

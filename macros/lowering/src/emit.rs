@@ -587,6 +587,8 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         #[allow(unused_variables, unused_mut, unused_labels, unreachable_code, unused_braces,
                 unused_parens, clippy::let_unit_value, clippy::needless_return,
                 clippy::never_loop, clippy::diverging_sub_expression,
+                // Shorthand fields are written out (`ids: ids`), see `normalize`.
+                clippy::redundant_field_names,
                 // A loop whose body suspends is written in each arm up to the
                 // suspension, which moves the condition's locals into the
                 // state: clippy then sees nothing in the loop change them.

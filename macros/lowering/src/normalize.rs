@@ -3,7 +3,8 @@
 //!
 //! 1. `self` becomes a hygienic local `__self` (a closure cannot rebind `self`).
 //!    A format string's implicit captures are written out as named arguments
-//!    (`println!("{x}")` as `println!("{x}", x = x)`), so that they are uses.
+//!    (`println!("{x}")` as `println!("{x}", x = x)`), and a struct
+//!    literal's shorthand fields as `ids: ids`, so that they are uses.
 //! 2. A `for` loop that suspends is desugared the way rustc desugars it
 //!    (`match IntoIterator::into_iter(e) { mut iter => loop { match
 //!    Iterator::next(&mut iter) { None => break, Some(p) => body } } }`), so
@@ -34,6 +35,7 @@ use syn::{Expr, Stmt, parse_quote};
 /// already bind the parameters). Returns the number of suspension points.
 pub fn normalize(block: &mut syn::Block) -> usize {
     RenameSelf.visit_block_mut(block);
+    ExplicitFieldInits.visit_block_mut(block);
     crate::async_blocks::inline(block);
     // (After inlining: an awaited `async` block's `pin!` is the body's own.)
     crate::pin_macros::write_out(block);
@@ -177,6 +179,21 @@ impl VisitMut for RenameSelf {
     }
     fn visit_macro_mut(&mut self, m: &mut syn::Macro) {
         m.tokens = rename_self_tokens(std::mem::take(&mut m.tokens));
+    }
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}
+
+/// `Summary { ids, total }` becomes `Summary { ids: ids, total: total }`:
+/// the value is a use of the local like any other, which later steps may
+/// rewrite (a pinned local's place, a renamed local's hidden name).
+struct ExplicitFieldInits;
+
+impl VisitMut for ExplicitFieldInits {
+    fn visit_field_value_mut(&mut self, f: &mut syn::FieldValue) {
+        if f.colon_token.is_none() && matches!(f.member, syn::Member::Named(_)) {
+            f.colon_token = Some(Default::default());
+        }
+        visit_mut::visit_field_value_mut(self, f);
     }
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
 }
