@@ -53,14 +53,26 @@ struct Branch {
     handler: Expr,
 }
 
-/// Parses `mac` as tokio's `select!`, when its path names tokio
-/// (`tokio::select!`) and its tokens have that macro's syntax.
+/// Parses `mac` as tokio's `select!`, when its path is `tokio::select` or
+/// a bare `select` (imported by `use tokio::select;`) and its tokens have
+/// that macro's syntax (crossbeam's `recv(r) -> v => ..` does not, nor
+/// does `futures::select!` with `complete =>` or `default =>`).
 pub fn parse(mac: &Macro) -> Option<Select> {
-    let first = mac.path.segments.first()?.ident.to_string();
-    if first != "tokio" || crate::macro_args::name(mac) != "select" {
-        return None;
+    let segments: Vec<String> = mac
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    match segments
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["tokio", "select"] | ["select"] => mac.parse_body::<Select>().ok(),
+        _ => None,
     }
-    mac.parse_body::<Select>().ok()
 }
 
 impl Parse for Select {
@@ -145,9 +157,14 @@ impl Select {
         let futures = crate::names::hidden("__lh_futures");
         let count = self.branches.len();
         let variants: Vec<syn::Ident> = (0..count).map(|i| quote::format_ident!("B{i}")).collect();
-        let preconditions = self.branches.iter().map(|b| match &b.precondition {
-            Some(c) => c.clone(),
-            None => parse_quote!(true),
+        // Each precondition in its own statement, as tokio evaluates them:
+        // its temporaries end before the next one runs.
+        let conditions: Vec<syn::Ident> = (0..count)
+            .map(|i| crate::names::hidden(&format!("__lh_enabled{i}")))
+            .collect();
+        let preconditions = self.branches.iter().zip(&conditions).map(|(b, c)| {
+            let value = b.precondition.clone().unwrap_or_else(|| parse_quote!(true));
+            quote::quote!(let #c: bool = #value;)
         });
         let future_exprs = self.branches.iter().map(|b| &b.future);
         let arms = self.branches.iter().zip(&variants).map(|(b, v)| {
@@ -165,7 +182,8 @@ impl Select {
         });
         let race = awaited(parse_quote!(#helper(#enabled, #futures, #(#checks),*)));
         let expr = parse_quote!({
-            let #enabled: [bool; #count] = [#(#preconditions),*];
+            #(#preconditions)*
+            let #enabled: [bool; #count] = [#(#conditions),*];
             match {
                 let #futures = (#(#future_exprs,)*);
                 #race
@@ -197,17 +215,21 @@ impl Select {
         };
         let (tys, outs, checks) = (numbered("__A"), numbered("__T"), numbered("__F"));
         let (args, futures_, checked) = (numbered("__a"), numbered("__f"), numbered("__c"));
+        let pinned_from: Vec<&syn::Ident> = futures_.iter().rev().collect();
+        let pinned = pinned_from.clone();
         let value = crate::names::hidden("__lh_v");
         let enabled = crate::names::hidden("__lh_enabled");
         let futures = crate::names::hidden("__lh_futures");
         let biased = self.biased.then(|| quote::quote!(biased;));
         // A value its pattern rejects disables the branch: the future gives
-        // `None` then, which the helper's pattern `Some(..)` rejects.
+        // `None` then, which the helper's pattern `Some(..)` rejects. The
+        // futures are polled where they are pinned, so that all of them are
+        // dropped together, in order, when the race ends, as tokio does.
         let branches = (0..count).map(|i| {
             let (f, c, v) = (&futures_[i], &checked[i], &variants[i]);
             quote::quote! {
                 ::core::option::Option::Some(#value) = async move {
-                    let #value = #f.await;
+                    let #value = #f.as_mut().await;
                     if #c(&#value) { ::core::option::Option::Some(#value) } else { ::core::option::Option::None }
                 }, if #enabled[#i] => #result::#v(#value),
             }
@@ -233,8 +255,10 @@ impl Select {
                 #(#checked: #checks,)*
             ) -> #result<#(#tys::Output),*> {
                 let (#(#args,)*) = #futures;
-                // As tokio does: every future is made first, in order.
+                // As tokio does: every future is made first, in order. Pinned
+                // in reverse order, they are dropped in order.
                 #(let #futures_ = ::core::future::IntoFuture::into_future(#args);)*
+                #(let mut #pinned = ::core::pin::pin!(#pinned_from);)*
                 #path! {
                     #biased
                     #(#branches)*
