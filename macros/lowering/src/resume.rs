@@ -180,9 +180,13 @@ impl Resumer<'_> {
 
     fn expr(&mut self, e: &Expr) -> Expr {
         match e {
+            // In braces, the value is moved out of the local into a
+            // temporary of the statement, which ends where rustc ends it
+            // (`x.await.touch();`, `let _ = x.await;` drop it there); bare,
+            // the local would live to the next suspension.
             Expr::Await(a) if await_id(a) == Some(self.n) => {
                 let v = resumed_value();
-                parse_quote!(#v)
+                parse_quote!({ #v })
             }
             Expr::Block(b) => {
                 let mut out = b.clone();
