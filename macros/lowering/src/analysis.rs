@@ -441,6 +441,8 @@ pub fn consumes_receiver(method: &str) -> bool {
                 | "scan"
                 | "max"
                 | "min"
+                | "build"
+                | "finish"
                 | "max_by"
                 | "min_by"
                 | "max_by_key"
@@ -894,7 +896,19 @@ impl Resolver {
                     Expr::Reference(r) if owned && i == 0 => (&*r.expr, Read),
                     _ => (x, Move),
                 });
-                self.operands(std::iter::once((&*c.func, Borrow)).chain(args).collect())
+                // Calling a local closure (`let d = hook();`): an `Fn`'s
+                // output cannot borrow the closure itself, only what the
+                // closure borrows; and a `FnOnce` is consumed, which a
+                // closure kept in place for its result could not be.
+                let local = self
+                    .place_binding(&c.func)
+                    .filter(|_| matches!(&*c.func, Expr::Path(_)));
+                let callee = if local.is_some() { Read } else { Borrow };
+                self.operands(std::iter::once((&*c.func, callee)).chain(args).collect());
+                if let Some(info) = local.and_then(|id| self.bindings.get(&id)) {
+                    let through: Vec<usize> = info.sources.iter().copied().collect();
+                    self.borrows.extend(through);
+                }
             }
             Expr::MethodCall(m) => {
                 let method = m.method.to_string();
