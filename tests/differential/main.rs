@@ -24,3 +24,4 @@ mod cases_probes;
 mod cases_select;
 mod cases_send;
 mod cases_service_code;
+mod cases_tokio_services;

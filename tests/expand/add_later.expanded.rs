@@ -127,6 +127,7 @@ fn add_later(
             unreachable_code,
             unused_braces,
             unused_parens,
+            non_shorthand_field_patterns,
             clippy::let_unit_value,
             clippy::needless_return,
             clippy::never_loop,
@@ -224,7 +225,7 @@ fn add_later(
                         };
                         let __lh_ret: u32 = '__lh_body: {
                             let b = __lh_restored2;
-                            let a = __lh_resumed;
+                            let a = { __lh_resumed };
                             a + b
                         };
                         unsafe {

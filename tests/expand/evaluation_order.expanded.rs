@@ -142,6 +142,7 @@ fn report(
             unreachable_code,
             unused_braces,
             unused_parens,
+            non_shorthand_field_patterns,
             clippy::let_unit_value,
             clippy::needless_return,
             clippy::never_loop,
@@ -266,7 +267,7 @@ fn report(
                             };
                             {
                                 let __tmp0 = __lh_restored5;
-                                match __lh_resumed {
+                                match { __lh_resumed } {
                                     __tmp1 => format!("{}: {}", __tmp0, __tmp1),
                                 }
                             }

@@ -133,6 +133,7 @@ fn fetch_total(
             unreachable_code,
             unused_braces,
             unused_parens,
+            non_shorthand_field_patterns,
             clippy::let_unit_value,
             clippy::needless_return,
             clippy::never_loop,
@@ -273,7 +274,7 @@ fn fetch_total(
                                             {
                                                 total
                                                     += match ::longhand::__private::Try::branch(
-                                                        (__lh_resumed),
+                                                        ({ __lh_resumed }),
                                                     ) {
                                                         ::longhand::__private::ControlFlow::Continue(__lh_value) => {
                                                             __lh_value

@@ -155,6 +155,7 @@ fn sum_slowly(
             unreachable_code,
             unused_braces,
             unused_parens,
+            non_shorthand_field_patterns,
             clippy::let_unit_value,
             clippy::needless_return,
             clippy::never_loop,
@@ -231,7 +232,7 @@ fn sum_slowly(
                                 let mut __iter0 = __lh_restored4;
                                 match ('__lh_iteration1: {
                                     {
-                                        __lh_resumed;
+                                        { __lh_resumed };
                                         match ::core::iter::Iterator::next(&mut __iter0) {
                                             ::core::option::Option::None => {
                                                 break '__lh_iteration1 (::longhand::__private::Flow::Break(()));
@@ -355,7 +356,7 @@ fn sum_slowly(
                                     {
                                         {
                                             {
-                                                total += __lh_resumed;
+                                                total += { __lh_resumed };
                                             }
                                         }
                                     };

@@ -153,6 +153,7 @@ fn first_match(
             unreachable_code,
             unused_braces,
             unused_parens,
+            non_shorthand_field_patterns,
             clippy::let_unit_value,
             clippy::needless_return,
             clippy::never_loop,
@@ -307,7 +308,7 @@ fn first_match(
                                                             {
                                                                 let j = __lh_restored12;
                                                                 {
-                                                                    if __lh_resumed == wanted {
+                                                                    if { __lh_resumed } == wanted {
                                                                         break '__lh_body (Some((i, j)));
                                                                     }
                                                                 }

@@ -127,6 +127,7 @@ impl Connection {
                 unreachable_code,
                 unused_braces,
                 unused_parens,
+                non_shorthand_field_patterns,
                 clippy::let_unit_value,
                 clippy::needless_return,
                 clippy::never_loop,
@@ -246,9 +247,9 @@ impl Connection {
                             let __lh_ret: std::io::Result<Vec<u8>> = '__lh_body: {
                                 let __self: &mut Self = __lh_restored0;
                                 let mut buf = __lh_restored2;
-                                let n = match ::longhand::__private::Try::branch(
-                                    __lh_resumed,
-                                ) {
+                                let n = match ::longhand::__private::Try::branch({
+                                    __lh_resumed
+                                }) {
                                     ::longhand::__private::ControlFlow::Continue(__lh_value) => {
                                         __lh_value
                                     }

@@ -177,6 +177,7 @@ fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
             unreachable_code,
             unused_braces,
             unused_parens,
+            non_shorthand_field_patterns,
             clippy::let_unit_value,
             clippy::needless_return,
             clippy::never_loop,
@@ -332,7 +333,7 @@ fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
                                     {
                                         {
                                             {
-                                                __lh_resumed;
+                                                { __lh_resumed };
                                             }
                                         }
                                     };
@@ -465,7 +466,7 @@ fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
                                     {
                                         {
                                             {
-                                                __lh_resumed;
+                                                { __lh_resumed };
                                             }
                                         }
                                     };

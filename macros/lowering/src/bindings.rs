@@ -183,20 +183,42 @@ pub fn binds_by_ref(pat: &Pat) -> bool {
     bindings_of(pat).iter().any(|b| b.by_ref)
 }
 
-/// Does `pat` bind a name by reference (`Some(ref d)`)? Tagged or not
-/// (unlike `binds_by_ref`, also before bindings are tagged).
-pub fn has_ref_binding(pat: &Pat) -> bool {
-    struct Find(bool);
+/// Does matching `pat` leave (part of) the value where it is, for as long
+/// as the arm runs: a binding by reference (`Some(ref d)`), or a wildcard
+/// (`_`, `..`) with no binding by value (`Some(_)`, `(_, ..)`)? Tagged or
+/// not (also before bindings are tagged). A pattern that also moves a part
+/// out would leave a partly moved value, which cannot be kept.
+pub fn leaves_value_in_place(pat: &Pat) -> bool {
+    #[derive(Default)]
+    struct Find {
+        by_ref: bool,
+        by_value: bool,
+        wild: bool,
+    }
     impl<'a> syn::visit::Visit<'a> for Find {
         fn visit_pat_ident(&mut self, p: &'a syn::PatIdent) {
-            self.0 |= p.by_ref.is_some();
+            if p.by_ref.is_some() {
+                self.by_ref = true;
+            } else if binds(p) {
+                self.by_value = true;
+            }
             syn::visit::visit_pat_ident(self, p);
+        }
+        fn visit_pat_wild(&mut self, _: &'a syn::PatWild) {
+            self.wild = true;
+        }
+        fn visit_pat_rest(&mut self, _: &'a syn::PatRest) {
+            self.wild = true;
+        }
+        fn visit_pat_struct(&mut self, p: &'a syn::PatStruct) {
+            self.wild |= p.rest.is_some();
+            syn::visit::visit_pat_struct(self, p);
         }
         fn visit_expr(&mut self, _: &'a syn::Expr) {}
     }
-    let mut find = Find(false);
+    let mut find = Find::default();
     syn::visit::Visit::visit_pat(&mut find, pat);
-    find.0
+    find.by_ref || (find.wild && !find.by_value)
 }
 
 /// Does the pattern bind anything by value (so matching moves from the scrutinee)?

@@ -585,9 +585,11 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
     let inline = generator.then(|| quote!(#[inline(always)]));
     let closure = quote! {
         #[allow(unused_variables, unused_mut, unused_labels, unreachable_code, unused_braces,
-                unused_parens, clippy::let_unit_value, clippy::needless_return,
+                unused_parens, non_shorthand_field_patterns,
+                clippy::let_unit_value, clippy::needless_return,
                 clippy::never_loop, clippy::diverging_sub_expression,
-                // Shorthand fields are written out (`ids: ids`), see `normalize`.
+                // Shorthand fields are written out (`ids: ids`, also in
+                // patterns), see `normalize`.
                 clippy::redundant_field_names,
                 // A loop whose body suspends is written in each arm up to the
                 // suspension, which moves the condition's locals into the

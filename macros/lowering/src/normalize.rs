@@ -183,9 +183,10 @@ impl VisitMut for RenameSelf {
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
 }
 
-/// `Summary { ids, total }` becomes `Summary { ids: ids, total: total }`:
-/// the value is a use of the local like any other, which later steps may
-/// rewrite (a pinned local's place, a renamed local's hidden name).
+/// `Summary { ids, total }` becomes `Summary { ids: ids, total: total }`,
+/// in expressions and patterns: the value is a use of the local like any
+/// other, the binding a binding, which later steps may rewrite (a pinned
+/// local's place, a renamed local's hidden name).
 struct ExplicitFieldInits;
 
 impl VisitMut for ExplicitFieldInits {
@@ -194,6 +195,14 @@ impl VisitMut for ExplicitFieldInits {
             f.colon_token = Some(Default::default());
         }
         visit_mut::visit_field_value_mut(self, f);
+    }
+    // A pattern's too (`let Pair { a, b } = pair;`), whose bindings may be
+    // renamed.
+    fn visit_field_pat_mut(&mut self, f: &mut syn::FieldPat) {
+        if f.colon_token.is_none() && matches!(f.member, syn::Member::Named(_)) {
+            f.colon_token = Some(Default::default());
+        }
+        visit_mut::visit_field_pat_mut(self, f);
     }
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
 }
@@ -360,17 +369,39 @@ impl NameBorrowedTemporaries {
         out.push((tmp, value));
     }
 
-    /// `&E` with `E` a temporary: takes `E` out, leaving `&tmp`.
-    /// (`&make().field` leaves `&tmp.field`; a place of a local, and a
-    /// constant rustc promotes to a `'static`, are not temporaries.)
-    fn take_borrowed(&mut self, e: &mut Expr) -> Option<(proc_macro2::Ident, Expr)> {
-        let Expr::Reference(r) = e else { return None };
-        if !borrows_new_value(r) {
-            return None;
+    /// The temporaries a `let` initializer borrows and rustc extends to the
+    /// end of the block: `&E` with `E` a temporary, also as an element of a
+    /// tuple, array or struct literal (`(&make(), 1)`, `S { r: &make() }`).
+    /// Each is taken out into `out`, leaving `&tmp` (`&make().field` leaves
+    /// `&tmp.field`; a place of a local, and a constant rustc promotes to a
+    /// `'static`, are not temporaries).
+    fn take_extended(&mut self, e: &mut Expr, out: &mut Vec<(proc_macro2::Ident, Expr)>) {
+        match e {
+            Expr::Reference(r) if borrows_new_value(r) => {
+                let tmp = self.temp();
+                let value = take_into(&tmp, borrowed_temporary(&mut r.expr), false);
+                out.push((tmp, value));
+            }
+            Expr::Paren(p) => self.take_extended(&mut p.expr, out),
+            _ => {
+                // Named first, the temporaries must be all the composite
+                // evaluates: its other parts are places or constants.
+                let mut parts: Vec<&mut Expr> = match e {
+                    Expr::Tuple(t) => t.elems.iter_mut().collect(),
+                    Expr::Array(a) => a.elems.iter_mut().collect(),
+                    Expr::Struct(st) if st.rest.is_none() => {
+                        st.fields.iter_mut().map(|f| &mut f.expr).collect()
+                    }
+                    _ => return,
+                };
+                let extended = |x: &Expr| matches!(x, Expr::Reference(r) if borrows_new_value(r));
+                if parts.iter().all(|x| extended(x) || inert(x) || promoted(x)) {
+                    for x in parts.iter_mut() {
+                        self.take_extended(x, out);
+                    }
+                }
+            }
         }
-        let tmp = self.temp();
-        let value = take_into(&tmp, borrowed_temporary(&mut r.expr), false);
-        Some((tmp, value))
     }
 }
 
@@ -423,9 +454,10 @@ impl VisitMut for NameBorrowedTemporaries {
                 && let Some(init) = &mut l.init
                 && init.diverge.is_none()
                 && awaits
-                && let Some((tmp, value)) = self.take_borrowed(&mut init.expr)
             {
-                stmts.push(let_stmt(tmp, value));
+                let mut named = Vec::new();
+                self.take_extended(&mut init.expr, &mut named);
+                stmts.extend(named.into_iter().map(|(tmp, value)| let_stmt(tmp, value)));
             }
             stmts.push(s);
         }
@@ -438,12 +470,12 @@ impl VisitMut for NameBorrowedTemporaries {
         match e {
             Expr::Match(m) if m.arms.iter().any(|a| contains_await(&a.body)) => {
                 self.take_receivers(&mut m.expr, &mut named);
-                // `Some(ref d) => { x.await; d.touch() }`: the value is
-                // borrowed in place across the suspension.
-                if m.arms
-                    .iter()
-                    .any(|a| contains_await(&a.body) && crate::bindings::has_ref_binding(&a.pat))
-                {
+                // `Some(ref d) => { x.await; d.touch() }`, `Some(_) => {
+                // x.await; }`: the value stays in place across the suspension
+                // (borrowed, or not moved), to the end of the `match`.
+                if m.arms.iter().any(|a| {
+                    contains_await(&a.body) && crate::bindings::leaves_value_in_place(&a.pat)
+                }) {
                     self.name_unless_place(&mut m.expr, &mut named);
                 }
             }
@@ -452,7 +484,7 @@ impl VisitMut for NameBorrowedTemporaries {
                     && crate::awaits::block_contains_await(&i.then_branch)
                 {
                     self.take_receivers(&mut l.expr, &mut named);
-                    if crate::bindings::has_ref_binding(&l.pat) {
+                    if crate::bindings::leaves_value_in_place(&l.pat) {
                         self.name_unless_place(&mut l.expr, &mut named);
                     }
                     // rustc drops an `if let`'s temporaries before `else`.
