@@ -405,3 +405,31 @@ differential! {
     },
     run: f(Msg::B(D::new("b"))),
 }
+
+differential! {
+    /// A `match` whose arms either await or never return (`unreachable!`,
+    /// `panic!`), its value used by an operator that needs its type: the
+    /// statement after it belongs to the resumed arm only.
+    name: match_arms_await_or_panic_value_used_after,
+    items: {
+        #[allow(clippy::let_and_return)]
+        #[lh] async fn f(v: Option<u32>) -> u32 {
+            let mut sum = 1;
+            let got = match v {
+                Some(x) => {
+                    let c = pend(1, x).await;
+                    c
+                }
+                None => panic!("no value"),
+            };
+            sum += got;
+            let n = match sum {
+                0 => unreachable!("sum starts at 1"),
+                s => pend(1, s * 2).await,
+            };
+            sum += n;
+            sum
+        }
+    },
+    run: async { (f(Some(3)).await, f(None).await) },
+}

@@ -18,7 +18,8 @@
     clippy::redundant_pattern_matching,
     clippy::redundant_closure_call,
     clippy::infallible_destructuring_match,
-    clippy::single_char_add_str
+    clippy::single_char_add_str,
+    clippy::manual_is_multiple_of
 )]
 
 use crate::harness::*;
@@ -339,51 +340,48 @@ differential! {
     run: async { (f(5).await, f(1).await) },
 }
 
-known_gap! {
-    reason: "r2-9: a select! used as a value whose `else` handler is a block ending in a `return ..;` statement: E0277 cannot add-assign `!` to `u32` at the use of the value (see `select_else_block_return_statement`)",
-    differential! {
-        /// `?` and `return` in handlers, and a handler that awaits before
-        /// deciding; the `else` branch returns early.
-        name: select_try_return_in_handlers,
-        items: {
-            #[derive(Debug)]
-            enum Error { Closed(&'static str), Bad(u32) }
-            fn check(v: u32) -> Result<u32, Error> {
-                if v % 7 == 0 { Err(Error::Bad(v)) } else { Ok(v) }
-            }
-            #[lh] async fn f(vals: Vec<Option<u32>>) -> Result<u32, Error> {
-                let _conn = D::new("conn");
-                let mut sum = 0;
-                for (i, v) in vals.into_iter().enumerate() {
-                    let got = tokio::select! {
-                        biased;
-                        Some(x) = pend(1, v) => {
-                            let held = D::new("held");
-                            let checked = check(pend(1, x).await)?;
-                            held.touch();
-                            checked
+differential! {
+    /// `?` and `return` in handlers, and a handler that awaits before
+    /// deciding; the `else` branch returns early.
+    name: select_try_return_in_handlers,
+    items: {
+        #[derive(Debug)]
+        enum Error { Closed(&'static str), Bad(u32) }
+        fn check(v: u32) -> Result<u32, Error> {
+            if v % 7 == 0 { Err(Error::Bad(v)) } else { Ok(v) }
+        }
+        #[lh] async fn f(vals: Vec<Option<u32>>) -> Result<u32, Error> {
+            let _conn = D::new("conn");
+            let mut sum = 0;
+            for (i, v) in vals.into_iter().enumerate() {
+                let got = tokio::select! {
+                    biased;
+                    Some(x) = pend(1, v) => {
+                        let held = D::new("held");
+                        let checked = check(pend(1, x).await)?;
+                        held.touch();
+                        checked
+                    }
+                    else => {
+                        if i == 0 {
+                            return Err(Error::Closed("first"));
                         }
-                        else => {
-                            if i == 0 {
-                                return Err(Error::Closed("first"));
-                            }
-                            return Ok(sum);
-                        }
-                    };
-                    sum += got;
-                }
-                Ok(sum)
+                        return Ok(sum);
+                    }
+                };
+                sum += got;
             }
-        },
-        run: async {
-            (
-                f(vec![Some(1), Some(2)]).await,
-                f(vec![Some(1), None, Some(3)]).await,
-                f(vec![None]).await,
-                f(vec![Some(3), Some(14), Some(1)]).await,
-            )
-        },
-    }
+            Ok(sum)
+        }
+    },
+    run: async {
+        (
+            f(vec![Some(1), Some(2)]).await,
+            f(vec![Some(1), None, Some(3)]).await,
+            f(vec![None]).await,
+            f(vec![Some(3), Some(14), Some(1)]).await,
+        )
+    },
 }
 
 differential! {
@@ -600,27 +598,24 @@ differential! {
     run: f(vec![1, 2, 3]),
 }
 
-known_gap! {
-    reason: "r2-9 minimal: `let got = tokio::select! { Some(x) = pend(1, v) => x, else => { return Ok(sum); } }; sum += got;`: E0277 cannot add-assign `!` to `u32`",
-    differential! {
-        /// r2-9 minimal: the `else` handler a block ending in `return ..;`,
-        /// the `select!` a `let` initializer whose value is used.
-        name: select_else_block_return_statement,
-        items: {
-            #[lh] async fn f(v: Option<u32>) -> Result<u32, ()> {
-                let mut sum = 0;
-                let got = tokio::select! {
-                    Some(x) = pend(1, v) => x,
-                    else => {
-                        return Ok(sum);
-                    }
-                };
-                sum += got;
-                Ok(sum)
-            }
-        },
-        run: async { (f(Some(1)).await, f(None).await) },
-    }
+differential! {
+    /// r2-9 minimal: the `else` handler a block ending in `return ..;`,
+    /// the `select!` a `let` initializer whose value is used.
+    name: select_else_block_return_statement,
+    items: {
+        #[lh] async fn f(v: Option<u32>) -> Result<u32, ()> {
+            let mut sum = 0;
+            let got = tokio::select! {
+                Some(x) = pend(1, v) => x,
+                else => {
+                    return Ok(sum);
+                }
+            };
+            sum += got;
+            Ok(sum)
+        }
+    },
+    run: async { (f(Some(1)).await, f(None).await) },
 }
 
 known_gap! {
@@ -685,47 +680,44 @@ differential! {
     run: async { (f(2).await, f(3).await, f(9).await) },
 }
 
-known_gap! {
-    reason: "r2-9 (second shape): `else => return Ok(sum)` as an expression, the winning handler awaiting, `?` and `return` in it, in a `for` loop, the value used by `sum += got`: E0277 cannot add-assign `!` to `u32`",
-    differential! {
-        /// `?` and `return` in handlers; the `else` handler returns as an
-        /// expression (no block).
-        name: select_try_return_in_handlers_else_expr,
-        items: {
-            #[derive(Debug)]
-            enum Error { Bad(u32) }
-            fn check(v: u32) -> Result<u32, Error> {
-                if v % 7 == 0 { Err(Error::Bad(v)) } else { Ok(v) }
+differential! {
+    /// `?` and `return` in handlers; the `else` handler returns as an
+    /// expression (no block).
+    name: select_try_return_in_handlers_else_expr,
+    items: {
+        #[derive(Debug)]
+        enum Error { Bad(u32) }
+        fn check(v: u32) -> Result<u32, Error> {
+            if v % 7 == 0 { Err(Error::Bad(v)) } else { Ok(v) }
+        }
+        #[lh] async fn f(vals: Vec<Option<u32>>) -> Result<u32, Error> {
+            let _conn = D::new("conn");
+            let mut sum = 0;
+            for (i, v) in vals.into_iter().enumerate() {
+                let got = tokio::select! {
+                    biased;
+                    Some(x) = pend(1, v) => {
+                        let held = D::new("held");
+                        let checked = check(pend(1, x).await)?;
+                        held.touch();
+                        if checked == 5 { return Ok(1000 + i as u32) }
+                        checked
+                    }
+                    else => return Ok(sum),
+                };
+                sum += got;
             }
-            #[lh] async fn f(vals: Vec<Option<u32>>) -> Result<u32, Error> {
-                let _conn = D::new("conn");
-                let mut sum = 0;
-                for (i, v) in vals.into_iter().enumerate() {
-                    let got = tokio::select! {
-                        biased;
-                        Some(x) = pend(1, v) => {
-                            let held = D::new("held");
-                            let checked = check(pend(1, x).await)?;
-                            held.touch();
-                            if checked == 5 { return Ok(1000 + i as u32) }
-                            checked
-                        }
-                        else => return Ok(sum),
-                    };
-                    sum += got;
-                }
-                Ok(sum)
-            }
-        },
-        run: async {
-            (
-                f(vec![Some(1), Some(2)]).await,
-                f(vec![Some(1), None, Some(3)]).await,
-                f(vec![Some(3), Some(14), Some(1)]).await,
-                f(vec![Some(3), Some(5), Some(1)]).await,
-            )
-        },
-    }
+            Ok(sum)
+        }
+    },
+    run: async {
+        (
+            f(vec![Some(1), Some(2)]).await,
+            f(vec![Some(1), None, Some(3)]).await,
+            f(vec![Some(3), Some(14), Some(1)]).await,
+            f(vec![Some(3), Some(5), Some(1)]).await,
+        )
+    },
 }
 
 known_gap! {
@@ -1072,67 +1064,64 @@ impl Sock {
     }
 }
 
-known_gap! {
-    reason: "r2-11 (service shape): `let bytes = resp.finish(); sock.write_all(&bytes).await;`: E0507 at `resp`",
-    differential! {
-        /// A connection loop: read into a buffer until a full line, parse a
-        /// request that borrows the buffer, await the handler while the request
-        /// is alive, build a response consumed by `finish`, drain the line.
-        name: service_connection_loop_borrowed_request,
-        items: {
-            #[derive(Debug)]
-            struct Request<'b> { method: &'b str, path: &'b str }
-            fn parse(line: &[u8]) -> Result<Request<'_>, String> {
-                let s = std::str::from_utf8(line).map_err(|e| e.to_string())?;
-                let mut it = s.split(' ');
-                let method = it.next().ok_or("no method")?;
-                let path = it.next().ok_or_else(|| format!("no path in {s:?}"))?;
-                Ok(Request { method, path })
+differential! {
+    /// A connection loop: read into a buffer until a full line, parse a
+    /// request that borrows the buffer, await the handler while the request
+    /// is alive, build a response consumed by `finish`, drain the line.
+    name: service_connection_loop_borrowed_request,
+    items: {
+        #[derive(Debug)]
+        struct Request<'b> { method: &'b str, path: &'b str }
+        fn parse(line: &[u8]) -> Result<Request<'_>, String> {
+            let s = std::str::from_utf8(line).map_err(|e| e.to_string())?;
+            let mut it = s.split(' ');
+            let method = it.next().ok_or("no method")?;
+            let path = it.next().ok_or_else(|| format!("no path in {s:?}"))?;
+            Ok(Request { method, path })
+        }
+        struct Response { status: u16, body: Vec<u8>, _guard: D }
+        impl Response {
+            fn new(status: u16) -> Self { Response { status, body: Vec::new(), _guard: D::new("response") } }
+            fn body(mut self, b: &[u8]) -> Self { self.body.extend_from_slice(b); self }
+            fn finish(self) -> Vec<u8> { let mut v = format!("{} ", self.status).into_bytes(); v.extend(self.body); v.push(b'\n'); v }
+        }
+        async fn handle(req: &Request<'_>) -> Response {
+            pend(1, ()).await;
+            match (req.method, req.path) {
+                ("GET", p) => Response::new(200).body(p.as_bytes()),
+                (m, _) => Response::new(405).body(m.as_bytes()),
             }
-            struct Response { status: u16, body: Vec<u8>, _guard: D }
-            impl Response {
-                fn new(status: u16) -> Self { Response { status, body: Vec::new(), _guard: D::new("response") } }
-                fn body(mut self, b: &[u8]) -> Self { self.body.extend_from_slice(b); self }
-                fn finish(self) -> Vec<u8> { let mut v = format!("{} ", self.status).into_bytes(); v.extend(self.body); v.push(b'\n'); v }
+        }
+        #[lh] async fn serve(mut sock: Sock) -> Result<Vec<u8>, String> {
+            let mut buf: Vec<u8> = Vec::with_capacity(16);
+            let _conn = D::new("conn");
+            loop {
+                let Some(end) = buf.iter().position(|&b| b == b'\n') else {
+                    if sock.read(&mut buf).await == 0 {
+                        break;
+                    }
+                    continue;
+                };
+                let resp = {
+                    let req = parse(&buf[..end])?;
+                    log(format!("req {req:?}"));
+                    let r = handle(&req).await;
+                    log(format!("handled {}", req.path));
+                    r
+                };
+                let bytes = resp.finish();
+                sock.write_all(&bytes).await;
+                buf.drain(..=end);
             }
-            async fn handle(req: &Request<'_>) -> Response {
-                pend(1, ()).await;
-                match (req.method, req.path) {
-                    ("GET", p) => Response::new(200).body(p.as_bytes()),
-                    (m, _) => Response::new(405).body(m.as_bytes()),
-                }
-            }
-            #[lh] async fn serve(mut sock: Sock) -> Result<Vec<u8>, String> {
-                let mut buf: Vec<u8> = Vec::with_capacity(16);
-                let _conn = D::new("conn");
-                loop {
-                    let Some(end) = buf.iter().position(|&b| b == b'\n') else {
-                        if sock.read(&mut buf).await == 0 {
-                            break;
-                        }
-                        continue;
-                    };
-                    let resp = {
-                        let req = parse(&buf[..end])?;
-                        log(format!("req {req:?}"));
-                        let r = handle(&req).await;
-                        log(format!("handled {}", req.path));
-                        r
-                    };
-                    let bytes = resp.finish();
-                    sock.write_all(&bytes).await;
-                    buf.drain(..=end);
-                }
-                Ok(sock.written)
-            }
-        },
-        run: async {
-            (
-                serve(Sock::new(&[b"GET /a\nPO", b"ST /b\n", b"GET"])).await,
-                serve(Sock::new(&[b"GET\n"])).await,
-            )
-        },
-    }
+            Ok(sock.written)
+        }
+    },
+    run: async {
+        (
+            serve(Sock::new(&[b"GET /a\nPO", b"ST /b\n", b"GET"])).await,
+            serve(Sock::new(&[b"GET\n"])).await,
+        )
+    },
 }
 
 known_gap! {

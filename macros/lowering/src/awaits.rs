@@ -235,8 +235,18 @@ pub fn diverges_at(e: &Expr, suspends: &dyn Fn(&ExprAwait) -> bool) -> bool {
             }
         }
         Expr::ForLoop(f) => diverges(&f.expr),
+        Expr::Macro(m) => never_returns(&m.mac),
         _ => false,
     }
+}
+
+/// Is `mac` a macro that never completes (`panic!`, `unreachable!`,
+/// `todo!`, `unimplemented!`)? Code after it is not reached either.
+fn never_returns(mac: &syn::Macro) -> bool {
+    matches!(
+        crate::macro_args::name(mac).as_str(),
+        "panic" | "unreachable" | "todo" | "unimplemented"
+    )
 }
 
 /// [`diverges_at`] for a statement.
@@ -247,6 +257,7 @@ pub fn stmt_diverges_at(s: &syn::Stmt, suspends: &dyn Fn(&ExprAwait) -> bool) ->
             .as_ref()
             .is_some_and(|i| diverges_at(&i.expr, suspends)),
         syn::Stmt::Expr(e, _) => diverges_at(e, suspends),
+        syn::Stmt::Macro(m) => never_returns(&m.mac),
         _ => false,
     }
 }
