@@ -1273,65 +1273,6 @@ differential! {
 }
 
 differential! {
-    /// `service_connection_loop_borrowed_request` with the r2-11
-    /// workaround (`{ resp }.finish()`).
-    name: service_connection_loop_braced_finish,
-    items: {
-        #[derive(Debug)]
-        struct Request<'b> { method: &'b str, path: &'b str }
-        fn parse(line: &[u8]) -> Result<Request<'_>, String> {
-            let s = std::str::from_utf8(line).map_err(|e| e.to_string())?;
-            let mut it = s.split(' ');
-            let method = it.next().ok_or("no method")?;
-            let path = it.next().ok_or_else(|| format!("no path in {s:?}"))?;
-            Ok(Request { method, path })
-        }
-        struct Response { status: u16, body: Vec<u8>, _guard: D }
-        impl Response {
-            fn new(status: u16) -> Self { Response { status, body: Vec::new(), _guard: D::new("response") } }
-            fn body(mut self, b: &[u8]) -> Self { self.body.extend_from_slice(b); self }
-            fn finish(self) -> Vec<u8> { let mut v = format!("{} ", self.status).into_bytes(); v.extend(self.body); v.push(b'\n'); v }
-        }
-        async fn handle(req: &Request<'_>) -> Response {
-            pend(1, ()).await;
-            match (req.method, req.path) {
-                ("GET", p) => Response::new(200).body(p.as_bytes()),
-                (m, _) => Response::new(405).body(m.as_bytes()),
-            }
-        }
-        #[lh] async fn serve(mut sock: Sock) -> Result<Vec<u8>, String> {
-            let mut buf: Vec<u8> = Vec::with_capacity(16);
-            let _conn = D::new("conn");
-            loop {
-                let Some(end) = buf.iter().position(|&b| b == b'\n') else {
-                    if sock.read(&mut buf).await == 0 {
-                        break;
-                    }
-                    continue;
-                };
-                let resp = {
-                    let req = parse(&buf[..end])?;
-                    log(format!("req {req:?}"));
-                    let r = handle(&req).await;
-                    log(format!("handled {}", req.path));
-                    r
-                };
-                let bytes = { resp }.finish();
-                sock.write_all(&bytes).await;
-                buf.drain(..=end);
-            }
-            Ok(sock.written)
-        }
-    },
-    run: async {
-        (
-            serve(Sock::new(&[b"GET /a\nPO", b"ST /b\n", b"GET"])).await,
-            serve(Sock::new(&[b"GET\n"])).await,
-        )
-    },
-}
-
-differential! {
     /// `service_cache_entry_held_and_retry` with `{ v }.insert(value)`.
     name: service_cache_entry_braced_insert,
     items: {
