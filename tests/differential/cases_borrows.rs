@@ -410,3 +410,28 @@ differential! {
     },
     run: f(4),
 }
+
+differential! {
+    /// `*b` on a local declared a `Box` (`Box::new(..)`) moves out of the
+    /// box before an await; `*guard` on a guard copies out and leaves the
+    /// guard alive to the end of its scope, across the await.
+    name: deref_moves_out_of_a_box_copies_out_of_a_guard,
+    items: {
+        use std::cell::RefCell;
+        struct Guard<'a>(std::cell::Ref<'a, u32>, #[allow(dead_code)] D);
+        impl std::ops::Deref for Guard<'_> {
+            type Target = u32;
+            fn deref(&self) -> &u32 { &self.0 }
+        }
+        #[lh] async fn f(cell: &RefCell<u32>) -> usize {
+            let b = Box::new(D::new("boxed"));
+            let inner = *b;
+            let g = Guard(cell.borrow(), D::new("guard"));
+            let v = *g;
+            pend(1, ()).await;
+            log("after await");
+            inner.touch() + v as usize
+        }
+    },
+    run: async { f(&RefCell::new(3)).await },
+}

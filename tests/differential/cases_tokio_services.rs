@@ -1570,27 +1570,24 @@ differential! {
     run: f("x"),
 }
 
-known_gap! {
-    reason: "r2-12 and r2-7: `let inner: D = *boxed;` (E0507, see `box_param_moved_out_by_deref`) and `let Pair { a, b } = *pair;` then `pend(1, a.touch()).await` (E0026 `Pair` does not have fields named `__a_19`, `__b_20`; E0027; E0308 in `output_of`)",
-    differential! {
-        /// A `Box<D>` moved out with `*boxed` before and after awaits; a boxed
-        /// struct whose field is moved out.
-        name: box_moved_out,
-        items: {
-            struct Pair { a: D, b: D }
-            #[lh] async fn f(boxed: Box<D>, pair: Box<Pair>) -> usize {
-                pend(1, ()).await;
-                let inner: D = *boxed;
-                pend(1, ()).await;
-                let Pair { a, b } = *pair;
-                let n = pend(1, a.touch()).await;
-                drop(b);
-                pend(1, ()).await;
-                n + inner.touch()
-            }
-        },
-        run: f(Box::new(D::new("boxed")), Box::new(Pair { a: D::new("pa"), b: D::new("pb") })),
-    }
+differential! {
+    /// A `Box<D>` moved out with `*boxed` before and after awaits; a boxed
+    /// struct whose field is moved out.
+    name: box_moved_out,
+    items: {
+        struct Pair { a: D, b: D }
+        #[lh] async fn f(boxed: Box<D>, pair: Box<Pair>) -> usize {
+            pend(1, ()).await;
+            let inner: D = *boxed;
+            pend(1, ()).await;
+            let Pair { a, b } = *pair;
+            let n = pend(1, a.touch()).await;
+            drop(b);
+            pend(1, ()).await;
+            n + inner.touch()
+        }
+    },
+    run: f(Box::new(D::new("boxed")), Box::new(Pair { a: D::new("pa"), b: D::new("pb") })),
 }
 
 differential! {
@@ -1678,38 +1675,32 @@ known_gap! {
     }
 }
 
-known_gap! {
-    reason: "r2-12 minimal: `let inner: D = *boxed; pend(1, ()).await; inner.touch()` with `boxed: Box<D>`: the deref is taken as a borrow, `boxed` is pinned for `inner`, and the move out of the box is a move out of the pinned place: E0507 cannot move out of a mutable reference",
-    differential! {
-        /// r2-12 minimal: a `Box` parameter moved out with `*boxed`, the value
-        /// used after an await.
-        name: box_param_moved_out_by_deref,
-        items: {
-            #[lh] async fn f(boxed: Box<D>) -> usize {
-                let inner: D = *boxed;
-                pend(1, ()).await;
-                inner.touch()
-            }
-        },
-        run: f(Box::new(D::new("boxed"))),
-    }
+differential! {
+    /// r2-12 minimal: a `Box` parameter moved out with `*boxed`, the value
+    /// used after an await.
+    name: box_param_moved_out_by_deref,
+    items: {
+        #[lh] async fn f(boxed: Box<D>) -> usize {
+            let inner: D = *boxed;
+            pend(1, ()).await;
+            inner.touch()
+        }
+    },
+    run: f(Box::new(D::new("boxed"))),
 }
 
-known_gap! {
-    reason: "r2-12: `let Pair { a, b } = *pair;` (`pair: Box<Pair>`) then an await: E0507 at `*pair`",
-    differential! {
-        /// r2-12: a boxed struct destructured out of its box.
-        name: box_struct_destructured_by_deref,
-        items: {
-            struct Pair { a: D, b: D }
-            #[lh] async fn f(pair: Box<Pair>) -> usize {
-                let Pair { a, b } = *pair;
-                pend(1, ()).await;
-                a.touch() + b.touch()
-            }
-        },
-        run: f(Box::new(Pair { a: D::new("pa"), b: D::new("pb") })),
-    }
+differential! {
+    /// r2-12: a boxed struct destructured out of its box.
+    name: box_struct_destructured_by_deref,
+    items: {
+        struct Pair { a: D, b: D }
+        #[lh] async fn f(pair: Box<Pair>) -> usize {
+            let Pair { a, b } = *pair;
+            pend(1, ()).await;
+            a.touch() + b.touch()
+        }
+    },
+    run: f(Box::new(Pair { a: D::new("pa"), b: D::new("pb") })),
 }
 
 known_gap! {

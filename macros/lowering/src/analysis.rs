@@ -69,6 +69,9 @@ struct BindingInfo {
     /// A closure that captures by reference (`let f = |x| x + n;`): kept,
     /// unlike a reference, when something kept or awaited borrows it.
     closure: bool,
+    /// Declared a `Box` (`b: Box<T>`, `let b = Box::new(..)`): `*b` as a
+    /// value moves out of it, where `*guard` would copy out of a guard.
+    boxed: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -502,6 +505,23 @@ pub fn awaited_consumes_receiver(method: &str) -> bool {
         )
 }
 
+/// Does `l` declare a `Box` (`let b: Box<T> = ..`, as parameters are
+/// bound, or `let b = Box::new(..)`)?
+fn declares_box(l: &syn::Local) -> bool {
+    let last_is_box = |p: &syn::Path| p.segments.last().is_some_and(|s| s.ident == "Box");
+    let typed = matches!(&l.pat, Pat::Type(t) if matches!(&*t.ty, syn::Type::Path(p) if last_is_box(&p.path)));
+    let built = l.init.as_ref().is_some_and(|i| {
+        matches!(&*i.expr, Expr::Call(c) if matches!(&*c.func, Expr::Path(p)
+            if p.path.segments.len() >= 2
+                && last_is_box(&syn::Path {
+                    leading_colon: None,
+                    segments: p.path.segments.iter().take(p.path.segments.len() - 1).cloned().collect(),
+                })
+                && p.path.segments.last().is_some_and(|s| s.ident == "new")))
+    });
+    typed || built
+}
+
 impl Resolver {
     fn tick(&mut self) -> usize {
         self.pos += 1;
@@ -628,6 +648,7 @@ impl Resolver {
                     simple_let: false,
                     reference: false,
                     closure: false,
+                    boxed: false,
                 },
             );
             if let Some(scope) = self.scopes.last_mut() {
@@ -723,6 +744,13 @@ impl Resolver {
                         if let Some(info) = self.bindings.get_mut(&b.id) {
                             info.reference = true;
                             info.closure = closure;
+                        }
+                    }
+                }
+                if declares_box(l) {
+                    for b in bindings_of(&l.pat) {
+                        if let Some(info) = self.bindings.get_mut(&b.id) {
+                            info.boxed = true;
                         }
                     }
                 }
@@ -945,6 +973,17 @@ impl Resolver {
                 }
             }
             Expr::Unary(u) => match u.op {
+                // `let inner = *boxed;` moves out of the box.
+                syn::UnOp::Deref(_)
+                    if ctx == Move
+                        && self
+                            .place_binding(&u.expr)
+                            .and_then(|id| self.bindings.get(&id))
+                            .is_some_and(|info| info.boxed)
+                        && matches!(&*u.expr, Expr::Path(_)) =>
+                {
+                    self.expr(&u.expr, Move)
+                }
                 syn::UnOp::Deref(_) => self.expr(&u.expr, Borrow),
                 _ => self.expr(&u.expr, Move),
             },

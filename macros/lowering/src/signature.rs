@@ -50,7 +50,7 @@ pub fn params(inputs: &mut syn::punctuated::Punctuated<FnArg, syn::Token![,]>) -
                     value: quote!(#self_token),
                     taken: taken.clone(),
                     slot: None,
-                    prelude: vec![match reference_type(&r.ty) {
+                    prelude: vec![match annotated_type(&r.ty) {
                         Some(ty) => parse_quote!(let #this: #ty = #taken;),
                         None => parse_quote!(let #mutability #this = #taken;),
                     }],
@@ -72,9 +72,9 @@ pub fn params(inputs: &mut syn::punctuated::Punctuated<FnArg, syn::Token![,]>) -
                             value: quote!(#outer),
                             taken: taken.clone(),
                             slot: None,
-                            prelude: vec![match reference_type(&t.ty) {
-                                // A reference keeps its type: liveness then
-                                // knows it has no destructor.
+                            prelude: vec![match annotated_type(&t.ty) {
+                                // A reference or a `Box` keeps its type
+                                // (see `annotated_type`).
                                 Some(ty) => parse_quote!(let #mutability #user: #ty = #taken;),
                                 None => parse_quote!(let #mutability #user = #taken;),
                             }],
@@ -114,9 +114,13 @@ pub fn params(inputs: &mut syn::punctuated::Punctuated<FnArg, syn::Token![,]>) -
     out
 }
 
-/// The parameter's type, if it is a reference that a `let` can spell.
-fn reference_type(ty: &syn::Type) -> Option<&syn::Type> {
-    (matches!(ty, syn::Type::Reference(_)) && !mentions_impl(ty)).then_some(ty)
+/// The parameter's type, if it is a reference or a `Box` that a `let` can
+/// spell: liveness then knows a reference has no destructor, and that
+/// `*boxed` moves out of the box.
+fn annotated_type(ty: &syn::Type) -> Option<&syn::Type> {
+    let boxed = matches!(ty, syn::Type::Path(p)
+        if p.qself.is_none() && p.path.segments.last().is_some_and(|s| s.ident == "Box"));
+    ((matches!(ty, syn::Type::Reference(_)) || boxed) && !mentions_impl(ty)).then_some(ty)
 }
 
 /// Does `ty` mention `impl Trait` anywhere, which a `let`, a closure's
