@@ -189,19 +189,25 @@ impl VisitMut for RenameSelf {
 /// local's place, a renamed local's hidden name).
 struct ExplicitFieldInits;
 
+impl ExplicitFieldInits {
+    /// A named field written without its colon gets one, which prints the
+    /// name before the value.
+    fn write_out(colon: &mut Option<syn::Token![:]>, member: &syn::Member) {
+        if colon.is_none() && matches!(member, syn::Member::Named(_)) {
+            *colon = Some(Default::default());
+        }
+    }
+}
+
 impl VisitMut for ExplicitFieldInits {
     fn visit_field_value_mut(&mut self, f: &mut syn::FieldValue) {
-        if f.colon_token.is_none() && matches!(f.member, syn::Member::Named(_)) {
-            f.colon_token = Some(Default::default());
-        }
+        Self::write_out(&mut f.colon_token, &f.member);
         visit_mut::visit_field_value_mut(self, f);
     }
     // A pattern's too (`let Pair { a, b } = pair;`), whose bindings may be
     // renamed.
     fn visit_field_pat_mut(&mut self, f: &mut syn::FieldPat) {
-        if f.colon_token.is_none() && matches!(f.member, syn::Member::Named(_)) {
-            f.colon_token = Some(Default::default());
-        }
+        Self::write_out(&mut f.colon_token, &f.member);
         visit_mut::visit_field_pat_mut(self, f);
     }
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
@@ -579,10 +585,9 @@ impl Hoist {
         // is borrowed or moved where it is used: only its index is lifted.
         if let Expr::MethodCall(m) = target
             && upto > 0
-            && place_expression(&m.receiver)
         {
             let mut lifted = Vec::new();
-            self.lift_place_operands(&mut m.receiver, &mut lifted);
+            self.lift_operand(&mut m.receiver, true, &mut lifted);
             let args = m.args.iter_mut().collect();
             lifted.extend(self.lift_operands(args, upto - 1, include_last));
             return lifted;
@@ -604,12 +609,26 @@ impl Hoist {
             if i > upto || (i == upto && !include_last) {
                 break;
             }
-            if inert(op) && !contains_await(op) {
-                continue;
-            }
-            self.lift_value(op, &mut lifted);
+            self.lift_operand(op, false, &mut lifted);
         }
         lifted
+    }
+
+    /// Lifts operand `op` (see `lift_value`), unless evaluating it later
+    /// is unobservable. A place `borrowed` where it is used (a method's
+    /// receiver, a formatting macro's argument) stays where it is; only its
+    /// operands are lifted (see `lift_place_operands`).
+    fn lift_operand(
+        &mut self,
+        op: &mut Expr,
+        borrowed: bool,
+        lifted: &mut Vec<(proc_macro2::Ident, Expr)>,
+    ) {
+        if borrowed && place_expression(op) {
+            self.lift_place_operands(op, lifted);
+        } else if !inert(op) || contains_await(op) {
+            self.lift_value(op, lifted);
+        }
     }
 
     /// Lifts `op` into a temporary. rustc keeps every temporary of a
@@ -656,8 +675,7 @@ impl Hoist {
         };
         match e {
             Expr::MethodCall(m) => {
-                if place(&m.receiver) {
-                } else if place_expression(&m.receiver) {
+                if place_expression(&m.receiver) {
                     self.lift_place_operands(&mut m.receiver, lifted);
                 } else if crate::analysis::consumes_receiver(&m.method.to_string()) {
                     self.lift_inside(&mut m.receiver, lifted);
@@ -695,11 +713,11 @@ impl Hoist {
             Expr::Field(f) if place_expression(&f.base) => {
                 self.lift_place_operands(&mut f.base, lifted)
             }
-            Expr::Field(f) if !place(&f.base) => self.lift_value(&mut f.base, lifted),
+            Expr::Field(f) => self.lift_value(&mut f.base, lifted),
             Expr::Index(i) if place_expression(&i.expr) => {
                 self.lift_place_operands(&mut i.expr, lifted)
             }
-            Expr::Index(i) if !place(&i.expr) => self.lift_value(&mut i.expr, lifted),
+            Expr::Index(i) => self.lift_value(&mut i.expr, lifted),
             Expr::Try(t) => self.lift_inside(&mut t.expr, lifted),
             // An await already wrapped in the temporaries its awaitee
             // borrows: they join this statement's, so that they too live to
@@ -1059,18 +1077,10 @@ impl VisitMut for Hoist {
                     // A formatting macro borrows its arguments: a place
                     // (`v[0]`) stays, as a value it would be moved out.
                     let mut lifted = Vec::new();
-                    for a in args.args.iter_mut().take(last) {
-                        if place_expression(a) && !contains_await(a) {
-                            self.lift_place_operands(a, &mut lifted);
-                        } else {
-                            lifted.extend(self.lift_operands(vec![a], 0, true));
-                        }
+                    for a in args.args.iter_mut().take(last + 1) {
+                        let borrowed = !contains_await(a);
+                        self.lift_operand(a, borrowed, &mut lifted);
                     }
-                    lifted.extend(self.lift_operands(
-                        args.args.iter_mut().skip(last).collect(),
-                        0,
-                        true,
-                    ));
                     lifted
                 }
                 None => Vec::new(),
