@@ -30,13 +30,12 @@ use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, Macro, Stmt, parse_quote};
 
 /// What a macro call that awaits in its expansion needs.
-#[derive(PartialEq, Eq, Debug)]
 pub enum Awaiting {
     /// `join!`-like, arguments readable: lowered as one `.await`.
     Joins,
-    /// `tokio::select!` in tokio's syntax: raced by a helper, its handlers
-    /// kept in the body (see `select_macro`).
-    Select,
+    /// `tokio::select!` in tokio's syntax, parsed: raced by a helper, its
+    /// handlers kept in the body (see `select_macro`).
+    Select(Box<crate::select_macro::Select>),
     /// Awaits, but cannot be lowered.
     Opaque,
 }
@@ -56,8 +55,11 @@ pub fn awaiting(mac: &Macro) -> Option<Awaiting> {
         );
     match name.as_str() {
         "join" | "try_join" if crate::macro_args::parse(mac).is_some() => Some(Awaiting::Joins),
-        "select" if crate::select_macro::parse(mac).is_some() => Some(Awaiting::Select),
-        "join" | "try_join" | "select" | "select_biased" | "pending" | "poll" if async_crate => {
+        "select" => match crate::select_macro::parse(mac) {
+            Some(select) => Some(Awaiting::Select(Box::new(select))),
+            None => async_crate.then_some(Awaiting::Opaque),
+        },
+        "join" | "try_join" | "select_biased" | "pending" | "poll" if async_crate => {
             Some(Awaiting::Opaque)
         }
         _ => None,
@@ -115,7 +117,7 @@ impl Wrap {
     fn lowered(&mut self, mac: &Macro) -> Option<Expr> {
         match awaiting(mac)? {
             Awaiting::Joins => Some(self.awaited(mac)),
-            Awaiting::Select => Some(self.selected(mac, crate::select_macro::parse(mac)?)),
+            Awaiting::Select(select) => Some(self.selected(mac, *select)),
             Awaiting::Opaque => None,
         }
     }

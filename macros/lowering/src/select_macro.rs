@@ -58,18 +58,8 @@ struct Branch {
 /// that macro's syntax (crossbeam's `recv(r) -> v => ..` does not, nor
 /// does `futures::select!` with `complete =>` or `default =>`).
 pub fn parse(mac: &Macro) -> Option<Select> {
-    let segments: Vec<String> = mac
-        .path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
-    match segments
-        .iter()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .as_slice()
-    {
+    let names = crate::names::path_names(&mac.path);
+    match names.iter().map(String::as_str).collect::<Vec<_>>()[..] {
         ["tokio", "select"] | ["select"] => mac.parse_body::<Select>().ok(),
         _ => None,
     }
@@ -215,8 +205,7 @@ impl Select {
         };
         let (tys, outs, checks) = (numbered("__A"), numbered("__T"), numbered("__F"));
         let (args, futures_, checked) = (numbered("__a"), numbered("__f"), numbered("__c"));
-        let pinned_from: Vec<&syn::Ident> = futures_.iter().rev().collect();
-        let pinned = pinned_from.clone();
+        let pinned: Vec<&syn::Ident> = futures_.iter().rev().collect();
         let value = crate::names::hidden("__lh_v");
         let enabled = crate::names::hidden("__lh_enabled");
         let futures = crate::names::hidden("__lh_futures");
@@ -258,7 +247,7 @@ impl Select {
                 // As tokio does: every future is made first, in order. Pinned
                 // in reverse order, they are dropped in order.
                 #(let #futures_ = ::core::future::IntoFuture::into_future(#args);)*
-                #(let mut #pinned = ::core::pin::pin!(#pinned_from);)*
+                #(let mut #pinned = ::core::pin::pin!(#pinned);)*
                 #path! {
                     #biased
                     #(#branches)*

@@ -173,9 +173,9 @@ impl<'a> Visit<'a> for Checker<'_> {
         } else if let Some(awaiting) = crate::awaiting_macros::awaiting(mac)
             && !self.in_async
         {
-            self.awaiting_macro(mac, awaiting);
+            self.awaiting_macro(mac, &awaiting);
             // A `select!`'s futures and handlers become the body's code.
-            if let Some(select) = crate::select_macro::parse(mac) {
+            if let crate::awaiting_macros::Awaiting::Select(select) = &awaiting {
                 for e in select.exprs() {
                     Visit::visit_expr(self, e);
                 }
@@ -209,7 +209,7 @@ impl<'a> Visit<'a> for Checker<'_> {
 
 impl Checker<'_> {
     /// A macro call that awaits in its expansion, in the body's own code.
-    fn awaiting_macro(&mut self, mac: &Macro, awaiting: crate::awaiting_macros::Awaiting) {
+    fn awaiting_macro(&mut self, mac: &Macro, awaiting: &crate::awaiting_macros::Awaiting) {
         let name = crate::macro_args::name(mac);
         let problem = if self.in_closure {
             format!(
@@ -221,7 +221,7 @@ impl Checker<'_> {
                 "`{name}!` awaits, and a generator that returns `impl Iterator` cannot: return \
                  `impl Stream<Item = T>` to yield and await"
             )
-        } else if awaiting == crate::awaiting_macros::Awaiting::Opaque {
+        } else if matches!(awaiting, crate::awaiting_macros::Awaiting::Opaque) {
             let lowered = if name == "select" {
                 "; `tokio::select!` in tokio's syntax is lowered"
             } else {
