@@ -508,16 +508,12 @@ pub fn awaited_consumes_receiver(method: &str) -> bool {
 /// Does `l` declare a `Box` (`let b: Box<T> = ..`, as parameters are
 /// bound, or `let b = Box::new(..)`)?
 fn declares_box(l: &syn::Local) -> bool {
-    let last_is_box = |p: &syn::Path| p.segments.last().is_some_and(|s| s.ident == "Box");
-    let typed = matches!(&l.pat, Pat::Type(t) if matches!(&*t.ty, syn::Type::Path(p) if last_is_box(&p.path)));
+    let typed = matches!(&l.pat, Pat::Type(t) if crate::signature::is_box(&t.ty));
     let built = l.init.as_ref().is_some_and(|i| {
-        matches!(&*i.expr, Expr::Call(c) if matches!(&*c.func, Expr::Path(p)
-            if p.path.segments.len() >= 2
-                && last_is_box(&syn::Path {
-                    leading_colon: None,
-                    segments: p.path.segments.iter().take(p.path.segments.len() - 1).cloned().collect(),
-                })
-                && p.path.segments.last().is_some_and(|s| s.ident == "new")))
+        matches!(&*i.expr, Expr::Call(c) if matches!(&*c.func, Expr::Path(p) if {
+            let names = crate::names::path_names(&p.path);
+            names.len() >= 2 && names[names.len() - 2..] == ["Box", "new"]
+        }))
     });
     typed || built
 }
@@ -614,12 +610,20 @@ impl Resolver {
         }
     }
 
-    /// The local that place `e` is in (`x`, `x.field`, `*x`, `(x)`).
-    fn place_binding(&self, e: &Expr) -> Option<usize> {
+    /// The local that `e` names, if it is a plain path (`x`).
+    fn local(&self, e: &Expr) -> Option<usize> {
         match e {
             Expr::Path(p) if p.path.segments.len() == 1 && p.qself.is_none() => {
                 self.resolve(&p.path.segments[0].ident.to_string())
             }
+            _ => None,
+        }
+    }
+
+    /// The local that place `e` is in (`x`, `x.field`, `*x`, `(x)`).
+    fn place_binding(&self, e: &Expr) -> Option<usize> {
+        match e {
+            Expr::Path(_) => self.local(e),
             Expr::Field(f) => self.place_binding(&f.base),
             Expr::Paren(p) => self.place_binding(&p.expr),
             Expr::Group(g) => self.place_binding(&g.expr),
@@ -928,9 +932,7 @@ impl Resolver {
                 // output cannot borrow the closure itself, only what the
                 // closure borrows; and a `FnOnce` is consumed, which a
                 // closure kept in place for its result could not be.
-                let local = self
-                    .place_binding(&c.func)
-                    .filter(|_| matches!(&*c.func, Expr::Path(_)));
+                let local = self.local(&c.func);
                 let callee = if local.is_some() { Read } else { Borrow };
                 self.operands(std::iter::once((&*c.func, callee)).chain(args).collect());
                 if let Some(info) = local.and_then(|id| self.bindings.get(&id)) {
@@ -977,10 +979,9 @@ impl Resolver {
                 syn::UnOp::Deref(_)
                     if ctx == Move
                         && self
-                            .place_binding(&u.expr)
+                            .local(&u.expr)
                             .and_then(|id| self.bindings.get(&id))
-                            .is_some_and(|info| info.boxed)
-                        && matches!(&*u.expr, Expr::Path(_)) =>
+                            .is_some_and(|info| info.boxed) =>
                 {
                     self.expr(&u.expr, Move)
                 }

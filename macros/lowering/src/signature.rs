@@ -118,9 +118,13 @@ pub fn params(inputs: &mut syn::punctuated::Punctuated<FnArg, syn::Token![,]>) -
 /// spell: liveness then knows a reference has no destructor, and that
 /// `*boxed` moves out of the box.
 fn annotated_type(ty: &syn::Type) -> Option<&syn::Type> {
-    let boxed = matches!(ty, syn::Type::Path(p)
-        if p.qself.is_none() && p.path.segments.last().is_some_and(|s| s.ident == "Box"));
-    ((matches!(ty, syn::Type::Reference(_)) || boxed) && !mentions_impl(ty)).then_some(ty)
+    ((matches!(ty, syn::Type::Reference(_)) || is_box(ty)) && !mentions_impl(ty)).then_some(ty)
+}
+
+/// Is `ty` a `Box<..>` (by the last segment of its path)?
+pub fn is_box(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p)
+        if p.qself.is_none() && p.path.segments.last().is_some_and(|s| s.ident == "Box"))
 }
 
 /// Does `ty` mention `impl Trait` anywhere, which a `let`, a closure's
