@@ -7,11 +7,9 @@
 //! - [`Lowered`] pairs the state with the closure and implements `Future`;
 //! - [`Awaitee`] is the in-place slot of the future being awaited, with the
 //!   guards that keep the state consistent if user code panics;
-//! - [`Try`] and [`FromResidual`] give `?` a stable spelling inside the body;
-//! - [`Flow`] carries `break`/`continue` out of a resumed loop iteration.
+//! - [`Try`] and [`FromResidual`] give `?` a stable spelling inside the body.
 
 mod awaitee;
-mod flow;
 mod generator;
 mod lowered;
 mod native_check;
@@ -21,7 +19,6 @@ pub mod trace;
 mod try_trait;
 
 pub use awaitee::{AbandonGuard, Awaitee, Kept, StateMachine, output_of, poll_awaitee};
-pub use flow::Flow;
 pub use generator::{GenIter, GenStream, Sink, empty_stream, gen_iter, gen_stream, offer};
 pub use lowered::{Lowered, lowered};
 pub use native_check::{native_check, phantom_cons, phantom_of};

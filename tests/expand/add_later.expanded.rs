@@ -133,7 +133,8 @@ fn add_later(
             clippy::never_loop,
             clippy::diverging_sub_expression,
             clippy::redundant_field_names,
-            clippy::while_immutable_condition
+            clippy::while_immutable_condition,
+            clippy::needless_late_init
         )]
         |__lh_state, __lh_pins, __lh_cx| -> ::longhand::__private::Poll<u32> {
             let __lh_this: *mut _ = unsafe {

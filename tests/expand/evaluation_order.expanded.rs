@@ -148,7 +148,8 @@ fn report(
             clippy::never_loop,
             clippy::diverging_sub_expression,
             clippy::redundant_field_names,
-            clippy::while_immutable_condition
+            clippy::while_immutable_condition,
+            clippy::needless_late_init
         )]
         |__lh_state, __lh_pins, __lh_cx| -> ::longhand::__private::Poll<String> {
             let __lh_this: *mut _ = unsafe {

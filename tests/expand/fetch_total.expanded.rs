@@ -139,7 +139,8 @@ fn fetch_total(
             clippy::never_loop,
             clippy::diverging_sub_expression,
             clippy::redundant_field_names,
-            clippy::while_immutable_condition
+            clippy::while_immutable_condition,
+            clippy::needless_late_init
         )]
         |
             __lh_state,
@@ -268,78 +269,14 @@ fn fetch_total(
                             let mut total = __lh_restored4;
                             {
                                 let mut __iter0 = __lh_restored6;
-                                match ('__lh_iteration1: {
-                                    {
+                                '__lh_loop1: {
+                                    '__lh_iteration1: {
                                         {
                                             {
-                                                total
-                                                    += match ::longhand::__private::Try::branch(
-                                                        ({ __lh_resumed }),
-                                                    ) {
-                                                        ::longhand::__private::ControlFlow::Continue(__lh_value) => {
-                                                            __lh_value
-                                                        }
-                                                        ::longhand::__private::ControlFlow::Break(__lh_residual) => {
-                                                            break '__lh_body (::longhand::__private::FromResidual::from_residual(
-                                                                __lh_residual,
-                                                            ));
-                                                        }
-                                                    }
-                                                        .amount;
-                                            }
-                                        }
-                                    };
-                                    ::longhand::__private::Flow::Continue
-                                }) {
-                                    ::longhand::__private::Flow::Break(__lh_value) => __lh_value,
-                                    ::longhand::__private::Flow::Continue => {
-                                        loop {
-                                            match ::core::iter::Iterator::next(&mut __iter0) {
-                                                ::core::option::Option::None => break,
-                                                ::core::option::Option::Some(id) => {
+                                                {
                                                     total
                                                         += match ::longhand::__private::Try::branch(
-                                                            ({
-                                                                unsafe {
-                                                                    ::longhand::__private::ptr::write(
-                                                                        __lh_this,
-                                                                        FetchTotalState::Suspend0 {
-                                                                            __awaitee: ::longhand::__private::Awaitee::uninit(),
-                                                                            iter0: ::longhand::__private::Kept::new(__iter0),
-                                                                            total: ::longhand::__private::Kept::new(total),
-                                                                            db: ::longhand::__private::Kept::new(db),
-                                                                        },
-                                                                    )
-                                                                };
-                                                                let __lh_guard = unsafe {
-                                                                    ::longhand::__private::AbandonGuard::new(__lh_this)
-                                                                };
-                                                                let FetchTotalState::Suspend0 {
-                                                                    __awaitee: __lh_slot,
-                                                                    db: __lh_place_db,
-                                                                    ..
-                                                                } = (unsafe { &mut *__lh_this }) else {
-                                                                    ::core::unreachable!()
-                                                                };
-                                                                let __lh_place_db = unsafe { __lh_place_db.place() };
-                                                                __lh_slot
-                                                                    .init(
-                                                                        ::core::future::IntoFuture::into_future(
-                                                                            (*__lh_place_db).get(id),
-                                                                        ),
-                                                                    );
-                                                                __lh_guard.disarm();
-                                                                ::longhand::__private::trace::transition(
-                                                                    "fetch_total",
-                                                                    "Suspend0",
-                                                                    "Suspend0",
-                                                                    "db.get(id).await",
-                                                                );
-                                                                ::longhand::__private::output_of(
-                                                                    __lh_slot,
-                                                                    continue '__lh_dispatch,
-                                                                )
-                                                            }),
+                                                            ({ __lh_resumed }),
                                                         ) {
                                                             ::longhand::__private::ControlFlow::Continue(__lh_value) => {
                                                                 __lh_value
@@ -352,6 +289,67 @@ fn fetch_total(
                                                         }
                                                             .amount;
                                                 }
+                                            }
+                                        };
+                                    }
+                                    loop {
+                                        match ::core::iter::Iterator::next(&mut __iter0) {
+                                            ::core::option::Option::None => break,
+                                            ::core::option::Option::Some(id) => {
+                                                total
+                                                    += match ::longhand::__private::Try::branch(
+                                                        ({
+                                                            unsafe {
+                                                                ::longhand::__private::ptr::write(
+                                                                    __lh_this,
+                                                                    FetchTotalState::Suspend0 {
+                                                                        __awaitee: ::longhand::__private::Awaitee::uninit(),
+                                                                        iter0: ::longhand::__private::Kept::new(__iter0),
+                                                                        total: ::longhand::__private::Kept::new(total),
+                                                                        db: ::longhand::__private::Kept::new(db),
+                                                                    },
+                                                                )
+                                                            };
+                                                            let __lh_guard = unsafe {
+                                                                ::longhand::__private::AbandonGuard::new(__lh_this)
+                                                            };
+                                                            let FetchTotalState::Suspend0 {
+                                                                __awaitee: __lh_slot,
+                                                                db: __lh_place_db,
+                                                                ..
+                                                            } = (unsafe { &mut *__lh_this }) else {
+                                                                ::core::unreachable!()
+                                                            };
+                                                            let __lh_place_db = unsafe { __lh_place_db.place() };
+                                                            __lh_slot
+                                                                .init(
+                                                                    ::core::future::IntoFuture::into_future(
+                                                                        (*__lh_place_db).get(id),
+                                                                    ),
+                                                                );
+                                                            __lh_guard.disarm();
+                                                            ::longhand::__private::trace::transition(
+                                                                "fetch_total",
+                                                                "Suspend0",
+                                                                "Suspend0",
+                                                                "db.get(id).await",
+                                                            );
+                                                            ::longhand::__private::output_of(
+                                                                __lh_slot,
+                                                                continue '__lh_dispatch,
+                                                            )
+                                                        }),
+                                                    ) {
+                                                        ::longhand::__private::ControlFlow::Continue(__lh_value) => {
+                                                            __lh_value
+                                                        }
+                                                        ::longhand::__private::ControlFlow::Break(__lh_residual) => {
+                                                            break '__lh_body (::longhand::__private::FromResidual::from_residual(
+                                                                __lh_residual,
+                                                            ));
+                                                        }
+                                                    }
+                                                        .amount;
                                             }
                                         }
                                     }

@@ -161,7 +161,8 @@ fn sum_slowly(
             clippy::never_loop,
             clippy::diverging_sub_expression,
             clippy::redundant_field_names,
-            clippy::while_immutable_condition
+            clippy::while_immutable_condition,
+            clippy::needless_late_init
         )]
         |__lh_state, __lh_pins, __lh_cx| -> ::longhand::__private::Poll<u32> {
             let __lh_this: *mut _ = unsafe {
@@ -230,82 +231,75 @@ fn sum_slowly(
                             let mut total = __lh_restored2;
                             {
                                 let mut __iter0 = __lh_restored4;
-                                match ('__lh_iteration1: {
-                                    {
-                                        { __lh_resumed };
-                                        match ::core::iter::Iterator::next(&mut __iter0) {
-                                            ::core::option::Option::None => {
-                                                break '__lh_iteration1 (::longhand::__private::Flow::Break(()));
-                                            }
-                                            ::core::option::Option::Some(n) => {
-                                                total
-                                                    += {
-                                                        unsafe {
-                                                            ::longhand::__private::ptr::write(
-                                                                __lh_this,
-                                                                SumSlowlyState::Suspend0 {
-                                                                    __awaitee: ::longhand::__private::Awaitee::uninit(),
-                                                                    iter0: ::longhand::__private::Kept::new(__iter0),
-                                                                    total: ::longhand::__private::Kept::new(total),
-                                                                },
+                                '__lh_loop1: {
+                                    '__lh_iteration1: {
+                                        {
+                                            { __lh_resumed };
+                                            match ::core::iter::Iterator::next(&mut __iter0) {
+                                                ::core::option::Option::None => break '__lh_loop1,
+                                                ::core::option::Option::Some(n) => {
+                                                    total
+                                                        += {
+                                                            unsafe {
+                                                                ::longhand::__private::ptr::write(
+                                                                    __lh_this,
+                                                                    SumSlowlyState::Suspend0 {
+                                                                        __awaitee: ::longhand::__private::Awaitee::uninit(),
+                                                                        iter0: ::longhand::__private::Kept::new(__iter0),
+                                                                        total: ::longhand::__private::Kept::new(total),
+                                                                    },
+                                                                )
+                                                            };
+                                                            let __lh_guard = unsafe {
+                                                                ::longhand::__private::AbandonGuard::new(__lh_this)
+                                                            };
+                                                            let SumSlowlyState::Suspend0 { __awaitee: __lh_slot, .. } = (unsafe {
+                                                                &mut *__lh_this
+                                                            }) else { ::core::unreachable!() };
+                                                            __lh_slot
+                                                                .init(
+                                                                    ::core::future::IntoFuture::into_future(
+                                                                        run(async move { n * 2 }),
+                                                                    ),
+                                                                );
+                                                            __lh_guard.disarm();
+                                                            ::longhand::__private::trace::transition(
+                                                                "sum_slowly",
+                                                                "Join0",
+                                                                "Suspend0",
+                                                                "run(async move { n * 2 }).await",
+                                                            );
+                                                            ::longhand::__private::output_of(
+                                                                __lh_slot,
+                                                                continue '__lh_dispatch,
                                                             )
                                                         };
-                                                        let __lh_guard = unsafe {
-                                                            ::longhand::__private::AbandonGuard::new(__lh_this)
-                                                        };
-                                                        let SumSlowlyState::Suspend0 { __awaitee: __lh_slot, .. } = (unsafe {
-                                                            &mut *__lh_this
-                                                        }) else { ::core::unreachable!() };
-                                                        __lh_slot
-                                                            .init(
-                                                                ::core::future::IntoFuture::into_future(
-                                                                    run(async move { n * 2 }),
-                                                                ),
-                                                            );
-                                                        __lh_guard.disarm();
-                                                        ::longhand::__private::trace::transition(
-                                                            "sum_slowly",
-                                                            "Join0",
-                                                            "Suspend0",
-                                                            "run(async move { n * 2 }).await",
-                                                        );
-                                                        ::longhand::__private::output_of(
-                                                            __lh_slot,
-                                                            continue '__lh_dispatch,
-                                                        )
-                                                    };
+                                                }
                                             }
-                                        }
-                                    };
-                                    ::core::unreachable!(
-                                        "longhand: this point follows a suspension"
-                                    )
-                                }) {
-                                    ::longhand::__private::Flow::Break(__lh_value) => __lh_value,
-                                    ::longhand::__private::Flow::Continue => {
-                                        loop {
-                                            {
-                                                unsafe {
-                                                    ::longhand::__private::ptr::write(
-                                                        __lh_this,
-                                                        SumSlowlyState::Join0 {
-                                                            iter0: ::longhand::__private::Kept::new(__iter0),
-                                                            total: ::longhand::__private::Kept::new(total),
-                                                        },
-                                                    )
-                                                };
-                                                ::longhand::__private::trace::transition(
-                                                    "sum_slowly",
-                                                    "Join0",
-                                                    "Join0",
-                                                    "the loop's next iteration",
-                                                );
-                                                continue '__lh_dispatch;
+                                        };
+                                    }
+                                    loop {
+                                        {
+                                            unsafe {
+                                                ::longhand::__private::ptr::write(
+                                                    __lh_this,
+                                                    SumSlowlyState::Join0 {
+                                                        iter0: ::longhand::__private::Kept::new(__iter0),
+                                                        total: ::longhand::__private::Kept::new(total),
+                                                    },
+                                                )
                                             };
-                                            ::core::unreachable!(
-                                                "longhand: this point follows a suspension"
-                                            )
-                                        }
+                                            ::longhand::__private::trace::transition(
+                                                "sum_slowly",
+                                                "Join0",
+                                                "Join0",
+                                                "the loop's next iteration",
+                                            );
+                                            continue '__lh_dispatch;
+                                        };
+                                        ::core::unreachable!(
+                                            "longhand: this point follows a suspension"
+                                        )
                                     }
                                 }
                             }
@@ -352,41 +346,38 @@ fn sum_slowly(
                             let mut total = __lh_restored2;
                             {
                                 let mut __iter0 = __lh_restored4;
-                                match ('__lh_iteration1: {
-                                    {
+                                '__lh_loop1: {
+                                    '__lh_iteration1: {
                                         {
                                             {
-                                                total += { __lh_resumed };
+                                                {
+                                                    total += { __lh_resumed };
+                                                }
                                             }
-                                        }
-                                    };
-                                    ::longhand::__private::Flow::Continue
-                                }) {
-                                    ::longhand::__private::Flow::Break(__lh_value) => __lh_value,
-                                    ::longhand::__private::Flow::Continue => {
-                                        loop {
-                                            {
-                                                unsafe {
-                                                    ::longhand::__private::ptr::write(
-                                                        __lh_this,
-                                                        SumSlowlyState::Join0 {
-                                                            iter0: ::longhand::__private::Kept::new(__iter0),
-                                                            total: ::longhand::__private::Kept::new(total),
-                                                        },
-                                                    )
-                                                };
-                                                ::longhand::__private::trace::transition(
-                                                    "sum_slowly",
-                                                    "Suspend0",
-                                                    "Join0",
-                                                    "the loop's next iteration",
-                                                );
-                                                continue '__lh_dispatch;
+                                        };
+                                    }
+                                    loop {
+                                        {
+                                            unsafe {
+                                                ::longhand::__private::ptr::write(
+                                                    __lh_this,
+                                                    SumSlowlyState::Join0 {
+                                                        iter0: ::longhand::__private::Kept::new(__iter0),
+                                                        total: ::longhand::__private::Kept::new(total),
+                                                    },
+                                                )
                                             };
-                                            ::core::unreachable!(
-                                                "longhand: this point follows a suspension"
-                                            )
-                                        }
+                                            ::longhand::__private::trace::transition(
+                                                "sum_slowly",
+                                                "Suspend0",
+                                                "Join0",
+                                                "the loop's next iteration",
+                                            );
+                                            continue '__lh_dispatch;
+                                        };
+                                        ::core::unreachable!(
+                                            "longhand: this point follows a suspension"
+                                        )
                                     }
                                 }
                             }

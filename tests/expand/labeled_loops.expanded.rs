@@ -159,7 +159,8 @@ fn first_match(
             clippy::never_loop,
             clippy::diverging_sub_expression,
             clippy::redundant_field_names,
-            clippy::while_immutable_condition
+            clippy::while_immutable_condition,
+            clippy::needless_late_init
         )]
         |
             __lh_state,
@@ -296,34 +297,33 @@ fn first_match(
                             let wanted = __lh_restored2;
                             {
                                 let mut __iter0 = __lh_restored5;
-                                match ('__lh_iteration2: {
-                                    {
+                                '__lh_loop2: {
+                                    '__lh_iteration2: {
                                         {
-                                            let i = __lh_restored7;
                                             {
+                                                let i = __lh_restored7;
                                                 {
-                                                    let mut __iter1 = __lh_restored10;
-                                                    match ('__lh_iteration1: {
-                                                        {
-                                                            {
-                                                                let j = __lh_restored12;
+                                                    {
+                                                        let mut __iter1 = __lh_restored10;
+                                                        '__lh_loop1: {
+                                                            '__lh_iteration1: {
                                                                 {
-                                                                    if { __lh_resumed } == wanted {
-                                                                        break '__lh_body (Some((i, j)));
+                                                                    {
+                                                                        let j = __lh_restored12;
+                                                                        {
+                                                                            if { __lh_resumed } == wanted {
+                                                                                break '__lh_body (Some((i, j)));
+                                                                            }
+                                                                        }
                                                                     }
-                                                                }
+                                                                };
                                                             }
-                                                        };
-                                                        ::longhand::__private::Flow::Continue
-                                                    }) {
-                                                        ::longhand::__private::Flow::Break(__lh_value) => __lh_value,
-                                                        ::longhand::__private::Flow::Continue => {
                                                             loop {
                                                                 match ::core::iter::Iterator::next(&mut __iter1) {
                                                                     ::core::option::Option::None => break,
                                                                     ::core::option::Option::Some((j, cell)) => {
                                                                         if cell == 0 {
-                                                                            break '__lh_iteration2 (::longhand::__private::Flow::Continue);
+                                                                            break '__lh_iteration2;
                                                                         }
                                                                         if {
                                                                             unsafe {
@@ -374,69 +374,64 @@ fn first_match(
                                                     }
                                                 }
                                             }
-                                        }
-                                    };
-                                    ::longhand::__private::Flow::Continue
-                                }) {
-                                    ::longhand::__private::Flow::Break(__lh_value) => __lh_value,
-                                    ::longhand::__private::Flow::Continue => {
-                                        'rows: loop {
-                                            match ::core::iter::Iterator::next(&mut __iter0) {
-                                                ::core::option::Option::None => break,
-                                                ::core::option::Option::Some((i, row)) => {
-                                                    match ::core::iter::IntoIterator::into_iter(
-                                                        row.into_iter().enumerate(),
-                                                    ) {
-                                                        mut __iter1 => {
-                                                            loop {
-                                                                match ::core::iter::Iterator::next(&mut __iter1) {
-                                                                    ::core::option::Option::None => break,
-                                                                    ::core::option::Option::Some((j, cell)) => {
-                                                                        if cell == 0 {
-                                                                            continue 'rows;
-                                                                        }
-                                                                        if {
-                                                                            unsafe {
-                                                                                ::longhand::__private::ptr::write(
-                                                                                    __lh_this,
-                                                                                    FirstMatchState::Suspend0 {
-                                                                                        __awaitee: ::longhand::__private::Awaitee::uninit(),
-                                                                                        j: ::longhand::__private::Kept::new(j),
-                                                                                        iter1: ::longhand::__private::Kept::new(__iter1),
-                                                                                        i: ::longhand::__private::Kept::new(i),
-                                                                                        iter0: ::longhand::__private::Kept::new(__iter0),
-                                                                                        wanted: ::longhand::__private::Kept::new(wanted),
-                                                                                    },
-                                                                                )
-                                                                            };
-                                                                            let __lh_guard = unsafe {
-                                                                                ::longhand::__private::AbandonGuard::new(__lh_this)
-                                                                            };
-                                                                            let FirstMatchState::Suspend0 {
-                                                                                __awaitee: __lh_slot,
-                                                                                ..
-                                                                            } = (unsafe { &mut *__lh_this }) else {
-                                                                                ::core::unreachable!()
-                                                                            };
-                                                                            __lh_slot
-                                                                                .init(
-                                                                                    ::core::future::IntoFuture::into_future(lookup(cell)),
-                                                                                );
-                                                                            __lh_guard.disarm();
-                                                                            ::longhand::__private::trace::transition(
-                                                                                "first_match",
-                                                                                "Suspend0",
-                                                                                "Suspend0",
-                                                                                "lookup(cell).await",
-                                                                            );
-                                                                            ::longhand::__private::output_of(
-                                                                                __lh_slot,
-                                                                                continue '__lh_dispatch,
+                                        };
+                                    }
+                                    'rows: loop {
+                                        match ::core::iter::Iterator::next(&mut __iter0) {
+                                            ::core::option::Option::None => break,
+                                            ::core::option::Option::Some((i, row)) => {
+                                                match ::core::iter::IntoIterator::into_iter(
+                                                    row.into_iter().enumerate(),
+                                                ) {
+                                                    mut __iter1 => {
+                                                        loop {
+                                                            match ::core::iter::Iterator::next(&mut __iter1) {
+                                                                ::core::option::Option::None => break,
+                                                                ::core::option::Option::Some((j, cell)) => {
+                                                                    if cell == 0 {
+                                                                        continue 'rows;
+                                                                    }
+                                                                    if {
+                                                                        unsafe {
+                                                                            ::longhand::__private::ptr::write(
+                                                                                __lh_this,
+                                                                                FirstMatchState::Suspend0 {
+                                                                                    __awaitee: ::longhand::__private::Awaitee::uninit(),
+                                                                                    j: ::longhand::__private::Kept::new(j),
+                                                                                    iter1: ::longhand::__private::Kept::new(__iter1),
+                                                                                    i: ::longhand::__private::Kept::new(i),
+                                                                                    iter0: ::longhand::__private::Kept::new(__iter0),
+                                                                                    wanted: ::longhand::__private::Kept::new(wanted),
+                                                                                },
                                                                             )
-                                                                        } == wanted
-                                                                        {
-                                                                            break '__lh_body (Some((i, j)));
-                                                                        }
+                                                                        };
+                                                                        let __lh_guard = unsafe {
+                                                                            ::longhand::__private::AbandonGuard::new(__lh_this)
+                                                                        };
+                                                                        let FirstMatchState::Suspend0 {
+                                                                            __awaitee: __lh_slot,
+                                                                            ..
+                                                                        } = (unsafe { &mut *__lh_this }) else {
+                                                                            ::core::unreachable!()
+                                                                        };
+                                                                        __lh_slot
+                                                                            .init(
+                                                                                ::core::future::IntoFuture::into_future(lookup(cell)),
+                                                                            );
+                                                                        __lh_guard.disarm();
+                                                                        ::longhand::__private::trace::transition(
+                                                                            "first_match",
+                                                                            "Suspend0",
+                                                                            "Suspend0",
+                                                                            "lookup(cell).await",
+                                                                        );
+                                                                        ::longhand::__private::output_of(
+                                                                            __lh_slot,
+                                                                            continue '__lh_dispatch,
+                                                                        )
+                                                                    } == wanted
+                                                                    {
+                                                                        break '__lh_body (Some((i, j)));
                                                                     }
                                                                 }
                                                             }

@@ -133,7 +133,8 @@ impl Connection {
                 clippy::never_loop,
                 clippy::diverging_sub_expression,
                 clippy::redundant_field_names,
-                clippy::while_immutable_condition
+                clippy::while_immutable_condition,
+                clippy::needless_late_init
             )]
             |
                 __lh_state,

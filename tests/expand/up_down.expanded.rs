@@ -183,7 +183,8 @@ fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
             clippy::never_loop,
             clippy::diverging_sub_expression,
             clippy::redundant_field_names,
-            clippy::while_immutable_condition
+            clippy::while_immutable_condition,
+            clippy::needless_late_init
         )]
         #[inline(always)]
         |
@@ -329,53 +330,50 @@ fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
                             let mut sum = __lh_restored2;
                             {
                                 let mut __iter0 = __lh_restored4;
-                                match ('__lh_iteration1: {
-                                    {
+                                '__lh_loop1: {
+                                    '__lh_iteration1: {
                                         {
                                             {
-                                                { __lh_resumed };
-                                            }
-                                        }
-                                    };
-                                    ::longhand::__private::Flow::Continue
-                                }) {
-                                    ::longhand::__private::Flow::Break(__lh_value) => __lh_value,
-                                    ::longhand::__private::Flow::Continue => {
-                                        loop {
-                                            match ::core::iter::Iterator::next(&mut __iter0) {
-                                                ::core::option::Option::None => break,
-                                                ::core::option::Option::Some(x) => {
-                                                    sum += x;
-                                                    {
-                                                        let __lh_offered = ::longhand::__private::offer(
-                                                            &mut __lh_sink,
-                                                            sum,
-                                                        );
-                                                        unsafe {
-                                                            ::longhand::__private::ptr::write(
-                                                                __lh_this,
-                                                                UpDownState::Suspend0 {
-                                                                    iter0: ::longhand::__private::Kept::new(__iter0),
-                                                                    sum: ::longhand::__private::Kept::new(sum),
-                                                                },
-                                                            )
-                                                        };
-                                                        match __lh_offered {
-                                                            ::core::option::Option::Some(__lh_yielded) => {
-                                                                ::longhand::__private::trace::transition(
-                                                                    "up_down",
-                                                                    "Suspend0",
-                                                                    "Suspend0",
-                                                                    "yield_!(sum)",
-                                                                );
-                                                                return ::longhand::__private::Poll::Ready(
-                                                                    ::core::option::Option::Some(__lh_yielded),
-                                                                );
-                                                            }
-                                                            ::core::option::Option::None => continue '__lh_dispatch,
-                                                        }
-                                                    };
+                                                {
+                                                    { __lh_resumed };
                                                 }
+                                            }
+                                        };
+                                    }
+                                    loop {
+                                        match ::core::iter::Iterator::next(&mut __iter0) {
+                                            ::core::option::Option::None => break,
+                                            ::core::option::Option::Some(x) => {
+                                                sum += x;
+                                                {
+                                                    let __lh_offered = ::longhand::__private::offer(
+                                                        &mut __lh_sink,
+                                                        sum,
+                                                    );
+                                                    unsafe {
+                                                        ::longhand::__private::ptr::write(
+                                                            __lh_this,
+                                                            UpDownState::Suspend0 {
+                                                                iter0: ::longhand::__private::Kept::new(__iter0),
+                                                                sum: ::longhand::__private::Kept::new(sum),
+                                                            },
+                                                        )
+                                                    };
+                                                    match __lh_offered {
+                                                        ::core::option::Option::Some(__lh_yielded) => {
+                                                            ::longhand::__private::trace::transition(
+                                                                "up_down",
+                                                                "Suspend0",
+                                                                "Suspend0",
+                                                                "yield_!(sum)",
+                                                            );
+                                                            return ::longhand::__private::Poll::Ready(
+                                                                ::core::option::Option::Some(__lh_yielded),
+                                                            );
+                                                        }
+                                                        ::core::option::Option::None => continue '__lh_dispatch,
+                                                    }
+                                                };
                                             }
                                         }
                                     }
@@ -462,53 +460,50 @@ fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
                             let mut sum = __lh_restored2;
                             {
                                 let mut __iter1 = __lh_restored12;
-                                match ('__lh_iteration1: {
-                                    {
+                                '__lh_loop1: {
+                                    '__lh_iteration1: {
                                         {
                                             {
-                                                { __lh_resumed };
-                                            }
-                                        }
-                                    };
-                                    ::longhand::__private::Flow::Continue
-                                }) {
-                                    ::longhand::__private::Flow::Break(__lh_value) => __lh_value,
-                                    ::longhand::__private::Flow::Continue => {
-                                        loop {
-                                            match ::core::iter::Iterator::next(&mut __iter1) {
-                                                ::core::option::Option::None => break,
-                                                ::core::option::Option::Some(x) => {
-                                                    sum -= x;
-                                                    {
-                                                        let __lh_offered = ::longhand::__private::offer(
-                                                            &mut __lh_sink,
-                                                            sum,
-                                                        );
-                                                        unsafe {
-                                                            ::longhand::__private::ptr::write(
-                                                                __lh_this,
-                                                                UpDownState::Suspend1 {
-                                                                    iter1: ::longhand::__private::Kept::new(__iter1),
-                                                                    sum: ::longhand::__private::Kept::new(sum),
-                                                                },
-                                                            )
-                                                        };
-                                                        match __lh_offered {
-                                                            ::core::option::Option::Some(__lh_yielded) => {
-                                                                ::longhand::__private::trace::transition(
-                                                                    "up_down",
-                                                                    "Suspend1",
-                                                                    "Suspend1",
-                                                                    "yield_!(sum)",
-                                                                );
-                                                                return ::longhand::__private::Poll::Ready(
-                                                                    ::core::option::Option::Some(__lh_yielded),
-                                                                );
-                                                            }
-                                                            ::core::option::Option::None => continue '__lh_dispatch,
-                                                        }
-                                                    };
+                                                {
+                                                    { __lh_resumed };
                                                 }
+                                            }
+                                        };
+                                    }
+                                    loop {
+                                        match ::core::iter::Iterator::next(&mut __iter1) {
+                                            ::core::option::Option::None => break,
+                                            ::core::option::Option::Some(x) => {
+                                                sum -= x;
+                                                {
+                                                    let __lh_offered = ::longhand::__private::offer(
+                                                        &mut __lh_sink,
+                                                        sum,
+                                                    );
+                                                    unsafe {
+                                                        ::longhand::__private::ptr::write(
+                                                            __lh_this,
+                                                            UpDownState::Suspend1 {
+                                                                iter1: ::longhand::__private::Kept::new(__iter1),
+                                                                sum: ::longhand::__private::Kept::new(sum),
+                                                            },
+                                                        )
+                                                    };
+                                                    match __lh_offered {
+                                                        ::core::option::Option::Some(__lh_yielded) => {
+                                                            ::longhand::__private::trace::transition(
+                                                                "up_down",
+                                                                "Suspend1",
+                                                                "Suspend1",
+                                                                "yield_!(sum)",
+                                                            );
+                                                            return ::longhand::__private::Poll::Ready(
+                                                                ::core::option::Option::Some(__lh_yielded),
+                                                            );
+                                                        }
+                                                        ::core::option::Option::None => continue '__lh_dispatch,
+                                                    }
+                                                };
                                             }
                                         }
                                     }

@@ -13,9 +13,9 @@
 //!   in reverse order, exactly as before the suspension);
 //! - a `match` arm or `if let` branch rebinds its pattern's bindings;
 //! - a loop becomes "the rest of this iteration, then the loop again":
-//!   `match 'iter: { rest; Flow::Continue } { Flow::Break(v) => v,
-//!   Flow::Continue => loop { .. } }`, where the rest's `break`/`continue`
-//!   aimed at this loop become `break 'iter Flow::..`.
+//!   `'loop: { 'iter: { rest; } loop { .. } }`, where the rest's `continue`
+//!   aimed at this loop becomes `break 'iter` and its `break v` becomes
+//!   `break 'loop v`.
 //!
 //! The result is structured code, one arm per state, that reads like the
 //! original function from the suspension point on.
@@ -148,30 +148,39 @@ impl Resumer<'_> {
         })
     }
 
-    fn iteration_label(&mut self) -> syn::Lifetime {
+    fn iteration_labels(&mut self) -> (syn::Lifetime, syn::Lifetime) {
         self.next_label += 1;
-        syn::Lifetime::new(
-            &format!("'__lh_iteration{}", self.next_label),
-            Span::mixed_site(),
-        )
+        let label = |kind: &str| {
+            syn::Lifetime::new(
+                &format!("'__lh_{kind}{}", self.next_label),
+                Span::mixed_site(),
+            )
+        };
+        (label("loop"), label("iteration"))
     }
 
-    /// `match 'iter: { rest; Continue } { Break(v) => v, Continue => the_loop }`.
+    /// `'loop: { 'iter: { rest; } the_loop }`: the rest's `continue` leaves
+    /// `'iter` for the loop, its `break v` leaves `'loop` with the value.
+    /// Both are jumps rustc follows, so a local the rest assigns before
+    /// `break` is initialised after the loop (`let body; loop { .. body =
+    /// v; break; }`).
     fn resume_loop(&mut self, rest: Expr, label: Option<&syn::Label>, the_loop: Expr) -> Expr {
-        let iter = self.iteration_label();
+        let (whole, iter) = self.iteration_labels();
         let mut rest = rest;
         Retarget {
             label: label.map(|l| l.name.ident.to_string()),
+            whole: whole.clone(),
             iter: iter.clone(),
             depth: 0,
         }
         .visit_expr_mut(&mut rest);
-        let v = hidden("__lh_value");
         splice::expr(
             quote! {
-                match (#iter: { __lh_hole0; ::longhand::__private::Flow::Continue }) {
-                    ::longhand::__private::Flow::Break(#v) => #v,
-                    ::longhand::__private::Flow::Continue => __lh_hole1,
+                #whole: {
+                    #iter: {
+                        __lh_hole0;
+                    }
+                    __lh_hole1
                 }
             },
             vec![rest, the_loop],
@@ -345,9 +354,11 @@ fn children(e: &mut Expr) -> Vec<&mut Expr> {
 }
 
 /// Rewrites the `break`/`continue`s of a resumed iteration that leave the
-/// loop being resumed into breaks out of the iteration's labeled block.
+/// loop being resumed into breaks out of the labeled blocks standing for
+/// the loop (`break`) and for the iteration (`continue`).
 struct Retarget {
     label: Option<String>,
+    whole: syn::Lifetime,
     iter: syn::Lifetime,
     depth: usize,
 }
@@ -366,25 +377,13 @@ impl VisitMut for Retarget {
         match e {
             Expr::Continue(c) if self.targets_us(&c.label) => {
                 let iter = &self.iter;
-                *e = splice::expr(
-                    quote!(break #iter (::longhand::__private::Flow::Continue)),
-                    vec![],
-                );
+                *e = splice::expr(quote!(break #iter), vec![]);
             }
             Expr::Break(b) if self.targets_us(&b.label) => {
                 if let Some(v) = &mut b.expr {
                     self.visit_expr_mut(v);
                 }
-                let iter = &self.iter;
-                let value = b
-                    .expr
-                    .as_deref()
-                    .cloned()
-                    .unwrap_or_else(|| parse_quote!(()));
-                *e = splice::expr(
-                    quote!(break #iter (::longhand::__private::Flow::Break(__lh_hole0))),
-                    vec![value],
-                );
+                b.label = Some(self.whole.clone());
             }
             Expr::Loop(_) | Expr::While(_) | Expr::ForLoop(_) => {
                 self.depth += 1;
