@@ -48,6 +48,15 @@ struct Use {
     kind: UseKind,
     loops: Vec<usize>,
     branches: Vec<(usize, usize)>,
+    /// Enclosing loops this use cannot come round in again: a `break`,
+    /// `return` or `continue 'outer` follows it unconditionally in its
+    /// block (`if done { body = v; break; }`).
+    exits: Vec<usize>,
+    /// That jump, if any: where it is (its last position) and the target
+    /// whose end it skips to (an index into `Resolver::ends`, `usize::MAX`
+    /// for a `return`, which reaches nothing). Code between the two is not
+    /// reached from this use by going forward.
+    skips: Option<(usize, usize)>,
 }
 
 #[derive(Clone, Debug)]
@@ -257,10 +266,16 @@ fn decide(r: &Resolver, at: &AwaitInfo) -> Keep {
         let wraps = |u: &Use| {
             at.loops
                 .iter()
-                .any(|l| u.loops.contains(l) && !b.loops.contains(l))
+                .any(|l| u.loops.contains(l) && !b.loops.contains(l) && !u.exits.contains(l))
         };
         let exclusive = |u: &Use| !wraps(u) && other_arms(&u.branches, &at.branches);
-        let before = |u: &&Use| !exclusive(u) && (u.pos < at.pos || wraps(u));
+        // Jumped over: a `break` after the use leaves the code `at` is in.
+        let skipped = |u: &Use| {
+            u.skips.is_some_and(|(from, t)| {
+                from < at.pos && at.pos <= r.ends.get(t).copied().unwrap_or(usize::MAX)
+            })
+        };
+        let before = |u: &&Use| !exclusive(u) && ((u.pos < at.pos && !skipped(u)) || wraps(u));
         let initialized = b.initialized
             || b.uses
                 .iter()
@@ -363,6 +378,12 @@ struct Resolver {
     scopes: Vec<Vec<(String, Option<usize>)>>,
     loops: Vec<usize>,
     next_loop: usize,
+    /// What `break` and `continue` can name, innermost last: each loop (its
+    /// label, its id) and each labelled block (its label, no id), with the
+    /// index of its entry in `ends`.
+    targets: Vec<(Option<String>, Option<usize>, usize)>,
+    /// The last position inside each target, once it has been visited.
+    ends: Vec<usize>,
     branches: Vec<(usize, usize)>,
     next_branch: usize,
     /// Inside a `move` closure or `async move` block: every use moves.
@@ -566,6 +587,8 @@ impl Resolver {
                 kind,
                 loops: self.loops.clone(),
                 branches: self.branches.clone(),
+                exits: Vec::new(),
+                skips: None,
             };
             if let Some(b) = self.bindings.get_mut(&id) {
                 b.uses.push(u);
@@ -672,12 +695,62 @@ impl Resolver {
         }
     }
 
-    fn in_loop(&mut self, f: impl FnOnce(&mut Self)) {
+    fn in_loop(&mut self, label: Option<&syn::Label>, f: impl FnOnce(&mut Self)) {
         let id = self.next_loop;
         self.next_loop += 1;
         self.loops.push(id);
-        f(self);
+        self.in_target(label, Some(id), f);
         self.loops.pop();
+    }
+
+    /// Visits a loop or labelled block that `break` can leave.
+    fn in_target(
+        &mut self,
+        label: Option<&syn::Label>,
+        id: Option<usize>,
+        f: impl FnOnce(&mut Self),
+    ) {
+        let end = self.ends.len();
+        self.ends.push(usize::MAX);
+        let name = label.map(|l| l.name.ident.to_string());
+        self.targets.push((name, id, end));
+        f(self);
+        self.targets.pop();
+        self.ends[end] = self.pos;
+    }
+
+    /// Where statement `s` jumps when it is reached (`break`, `return`,
+    /// `continue 'outer`, `panic!`): the loops it leaves for good, and the
+    /// target it skips to the end of. Inside a closure or `async` block,
+    /// `return` and `panic!` are its own business.
+    fn leaves(&self, s: &Stmt) -> Option<(Vec<usize>, usize)> {
+        let in_closure = self.moving_capture + self.borrowing_capture > 0;
+        let loops_from =
+            |i: usize| -> Vec<usize> { self.targets[i..].iter().filter_map(|t| t.1).collect() };
+        let target = |label: &Option<syn::Lifetime>| match label {
+            Some(l) => {
+                let name = l.ident.to_string();
+                self.targets
+                    .iter()
+                    .rposition(|t| t.0.as_deref() == Some(name.as_str()))
+            }
+            None => self.targets.iter().rposition(|t| t.1.is_some()),
+        };
+        let everything = || (!in_closure).then(|| (self.loops.clone(), usize::MAX));
+        let never_returns = |m: &syn::Macro| crate::awaits::never_returns(m);
+        match s {
+            Stmt::Expr(Expr::Return(_), _) => everything(),
+            Stmt::Macro(m) if never_returns(&m.mac) => everything(),
+            Stmt::Expr(Expr::Macro(m), _) if never_returns(&m.mac) => everything(),
+            Stmt::Expr(Expr::Break(b), _) => {
+                target(&b.label).map(|i| (loops_from(i), self.targets[i].2))
+            }
+            // To the loop's head: it leaves only the loops inside that one.
+            Stmt::Expr(Expr::Continue(c), _) => {
+                target(&c.label).map(|i| (loops_from(i + 1), self.targets[i].2))
+            }
+            _ => None,
+        }
     }
 
     fn in_scope(&mut self, f: impl FnOnce(&mut Self)) {
@@ -698,11 +771,28 @@ impl Resolver {
     }
 
     fn block(&mut self, b: &syn::Block) {
+        let start = self.pos;
         self.in_scope(|r| {
             for s in &b.stmts {
                 r.stmt(s);
+                if let Some((loops, to)) = r.leaves(s) {
+                    r.mark_leaving(start, &loops, to);
+                }
             }
         });
+    }
+
+    /// Every use made since position `start` is followed by a jump that
+    /// leaves `loops` for good and skips to the end of target `to`.
+    fn mark_leaving(&mut self, start: usize, loops: &[usize], to: usize) {
+        let from = self.tick();
+        for info in self.bindings.values_mut() {
+            for u in info.uses.iter_mut().filter(|u| u.pos > start) {
+                u.exits.extend_from_slice(loops);
+                // The innermost jump decides (it is marked first).
+                u.skips.get_or_insert((from, to));
+            }
+        }
     }
 
     fn stmt(&mut self, s: &Stmt) {
@@ -1060,7 +1150,10 @@ impl Resolver {
                     self.expr(v, Move);
                 }
             }
-            Expr::Block(b) => self.block(&b.block),
+            Expr::Block(b) => match &b.label {
+                Some(l) => self.in_target(Some(l), None, |r| r.block(&b.block)),
+                None => self.block(&b.block),
+            },
             Expr::Unsafe(u) => self.block(&u.block),
             Expr::Const(c) => self.block(&c.block),
             Expr::If(i) => {
@@ -1103,8 +1196,8 @@ impl Resolver {
                     });
                 }
             }
-            Expr::Loop(l) => self.in_loop(|r| r.block(&l.body)),
-            Expr::While(w) => self.in_loop(|r| {
+            Expr::Loop(l) => self.in_loop(l.label.as_ref(), |r| r.block(&l.body)),
+            Expr::While(w) => self.in_loop(w.label.as_ref(), |r| {
                 r.in_scope(|r| {
                     r.cond(&w.cond);
                     r.block(&w.body);
@@ -1112,7 +1205,7 @@ impl Resolver {
             }),
             Expr::ForLoop(f) => {
                 self.expr(&f.expr, Move);
-                self.in_loop(|r| {
+                self.in_loop(f.label.as_ref(), |r| {
                     r.in_scope(|r| {
                         r.declare(&f.pat, true);
                         r.block(&f.body);

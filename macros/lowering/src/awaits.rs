@@ -242,7 +242,7 @@ pub fn diverges_at(e: &Expr, suspends: &dyn Fn(&ExprAwait) -> bool) -> bool {
 
 /// Is `mac` a macro that never completes (`panic!`, `unreachable!`,
 /// `todo!`, `unimplemented!`)? Code after it is not reached either.
-fn never_returns(mac: &syn::Macro) -> bool {
+pub fn never_returns(mac: &syn::Macro) -> bool {
     matches!(
         crate::macro_args::name(mac).as_str(),
         "panic" | "unreachable" | "todo" | "unimplemented"
