@@ -594,7 +594,10 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
                 // A loop whose body suspends is written in each arm up to the
                 // suspension, which moves the condition's locals into the
                 // state: clippy then sees nothing in the loop change them.
-                clippy::while_immutable_condition)]
+                clippy::while_immutable_condition,
+                // A `let x;` assigned after a suspension is declared again,
+                // without a value, in the arm that assigns it.
+                clippy::needless_late_init)]
         #inline
         |#state_arg, #pins_arg, #cx, #sink_arg| #closure_ret {
             // SAFETY: the state is pinned; it is only ever accessed in place
@@ -925,6 +928,32 @@ impl Finalize<'_> {
     }
 }
 
+/// Drops each `let x;` (no value, no type) that nothing after it in this
+/// arm's copy of the block names: the local is assigned only in code that
+/// runs in a later state's arm (`let body; loop { .. .await; body = ..; }`),
+/// so here rustc could not infer its type. Unassigned, it holds nothing to
+/// drop. (A name that merely looks the same keeps the declaration.)
+fn drop_unused_declarations(b: &mut Block) {
+    let mut k = 0;
+    while k < b.stmts.len() {
+        let unused = match &b.stmts[k] {
+            syn::Stmt::Local(l) if l.init.is_none() => match &l.pat {
+                syn::Pat::Ident(p) if p.subpat.is_none() && p.by_ref.is_none() => {
+                    let rest = &b.stmts[k + 1..];
+                    !crate::macro_args::token_names(&quote!(#(#rest)*)).contains(&p.ident)
+                }
+                _ => false,
+            },
+            _ => false,
+        };
+        if unused {
+            b.stmts.remove(k);
+        } else {
+            k += 1;
+        }
+    }
+}
+
 impl VisitMut for Finalize<'_> {
     fn visit_block_mut(&mut self, b: &mut Block) {
         // Code after a statement that always suspends (or leaves) is
@@ -956,6 +985,7 @@ impl VisitMut for Finalize<'_> {
             ));
         }
         visit_mut::visit_block_mut(self, b);
+        drop_unused_declarations(b);
     }
 
     fn visit_expr_mut(&mut self, e: &mut Expr) {
