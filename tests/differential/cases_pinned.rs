@@ -544,3 +544,28 @@ differential! {
     },
     run: f(vec![1, 2, 3], 2),
 }
+
+differential! {
+    /// A destructuring assignment to a pinned local: the right side moves
+    /// the pinned value out, then the left side assigns it again. rustc
+    /// assigns each place after evaluating the right side, with nothing to
+    /// drop in the emptied place; so must the pin slot.
+    name: destructuring_assignment_to_pinned_local,
+    items: {
+        #[allow(dead_code)]
+        struct Pair(D, D);
+        #[lh] async fn f() -> usize {
+            let mut x = D::new("x");
+            let mut y = D::new("y");
+            (x, y) = (y, x);
+            let r = &y;
+            pend(1, ()).await;
+            let got = r.touch() + x.touch();
+            Pair(y, _) = Pair(D::new("y2"), D::new("ignored"));
+            let s = &mut y;
+            pend(1, ()).await;
+            got + s.touch()
+        }
+    },
+    run: f(),
+}

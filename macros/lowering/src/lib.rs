@@ -35,6 +35,7 @@ mod awaiting_macros;
 mod awaits;
 mod bindings;
 mod borrow_lifetime;
+mod destructure;
 mod emit;
 pub mod entry;
 mod exits;

@@ -117,6 +117,7 @@ pub fn rewrite(body: &mut syn::Block, liveness: &Liveness, params: &mut [Param])
         captures: Vec::new(),
         field_base: false,
         params,
+        next_part: 0,
     }
     .visit_block_mut(body);
 }
@@ -133,6 +134,8 @@ struct Rewrite<'a> {
     field_base: bool,
     /// The function's parameters, whose `slot` is set when one is pinned.
     params: &'a mut [Param],
+    /// Numbers the parts of split destructuring assignments.
+    next_part: usize,
 }
 
 /// What a `move` closure or `async move` block captures of the pinned
@@ -290,6 +293,18 @@ impl VisitMut for Rewrite<'_> {
     }
 
     fn visit_expr_mut(&mut self, e: &mut Expr) {
+        // `(x, pinned) = ..`: each place assigned on its own (`destructure`),
+        // so that the pinned one goes through `PinSlot::set`.
+        if let Expr::Assign(a) = e
+            && crate::destructure::is_destructuring(&a.left)
+            && crate::destructure::places(&a.left)
+                .iter()
+                .any(|p| self.pinned_ref(p).is_some())
+            && let Some(split) = crate::destructure::split(a, &mut self.next_part)
+        {
+            *e = split;
+            return self.visit_expr_mut(e);
+        }
         if let Expr::Assign(a) = e
             && let Some((_, slot, _)) = self.pinned_ref(&a.left)
         {
