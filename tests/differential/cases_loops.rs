@@ -1,4 +1,6 @@
 //! Loops with awaits: `loop`, `while`, `while let`, `for`, labels.
+// Locals declared without a value and assigned later are written on purpose.
+#![allow(clippy::needless_late_init)]
 
 use crate::harness::*;
 
@@ -184,4 +186,91 @@ differential! {
         }
     },
     run: async { (f(vec![3, 1, 2]).await, f(vec![]).await) },
+}
+
+differential! {
+    /// A local declared without a value before a retry loop, assigned just
+    /// before a labelled `break` out of two loops: it holds nothing at the
+    /// suspensions, so nothing is kept, and rustc sees it initialised after
+    /// the loops.
+    name: deferred_init_assigned_before_labelled_break,
+    items: {
+        #[lh] async fn f(rounds: u32) -> String {
+            let found;
+            let mut tries = 0;
+            'search: loop {
+                for k in 0..3u32 {
+                    pend(1, ()).await;
+                    tries += 1;
+                    if tries > rounds {
+                        found = D::new("found");
+                        log(format!("found at {k}"));
+                        break 'search;
+                    }
+                }
+                pend(1, ()).await;
+            }
+            pend(1, ()).await;
+            format!("{} after {tries}", found.0)
+        }
+    },
+    run: async { (f(0).await, f(4).await) },
+}
+
+differential! {
+    /// A deferred-init local assigned in both arms of an `if` before the
+    /// suspension is kept; one assigned after it in a `while` that returns
+    /// is not.
+    name: deferred_init_before_and_after_suspension,
+    items: {
+        #[lh] async fn f(flag: bool) -> usize {
+            let early;
+            if flag {
+                early = D::new("early yes");
+            } else {
+                early = D::new("early no");
+            }
+            let late;
+            let mut n = 0;
+            while n < 5 {
+                pend(1, ()).await;
+                n += 1;
+                if n == 2 {
+                    late = D::new("late");
+                    pend(1, ()).await;
+                    return early.touch() + late.touch() + n;
+                }
+                if n > 9 {
+                    return 0;
+                }
+            }
+            early.touch()
+        }
+    },
+    run: async { (f(true).await, f(false).await) },
+}
+
+differential! {
+    /// A value moved inside a loop just before `break` is alive at every
+    /// suspension of the loop: the move cannot come round again.
+    name: moved_before_break_is_kept_in_the_loop,
+    items: {
+        fn consume(d: D) -> usize {
+            d.touch()
+        }
+        #[lh] async fn f(stop: u32) -> usize {
+            let d = D::new("d");
+            let mut n = 0;
+            let got = loop {
+                pend(1, ()).await;
+                if n == stop {
+                    break consume(d);
+                }
+                n += 1;
+            };
+            pend(1, ()).await;
+            got
+        }
+    },
+    run: async { (f(0).await, f(2).await) },
 }

@@ -19,7 +19,8 @@
     clippy::redundant_closure_call,
     clippy::infallible_destructuring_match,
     clippy::single_char_add_str,
-    clippy::manual_is_multiple_of
+    clippy::manual_is_multiple_of,
+    clippy::needless_late_init
 )]
 
 use crate::harness::*;
@@ -1652,27 +1653,24 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "r2-13: `let mut n;` declared before an await and assigned after it (`(n, _) = (pend(1, x.touch()).await, D::new(..))`): E0282 type annotations needed at `let mut n`",
-    differential! {
-        /// Two values swapped through a tuple assignment (destructuring
-        /// assignment) across awaits, and `replace` returning the old value.
-        name: destructuring_assignment_swap,
-        items: {
-            #[lh] async fn f() -> String {
-                let mut x = D::new("x");
-                let mut y = D::new("y");
-                let mut n;
-                (x, y) = (y, x);
-                pend(1, ()).await;
-                (n, _) = (pend(1, x.touch()).await, D::new("ignored"));
-                let old = std::mem::replace(&mut y, D::new("z"));
-                pend(1, ()).await;
-                format!("{} {} {} {}", x.0, y.0, old.0, n)
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// Two values swapped through a tuple assignment (destructuring
+    /// assignment) across awaits, and `replace` returning the old value.
+    name: destructuring_assignment_swap,
+    items: {
+        #[lh] async fn f() -> String {
+            let mut x = D::new("x");
+            let mut y = D::new("y");
+            let mut n;
+            (x, y) = (y, x);
+            pend(1, ()).await;
+            (n, _) = (pend(1, x.touch()).await, D::new("ignored"));
+            let old = std::mem::replace(&mut y, D::new("z"));
+            pend(1, ()).await;
+            format!("{} {} {} {}", x.0, y.0, old.0, n)
+        }
+    },
+    run: f(),
 }
 
 differential! {
@@ -1703,22 +1701,19 @@ differential! {
     run: f(Box::new(Pair { a: D::new("pa"), b: D::new("pb") })),
 }
 
-known_gap! {
-    reason: "r2-13 minimal: `let n; pend(1, ()).await; n = 5u32; n`: E0282 type annotations needed at `let n`",
-    differential! {
-        /// r2-13 minimal: a deferred-init local declared before an await,
-        /// assigned after it.
-        name: deferred_init_declared_before_await,
-        items: {
-            #[lh] async fn f() -> u32 {
-                let n;
-                pend(1, ()).await;
-                n = 5u32;
-                n
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// r2-13 minimal: a deferred-init local declared before an await,
+    /// assigned after it.
+    name: deferred_init_declared_before_await,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let n;
+            pend(1, ()).await;
+            n = 5u32;
+            n
+        }
+    },
+    run: f(),
 }
 
 differential! {
@@ -1737,29 +1732,26 @@ differential! {
     run: f(Pair { a: D::new("pa"), b: D::new("pb") }),
 }
 
-known_gap! {
-    reason: "r2-13 (service shape): `let body; loop { pend(1, ()).await; if .. { body = format!(..); break; } .. } body`: E0381 used binding `body` isn't initialized, E0384 cannot assign twice to immutable variable `body`",
-    differential! {
-        /// r2-13, service shape: the response of a retry loop assigned to a
-        /// local declared (uninitialised) before the loop.
-        name: deferred_init_assigned_in_retry_loop,
-        items: {
-            #[lh] async fn f(fail_first: u32) -> String {
-                let body;
-                let mut attempt = 0;
-                loop {
-                    pend(1, ()).await;
-                    if attempt >= fail_first {
-                        body = format!("ok after {attempt}");
-                        break;
-                    }
-                    attempt += 1;
+differential! {
+    /// r2-13, service shape: the response of a retry loop assigned to a
+    /// local declared (uninitialised) before the loop.
+    name: deferred_init_assigned_in_retry_loop,
+    items: {
+        #[lh] async fn f(fail_first: u32) -> String {
+            let body;
+            let mut attempt = 0;
+            loop {
+                pend(1, ()).await;
+                if attempt >= fail_first {
+                    body = format!("ok after {attempt}");
+                    break;
                 }
-                body
+                attempt += 1;
             }
-        },
-        run: async { (f(0).await, f(2).await) },
-    }
+            body
+        }
+    },
+    run: async { (f(0).await, f(2).await) },
 }
 
 differential! {
