@@ -1923,41 +1923,38 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "r2-16: `let (tx, mut rx) = tokio::sync::oneshot::channel(); if send { tx.send(..).unwrap(); } else { drop(tx); }` then awaits: `send` (by value, not on the consuming list) is taken as borrowing `tx`, so `tx` is kept in the state after it was moved: E0507 cannot move out of a mutable reference at `tx`",
-    differential! {
-        /// `tokio::pin!` a future once, race it by `&mut` in a loop against a
-        /// oneshot receiver whose sender already sent, then await it directly
-        /// after the loop.
-        name: select_tokio_pin_oneshot_then_finish,
-        items: {
-            #[lh] async fn f(send: bool) -> String {
-                let (tx, mut rx) = tokio::sync::oneshot::channel::<D>();
-                if send {
-                    tx.send(D::new("signal")).unwrap();
-                } else {
-                    drop(tx);
-                }
-                let work = pend(4, D::new("work"));
-                tokio::pin!(work);
-                let mut rounds = 0;
-                let mut got = None;
-                while rounds < 3 {
-                    rounds += 1;
-                    tokio::select! {
-                        biased;
-                        r = &mut rx, if got.is_none() => {
-                            got = Some(match r { Ok(d) => d.0.to_string(), Err(_) => "closed".into() });
-                        }
-                        _ = pend(1, ()) => log(format!("tick {rounds}")),
-                    }
-                }
-                let w = work.await;
-                format!("{:?} {} {}", got, w.0, rounds)
+differential! {
+    /// `tokio::pin!` a future once, race it by `&mut` in a loop against a
+    /// oneshot receiver whose sender already sent, then await it directly
+    /// after the loop.
+    name: select_tokio_pin_oneshot_then_finish,
+    items: {
+        #[lh] async fn f(send: bool) -> String {
+            let (tx, mut rx) = tokio::sync::oneshot::channel::<D>();
+            if send {
+                tx.send(D::new("signal")).unwrap();
+            } else {
+                drop(tx);
             }
-        },
-        run: async { (f(true).await, f(false).await) },
-    }
+            let work = pend(4, D::new("work"));
+            tokio::pin!(work);
+            let mut rounds = 0;
+            let mut got = None;
+            while rounds < 3 {
+                rounds += 1;
+                tokio::select! {
+                    biased;
+                    r = &mut rx, if got.is_none() => {
+                        got = Some(match r { Ok(d) => d.0.to_string(), Err(_) => "closed".into() });
+                    }
+                    _ = pend(1, ()) => log(format!("tick {rounds}")),
+                }
+            }
+            let w = work.await;
+            format!("{:?} {} {}", got, w.0, rounds)
+        }
+    },
+    run: async { (f(true).await, f(false).await) },
 }
 
 differential! {
@@ -2086,38 +2083,32 @@ known_gap! {
     }
 }
 
-known_gap! {
-    reason: "r2-16: `let (tx, mut rx) = tokio::sync::oneshot::channel::<D>(); tx.send(D::new(..)).unwrap(); let r = (&mut rx).await;`: E0382 use of moved value: `tx`",
-    differential! {
-        /// r2-16: tokio's oneshot, `tx.send(..)` then `(&mut rx).await`.
-        name: tokio_oneshot_send_then_await_receiver_by_ref,
-        items: {
-            #[lh] async fn f() -> String {
-                let (tx, mut rx) = tokio::sync::oneshot::channel::<D>();
-                tx.send(D::new("signal")).unwrap();
-                let r = (&mut rx).await;
-                format!("{:?}", r.map(|d| d.0))
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// r2-16: tokio's oneshot, `tx.send(..)` then `(&mut rx).await`.
+    name: tokio_oneshot_send_then_await_receiver_by_ref,
+    items: {
+        #[lh] async fn f() -> String {
+            let (tx, mut rx) = tokio::sync::oneshot::channel::<D>();
+            tx.send(D::new("signal")).unwrap();
+            let r = (&mut rx).await;
+            format!("{:?}", r.map(|d| d.0))
+        }
+    },
+    run: f(),
 }
 
-known_gap! {
-    reason: "r2-16 (the common tokio idiom): `let (tx, rx) = tokio::sync::oneshot::channel::<D>(); tx.send(D::new(..)).unwrap(); let r = rx.await;`: E0382 use of moved value: `tx` (the expansion writes `tx: Kept::new(tx)` into `Suspend0`)",
-    differential! {
-        /// r2-16: tokio's oneshot, `tx.send(..)` then `rx.await`.
-        name: tokio_oneshot_send_then_await_receiver,
-        items: {
-            #[lh] async fn f() -> String {
-                let (tx, rx) = tokio::sync::oneshot::channel::<D>();
-                tx.send(D::new("signal")).unwrap();
-                let r = rx.await;
-                format!("{:?}", r.map(|d| d.0))
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// r2-16: tokio's oneshot, `tx.send(..)` then `rx.await`.
+    name: tokio_oneshot_send_then_await_receiver,
+    items: {
+        #[lh] async fn f() -> String {
+            let (tx, rx) = tokio::sync::oneshot::channel::<D>();
+            tx.send(D::new("signal")).unwrap();
+            let r = rx.await;
+            format!("{:?}", r.map(|d| d.0))
+        }
+    },
+    run: f(),
 }
 
 known_gap! {
@@ -2364,4 +2355,30 @@ send_case! {
     },
     future: f(1),
     native_send: true,
+}
+
+differential! {
+    /// A oneshot sender kept across an await, then consumed by `send`:
+    /// tokio's through `use tokio::sync::oneshot;`, and futures' oneshot.
+    /// Only a oneshot's `send` takes the sender by value; the case drops the
+    /// receiver's value after an await so that the order is visible.
+    name: oneshot_sender_kept_then_consumed_by_send,
+    items: {
+        use tokio::sync::oneshot;
+        #[lh] async fn f(n: u32) -> String {
+            let (tx, rx) = oneshot::channel();
+            let (ftx, frx) = futures::channel::oneshot::channel::<D>();
+            pend(n, ()).await;
+            tx.send(D::new("tokio value")).unwrap_or_else(|_| log("tokio closed"));
+            pend(1, ()).await;
+            if ftx.send(D::new("futures value")).is_err() {
+                log("futures closed");
+            }
+            let a = rx.await.map(|d| d.0).unwrap_or("none");
+            pend(1, ()).await;
+            let b = frx.await.map(|d| d.0).unwrap_or("none");
+            format!("{a} {b}")
+        }
+    },
+    run: async { (f(1).await, f(2).await) },
 }

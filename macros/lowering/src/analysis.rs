@@ -81,6 +81,9 @@ struct BindingInfo {
     /// Declared a `Box` (`b: Box<T>`, `let b = Box::new(..)`): `*b` as a
     /// value moves out of it, where `*guard` would copy out of a guard.
     boxed: bool,
+    /// The sending half of a oneshot channel (`let (tx, rx) =
+    /// oneshot::channel();`), whose `send` takes `self`.
+    oneshot_sender: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -539,6 +542,25 @@ fn declares_box(l: &syn::Local) -> bool {
     typed || built
 }
 
+/// The binding of `tx` in `let (tx, rx) = oneshot::channel();` (tokio's
+/// and futures' oneshot, with or without a turbofish): its `send` takes
+/// the sender by value, where every other channel's `send` borrows it.
+fn oneshot_sender(l: &syn::Local) -> Option<usize> {
+    let Pat::Tuple(t) = &l.pat else { return None };
+    let Expr::Call(c) = &*l.init.as_ref()?.expr else {
+        return None;
+    };
+    let Expr::Path(p) = &*c.func else { return None };
+    let names = crate::names::path_names(&p.path);
+    if names.len() < 2 || names[names.len() - 2..] != ["oneshot", "channel"] {
+        return None;
+    }
+    match t.elems.first()? {
+        Pat::Ident(tx) if tx.subpat.is_none() && tx.by_ref.is_none() => crate::bindings::tag_of(tx),
+        _ => None,
+    }
+}
+
 impl Resolver {
     fn tick(&mut self) -> usize {
         self.pos += 1;
@@ -676,6 +698,7 @@ impl Resolver {
                     reference: false,
                     closure: false,
                     boxed: false,
+                    oneshot_sender: false,
                 },
             );
             if let Some(scope) = self.scopes.last_mut() {
@@ -826,6 +849,15 @@ impl Resolver {
                     }
                     _ => false,
                 };
+                // `let tx = tx;` (a tuple pattern with a pinned binding is
+                // split so) keeps a oneshot sender one; resolved before the
+                // new `tx` shadows the old.
+                let renamed_sender = (|| {
+                    let from = self.local(&l.init.as_ref()?.expr)?;
+                    let Pat::Ident(p) = &l.pat else { return None };
+                    let sender = self.bindings.get(&from)?.oneshot_sender;
+                    sender.then(|| crate::bindings::tag_of(p)).flatten()
+                })();
                 // `let y = x;` moves `x`'s value, and with it what it borrows.
                 let value = l.init.as_ref().map(|i| &*i.expr);
                 self.declare_from(&l.pat, l.init.is_some(), from, simple, value);
@@ -847,6 +879,11 @@ impl Resolver {
                             info.boxed = true;
                         }
                     }
+                }
+                if let Some(tx) = oneshot_sender(l).or(renamed_sender)
+                    && let Some(info) = self.bindings.get_mut(&tx)
+                {
+                    info.oneshot_sender = true;
                 }
             }
             Stmt::Expr(e, _) => self.expr(e, UseKind::Move),
@@ -1032,7 +1069,14 @@ impl Resolver {
             }
             Expr::MethodCall(m) => {
                 let method = m.method.to_string();
-                let kind = if consumes_receiver(&method) {
+                let sends_once = || {
+                    method == "send"
+                        && self
+                            .local(&m.receiver)
+                            .and_then(|id| self.bindings.get(&id))
+                            .is_some_and(|info| info.oneshot_sender)
+                };
+                let kind = if consumes_receiver(&method) || sends_once() {
                     Move
                 } else if returns_owned(&method) {
                     Read
