@@ -471,36 +471,33 @@ differential! {
     run: async { (f(2).await, f(3).await, f(9).await) },
 }
 
-known_gap! {
-    reason: "r2-8: a select! nested in an `async` block that is a branch future is not lowered; it is taken as an opaque macro, and the parameter `n` it names is handed to it as `&u32`: E0308 expected `u32`, found `&u32`",
-    differential! {
-        /// A `select!` nested in a branch future (inside an `async` block) and
-        /// in a handler, each `biased;`.
-        name: select_nested_in_future_and_handler,
-        items: {
-            #[lh] async fn f(n: u32) -> u32 {
-                let _outer = D::new("outer");
-                tokio::select! {
-                    biased;
-                    v = async {
-                        tokio::select! {
-                            biased;
-                            a = pend(n, 1) => a,
-                            b = pend(2, D::new("inner")) => b.touch() as u32,
-                        }
-                    } => {
-                        tokio::select! {
-                            biased;
-                            c = pend(1, v * 10) => c,
-                            _ = pend(n, ()) => 0,
-                        }
+differential! {
+    /// A `select!` nested in a branch future (inside an `async` block) and
+    /// in a handler, each `biased;`.
+    name: select_nested_in_future_and_handler,
+    items: {
+        #[lh] async fn f(n: u32) -> u32 {
+            let _outer = D::new("outer");
+            tokio::select! {
+                biased;
+                v = async {
+                    tokio::select! {
+                        biased;
+                        a = pend(n, 1) => a,
+                        b = pend(2, D::new("inner")) => b.touch() as u32,
                     }
-                    _ = pend(3, ()) => 99,
+                } => {
+                    tokio::select! {
+                        biased;
+                        c = pend(1, v * 10) => c,
+                        _ = pend(n, ()) => 0,
+                    }
                 }
+                _ = pend(3, ()) => 99,
             }
-        },
-        run: async { (f(0).await, f(1).await, f(4).await) },
-    }
+        }
+    },
+    run: async { (f(0).await, f(1).await, f(4).await) },
 }
 
 differential! {
@@ -619,34 +616,28 @@ differential! {
     run: async { (f(Some(1)).await, f(None).await) },
 }
 
-known_gap! {
-    reason: "r2-8 minimal (a): `let fut = async { tokio::select! { a = pend(n, 1) => a } }; fut.await`: the select! is taken as an opaque macro and `n` rebound as `&(*pin).value`: E0308 expected `u32`, found `&u32`",
-    differential! {
-        /// r2-8 minimal (a): `select!` inside an `async` block that is not
-        /// awaited where it is written, naming a parameter by value.
-        name: select_inside_async_block_awaited_later,
-        items: {
-            #[lh] async fn f(n: u32) -> u32 {
-                let fut = async { tokio::select! { a = pend(n, 1) => a } };
-                fut.await
-            }
-        },
-        run: f(1),
-    }
+differential! {
+    /// r2-8 minimal (a): `select!` inside an `async` block that is not
+    /// awaited where it is written, naming a parameter by value.
+    name: select_inside_async_block_awaited_later,
+    items: {
+        #[lh] async fn f(n: u32) -> u32 {
+            let fut = async { tokio::select! { a = pend(n, 1) => a } };
+            fut.await
+        }
+    },
+    run: f(1),
 }
 
-known_gap! {
-    reason: "r2-8 minimal (b): `async { tokio::select! { a = pend(n, 1) => a } }.await`: the block is not inlined, it is stored as the awaitee while borrowing the kept (not pinned) parameter `n`: E0373 async block may outlive the current function, but it borrows `n`",
-    differential! {
-        /// r2-8 minimal (b): the same `async` block awaited where it is written.
-        name: select_inside_async_block_awaited_in_place,
-        items: {
-            #[lh] async fn f(n: u32) -> u32 {
-                async { tokio::select! { a = pend(n, 1) => a } }.await
-            }
-        },
-        run: f(1),
-    }
+differential! {
+    /// r2-8 minimal (b): the same `async` block awaited where it is written.
+    name: select_inside_async_block_awaited_in_place,
+    items: {
+        #[lh] async fn f(n: u32) -> u32 {
+            async { tokio::select! { a = pend(n, 1) => a } }.await
+        }
+    },
+    run: f(1),
 }
 
 differential! {
@@ -2378,6 +2369,31 @@ differential! {
             pend(1, ()).await;
             let b = frx.await.map(|d| d.0).unwrap_or("none");
             format!("{a} {b}")
+        }
+    },
+    run: async { (f(1).await, f(2).await) },
+}
+
+differential! {
+    /// `join!` and `select!` inside `async` blocks that are kept across an
+    /// await and borrow the function's locals (which are therefore pinned):
+    /// the macros are lowered inside the blocks, so the locals they name
+    /// by value (`k`, a `u32`) stay values.
+    name: join_and_select_in_kept_async_blocks_name_pinned_locals,
+    items: {
+        #[lh] async fn f(k: u32) -> usize {
+            let d = D::new("d");
+            let joined = async { tokio::join!(pend(k, d.touch()), pend(1, k as usize)) };
+            let raced = async {
+                tokio::select! {
+                    biased;
+                    v = pend(k, k as usize) => v + d.touch(),
+                    _ = pend(k + 1, ()) => 0,
+                }
+            };
+            pend(1, ()).await;
+            let (a, b) = joined.await;
+            a + b + raced.await
         }
     },
     run: async { (f(1).await, f(2).await) },

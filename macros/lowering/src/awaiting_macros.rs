@@ -66,13 +66,22 @@ pub fn awaiting(mac: &Macro) -> Option<Awaiting> {
     }
 }
 
-/// Replaces each `join!`-like call of the body's own code (not inside a
-/// closure, an `async` block or a nested item) by an awaited helper call;
-/// returns the helpers, for the function to declare.
+/// Replaces each `join!`-like call and `tokio::select!` in async code (the
+/// body's own, and that of its `async` blocks and `async` closures, not of
+/// plain closures or nested items) by an awaited helper call; returns the
+/// helpers, for the function to declare.
+///
+/// Inside an `async` block the helper's `.await` is the block's own, rustc
+/// lowers it with the block; what longhand gains is code it can read, so
+/// that the locals the macro names can be renamed, pinned or kept like any
+/// others, rather than handed to it as references (see `macro_aliases`).
+/// A block awaited where it is written is then inlined (`async_blocks`),
+/// and its helper's `.await` suspends the function.
 pub fn wrap(block: &mut syn::Block) -> Vec<Stmt> {
     let mut w = Wrap {
         helpers: Vec::new(),
         selects: 0,
+        in_async: true,
     };
     w.visit_block_mut(block);
     w.helpers
@@ -82,6 +91,8 @@ struct Wrap {
     helpers: Vec<Stmt>,
     /// `select!` helpers so far (they are numbered on their own).
     selects: usize,
+    /// In code that may `.await` (not in a plain closure).
+    in_async: bool,
 }
 
 impl Wrap {
@@ -115,6 +126,9 @@ impl Wrap {
 
     /// What replaces a call of `mac`, if it awaits and can be lowered.
     fn lowered(&mut self, mac: &Macro) -> Option<Expr> {
+        if !self.in_async {
+            return None;
+        }
         match awaiting(mac)? {
             Awaiting::Joins => Some(self.awaited(mac)),
             Awaiting::Select(select) => Some(self.selected(mac, *select)),
@@ -185,7 +199,15 @@ impl VisitMut for Wrap {
         visit_mut::visit_stmt_mut(self, s);
     }
 
-    fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
-    fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}
+    fn visit_expr_closure_mut(&mut self, c: &mut syn::ExprClosure) {
+        let outer = std::mem::replace(&mut self.in_async, c.asyncness.is_some());
+        visit_mut::visit_expr_closure_mut(self, c);
+        self.in_async = outer;
+    }
+    fn visit_expr_async_mut(&mut self, a: &mut syn::ExprAsync) {
+        let outer = std::mem::replace(&mut self.in_async, true);
+        visit_mut::visit_expr_async_mut(self, a);
+        self.in_async = outer;
+    }
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
 }

@@ -47,10 +47,16 @@ pub fn uses(attrs: &[Attribute]) -> Vec<(Ident, usize)> {
         .collect()
 }
 
-/// Removes the tags, last thing before the code is emitted.
+/// Removes the tags, last thing before the code is emitted; also the
+/// description of an `.await` that stayed in an `async` block (a lowered
+/// `join!` or `select!` there, see `awaiting_macros`), which is rustc's.
 pub struct StripUses;
 
 impl VisitMut for StripUses {
+    fn visit_expr_await_mut(&mut self, a: &mut syn::ExprAwait) {
+        a.attrs.retain(|x| !x.path().is_ident(crate::awaits::TEXT));
+        syn::visit_mut::visit_expr_await_mut(self, a);
+    }
     fn visit_expr_macro_mut(&mut self, m: &mut syn::ExprMacro) {
         m.attrs.retain(|a| !a.path().is_ident(USES));
         self.visit_macro_mut(&mut m.mac);
