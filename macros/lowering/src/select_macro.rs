@@ -11,12 +11,10 @@
 //! ```text
 //! tokio::select! {                    {
 //!     biased;                             let __lh_enabled = [true, ready];
-//!     Some(m) = rx.recv() => h0,          match {
-//!     _ = tick(), if ready => h1,             let __lh_futures = (rx.recv(), tick());
-//!     else => h2,                             __lh_select0(__lh_enabled, __lh_futures).await
-//! }                                       } {
-//!                                             __LhSelect0::B0(Some(m)) => h0,
-//!                                             __LhSelect0::B1(_) => h1,
+//!     Some(m) = rx.recv() => h0,          let __lh_futures = (rx.recv(), tick());
+//!     _ = tick(), if ready => h1,         match __lh_select0(__lh_enabled, __lh_futures).await {
+//!     else => h2,                             __LhSelect0::B0(Some(m)) => h0,
+//! }                                           __LhSelect0::B1(_) => h1,
 //!                                             __LhSelect0::Else => h2,
 //!                                             _ => unreachable!(),
 //!                                         }
@@ -174,10 +172,8 @@ impl Select {
         let expr = parse_quote!({
             #(#preconditions)*
             let #enabled: [bool; #count] = [#(#conditions),*];
-            match {
-                let #futures = (#(#future_exprs,)*);
-                #race
-            } {
+            let #futures = (#(#future_exprs,)*);
+            match #race {
                 #(#arms)*
                 #otherwise
                 #[allow(unreachable_patterns)]
