@@ -230,6 +230,35 @@ pub fn output_of<F: Future>(_slot: &mut Awaitee<F>, never: core::convert::Infall
     match never {}
 }
 
+/// Types an `.await` in code that never runs from the operand written
+/// there, and ties it to the awaitee its state holds.
+///
+/// Code after a suspension is kept in an arm (the arms of a `match` whose
+/// scrutinee suspends) only to be typed. Typed from the state's awaitee
+/// alone, its value's type would be known only once rustc has reached the
+/// arm that builds that awaitee, too late for a method called on it here
+/// (`match a.await { v => b.await.len() + v }`). The operand is never
+/// evaluated: `never` diverges first.
+#[inline(always)]
+pub fn output_of_operand_in<F: core::future::IntoFuture>(
+    _slot: &mut Awaitee<F::IntoFuture>,
+    _operand: F,
+    never: core::convert::Infallible,
+) -> F::Output {
+    match never {}
+}
+
+/// [`output_of_operand_in`] for an operand that builds a closure or an
+/// `async` block: a copy of which has a type of its own, so the value is
+/// typed from the operand only.
+#[inline(always)]
+pub fn output_of_operand<F: core::future::IntoFuture>(
+    _operand: F,
+    never: core::convert::Infallible,
+) -> F::Output {
+    match never {}
+}
+
 /// The slot of one value a state keeps (an argument, or a local alive at a
 /// suspension point). Initialised exactly while its variant is the current
 /// state, except inside the windows an [`AbandonGuard`] covers.

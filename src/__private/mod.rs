@@ -18,7 +18,10 @@ mod temporary;
 pub mod trace;
 mod try_trait;
 
-pub use awaitee::{AbandonGuard, Awaitee, Kept, StateMachine, output_of, poll_awaitee};
+pub use awaitee::{
+    AbandonGuard, Awaitee, Kept, StateMachine, output_of, output_of_operand, output_of_operand_in,
+    poll_awaitee,
+};
 pub use generator::{GenIter, GenStream, Sink, empty_stream, gen_iter, gen_stream, offer};
 pub use lowered::{Lowered, lowered};
 pub use native_check::{native_check, phantom_cons, phantom_of};

@@ -433,3 +433,35 @@ differential! {
     },
     run: async { (f(Some(3)).await, f(None).await) },
 }
+
+differential! {
+    /// A `match` whose scrutinee awaits, with arms that call a method on
+    /// the value of another `.await`: directly, through a nested `match`,
+    /// and on an operand that builds a closure or an `async move` block.
+    /// (The arms are typed in the state that suspends at the scrutinee;
+    /// the method needs the inner value's type there.)
+    name: method_on_await_in_arms_of_awaiting_match,
+    items: {
+        // One-arm matches on purpose: the arms are what is typed.
+        #[allow(clippy::match_single_binding, clippy::redundant_closure_call)]
+        #[lh] async fn f(k: u32) -> usize {
+            let a = match pend(k, 2usize).await {
+                v => pend(1, String::from("abc")).await.len() + v,
+            };
+            let b = match pend(1, k).await {
+                0 => 0,
+                n => match pend(n, D::new("inner")).await {
+                    d => d.touch() + n as usize,
+                },
+            };
+            let c = match pend(1, ()).await {
+                () => pend(1, (|| D::new("closure"))()).await.touch(),
+            };
+            let d = match pend(1, 3usize).await {
+                v => async move { D::new("block") }.await.touch() + v,
+            };
+            a + b + c + d
+        }
+    },
+    run: async { (f(0).await, f(2).await) },
+}

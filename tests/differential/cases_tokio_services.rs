@@ -163,22 +163,19 @@ known_gap! {
     }
 }
 
-known_gap! {
-    reason: "r2-3: a branch future expression that awaits (`v = pend(pend(1, 2).await, 3) => v`): E0282 type annotations needed",
-    differential! {
-        /// A future expression that awaits.
-        name: select_future_expression_awaits,
-        items: {
-            #[lh] async fn f() -> u32 {
-                tokio::select! {
-                    biased;
-                    v = pend(pend(1, 2).await, 3) => v,
-                    _ = pend(5, ()) => 0,
-                }
+differential! {
+    /// A future expression that awaits.
+    name: select_future_expression_awaits,
+    items: {
+        #[lh] async fn f() -> u32 {
+            tokio::select! {
+                biased;
+                v = pend(pend(1, 2).await, 3) => v,
+                _ = pend(5, ()) => 0,
             }
-        },
-        run: f(),
-    }
+        }
+    },
+    run: f(),
 }
 
 differential! {
@@ -712,34 +709,31 @@ differential! {
     },
 }
 
-known_gap! {
-    reason: "r2-10: a select! that is the handler expression of a select! nested in a handler, whose own handler calls a method on its binding (`d = pend(n, D::new(..)) => d.touch() as u32 + c`): E0282 type annotations needed at `d`",
-    differential! {
-        /// A `select!` nested in a handler, and one in the handler of that.
-        name: select_nested_in_handlers,
-        items: {
-            #[lh] async fn f(n: u32) -> u32 {
-                let _outer = D::new("outer");
-                tokio::select! {
-                    biased;
-                    v = pend(n, 2) => {
-                        let _h = D::new("h");
-                        tokio::select! {
+differential! {
+    /// A `select!` nested in a handler, and one in the handler of that.
+    name: select_nested_in_handlers,
+    items: {
+        #[lh] async fn f(n: u32) -> u32 {
+            let _outer = D::new("outer");
+            tokio::select! {
+                biased;
+                v = pend(n, 2) => {
+                    let _h = D::new("h");
+                    tokio::select! {
+                        biased;
+                        c = pend(1, v * 10) => tokio::select! {
                             biased;
-                            c = pend(1, v * 10) => tokio::select! {
-                                biased;
-                                d = pend(n, D::new("inner")) => d.touch() as u32 + c,
-                                _ = pend(2, ()) => c,
-                            },
-                            _ = pend(n, ()) => 0,
-                        }
+                            d = pend(n, D::new("inner")) => d.touch() as u32 + c,
+                            _ = pend(2, ()) => c,
+                        },
+                        _ = pend(n, ()) => 0,
                     }
-                    _ = pend(3, ()) => 99,
                 }
+                _ = pend(3, ()) => 99,
             }
-        },
-        run: async { (f(0).await, f(1).await, f(4).await) },
-    }
+        }
+    },
+    run: async { (f(0).await, f(1).await, f(4).await) },
 }
 
 differential! {
@@ -776,43 +770,37 @@ differential! {
     run: async { (f(2).await, f(9).await) },
 }
 
-known_gap! {
-    reason: "r2-10 minimal (expression handler): `v = pend(1, 2) => tokio::select! { d = pend(1, D::new(..)) => d.touch() + v }`: E0282 type annotations needed at `d`",
-    differential! {
-        /// r2-10 probe: a select! as the handler of a select!, the inner
-        /// handler calling a method on its binding.
-        name: select_as_handler_method_on_binding,
-        items: {
-            #[lh] async fn f() -> usize {
-                tokio::select! {
-                    v = pend(1, 2) => tokio::select! {
-                        d = pend(1, D::new("inner")) => d.touch() + v,
-                    },
-                }
+differential! {
+    /// r2-10 probe: a select! as the handler of a select!, the inner
+    /// handler calling a method on its binding.
+    name: select_as_handler_method_on_binding,
+    items: {
+        #[lh] async fn f() -> usize {
+            tokio::select! {
+                v = pend(1, 2) => tokio::select! {
+                    d = pend(1, D::new("inner")) => d.touch() + v,
+                },
             }
-        },
-        run: f(),
-    }
+        }
+    },
+    run: f(),
 }
 
-known_gap! {
-    reason: "r2-10 minimal: a select! inside the block handler of another select!, its handler calling a method on its binding (`d.touch()`): E0282 type annotations needed at `d`",
-    differential! {
-        /// r2-10 probe: the inner select! in a block handler.
-        name: select_in_block_handler_method_on_binding,
-        items: {
-            #[lh] async fn f() -> usize {
-                tokio::select! {
-                    v = pend(1, 2) => {
-                        tokio::select! {
-                            d = pend(1, D::new("inner")) => d.touch() + v,
-                        }
+differential! {
+    /// r2-10 probe: the inner select! in a block handler.
+    name: select_in_block_handler_method_on_binding,
+    items: {
+        #[lh] async fn f() -> usize {
+            tokio::select! {
+                v = pend(1, 2) => {
+                    tokio::select! {
+                        d = pend(1, D::new("inner")) => d.touch() + v,
                     }
                 }
             }
-        },
-        run: f(),
-    }
+        }
+    },
+    run: f(),
 }
 
 differential! {

@@ -850,19 +850,26 @@ impl Finalize<'_> {
         crate::splice::expr(code, vec![value])
     }
 
-    /// An `.await` in code that never runs: typed as its output, from the
-    /// awaitee its state holds, with no future built.
-    fn typed_only(&self, n: usize) -> Expr {
+    /// An `.await` in code that never runs: typed as its output, from its
+    /// operand (never evaluated), tied to the awaitee its state holds
+    /// unless the operand builds a closure or an `async` block, whose copy
+    /// here would be a type of its own.
+    fn typed_only(&self, n: usize, operand: Expr) -> Expr {
         let state = self.state;
         let this = hidden("__lh_this");
         let variant = format_ident!("{}", self.names[n]);
         let slot = hidden("__lh_slot");
+        if builds_anonymous_type(&quote!(#operand)) {
+            return parse_quote!(
+                ::longhand::__private::output_of_operand(#operand, ::core::unreachable!())
+            );
+        }
         parse_quote!({
             // SAFETY: never runs (it follows a suspension); only typed.
             let #state::#variant { __awaitee: #slot, .. } = (unsafe { &mut *#this }) else {
                 ::core::unreachable!()
             };
-            ::longhand::__private::output_of(#slot, ::core::unreachable!())
+            ::longhand::__private::output_of_operand_in(#slot, #operand, ::core::unreachable!())
         })
     }
 
@@ -926,6 +933,17 @@ impl Finalize<'_> {
             vec![operand],
         )
     }
+}
+
+/// Might these tokens build a closure or an `async` block (a `|` or the
+/// word `async`, also inside macro calls)?
+fn builds_anonymous_type(tokens: &TokenStream) -> bool {
+    tokens.clone().into_iter().any(|t| match t {
+        proc_macro2::TokenTree::Punct(p) => p.as_char() == '|',
+        proc_macro2::TokenTree::Ident(i) => i == "async",
+        proc_macro2::TokenTree::Group(g) => builds_anonymous_type(&g.stream()),
+        proc_macro2::TokenTree::Literal(_) => false,
+    })
 }
 
 /// Drops each `let x;` (no value, no type) that nothing after it in this
@@ -1013,7 +1031,9 @@ impl VisitMut for Finalize<'_> {
             Expr::Await(a) => {
                 if let Some(n) = await_id(a) {
                     *e = match (self.kinds.get(n), crate::yields::yielded(&a.base)) {
-                        (Some(Kind::Await), _) if self.dead => self.typed_only(n),
+                        (Some(Kind::Await), _) if self.dead => {
+                            self.typed_only(n, (*a.base).clone())
+                        }
                         (Some(Kind::Yield), _) if self.dead => parse_quote!(()),
                         (Some(Kind::Yield), Some(value)) => self.yield_point(n, value.clone()),
                         (Some(Kind::Join), _) => self.join_point(n),
