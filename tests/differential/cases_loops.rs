@@ -274,3 +274,29 @@ differential! {
     },
     run: async { (f(0).await, f(2).await) },
 }
+
+differential! {
+    /// A suspension followed by `break`: what comes after it in the loop is
+    /// not what it reaches next, the code after the loop is. The reference
+    /// `r`, reassigned later in the loop, is read after the loop, so it is
+    /// kept at the suspension.
+    name: suspension_before_break_reaches_code_after_the_loop,
+    items: {
+        #[lh] async fn f(rounds: u32) -> usize {
+            let a = D::new("a");
+            let b = D::new("b");
+            let mut r = &a;
+            let mut n = 0;
+            loop {
+                if n == rounds {
+                    pend(1, ()).await;
+                    break;
+                }
+                r = &b;
+                n += 1;
+            }
+            r.touch()
+        }
+    },
+    run: async { (f(0).await, f(2).await) },
+}

@@ -48,15 +48,37 @@ struct Use {
     kind: UseKind,
     loops: Vec<usize>,
     branches: Vec<(usize, usize)>,
-    /// Enclosing loops this use cannot come round in again: a `break`,
-    /// `return` or `continue 'outer` follows it unconditionally in its
-    /// block (`if done { body = v; break; }`).
+    /// The jump that follows it, if any.
+    then: Jump,
+}
+
+/// A `break`, `return`, `continue` or `panic!` that follows a use or a
+/// suspension point unconditionally in its block (`if done { body = v;
+/// break; }`): what it cannot reach from there.
+#[derive(Clone, Debug, Default)]
+struct Jump {
+    /// Enclosing loops it cannot come round in again.
     exits: Vec<usize>,
-    /// That jump, if any: where it is (its last position) and the target
-    /// whose end it skips to (an index into `Resolver::ends`, `usize::MAX`
-    /// for a `return`, which reaches nothing). Code between the two is not
-    /// reached from this use by going forward.
+    /// Where the jump is (its last position) and the target whose end it
+    /// skips to (an index into `Resolver::ends`, `usize::MAX` for a
+    /// `return`, which reaches nothing). Code between the two is not
+    /// reached by going forward.
     skips: Option<(usize, usize)>,
+}
+
+impl Jump {
+    /// Records a jump; the innermost one decides (it is marked first).
+    fn mark(&mut self, loops: &[usize], from: usize, to: usize) {
+        self.exits.extend_from_slice(loops);
+        self.skips.get_or_insert((from, to));
+    }
+
+    /// Is position `pos` jumped over?
+    fn skips(&self, pos: usize, ends: &[usize]) -> bool {
+        self.skips.is_some_and(|(from, t)| {
+            from < pos && pos <= ends.get(t).copied().unwrap_or(usize::MAX)
+        })
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -94,6 +116,8 @@ struct AwaitInfo {
     in_scope: Vec<usize>,
     loops: Vec<usize>,
     branches: Vec<(usize, usize)>,
+    /// The jump that follows it, if any.
+    then: Jump,
 }
 
 impl AwaitInfo {
@@ -264,21 +288,23 @@ fn decide(r: &Resolver, at: &AwaitInfo) -> Keep {
         let Some(b) = r.bindings.get(id) else {
             continue;
         };
-        // Does this use recur before `at` on the next iteration of a loop
-        // that encloses `at` but not the binding's declaration?
-        let wraps = |u: &Use| {
+        // Do the use and `at` meet by going round a loop that encloses `at`
+        // but not the binding's declaration? Going round from the use (it
+        // recurs before `at` on the next iteration) or from `at` (the use
+        // follows it on the next iteration): the one that goes round must
+        // not jump out of that loop first.
+        let round = |u: &Use, from_use: bool| {
+            let first = if from_use { &u.then } else { &at.then };
             at.loops
                 .iter()
-                .any(|l| u.loops.contains(l) && !b.loops.contains(l) && !u.exits.contains(l))
+                .any(|l| u.loops.contains(l) && !b.loops.contains(l) && !first.exits.contains(l))
         };
+        let wraps = |u: &Use| round(u, true);
         let exclusive = |u: &Use| !wraps(u) && other_arms(&u.branches, &at.branches);
         // Jumped over: a `break` after the use leaves the code `at` is in.
-        let skipped = |u: &Use| {
-            u.skips.is_some_and(|(from, t)| {
-                from < at.pos && at.pos <= r.ends.get(t).copied().unwrap_or(usize::MAX)
-            })
+        let before = |u: &&Use| {
+            !exclusive(u) && ((u.pos < at.pos && !u.then.skips(at.pos, &r.ends)) || wraps(u))
         };
-        let before = |u: &&Use| !exclusive(u) && ((u.pos < at.pos && !skipped(u)) || wraps(u));
         let initialized = b.initialized
             || b.uses
                 .iter()
@@ -303,12 +329,29 @@ fn decide(r: &Resolver, at: &AwaitInfo) -> Keep {
             .filter(|u| u.kind == UseKind::Move && !used_after(u))
             .collect();
         let moved = !moves.is_empty();
+        // The next use `at` reaches; and whether the code resumed after `at`
+        // names the binding at all (it is written out whole, jumped-over
+        // parts too).
+        let after = |u: &&Use| {
+            u.pos > at.pos
+                && !at.then.skips(u.pos, &r.ends)
+                && (round(u, false) || !other_arms(&u.branches, &at.branches))
+        };
         let next = b
             .uses
             .iter()
-            .filter(|u| !exclusive(u) && u.pos > at.pos)
+            .filter(after)
             .min_by_key(|u| u.pos)
-            .or_else(|| b.uses.iter().filter(|u| wraps(u)).min_by_key(|u| u.pos));
+            .or_else(|| {
+                b.uses
+                    .iter()
+                    .filter(|u| round(u, false))
+                    .min_by_key(|u| u.pos)
+            });
+        let named_after = b
+            .uses
+            .iter()
+            .any(|u| (u.pos > at.pos && !exclusive(u)) || wraps(u));
         let read_next = next.is_some_and(|u| u.kind != UseKind::Assign);
         // Moved only inside branches that do not lead here (`if c { drop(d) }`
         // before the suspension point): whether it is alive is decided at
@@ -342,7 +385,7 @@ fn decide(r: &Resolver, at: &AwaitInfo) -> Keep {
             if initialized && b.closure {
                 lenders.push(b);
             }
-            if next.is_some() {
+            if named_after {
                 keep.redeclared.insert(*id);
             }
         }
@@ -609,8 +652,7 @@ impl Resolver {
                 kind,
                 loops: self.loops.clone(),
                 branches: self.branches.clone(),
-                exits: Vec::new(),
-                skips: None,
+                then: Jump::default(),
             };
             if let Some(b) = self.bindings.get_mut(&id) {
                 b.uses.push(u);
@@ -630,6 +672,19 @@ impl Resolver {
         simple_let: bool,
         value: Option<&Expr>,
     ) {
+        let sources = self.sources_since(from, value);
+        self.declare(pat, initialized);
+        for b in bindings_of(pat) {
+            if let Some(info) = self.bindings.get_mut(&b.id) {
+                info.sources = sources.clone();
+                info.simple_let = simple_let;
+            }
+        }
+    }
+
+    /// What a value computed since `self.borrows[from..]` borrows; taken
+    /// from place `value`, also what that local borrows.
+    fn sources_since(&self, from: usize, value: Option<&Expr>) -> HashSet<usize> {
         let start = from.min(self.borrows.len());
         let mut sources: HashSet<usize> = self.borrows[start..].iter().copied().collect();
         if let Some(info) = value
@@ -646,13 +701,7 @@ impl Resolver {
             .flat_map(|info| info.sources.iter().copied())
             .collect();
         sources.extend(through);
-        self.declare(pat, initialized);
-        for b in bindings_of(pat) {
-            if let Some(info) = self.bindings.get_mut(&b.id) {
-                info.sources = sources.clone();
-                info.simple_let = simple_let;
-            }
-        }
+        sources
     }
 
     /// The local that `e` names, if it is a plain path (`x`).
@@ -805,16 +854,18 @@ impl Resolver {
         });
     }
 
-    /// Every use made since position `start` is followed by a jump that
-    /// leaves `loops` for good and skips to the end of target `to`.
+    /// Every use and suspension point since position `start` is followed by
+    /// a jump that leaves `loops` for good and skips to the end of target
+    /// `to`.
     fn mark_leaving(&mut self, start: usize, loops: &[usize], to: usize) {
         let from = self.tick();
         for info in self.bindings.values_mut() {
             for u in info.uses.iter_mut().filter(|u| u.pos > start) {
-                u.exits.extend_from_slice(loops);
-                // The innermost jump decides (it is marked first).
-                u.skips.get_or_insert((from, to));
+                u.then.mark(loops, from, to);
             }
+        }
+        for a in self.awaits.values_mut().filter(|a| a.pos > start) {
+            a.then.mark(loops, from, to);
         }
     }
 
@@ -917,14 +968,21 @@ impl Resolver {
     fn mac(&mut self, mac: &syn::Macro, attrs: &[syn::Attribute]) {
         match macro_args::parse(mac) {
             Some(args) => {
-                let kind = if macro_args::borrows_args(mac) {
+                let borrows = macro_args::borrows_args(mac);
+                let kind = if borrows {
                     UseKind::Borrow
                 } else {
                     UseKind::Move
                 };
                 // (A format string's captures are named arguments by now.)
-                for a in &args.args {
-                    self.expr(a, kind);
+                // What the `format_args!` family makes borrows nothing
+                // (`format!` gives a `String`), but `format_args!` itself.
+                if borrows && macro_args::name(mac) != "format_args" {
+                    self.barrier(|r| args.args.iter().for_each(|a| r.expr(a, kind)));
+                } else {
+                    for a in &args.args {
+                        self.expr(a, kind);
+                    }
                 }
                 // A pattern's guard reads the locals it names.
                 self.token_uses(args.rest(), attrs, UseKind::Read);
@@ -1129,9 +1187,19 @@ impl Resolver {
             Expr::Field(f) => self.expr(&f.base, if ctx == Move { Read } else { ctx }),
             Expr::Index(i) => self.operands(vec![(&*i.expr, Borrow), (&*i.index, Move)]),
             Expr::Assign(a) => {
+                let from = self.borrows.len();
                 self.expr(&a.right, Move);
                 match &*a.left {
                     Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
+                        // What the new value borrows, the local now may too
+                        // (`r = &b;`).
+                        let sources = self.sources_since(from, Some(&a.right));
+                        if let Some(info) = self
+                            .local(&a.left)
+                            .and_then(|id| self.bindings.get_mut(&id))
+                        {
+                            info.sources.extend(sources);
+                        }
                         self.current_tag = crate::bindings::ref_tag(&p.attrs);
                         self.use_name(&p.path.segments[0].ident.to_string(), Assign);
                         self.current_tag = None;
@@ -1180,6 +1248,7 @@ impl Resolver {
                             in_scope,
                             loops: self.loops.clone(),
                             branches: self.branches.clone(),
+                            then: Jump::default(),
                         },
                     );
                 }
