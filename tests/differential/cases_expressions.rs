@@ -532,3 +532,96 @@ differential! {
     },
     run: f(1),
 }
+
+differential! {
+    /// A local assigned, then shadowed by a `let` that reads it: the first
+    /// binding is renamed, and so is its assignment (it was left under the
+    /// user's name: E0425).
+    name: assigned_then_shadowed_by_a_let_reading_it,
+    items: {
+        #[allow(unused_assignments)]
+        #[lh] async fn f(c: bool) -> u32 {
+            let mut port = 0;
+            port = if c { 5 } else { 6 };
+            let port = port + 1;
+            pend(1, ()).await;
+            port
+        }
+    },
+    run: async { (f(true).await, f(false).await) },
+}
+
+differential! {
+    /// Compound assignment whose place awaits (`v[i.await] += k`,
+    /// `*lock.await += n`): rustc evaluates the value first for primitive
+    /// types, then the place; the value is read after the suspension.
+    name: compound_assignment_whose_place_awaits,
+    items: {
+        struct Cell(std::cell::RefCell<u32>);
+        impl Cell {
+            async fn lock(&self) -> std::cell::RefMut<'_, u32> {
+                pend(1, ()).await;
+                self.0.borrow_mut()
+            }
+        }
+        fn k(n: u32) -> u32 {
+            log(format!("k {n}"));
+            n
+        }
+        #[lh] async fn f() -> u32 {
+            let mut v = vec![1u32, 2];
+            let two = 2;
+            v[pend(1, 0).await] += two;
+            v[pend(1, 1).await] += k(10);
+            let cell = Cell(std::cell::RefCell::new(1));
+            let sum = two + 1;
+            *cell.lock().await += sum;
+            *cell.lock().await += k(20);
+            let x = *cell.0.borrow();
+            v[0] + v[1] + x
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// A `Copy` local passed by value to an awaitee, then reassigned on
+    /// some paths only and read: it is still needed across the suspension
+    /// (a conditional assignment does not end its value on every path).
+    /// Reassigned in every arm (or an arm that returns), a moved value is
+    /// not kept.
+    name: value_read_after_a_conditional_reassignment,
+    items: {
+        async fn consume(d: D) -> usize {
+            pend(1, ()).await;
+            d.touch()
+        }
+        #[lh] async fn f(c: bool, o: Option<D>) -> usize {
+            let mut r = false;
+            let ok = pend(1, r).await;
+            if !ok && c {
+                r = true;
+            }
+            let mut d = D::new("d");
+            consume(d).await;
+            if c {
+                d = D::new("then");
+            } else {
+                d = D::new("else");
+            }
+            let mut e = D::new("e");
+            let n = consume(e).await;
+            match o {
+                Some(v) => e = v,
+                None => return n + d.touch(),
+            }
+            r as usize + d.touch() + e.touch()
+        }
+    },
+    run: async {
+        (
+            f(true, Some(D::new("o"))).await,
+            f(false, None).await,
+        )
+    },
+}

@@ -569,3 +569,40 @@ differential! {
     },
     run: f(),
 }
+
+differential! {
+    /// What an awaitee returns may borrow the local it borrowed: a guard
+    /// from `lock()` on an owned local, used after the suspension, in a
+    /// `let` and as a statement's temporary (`*cell.lock().await += 1`).
+    /// The local stays in place (pinned) instead of being moved out of the
+    /// state when the future resumes, which would leave the guard pointing
+    /// at the old place (the second lock then found the cell still
+    /// borrowed).
+    name: awaited_guard_borrows_an_owned_local,
+    items: {
+        struct Guard<'a>(std::cell::RefMut<'a, u32>, &'static str);
+        impl Drop for Guard<'_> {
+            fn drop(&mut self) {
+                log(format!("unlock {}", self.1));
+            }
+        }
+        struct Cell(std::cell::RefCell<u32>, D);
+        impl Cell {
+            async fn lock(&self, who: &'static str) -> Guard<'_> {
+                pend(1, ()).await;
+                log(format!("lock {who}"));
+                Guard(self.0.borrow_mut(), who)
+            }
+        }
+        #[lh] async fn f() -> u32 {
+            let cell = Cell(std::cell::RefCell::new(1), D::new("cell"));
+            let mut g = cell.lock("a").await;
+            *g.0 += 1;
+            drop(g);
+            *cell.lock("b").await.0 += 10;
+            let n = *cell.lock("c").await.0;
+            n + cell.1.touch() as u32
+        }
+    },
+    run: f(),
+}

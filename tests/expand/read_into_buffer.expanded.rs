@@ -9,23 +9,40 @@ impl Connection {
     ) -> impl ::core::future::Future<
         Output = std::io::Result<Vec<u8>>,
     > + ::longhand::Inspect {
+        #[allow(unused, clippy::all)]
+        let _ = ::longhand::__private::native_check(
+            ::longhand::__private::phantom_cons(
+                ::longhand::__private::phantom_of(&self),
+                ::core::marker::PhantomData::<()>,
+            ),
+            async move |__lh_args| -> std::io::Result<Vec<u8>> {
+                let (__self, ()) = __lh_args;
+                let __lh_native: std::io::Result<Vec<u8>> = {
+                    let mut buf = vec![0u8; 1024];
+                    let n = __self.stream.read(&mut buf).await?;
+                    buf.truncate(n);
+                    __self.received += 1;
+                    Ok(buf)
+                };
+                __lh_native
+            },
+        );
         /// The state machine of `async fn read_message`, written out by longhand.
         #[allow(non_camel_case_types, clippy::large_enum_variant)]
-        enum ReadMessageState<P0, A0, L0, L1> {
+        enum ReadMessageState<P0, A0, L0> {
             /// Created, not polled yet: holds the arguments `self_`.
             Unresumed { self_: ::longhand::__private::Kept<P0> },
-            /// Waiting at `self.stream.read(&mut buf).await` (line 5); keeps `self_`, `buf` alive.
+            /// Waiting at `self.stream.read(&mut buf).await` (line 5); keeps `self_` alive. Pinned in place meanwhile: `buf`.
             Suspend0 {
                 __awaitee: ::longhand::__private::Awaitee<A0>,
-                buf: ::longhand::__private::Kept<L0>,
-                self_: ::longhand::__private::Kept<L1>,
+                self_: ::longhand::__private::Kept<L0>,
             },
             /// Finished: polling again panics.
             Returned,
             /// A poll panicked: polling again panics.
             Panicked,
         }
-        impl<P0, A0, L0, L1> ReadMessageState<P0, A0, L0, L1> {
+        impl<P0, A0, L0> ReadMessageState<P0, A0, L0> {
             /// Moves the arguments out and marks the state `Panicked` while the body runs.
             ///
             /// # Safety
@@ -49,20 +66,20 @@ impl Connection {
             ///
             /// `this` points to the pinned state, whose awaitee has completed.
             #[inline(always)]
-            unsafe fn take_suspend0(this: *mut Self) -> (L0, L1) {
+            unsafe fn take_suspend0(this: *mut Self) -> (L0,) {
                 unsafe {
-                    let Self::Suspend0 { __awaitee, buf, self_ } = &mut *this else {
+                    let Self::Suspend0 { __awaitee, self_ } = &mut *this else {
                         ::core::unreachable!()
                     };
                     ::longhand::__private::Awaitee::drop_in_place(__awaitee, this);
-                    let taken = (buf.take(), self_.take());
+                    let taken = (self_.take(),);
                     ::longhand::__private::ptr::write(this, Self::Panicked);
                     taken
                 }
             }
         }
-        unsafe impl<P0, A0, L0, L1> ::longhand::__private::StateMachine
-        for ReadMessageState<P0, A0, L0, L1> {
+        unsafe impl<P0, A0, L0> ::longhand::__private::StateMachine
+        for ReadMessageState<P0, A0, L0> {
             fn panicked() -> Self {
                 Self::Panicked
             }
@@ -76,13 +93,17 @@ impl Connection {
                         Self::Unresumed { self_ } => {
                             self_.drop_in_place();
                         }
-                        Self::Suspend0 { __awaitee, buf, self_ } => {
+                        Self::Suspend0 { __awaitee, self_ } => {
                             __awaitee.drop_unguarded();
-                            buf.drop_in_place();
+                            <P as ::longhand::__private::PinSlots>::drop_slot(
+                                pins,
+                                0usize,
+                            );
                             self_.drop_in_place();
                         }
                         Self::Returned | Self::Panicked => {}
                     }
+                    <P as ::longhand::__private::PinSlots>::drop_slot(pins, 0usize);
                 }
             }
             unsafe fn state_name(this: *const Self) -> &'static str {
@@ -105,8 +126,7 @@ impl Connection {
                 unsafe {
                     #[allow(clippy::single_match)]
                     match &mut *this {
-                        Self::Suspend0 { buf, self_, .. } => {
-                            buf.drop_in_place();
+                        Self::Suspend0 { self_, .. } => {
                             self_.drop_in_place();
                         }
                         _ => {}
@@ -119,7 +139,7 @@ impl Connection {
             ReadMessageState::Unresumed {
                 self_: ::longhand::__private::Kept::new(self),
             },
-            (),
+            (::longhand::__private::PinSlot::default(),),
             #[allow(
                 unused_variables,
                 unused_mut,
@@ -144,6 +164,7 @@ impl Connection {
                 let __lh_this: *mut _ = unsafe {
                     ::longhand::__private::Pin::get_unchecked_mut(__lh_state)
                 };
+                let __lh_slot0 = unsafe { &raw mut (*__lh_pins).0 };
                 '__lh_dispatch: loop {
                     match unsafe { &mut *__lh_this } {
                         ReadMessageState::Unresumed { .. } => {
@@ -152,14 +173,22 @@ impl Connection {
                             };
                             let __lh_ret: std::io::Result<Vec<u8>> = '__lh_body: {
                                 let __self: &mut Self = __lh_arg0;
-                                let mut buf = vec![0u8; 1024];
+                                let __lh_pinned_value = vec![0u8; 1024];
+                                let __lh_pin2 = unsafe {
+                                    ::longhand::__private::PinSlot::init(
+                                        __lh_slot0,
+                                        __lh_pinned_value,
+                                    )
+                                };
+                                let __lh_pinguard2 = unsafe {
+                                    ::longhand::__private::PinGuard::new(__lh_this, __lh_slot0)
+                                };
                                 let n = match ::longhand::__private::Try::branch({
                                     unsafe {
                                         ::longhand::__private::ptr::write(
                                             __lh_this,
                                             ReadMessageState::Suspend0 {
                                                 __awaitee: ::longhand::__private::Awaitee::uninit(),
-                                                buf: ::longhand::__private::Kept::new(buf),
                                                 self_: ::longhand::__private::Kept::new(__self),
                                             },
                                         )
@@ -170,17 +199,22 @@ impl Connection {
                                     let ReadMessageState::Suspend0 {
                                         __awaitee: __lh_slot,
                                         self_: __lh_place_self_,
-                                        buf: __lh_place_buf,
                                         ..
                                     } = (unsafe { &mut *__lh_this }) else {
                                         ::core::unreachable!()
                                     };
                                     let __lh_place_self_ = unsafe { __lh_place_self_.place() };
-                                    let __lh_place_buf = unsafe { __lh_place_buf.place() };
                                     __lh_slot
                                         .init(
                                             ::core::future::IntoFuture::into_future(
-                                                (*__lh_place_self_).stream.read(&mut (*__lh_place_buf)),
+                                                (*__lh_place_self_)
+                                                    .stream
+                                                    .read(
+                                                        &mut (*unsafe {
+                                                            ::longhand::__private::PinSlot::get(__lh_slot0)
+                                                        })
+                                                            .value,
+                                                    ),
                                             ),
                                         );
                                     __lh_guard.disarm();
@@ -242,12 +276,17 @@ impl Connection {
                                     return ::longhand::__private::Poll::Pending;
                                 }
                             };
-                            let (__lh_restored2, __lh_restored0) = unsafe {
+                            let (__lh_restored0,) = unsafe {
                                 ReadMessageState::take_suspend0(__lh_this)
                             };
                             let __lh_ret: std::io::Result<Vec<u8>> = '__lh_body: {
                                 let __self: &mut Self = __lh_restored0;
-                                let mut buf = __lh_restored2;
+                                let __lh_pin2 = unsafe {
+                                    ::longhand::__private::PinSlot::get(__lh_slot0)
+                                };
+                                let __lh_pinguard2 = unsafe {
+                                    ::longhand::__private::PinGuard::new(__lh_this, __lh_slot0)
+                                };
                                 let n = match ::longhand::__private::Try::branch({
                                     __lh_resumed
                                 }) {
@@ -260,9 +299,15 @@ impl Connection {
                                         ));
                                     }
                                 };
-                                buf.truncate(n);
+                                (*unsafe {
+                                    ::longhand::__private::PinSlot::get(__lh_slot0)
+                                })
+                                    .value
+                                    .truncate(n);
                                 __self.received += 1;
-                                Ok(buf)
+                                Ok(unsafe {
+                                    ::longhand::__private::PinSlot::take(__lh_slot0)
+                                })
                             };
                             unsafe {
                                 ::longhand::__private::ptr::write(

@@ -106,6 +106,9 @@ struct BindingInfo {
     /// The sending half of a oneshot channel (`let (tx, rx) =
     /// oneshot::channel();`), whose `send` takes `self`.
     oneshot_sender: bool,
+    /// A field of it is used by value somewhere (`x.done`): moved out,
+    /// unless it is `Copy`, which longhand cannot tell.
+    field_taken: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -118,6 +121,33 @@ struct AwaitInfo {
     branches: Vec<(usize, usize)>,
     /// The jump that follows it, if any.
     then: Jump,
+    /// Its awaitee is a method whose name says that what it returns
+    /// borrows the receiver (see [`returns_borrow`]).
+    returns_borrow: bool,
+}
+
+/// Async methods whose output commonly borrows their receiver: lock and
+/// permit guards, transactions, buffered slices, entries. (`read()` and
+/// `write()` without arguments are a lock's; with a buffer, I/O.)
+pub fn returns_borrow(m: &syn::ExprMethodCall) -> bool {
+    let method = m.method.to_string();
+    if matches!(method.as_str(), "read" | "write" | "upgradable_read") {
+        return m.args.is_empty();
+    }
+    matches!(
+        method.as_str(),
+        "lock"
+            | "borrow"
+            | "borrow_mut"
+            | "transaction"
+            | "acquire"
+            | "acquire_many"
+            | "reserve"
+            | "fill_buf"
+            | "get"
+            | "get_mut"
+            | "entry"
+    )
 }
 
 impl AwaitInfo {
@@ -126,6 +156,13 @@ impl AwaitInfo {
         info.uses
             .iter()
             .any(|u| (self.operand..self.pos).contains(&u.pos))
+    }
+
+    /// Does the awaitee borrow this binding (`&x`, `x.method()`)?
+    fn lends(&self, info: &BindingInfo) -> bool {
+        info.uses
+            .iter()
+            .any(|u| u.kind == UseKind::Borrow && (self.operand..self.pos).contains(&u.pos))
     }
 }
 
@@ -219,6 +256,21 @@ pub fn analyse(block: &syn::Block, awaits: usize) -> Liveness {
             .collect();
         if let Some(a) = r.awaits.get(&n) {
             borrowers.extend(r.bindings.values().filter(|info| a.built_from(info)));
+            // A kept local the awaitee borrows (`m.lock().await`,
+            // `r.fill_buf().await`) stays in place too: what the awaitee
+            // returns may borrow it as well (a guard, a slice), and that
+            // value outlives the suspension, where a kept local is moved out
+            // of the state. (A reference moves without moving what it
+            // points to.)
+            // A local whose field is taken by value later cannot be pinned
+            // (a pinned local cannot be partly moved): it is pinned only
+            // when the awaitee's name says it lends (`lock`, `transaction`).
+            k.stored
+                .iter()
+                .filter_map(|b| r.bindings.get(&b.id))
+                .filter(|info| !info.reference && a.lends(info))
+                .filter(|info| !info.field_taken || a.returns_borrow)
+                .for_each(|info| pin(info.binding.id));
         }
         for info in borrowers {
             info.sources
@@ -280,6 +332,67 @@ fn other_arms(a: &[(usize, usize)], b: &[(usize, usize)]) -> bool {
         .any(|(node, arm)| b.iter().any(|(n2, a2)| n2 == node && a2 != arm))
 }
 
+/// Going forward from `at` through `uses` (in order), is the binding read
+/// before it is assigned on some path? `None` if no use decides it.
+///
+/// A use outside the branches and loops that `at` is in decides: a read
+/// reads, an assignment kills. One inside a branch that `at` is not in
+/// (`if c { x = 1; }`) runs on some paths only: a read there reads, an
+/// assignment kills only if every way through that branch starts by
+/// assigning (`if c { x = 1 } else { x = 2 }`); otherwise what follows the
+/// branch decides.
+fn read_before_assigned(r: &Resolver, at: &AwaitInfo, uses: &[&Use]) -> Option<bool> {
+    let new_node = |u: &Use| {
+        u.branches
+            .iter()
+            .find(|(n, _)| !at.branches.iter().any(|(n2, _)| n2 == n))
+            .copied()
+    };
+    let new_loop = |u: &Use| u.loops.iter().any(|l| !at.loops.contains(l));
+    let mut i = 0;
+    while i < uses.len() {
+        let u = uses[i];
+        let Some((node, _)) = new_node(u) else {
+            if new_loop(u) && u.kind == UseKind::Assign {
+                // A loop may run no iteration.
+                i += 1;
+                continue;
+            }
+            return Some(u.kind != UseKind::Assign);
+        };
+        let inside: Vec<&Use> = uses[i..]
+            .iter()
+            .copied()
+            .filter(|v| v.branches.iter().any(|(n, _)| *n == node))
+            .collect();
+        // Each way through starts with an assignment of its own, outside
+        // any branch or loop nested in it, or leaves without a use.
+        let arms = r.arms.get(&node).copied().unwrap_or(usize::MAX);
+        let covered = arms < usize::MAX
+            && (0..arms).all(|arm| {
+                match inside.iter().find(|v| v.branches.contains(&(node, arm))) {
+                    Some(first) => {
+                        first.kind == UseKind::Assign
+                            && !new_loop(first)
+                            && first.branches.last() == Some(&(node, arm))
+                    }
+                    None => r.arm_diverges(node, arm),
+                }
+            });
+        if covered {
+            return Some(false);
+        }
+        if inside.iter().any(|v| v.kind != UseKind::Assign) {
+            return Some(true);
+        }
+        i += inside.len().max(1);
+        while i < uses.len() && uses[i].branches.iter().any(|(n, _)| *n == node) {
+            i += 1;
+        }
+    }
+    None
+}
+
 fn decide(r: &Resolver, at: &AwaitInfo) -> Keep {
     let mut keep = Keep::default();
     // Closures kept only if something kept borrows them.
@@ -329,30 +442,28 @@ fn decide(r: &Resolver, at: &AwaitInfo) -> Keep {
             .filter(|u| u.kind == UseKind::Move && !used_after(u))
             .collect();
         let moved = !moves.is_empty();
-        // The next use `at` reaches; and whether the code resumed after `at`
-        // names the binding at all (it is written out whole, jumped-over
-        // parts too).
+        // The uses `at` reaches (straight on, or round a loop); and whether
+        // the code resumed after `at` names the binding at all (it is
+        // written out whole, jumped-over parts too).
         let after = |u: &&Use| {
             u.pos > at.pos
                 && !at.then.skips(u.pos, &r.ends)
                 && (round(u, false) || !other_arms(&u.branches, &at.branches))
         };
-        let next = b
-            .uses
-            .iter()
-            .filter(after)
-            .min_by_key(|u| u.pos)
-            .or_else(|| {
-                b.uses
-                    .iter()
-                    .filter(|u| round(u, false))
-                    .min_by_key(|u| u.pos)
-            });
         let named_after = b
             .uses
             .iter()
             .any(|u| (u.pos > at.pos && !exclusive(u)) || wraps(u));
-        let read_next = next.is_some_and(|u| u.kind != UseKind::Assign);
+        let read_next = {
+            let mut straight: Vec<&Use> = b.uses.iter().filter(after).collect();
+            straight.sort_by_key(|u| u.pos);
+            let mut around: Vec<&Use> = b.uses.iter().filter(|u| round(u, false)).collect();
+            around.sort_by_key(|u| u.pos);
+            match read_before_assigned(r, at, &straight) {
+                Some(read) => read,
+                None => read_before_assigned(r, at, &around).unwrap_or(false),
+            }
+        };
         // Moved only inside branches that do not lead here (`if c { drop(d) }`
         // before the suspension point): whether it is alive is decided at
         // run time.
@@ -432,6 +543,13 @@ struct Resolver {
     ends: Vec<usize>,
     branches: Vec<(usize, usize)>,
     next_branch: usize,
+    /// How many ways through each branching construct there are.
+    arms: HashMap<usize, usize>,
+    /// The last position of each arm of a branching construct.
+    arm_ends: HashMap<(usize, usize), usize>,
+    /// Jumps written in an arm itself (not in a branch nested in it), with
+    /// their targets (see `Jump::skips`).
+    arm_jumps: Vec<((usize, usize), usize)>,
     /// Inside a `move` closure or `async move` block: every use moves.
     moving_capture: usize,
     /// Inside a closure or async block that captures by reference: a use by
@@ -748,6 +866,7 @@ impl Resolver {
                     closure: false,
                     boxed: false,
                     oneshot_sender: false,
+                    field_taken: false,
                 },
             );
             if let Some(scope) = self.scopes.last_mut() {
@@ -792,10 +911,25 @@ impl Resolver {
     }
 
     /// Where statement `s` jumps when it is reached (`break`, `return`,
-    /// `continue 'outer`, `panic!`): the loops it leaves for good, and the
-    /// target it skips to the end of. Inside a closure or `async` block,
-    /// `return` and `panic!` are its own business.
+    /// `continue 'outer`, `panic!`): see [`Resolver::jumps`].
     fn leaves(&self, s: &Stmt) -> Option<(Vec<usize>, usize)> {
+        match s {
+            Stmt::Macro(m) if crate::awaits::never_returns(&m.mac) => {
+                self.jumps(&Expr::Macro(syn::ExprMacro {
+                    attrs: Vec::new(),
+                    mac: m.mac.clone(),
+                }))
+            }
+            Stmt::Expr(e, _) => self.jumps(e),
+            _ => None,
+        }
+    }
+
+    /// Where `e` jumps, if it is a jump (`break`, `return`, `continue
+    /// 'outer`, `panic!`): the loops it leaves for good, and the target it
+    /// skips to the end of. Inside a closure or `async` block, `return` and
+    /// `panic!` are its own business.
+    fn jumps(&self, e: &Expr) -> Option<(Vec<usize>, usize)> {
         let in_closure = self.moving_capture + self.borrowing_capture > 0;
         let loops_from =
             |i: usize| -> Vec<usize> { self.targets[i..].iter().filter_map(|t| t.1).collect() };
@@ -809,18 +943,12 @@ impl Resolver {
             None => self.targets.iter().rposition(|t| t.1.is_some()),
         };
         let everything = || (!in_closure).then(|| (self.loops.clone(), usize::MAX));
-        let never_returns = |m: &syn::Macro| crate::awaits::never_returns(m);
-        match s {
-            Stmt::Expr(Expr::Return(_), _) => everything(),
-            Stmt::Macro(m) if never_returns(&m.mac) => everything(),
-            Stmt::Expr(Expr::Macro(m), _) if never_returns(&m.mac) => everything(),
-            Stmt::Expr(Expr::Break(b), _) => {
-                target(&b.label).map(|i| (loops_from(i), self.targets[i].2))
-            }
+        match e {
+            Expr::Return(_) => everything(),
+            Expr::Macro(m) if crate::awaits::never_returns(&m.mac) => everything(),
+            Expr::Break(b) => target(&b.label).map(|i| (loops_from(i), self.targets[i].2)),
             // To the loop's head: it leaves only the loops inside that one.
-            Stmt::Expr(Expr::Continue(c), _) => {
-                target(&c.label).map(|i| (loops_from(i + 1), self.targets[i].2))
-            }
+            Expr::Continue(c) => target(&c.label).map(|i| (loops_from(i + 1), self.targets[i].2)),
             _ => None,
         }
     }
@@ -835,10 +963,29 @@ impl Resolver {
         self.branches.push((node, arm));
         f(self);
         self.branches.pop();
+        self.arm_ends.insert((node, arm), self.pos);
     }
 
-    fn branch_node(&mut self) -> usize {
+    /// Does every run through arm `arm` of `node` jump out of it (`None =>
+    /// return ..`), by a jump written in the arm itself?
+    fn arm_diverges(&self, node: usize, arm: usize) -> bool {
+        let Some(&end) = self.arm_ends.get(&(node, arm)) else {
+            return false;
+        };
+        self.arm_jumps.iter().any(|&(a, to)| {
+            a == (node, arm)
+                && self
+                    .ends
+                    .get(to)
+                    .is_none_or(|&target_end| target_end >= end)
+        })
+    }
+
+    /// A new branching construct with `arms` ways through it (an `if`
+    /// without `else` has two: the second runs nothing).
+    fn branch_node(&mut self, arms: usize) -> usize {
         self.next_branch += 1;
+        self.arms.insert(self.next_branch, arms);
         self.next_branch
     }
 
@@ -867,6 +1014,9 @@ impl Resolver {
         for a in self.awaits.values_mut().filter(|a| a.pos > start) {
             a.then.mark(loops, from, to);
         }
+        if let Some(&arm) = self.branches.last() {
+            self.arm_jumps.push((arm, to));
+        }
     }
 
     fn stmt(&mut self, s: &Stmt) {
@@ -882,7 +1032,7 @@ impl Resolver {
                     };
                     self.expr(&init.expr, kind);
                     if let Some((_, els)) = &init.diverge {
-                        let node = self.branch_node();
+                        let node = self.branch_node(2);
                         self.in_branch(node, 1, |r| r.expr(els, UseKind::Move));
                     }
                 }
@@ -1041,9 +1191,8 @@ impl Resolver {
     fn assignee(&mut self, e: &Expr) {
         match e {
             Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
-                self.current_tag = crate::bindings::ref_tag(&p.attrs);
-                self.use_name(&p.path.segments[0].ident.to_string(), UseKind::Assign);
-                self.current_tag = None;
+                let tag = crate::bindings::ref_tag(&p.attrs);
+                self.use_tagged(&p.path.segments[0].ident.to_string(), tag, UseKind::Assign);
             }
             Expr::Tuple(t) => t.elems.iter().for_each(|x| self.assignee(x)),
             Expr::Array(t) => t.elems.iter().for_each(|x| self.assignee(x)),
@@ -1153,15 +1302,17 @@ impl Resolver {
                         // The right side runs on some paths only. Resumed
                         // inside it, the value is its own: the left side is
                         // not read again (see `resume`).
-                        let node = self.branch_node();
+                        let node = self.branch_node(2);
                         self.expr(&b.left, Move);
                         self.in_branch(node, 0, |r| r.expr(&b.right, Move));
                     }
                     AddAssign(_) | SubAssign(_) | MulAssign(_) | DivAssign(_) | RemAssign(_)
                     | BitXorAssign(_) | BitAndAssign(_) | BitOrAssign(_) | ShlAssign(_)
                     | ShrAssign(_) => {
-                        self.expr(&b.right, Move);
-                        self.expr(&b.left, Borrow);
+                        // The value first (primitive types), unless the
+                        // place suspends: then the value, a local or
+                        // lifted into one, is read after it (`normalize`).
+                        self.operands(vec![(&*b.right, Move), (&*b.left, Borrow)]);
                     }
                     _ => self.operands(vec![(&*b.left, Move), (&*b.right, Move)]),
                 }
@@ -1184,7 +1335,16 @@ impl Resolver {
             Expr::Paren(p) => self.expr(&p.expr, ctx),
             Expr::Group(g) => self.expr(&g.expr, ctx),
             Expr::Reference(r) => self.expr(&r.expr, Borrow),
-            Expr::Field(f) => self.expr(&f.base, if ctx == Move { Read } else { ctx }),
+            Expr::Field(f) => {
+                if ctx == Move
+                    && let Some(info) = self
+                        .place_binding(&f.base)
+                        .and_then(|id| self.bindings.get_mut(&id))
+                {
+                    info.field_taken = true;
+                }
+                self.expr(&f.base, if ctx == Move { Read } else { ctx })
+            }
             Expr::Index(i) => self.operands(vec![(&*i.expr, Borrow), (&*i.index, Move)]),
             Expr::Assign(a) => {
                 let from = self.borrows.len();
@@ -1200,9 +1360,8 @@ impl Resolver {
                         {
                             info.sources.extend(sources);
                         }
-                        self.current_tag = crate::bindings::ref_tag(&p.attrs);
-                        self.use_name(&p.path.segments[0].ident.to_string(), Assign);
-                        self.current_tag = None;
+                        let tag = crate::bindings::ref_tag(&p.attrs);
+                        self.use_tagged(&p.path.segments[0].ident.to_string(), tag, Assign);
                     }
                     other => self.assignee(other),
                 }
@@ -1249,6 +1408,8 @@ impl Resolver {
                             loops: self.loops.clone(),
                             branches: self.branches.clone(),
                             then: Jump::default(),
+                            returns_borrow: matches!(&*a.base, Expr::MethodCall(m)
+                                if returns_borrow(m)),
                         },
                     );
                 }
@@ -1270,7 +1431,7 @@ impl Resolver {
             Expr::Unsafe(u) => self.block(&u.block),
             Expr::Const(c) => self.block(&c.block),
             Expr::If(i) => {
-                let node = self.branch_node();
+                let node = self.branch_node(2);
                 self.in_scope(|r| {
                     r.cond(&i.cond);
                     r.in_branch(node, 0, |r| r.block(&i.then_branch));
@@ -1296,7 +1457,7 @@ impl Resolver {
                     Borrow
                 };
                 self.expr(&m.expr, kind);
-                let node = self.branch_node();
+                let node = self.branch_node(m.arms.len());
                 for (i, arm) in m.arms.iter().enumerate() {
                     self.in_branch(node, i, |r| {
                         r.in_scope(|r| {
@@ -1304,7 +1465,12 @@ impl Resolver {
                             if let Some((_, g)) = &arm.guard {
                                 r.expr(g, Move);
                             }
+                            let start = r.pos;
                             r.expr(&arm.body, Move);
+                            // `None => return 0,`: an arm that is a jump.
+                            if let Some((loops, to)) = r.jumps(&arm.body) {
+                                r.mark_leaving(start, &loops, to);
+                            }
                         })
                     });
                 }

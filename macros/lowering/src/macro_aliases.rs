@@ -86,15 +86,28 @@ pub fn give_back(e: &mut Expr, mut reach: impl FnMut(&Ident, usize) -> Option<Ex
     *e = block(lets, Stmt::Expr(call, None));
 }
 
-/// The same for a statement macro (`info!(?list);` inside a closure, where
-/// it stays a statement).
+/// The same for a statement macro (`info!(?list);`, also as the
+/// expression statement normalisation makes of it): it stays a statement
+/// in the block, since it may expand to statements (`let _ = ..;`). Called
+/// before the statement's expression is visited.
 pub fn give_back_stmt(s: &mut Stmt, mut reach: impl FnMut(&Ident, usize) -> Option<Expr>) {
-    let Stmt::Macro(m) = s else { return };
-    let lets = aliases(&mut m.attrs, &mut reach);
+    let (attrs, call) = match s {
+        Stmt::Macro(m) => (&mut m.attrs, None),
+        Stmt::Expr(Expr::Macro(m), Some(semi)) => (&mut m.attrs, Some(*semi)),
+        _ => return,
+    };
+    let lets = aliases(attrs, &mut reach);
     if lets.is_empty() {
         return;
     }
-    let call = Stmt::Macro(m.clone());
+    let call = match (call, s.clone()) {
+        (Some(semi), Stmt::Expr(Expr::Macro(m), _)) => Stmt::Macro(syn::StmtMacro {
+            attrs: m.attrs,
+            mac: m.mac,
+            semi_token: Some(semi),
+        }),
+        (_, stmt) => stmt,
+    };
     *s = Stmt::Expr(block(lets, call), None);
 }
 

@@ -108,8 +108,8 @@ pub fn rename_shadowed(
             crate::macro_aliases::give_back(e, |name, k| self.renamed(name, k));
         }
         fn visit_stmt_mut(&mut self, s: &mut Stmt) {
-            visit_mut::visit_stmt_mut(self, s);
             crate::macro_aliases::give_back_stmt(s, |name, k| self.renamed(name, k));
+            visit_mut::visit_stmt_mut(self, s);
         }
     }
     impl Rename<'_> {
@@ -1118,6 +1118,22 @@ impl VisitMut for Hoist {
                 let mut lifted = Vec::new();
                 self.lift_value(&mut a.right, &mut lifted);
                 if let Expr::Index(i) = &mut *a.left {
+                    self.lift_value(&mut i.index, &mut lifted);
+                }
+                self.wrap(e, lifted);
+            }
+            // `v[i.await] += k`, `*lock.write().await += n`: for primitive
+            // types rustc evaluates the value first, then the place (as for
+            // `=` above; an overloaded `AddAssign` takes the place first,
+            // which only types could tell).
+            Expr::Binary(b)
+                if is_assign_op(&b.op) && contains_await(&b.left) && !contains_await(&b.right) =>
+            {
+                let mut lifted = Vec::new();
+                self.lift_value(&mut b.right, &mut lifted);
+                if let Expr::Index(i) = &mut *b.left
+                    && contains_await(&i.index)
+                {
                     self.lift_value(&mut i.index, &mut lifted);
                 }
                 self.wrap(e, lifted);

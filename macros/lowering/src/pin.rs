@@ -370,8 +370,8 @@ impl VisitMut for Rewrite<'_> {
     }
 
     fn visit_stmt_mut(&mut self, s: &mut Stmt) {
-        visit_mut::visit_stmt_mut(self, s);
         crate::macro_aliases::give_back_stmt(s, |name, k| self.reach_tag(k, name.span()));
+        visit_mut::visit_stmt_mut(self, s);
     }
 
     // Both `Expr::Macro` and statement macros (`println!(..);`) come here.
