@@ -281,3 +281,31 @@ differential! {
     },
     run: f(),
 }
+
+differential! {
+    /// Names that collide with the expansion's own: raw identifiers
+    /// (`r#type`, `r#match`, kept across an await), locals named `this`
+    /// and `taken` (the state's helper functions use those words), and a
+    /// type named like the state enum (`enum ConnectState` next to `async
+    /// fn connect`, used in its body).
+    name: names_that_collide_with_the_expansion,
+    items: {
+        #[derive(Clone, Copy)]
+        enum ConnectState {
+            Idle,
+            Open(u32),
+        }
+        #[lh] async fn connect(r#type: u32, this: u32) -> u32 {
+            let r#match = D::new("match");
+            let taken = D::new("taken");
+            let s = if this > 0 { ConnectState::Open(this) } else { ConnectState::Idle };
+            pend(1, ()).await;
+            let n = match s {
+                ConnectState::Open(n) => n,
+                ConnectState::Idle => 0,
+            };
+            r#type + n + (r#match.touch() + taken.touch()) as u32
+        }
+    },
+    run: async { (connect(1, 2).await, connect(3, 0).await) },
+}

@@ -80,6 +80,12 @@ fn field_name(b: &Binding, taken: &mut Vec<String>) -> Ident {
         s if raw.starts_with("__") => s.to_string(),
         _ => raw.trim_start_matches("r#").to_string(),
     };
+    // `r#match` is field `match_`: a field name cannot be a keyword.
+    let base = if syn::parse_str::<syn::Ident>(&base).is_err() {
+        format!("{base}_")
+    } else {
+        base
+    };
     let mut name = base.clone();
     let mut k = 2;
     while taken.contains(&name) || name == "__awaitee" {
@@ -99,7 +105,18 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
     let item = plan.item;
     let items = &plan.items;
     let fn_name = item.sig.ident.to_string();
-    let state = format_ident!("{}State", crate::names::camel_case(&fn_name));
+    // `FetchTotalState`, unless the function names a type of that name
+    // (its own `enum ConnectState` for `async fn connect`): declared in the
+    // body, the state enum would shadow it there.
+    let plain = format!("{}State", crate::names::camel_case(&fn_name));
+    let state = if crate::macro_args::token_names(&quote!(#item))
+        .iter()
+        .any(|i| *i == plain)
+    {
+        format_ident!("__Lh{plain}")
+    } else {
+        format_ident!("{plain}")
+    };
     let awaits = plan.liveness.keep.len();
     let slots = plan.liveness.slots();
     let check = &plan.check;
@@ -230,6 +247,11 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         }
     };
 
+    // The helpers' own names are hygienic: a user's local named `this` or
+    // `taken` becomes a field of the same name, bound in their patterns.
+    let this_ptr = hidden("this");
+    let pins_ptr = hidden("pins");
+    let taken = hidden("taken");
     // Helpers that move the stored values out.
     let take_unresumed = quote! {
         /// Moves the arguments out and marks the state `Panicked` while the body runs.
@@ -238,17 +260,17 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         ///
         /// `this` points to the pinned state, which is `Unresumed`.
         #[inline(always)]
-        unsafe fn take_unresumed(this: *mut Self) -> (#(#param_tys,)*) {
+        unsafe fn take_unresumed(#this_ptr: *mut Self) -> (#(#param_tys,)*) {
             // SAFETY: the caller guarantees the variant. Each field is read
             // exactly once and the state is then overwritten without being
             // dropped, so every argument ends up with exactly one owner.
             unsafe {
-                let Self::Unresumed { #(#param_fields,)* } = &mut *this else {
+                let Self::Unresumed { #(#param_fields,)* } = &mut *#this_ptr else {
                     ::core::unreachable!()
                 };
-                let taken = (#(#param_fields.take(),)*);
-                ::longhand::__private::ptr::write(this, Self::Panicked);
-                taken
+                let #taken = (#(#param_fields.take(),)*);
+                ::longhand::__private::ptr::write(#this_ptr, Self::Panicked);
+                #taken
             }
         }
     };
@@ -257,7 +279,7 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         let (awaitee_binding, awaitee_drop) = if holds_awaitee[n] {
             (
                 Some(quote!(__awaitee,)),
-                Some(quote!(::longhand::__private::Awaitee::drop_in_place(__awaitee, this);)),
+                Some(quote!(::longhand::__private::Awaitee::drop_in_place(__awaitee, #this_ptr);)),
             )
         } else {
             (None, None)
@@ -287,20 +309,20 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         quote! {
             #doc
             #[inline(always)]
-            unsafe fn #fname(this: *mut Self) -> (#(#tys,)*) {
+            unsafe fn #fname(#this_ptr: *mut Self) -> (#(#tys,)*) {
                 // SAFETY: the caller guarantees the variant. The awaitee is
                 // dropped in place first, while the values it may borrow are
                 // still there; each value is then read exactly once and the
                 // state overwritten without being dropped (its slot is empty
                 // now), so every value ends up with exactly one owner.
                 unsafe {
-                    let Self::#variant { #awaitee_binding #(#names,)* } = &mut *this else {
+                    let Self::#variant { #awaitee_binding #(#names,)* } = &mut *#this_ptr else {
                         ::core::unreachable!()
                     };
                     #awaitee_drop
-                    let taken = (#(#names.take(),)*);
-                    ::longhand::__private::ptr::write(this, Self::Panicked);
-                    taken
+                    let #taken = (#(#names.take(),)*);
+                    ::longhand::__private::ptr::write(#this_ptr, Self::Panicked);
+                    #taken
                 }
             }
         }
@@ -329,7 +351,7 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
             if let Some(k) = slots.get(&b.id) {
                 order.push((
                     b.id,
-                    quote!(<P as ::longhand::__private::PinSlots>::drop_slot(pins, #k);),
+                    quote!(<P as ::longhand::__private::PinSlots>::drop_slot(#pins_ptr, #k);),
                 ));
             }
         }
@@ -347,7 +369,7 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
     });
     // The arguments, first to first, wherever each waits.
     let unresumed_drops = plan.params.iter().map(|p| match p.slot {
-        Some(k) => quote!(<P as ::longhand::__private::PinSlots>::drop_slot(pins, #k);),
+        Some(k) => quote!(<P as ::longhand::__private::PinSlots>::drop_slot(#pins_ptr, #k);),
         None => {
             let field = &p.field;
             quote!(#field.drop_in_place();)
@@ -368,14 +390,14 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
             fn panicked() -> Self {
                 Self::Panicked
             }
-            unsafe fn drop_with_pins<P: ::longhand::__private::PinSlots>(this: *mut Self, pins: *mut P) {
+            unsafe fn drop_with_pins<P: ::longhand::__private::PinSlots>(#this_ptr: *mut Self, #pins_ptr: *mut P) {
                 // SAFETY: the caller guarantees `this` is a live state whose
                 // values are not used again, and `pins` the future's slots.
                 // The awaitee goes first (it may borrow the others), then the
                 // values latest declared first, as rustc drops them.
-                let _ = pins; // unused when nothing is pinned
+                let _ = #pins_ptr; // unused when nothing is pinned
                 unsafe {
-                    match &mut *this {
+                    match &mut *#this_ptr {
                         Self::Unresumed { #(#param_fields,)* } => {
                             #(#unresumed_drops)*
                         }
@@ -383,15 +405,15 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
                         Self::Returned | Self::Panicked => {}
                     }
                     // Any slot still live (none, when the state is settled).
-                    #(<P as ::longhand::__private::PinSlots>::drop_slot(pins, #all_slots);)*
+                    #(<P as ::longhand::__private::PinSlots>::drop_slot(#pins_ptr, #all_slots);)*
                 }
             }
-            unsafe fn state_name(this: *const Self) -> &'static str {
+            unsafe fn state_name(#this_ptr: *const Self) -> &'static str {
                 // SAFETY: the caller guarantees `this` points to a live state.
                 // The place is matched by patterns that bind nothing: only
                 // its discriminant is read (see `is_running`).
                 unsafe {
-                    match *this {
+                    match *#this_ptr {
                         Self::Unresumed { .. } => "Unresumed",
                         #(Self::#state_names { .. } => #state_strs,)*
                         Self::Returned => "Returned",
@@ -402,24 +424,24 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
             fn is_settled(&self) -> bool {
                 ::core::matches!(self, Self::Returned | Self::Panicked)
             }
-            unsafe fn is_running(this: *const Self) -> bool {
+            unsafe fn is_running(#this_ptr: *const Self) -> bool {
                 // SAFETY: the caller guarantees `this` points to a live state.
                 // Matching the place reads the discriminant alone: a
                 // reference to the whole state would be a read of every
                 // byte, which invalidates an awaitee's `&mut` into a kept
                 // value.
-                unsafe { ::core::matches!(*this, Self::Panicked) }
+                unsafe { ::core::matches!(*#this_ptr, Self::Panicked) }
             }
-            unsafe fn abandon(this: *mut Self) {
+            unsafe fn abandon(#this_ptr: *mut Self) {
                 // SAFETY: the caller guarantees `this` is a live suspension
                 // whose awaitee slot is empty; each kept value is dropped once.
                 unsafe {
                     #[allow(clippy::single_match)]
-                    match &mut *this {
+                    match &mut *#this_ptr {
                         #(#abandon_arms)*
                         _ => {}
                     }
-                    ::longhand::__private::ptr::write(this, Self::Panicked);
+                    ::longhand::__private::ptr::write(#this_ptr, Self::Panicked);
                 }
             }
         }
@@ -1101,7 +1123,7 @@ impl VisitMut for PlaceRewrite<'_> {
                 // With the user's span: an error about the place (a method
                 // taking `self` by value) points at the user's local.
                 let at = place.span().located_at(p.path.span());
-                let place = Ident::new(&place.to_string(), at);
+                let place = crate::names::ident(&place.to_string(), at);
                 *e = syn::parse_quote_spanned!(at=> (*#place));
                 return;
             }

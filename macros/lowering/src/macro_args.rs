@@ -143,7 +143,7 @@ pub fn make_captures_explicit(mac: &Macro, args: &mut MacroArgs) {
     let span = s.span();
     for name in format_captures(s) {
         if !args.names_argument(&name) {
-            let ident = syn::Ident::new(&name, span);
+            let ident = crate::names::ident(&name, span);
             args.push_named(ident.clone(), syn::parse_quote!(#ident));
         }
     }
@@ -227,7 +227,7 @@ pub fn token_names(tokens: &TokenStream) -> Vec<proc_macro2::Ident> {
                     if let Ok(s) = syn::parse2::<syn::LitStr>(TokenTree::Literal(l).into()) {
                         for name in format_captures(&s) {
                             if let Ok(i) = syn::parse_str::<proc_macro2::Ident>(&name) {
-                                push(proc_macro2::Ident::new(&i.to_string(), span), out);
+                                push(crate::names::ident(&i.to_string(), span), out);
                             }
                         }
                     }

@@ -15,14 +15,22 @@ pub fn path_names(path: &syn::Path) -> Vec<String> {
     path.segments.iter().map(|s| s.ident.to_string()).collect()
 }
 
+/// The identifier `name` (`r#type` stays raw) at `span`.
+pub fn ident(name: &str, span: Span) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, span),
+        None => Ident::new(name, span),
+    }
+}
+
 /// A hygienic identifier no user code can refer to.
 pub fn hidden(name: &str) -> Ident {
-    Ident::new(name, Span::mixed_site())
+    ident(name, Span::mixed_site())
 }
 
 /// A hygienic identifier that error messages place at `span`.
 pub fn hidden_at(name: &str, span: Span) -> Ident {
-    Ident::new(name, Span::mixed_site().located_at(span))
+    ident(name, Span::mixed_site().located_at(span))
 }
 
 /// `prefix0`, `prefix1`, ...: the next of a series of hidden identifiers.

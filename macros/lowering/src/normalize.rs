@@ -71,7 +71,13 @@ pub fn rename_shadowed(
     }
     fn new_name(ident: &proc_macro2::Ident, id: usize) -> proc_macro2::Ident {
         crate::names::hidden_at(
-            &format!("__{}_{id}", ident.to_string().trim_start_matches('_')),
+            &format!(
+                "__{}_{id}",
+                ident
+                    .to_string()
+                    .trim_start_matches("r#")
+                    .trim_start_matches('_')
+            ),
             ident.span(),
         )
     }

@@ -68,7 +68,7 @@ pub fn params(inputs: &mut syn::punctuated::Punctuated<FnArg, syn::Token![,]>) -
                         let mutability = p.mutability;
                         *t.pat = parse_quote!(#outer);
                         out.push(Param {
-                            field: Ident::new(&user.to_string(), user.span()),
+                            field: crate::names::ident(&user.to_string(), user.span()),
                             value: quote!(#outer),
                             taken: taken.clone(),
                             slot: None,
