@@ -272,3 +272,26 @@ differential! {
     },
     run: async { (f(true, 3).await, f(false, 6).await) },
 }
+
+differential! {
+    /// A loop with a closure (so its head is a join point) whose iteration
+    /// assigns a local, reads it, awaits and `break`s: the code resumed
+    /// after the await writes the loop out again, so it still declares the
+    /// local, though the `break` means the await never reaches it.
+    name: loop_with_join_point_breaking_after_its_await,
+    items: {
+        #[allow(unused_assignments, clippy::never_loop)]
+        #[lh] async fn f(n: usize) -> usize {
+            let mut last = None;
+            let mut total = 0;
+            loop {
+                last = Some(n);
+                let y = last.map(|x| x + 1).unwrap_or(0);
+                total += pend(1, y).await;
+                break;
+            }
+            total + last.unwrap_or(0)
+        }
+    },
+    run: async { (f(1).await, f(5).await) },
+}

@@ -450,10 +450,16 @@ fn decide(r: &Resolver, at: &AwaitInfo) -> Keep {
                 && !at.then.skips(u.pos, &r.ends)
                 && (round(u, false) || !other_arms(&u.branches, &at.branches))
         };
-        let named_after = b
-            .uses
-            .iter()
-            .any(|u| (u.pos > at.pos && !exclusive(u)) || wraps(u));
+        // (Jumps do not count here: the resumed code writes the enclosing
+        // loops out again whole.)
+        let in_resumed_loop = |u: &Use| {
+            at.loops
+                .iter()
+                .any(|l| u.loops.contains(l) && !b.loops.contains(l))
+        };
+        let named_after = b.uses.iter().any(|u| {
+            in_resumed_loop(u) || (u.pos > at.pos && !other_arms(&u.branches, &at.branches))
+        });
         let read_next = {
             let mut straight: Vec<&Use> = b.uses.iter().filter(after).collect();
             straight.sort_by_key(|u| u.pos);
