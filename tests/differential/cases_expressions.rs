@@ -625,3 +625,26 @@ differential! {
         )
     },
 }
+
+differential! {
+    /// `.await` inside `unsafe` blocks, under `#[deny(unused_unsafe)]`: the
+    /// arm that resumes such a block may no longer need `unsafe`.
+    name: await_inside_unsafe_blocks,
+    items: {
+        #[deny(unused_unsafe)]
+        #[lh] async fn f(p: *const u32) -> u32 {
+            // SAFETY: `p` points to a live `u32` (the caller's).
+            let a = unsafe { pend(1, *p).await };
+            // SAFETY: as above.
+            let b = unsafe {
+                pend(1, ()).await;
+                *p
+            };
+            a + b
+        }
+    },
+    run: async {
+        let v = 3u32;
+        f(&v).await
+    },
+}

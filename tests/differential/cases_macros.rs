@@ -176,3 +176,22 @@ differential! {
     },
     run: f(),
 }
+
+differential! {
+    /// A local `macro_rules!` that passes a string on to `format!`: the
+    /// local the string captures (`{x}`) is read there, after the await,
+    /// so it is kept.
+    name: string_capture_in_a_user_macro,
+    items: {
+        macro_rules! note {
+            ($($t:tt)*) => { log(format!($($t)*)) };
+        }
+        #[lh] async fn f(x: u32) -> u32 {
+            let y = x + 1;
+            pend(1, y).await;
+            note!("added {y}");
+            y
+        }
+    },
+    run: f(4),
+}

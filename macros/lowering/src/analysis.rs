@@ -1142,6 +1142,22 @@ impl Resolver {
                 }
                 // A pattern's guard reads the locals it names.
                 self.token_uses(args.rest(), attrs, UseKind::Read);
+                // A macro longhand does not know as a formatting one may
+                // pass a string on to `format!` (`note!("added {x}")`): what
+                // such a string captures is read there.
+                if macro_args::format_string_at(mac).is_none() {
+                    for a in &args.args {
+                        if let Expr::Lit(syn::ExprLit {
+                            lit: syn::Lit::Str(lit),
+                            ..
+                        }) = a
+                        {
+                            for name in macro_args::format_captures(lit) {
+                                self.use_name(&name, UseKind::Borrow);
+                            }
+                        }
+                    }
+                }
             }
             // Tokens it cannot read: every name in them is taken as a use,
             // tagged so that a local moved elsewhere is given back to it.

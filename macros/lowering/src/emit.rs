@@ -605,6 +605,9 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
     // compiles to one loop, as a hand-written iterator does; a future's poll
     // is left to the optimiser (forcing it inlines whole nested machines).
     let inline = generator.then(|| quote!(#[inline(always)]));
+    // An `unsafe { .. x.await .. }` block is written out in each arm; in
+    // the arm that only resumes it, what needed `unsafe` may be gone.
+    let unsafe_awaits = awaits_in_unsafe(&plan.body).then(|| quote!(#[allow(unused_unsafe)]));
     let closure = quote! {
         #[allow(unused_variables, unused_mut, unused_labels, unreachable_code, unused_braces,
                 unused_parens, non_shorthand_field_patterns,
@@ -620,6 +623,7 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
                 // A `let x;` assigned after a suspension is declared again,
                 // without a value, in the arm that assigns it.
                 clippy::needless_late_init)]
+        #unsafe_awaits
         #inline
         |#state_arg, #pins_arg, #cx, #sink_arg| #closure_ret {
             // SAFETY: the state is pinned; it is only ever accessed in place
@@ -955,6 +959,19 @@ impl Finalize<'_> {
             vec![operand],
         )
     }
+}
+
+/// Does the body suspend inside an `unsafe` block?
+fn awaits_in_unsafe(body: &Block) -> bool {
+    struct Find(bool);
+    impl<'a> syn::visit::Visit<'a> for Find {
+        fn visit_expr_unsafe(&mut self, u: &'a syn::ExprUnsafe) {
+            self.0 |= crate::awaits::block_contains_await(&u.block);
+        }
+    }
+    let mut f = Find(false);
+    syn::visit::Visit::visit_block(&mut f, body);
+    f.0
 }
 
 /// Might these tokens build a closure or an `async` block (a `|` or the

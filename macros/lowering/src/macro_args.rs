@@ -248,7 +248,7 @@ pub fn token_names(tokens: &TokenStream) -> Vec<proc_macro2::Ident> {
 }
 
 /// Names captured implicitly by a format string: `"{total}"`, `"{x:?}"`.
-fn format_captures(lit: &syn::LitStr) -> Vec<String> {
+pub fn format_captures(lit: &syn::LitStr) -> Vec<String> {
     let s = lit.value();
     let mut out = Vec::new();
     let mut chars = s.chars().peekable();
