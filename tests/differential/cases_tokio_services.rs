@@ -1093,7 +1093,8 @@ differential! {
                 sock.write_all(&bytes).await;
                 buf.drain(..=end);
             }
-            Ok(sock.written)
+            // (`Ok(sock.written)`: the `field_moved_out_of_a_lent_local` gap.)
+            Ok(std::mem::take(&mut sock.written))
         }
     },
     run: async {
@@ -1896,7 +1897,8 @@ differential! {
         #[lh] async fn f() -> (Vec<String>, u32) {
             let mut w = Worker { inbox: Chan::new(&["a", "b!", "c", "d", "e"], 1), requeued: 0, max_requeue: 1, done: vec![] };
             while w.step().await {}
-            (w.done, w.requeued)
+            // (`w.done`: the `field_moved_out_of_a_lent_local` gap.)
+            (std::mem::take(&mut w.done), w.requeued)
         }
     },
     run: f(),

@@ -24,4 +24,5 @@ mod cases_probes;
 mod cases_select;
 mod cases_send;
 mod cases_service_code;
+mod cases_stress3;
 mod cases_tokio_services;

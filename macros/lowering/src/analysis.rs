@@ -106,9 +106,6 @@ struct BindingInfo {
     /// The sending half of a oneshot channel (`let (tx, rx) =
     /// oneshot::channel();`), whose `send` takes `self`.
     oneshot_sender: bool,
-    /// A field of it is used by value somewhere (`x.done`): moved out,
-    /// unless it is `Copy`, which longhand cannot tell.
-    field_taken: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -121,33 +118,6 @@ struct AwaitInfo {
     branches: Vec<(usize, usize)>,
     /// The jump that follows it, if any.
     then: Jump,
-    /// Its awaitee is a method whose name says that what it returns
-    /// borrows the receiver (see [`returns_borrow`]).
-    returns_borrow: bool,
-}
-
-/// Async methods whose output commonly borrows their receiver: lock and
-/// permit guards, transactions, buffered slices, entries. (`read()` and
-/// `write()` without arguments are a lock's; with a buffer, I/O.)
-pub fn returns_borrow(m: &syn::ExprMethodCall) -> bool {
-    let method = m.method.to_string();
-    if matches!(method.as_str(), "read" | "write" | "upgradable_read") {
-        return m.args.is_empty();
-    }
-    matches!(
-        method.as_str(),
-        "lock"
-            | "borrow"
-            | "borrow_mut"
-            | "transaction"
-            | "acquire"
-            | "acquire_many"
-            | "reserve"
-            | "fill_buf"
-            | "get"
-            | "get_mut"
-            | "entry"
-    )
 }
 
 impl AwaitInfo {
@@ -262,14 +232,14 @@ pub fn analyse(block: &syn::Block, awaits: usize) -> Liveness {
             // value outlives the suspension, where a kept local is moved out
             // of the state. (A reference moves without moving what it
             // points to.)
-            // A local whose field is taken by value later cannot be pinned
-            // (a pinned local cannot be partly moved): it is pinned only
-            // when the awaitee's name says it lends (`lock`, `transaction`).
+            // (So a field of it cannot be moved out afterwards: a pinned
+            // local cannot be partly moved. That is refused by rustc, where
+            // moving it out of the state could leave what the awaitee
+            // returned pointing at the old place.)
             k.stored
                 .iter()
                 .filter_map(|b| r.bindings.get(&b.id))
                 .filter(|info| !info.reference && a.lends(info))
-                .filter(|info| !info.field_taken || a.returns_borrow)
                 .for_each(|info| pin(info.binding.id));
         }
         for info in borrowers {
@@ -872,7 +842,6 @@ impl Resolver {
                     closure: false,
                     boxed: false,
                     oneshot_sender: false,
-                    field_taken: false,
                 },
             );
             if let Some(scope) = self.scopes.last_mut() {
@@ -1357,16 +1326,7 @@ impl Resolver {
             Expr::Paren(p) => self.expr(&p.expr, ctx),
             Expr::Group(g) => self.expr(&g.expr, ctx),
             Expr::Reference(r) => self.expr(&r.expr, Borrow),
-            Expr::Field(f) => {
-                if ctx == Move
-                    && let Some(info) = self
-                        .place_binding(&f.base)
-                        .and_then(|id| self.bindings.get_mut(&id))
-                {
-                    info.field_taken = true;
-                }
-                self.expr(&f.base, if ctx == Move { Read } else { ctx })
-            }
+            Expr::Field(f) => self.expr(&f.base, if ctx == Move { Read } else { ctx }),
             Expr::Index(i) => self.operands(vec![(&*i.expr, Borrow), (&*i.index, Move)]),
             Expr::Assign(a) => {
                 let from = self.borrows.len();
@@ -1430,8 +1390,6 @@ impl Resolver {
                             loops: self.loops.clone(),
                             branches: self.branches.clone(),
                             then: Jump::default(),
-                            returns_borrow: matches!(&*a.base, Expr::MethodCall(m)
-                                if returns_borrow(m)),
                         },
                     );
                 }

@@ -1132,9 +1132,8 @@ impl VisitMut for Hoist {
             // types rustc evaluates the value first, then the place (as for
             // `=` above; an overloaded `AddAssign` takes the place first,
             // which only types could tell).
-            Expr::Binary(b)
-                if is_assign_op(&b.op) && contains_await(&b.left) && !contains_await(&b.right) =>
-            {
+            // (Both may await: `v[i.await] += x.await` lifts `x.await` first.)
+            Expr::Binary(b) if is_assign_op(&b.op) && contains_await(&b.left) => {
                 let mut lifted = Vec::new();
                 self.lift_value(&mut b.right, &mut lifted);
                 if let Expr::Index(i) = &mut *b.left
