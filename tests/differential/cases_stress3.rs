@@ -1,6 +1,6 @@
 //! Stress round 3: realistic bodies from simulation, storage, messaging,
 //! parsing, caching, actors, middleware, graphs and drop-order-heavy code.
-//! Written to find where the lowering differs from rustc (155 cases, 15
+//! Written to find where the lowering differs from rustc (15
 //! findings "s3-1" to "s3-15"). Most findings are fixed and their cases are
 //! ordinary ones here; the rest are kept as `known_gap!` with their reasons.
 #![allow(dead_code, unused_variables, unused_mut, unused_assignments)]
@@ -1660,41 +1660,6 @@ differential! {
 }
 
 differential! {
-    /// s3-3 control: the same loader with the shadowing `let`s renamed
-    /// passes. A custom error enum with `From` impls, `?` on awaited results of two
-    /// error types, `map_err`, `ok_or`, `and_then` and `parse` errors.
-    name: custom_error_enum_without_shadowing,
-    items: {
-        #[derive(Debug)]
-        enum AppErr { Io(String), Parse(std::num::ParseIntError), Missing(&'static str) }
-        impl From<std::num::ParseIntError> for AppErr { fn from(e: std::num::ParseIntError) -> Self { AppErr::Parse(e) } }
-        impl From<String> for AppErr { fn from(e: String) -> Self { AppErr::Io(e) } }
-        async fn read(path: &str) -> Result<String, String> {
-            pend(1, ()).await;
-            match path { "cfg" => Ok("port=80\nworkers=x".into()), "ok" => Ok("port=8080\nworkers=4".into()), _ => Err(format!("no {path}")) }
-        }
-        #[lh] async fn load(path: &str) -> Result<(u16, u32), AppErr> {
-            let _g = D::new("loader");
-            let text = read(path).await?;
-            let mut port = None;
-            let mut workers = None;
-            for line in text.lines() {
-                let (k, v) = line.split_once('=').ok_or(AppErr::Missing("="))?;
-                match k {
-                    "port" => port = Some(pend(1, v).await.parse::<u16>()?),
-                    "workers" => workers = Some(v.parse::<u32>()?),
-                    _ => {}
-                }
-            }
-            let port_v = port.ok_or(AppErr::Missing("port"))?;
-            let workers_v = workers.and_then(|w| w.checked_mul(2)).ok_or(AppErr::Missing("workers"))?;
-            Ok((port_v, pend(1, workers_v).await))
-        }
-    },
-    run: async { (load("ok").await, load("cfg").await, load("nope").await) },
-}
-
-differential! {
     /// `Box<dyn Error>` with `?` on mixed error types, `into()` on a
     /// `&str`, early return from within a `match` in a `for` in a `loop`.
     name: boxed_dyn_error_nested_early_returns,
@@ -2176,44 +2141,6 @@ differential! {
 }
 
 differential! {
-    /// (s3-5 control: the write guard named before `+=`.) A `tokio::sync::Mutex` guard held across awaits, `RwLock` readers,
-    /// and an mpsc channel fed and drained in one task via `join!`.
-    name: tokio_mutex_rwlock_mpsc_join_named_guard,
-    items: {
-        use tokio::sync::{mpsc, Mutex, RwLock};
-        #[lh] async fn f() -> (Vec<u32>, usize, u32) {
-            let m = Mutex::new(vec![D::new("m0")]);
-            {
-                let mut g = m.lock().await;
-                pend(1, ()).await;
-                g.push(D::new("m1"));
-            }
-            let rw = RwLock::new(5u32);
-            let r1 = rw.read().await;
-            let r2 = rw.read().await;
-            let sum = *r1 + *r2;
-            drop((r1, r2));
-            let mut w = rw.write().await;
-            *w += sum;
-            drop(w);
-            let (tx, mut rx) = mpsc::channel::<u32>(2);
-            let producer = async move {
-                for i in 0..4 { tx.send(i).await.unwrap(); pend(1, ()).await; }
-            };
-            let consumer = async {
-                let mut got = vec![];
-                while let Some(v) = rx.recv().await { got.push(v); }
-                got
-            };
-            let ((), got) = tokio::join!(producer, consumer);
-            let n = m.lock().await.len();
-            (got, n, *rw.read().await)
-        }
-    },
-    run: f(),
-}
-
-differential! {
     /// `futures::stream` adapters: `iter(..).then(..)` consumed with
     /// `StreamExt::next().await` in `while let`, and `fold` awaited.
     name: futures_stream_then_fold,
@@ -2260,76 +2187,6 @@ differential! {
                     if c == ' ' { last_space = Some(i); }
                     if i - start >= width {
                         if let Some(sp) = last_space.filter(|&sp| sp > start) {
-                            out.push(pend(0, line[start..sp].to_string()).await);
-                            start = sp + 1;
-                        }
-                    }
-                }
-                out.push(line[start..].to_string());
-            }
-            out
-        }
-    },
-    run: wrap("hello world this is\n> quoted text here\n\ttabbed line", 8),
-}
-
-differential! {
-    /// (s3-6 control: `last_space` annotated.) Word wrapping with `char_indices`, `Cow<str>` results (borrowed or
-    /// owned), `split_terminator` and `strip_prefix`, awaiting per line.
-    name: text_wrap_cow_lines_annotated,
-    items: {
-        use std::borrow::Cow;
-        fn normalize(line: &str) -> Cow<'_, str> {
-            if line.contains('\t') { Cow::Owned(line.replace('\t', "  ")) } else { Cow::Borrowed(line) }
-        }
-        #[lh] async fn wrap(text: &str, width: usize) -> Vec<String> {
-            let mut out = vec![];
-            let _w = D::new("wrapper");
-            for raw in text.split_terminator('\n') {
-                let line = normalize(raw);
-                let line = match line.strip_prefix("> ") { Some(q) => Cow::Owned(format!("| {q}")), None => line };
-                pend(1, ()).await;
-                let mut start = 0;
-                let mut last_space: Option<usize> = None;
-                for (i, c) in line.char_indices() {
-                    if c == ' ' { last_space = Some(i); }
-                    if i - start >= width {
-                        if let Some(sp) = last_space.filter(|&sp| sp > start) {
-                            out.push(pend(0, line[start..sp].to_string()).await);
-                            start = sp + 1;
-                        }
-                    }
-                }
-                out.push(line[start..].to_string());
-            }
-            out
-        }
-    },
-    run: wrap("hello world this is\n> quoted text here\n\ttabbed line", 8),
-}
-
-differential! {
-    /// (s3-1 control: `if let Some(&sp) = last_space.as_ref() && sp > start` instead of `filter`.) (s3-6 control: `last_space` annotated.) Word wrapping with `char_indices`, `Cow<str>` results (borrowed or
-    /// owned), `split_terminator` and `strip_prefix`, awaiting per line.
-    name: text_wrap_cow_lines_if_let_place,
-    items: {
-        use std::borrow::Cow;
-        fn normalize(line: &str) -> Cow<'_, str> {
-            if line.contains('\t') { Cow::Owned(line.replace('\t', "  ")) } else { Cow::Borrowed(line) }
-        }
-        #[lh] async fn wrap(text: &str, width: usize) -> Vec<String> {
-            let mut out = vec![];
-            let _w = D::new("wrapper");
-            for raw in text.split_terminator('\n') {
-                let line = normalize(raw);
-                let line = match line.strip_prefix("> ") { Some(q) => Cow::Owned(format!("| {q}")), None => line };
-                pend(1, ()).await;
-                let mut start = 0;
-                let mut last_space: Option<usize> = None;
-                for (i, c) in line.char_indices() {
-                    if c == ' ' { last_space = Some(i); }
-                    if i - start >= width {
-                        if let Some(&sp) = last_space.as_ref() && sp > start {
                             out.push(pend(0, line[start..sp].to_string()).await);
                             start = sp + 1;
                         }
@@ -3119,32 +2976,6 @@ differential! {
 }
 
 differential! {
-    /// (s3-10 control: the macro given `x` as an argument.) Items declared inside the body: a nested `fn`, a `struct` with an
-    /// `impl`, a `const`, a `use` and a local `macro_rules!`, used around
-    /// awaits.
-    name: items_inside_async_body_explicit_arg,
-    items: {
-        #[lh] async fn f(xs: Vec<u32>) -> String {
-            use std::fmt::Write as _;
-            const LIMIT: u32 = 10;
-            fn clamp(x: u32) -> u32 { x.min(LIMIT) }
-            struct Acc { total: u32, _d: D }
-            impl Acc { fn add(&mut self, x: u32) { self.total += clamp(x); } }
-            macro_rules! note { ($($t:tt)*) => { log(format!($($t)*)) }; }
-            let mut acc = Acc { total: 0, _d: D::new("acc") };
-            for x in xs {
-                acc.add(pend(1, x).await);
-                note!("added {}", x);
-            }
-            let mut s = String::new();
-            write!(s, "{}/{}", acc.total, LIMIT).unwrap();
-            pend(1, s).await
-        }
-    },
-    run: f(vec![3, 40, 5]),
-}
-
-differential! {
     /// Inline format captures across awaits, including width and precision
     /// taken from locals by name (`{v:>width$.prec$}`) and positional
     /// (`{:1$}`).
@@ -3180,28 +3011,6 @@ differential! {
             r#match.1.1.touch();
             pend(1, ()).await;
             v as u64 * k + r#match.0 as u64
-        }
-    },
-    run: async { (f(3).await, f(30).await) },
-}
-
-differential! {
-    /// (s3-9 and s3-11 control: plain identifiers, and the `unsafe` block
-    /// without an await inside.) An await inside an `unsafe` block, raw identifiers (`kind`,
-    /// `pair`), tuple-struct field chains `.0 .1`, `as` casts and an
-    /// inclusive range pattern.
-    name: unsafe_block_field_chains_plain_idents,
-    items: {
-        struct Pair(u32, (u8, D));
-        #[lh] async fn f(kind: u32) -> u64 {
-            let pair = Pair(kind, (7, D::new("pair")));
-            let raw = &pair.1.0 as *const u8;
-            let b = unsafe { *raw };
-            let v = pend(1, b).await;
-            let k = match pair.0 { 0..=9 => 1u64, 10.. => 2 };
-            pair.1.1.touch();
-            pend(1, ()).await;
-            v as u64 * k + pair.0 as u64
         }
     },
     run: async { (f(3).await, f(30).await) },
@@ -3598,27 +3407,6 @@ differential! {
 }
 
 differential! {
-    /// (s3-13 control: without `this`.) Locals named like the pieces of a hand-written `poll` (`cx`, `state`,
-    /// `this`, `fut`, `waker`, `output`, `pinned`, `poll`, `me`) kept across
-    /// awaits.
-    name: locals_named_like_poll_internals_but_this,
-    items: {
-        #[lh] async fn f(cx: u32, that: D) -> usize {
-            let state = D::new("state");
-            let fut = pend(1, 2u32);
-            let waker = cx + 1;
-            let output = fut.await;
-            let pinned = D::new("pinned");
-            let poll = pend(1, waker + output).await;
-            let me = &state;
-            pend(1, ()).await;
-            me.touch() + that.touch() + pinned.touch() + poll as usize
-        }
-    },
-    run: f(5, D::new("that")),
-}
-
-differential! {
     /// A module-level `type Result<T>` alias (as with `io::Result`) and a
     /// glob-imported enum with `Pending` / `Ready` / `Done` variants in
     /// scope of the lowered function.
@@ -3682,30 +3470,6 @@ differential! {
             let mut st = State { n: 1 };
             let p = if st.n > 0 { Poll::Yes } else { Poll::No };
             st.n += pend(1, FState(4)).await.0;
-            let pin = Pin(pend(1, 9).await);
-            ctx.0.touch();
-            (st.n, format!("{p:?}"), pin.0)
-        }
-    },
-    run: f(Context(D::new("ctx"))),
-}
-
-differential! {
-    /// (s3-14 control: the body-local struct not named `FState`.) User types named `State`, `Poll`, `Context` and `Pin` in scope, and a
-    /// function-local struct named like a state enum (`FState`).
-    name: user_types_named_poll_context_pin,
-    items: {
-        #[derive(Debug)]
-        struct State { n: u32 }
-        #[derive(Debug)]
-        enum Poll { Yes, No }
-        struct Context(D);
-        struct Pin(u8);
-        #[lh] async fn f(ctx: Context) -> (u32, String, u8) {
-            struct Four(u32);
-            let mut st = State { n: 1 };
-            let p = if st.n > 0 { Poll::Yes } else { Poll::No };
-            st.n += pend(1, Four(4)).await.0;
             let pin = Pin(pend(1, 9).await);
             ctx.0.touch();
             (st.n, format!("{p:?}"), pin.0)
