@@ -1,7 +1,8 @@
 //! Pinning: rewrite the locals that must stay in place.
 //!
-//! A local that another kept value borrows across a suspension point (see
-//! `analysis`) lives in a `PinSlot` next to the state. Its `let` becomes
+//! A local that another kept value borrows across a suspension point, or
+//! that an awaitee borrows (what it returns may borrow it too), lives in a
+//! `PinSlot` next to the state (see `analysis`). Its `let` becomes
 //!
 //! ```text
 //! let value = <initializer>;
