@@ -123,16 +123,18 @@ struct AwaitInfo {
 impl AwaitInfo {
     /// Is the awaitee built from (a use in its operand of) this binding?
     fn built_from(&self, info: &BindingInfo) -> bool {
-        info.uses
-            .iter()
-            .any(|u| (self.operand..self.pos).contains(&u.pos))
+        self.operand_uses(info).next().is_some()
     }
 
     /// Does the awaitee borrow this binding (`&x`, `x.method()`)?
     fn lends(&self, info: &BindingInfo) -> bool {
-        info.uses
-            .iter()
-            .any(|u| u.kind == UseKind::Borrow && (self.operand..self.pos).contains(&u.pos))
+        self.operand_uses(info).any(|u| u.kind == UseKind::Borrow)
+    }
+
+    /// The binding's uses in the operand, which build the awaitee.
+    fn operand_uses<'a>(&self, info: &'a BindingInfo) -> impl Iterator<Item = &'a Use> {
+        let operand = self.operand..self.pos;
+        info.uses.iter().filter(move |u| operand.contains(&u.pos))
     }
 }
 
@@ -355,10 +357,8 @@ fn read_before_assigned(r: &Resolver, at: &AwaitInfo, uses: &[&Use]) -> Option<b
         if inside.iter().any(|v| v.kind != UseKind::Assign) {
             return Some(true);
         }
-        i += inside.len().max(1);
-        while i < uses.len() && uses[i].branches.iter().any(|(n, _)| *n == node) {
-            i += 1;
-        }
+        // (The uses inside it are together: positions follow the text.)
+        i += inside.len();
     }
     None
 }
@@ -889,15 +889,17 @@ impl Resolver {
     /// `continue 'outer`, `panic!`): see [`Resolver::jumps`].
     fn leaves(&self, s: &Stmt) -> Option<(Vec<usize>, usize)> {
         match s {
-            Stmt::Macro(m) if crate::awaits::never_returns(&m.mac) => {
-                self.jumps(&Expr::Macro(syn::ExprMacro {
-                    attrs: Vec::new(),
-                    mac: m.mac.clone(),
-                }))
-            }
+            Stmt::Macro(m) if crate::awaits::never_returns(&m.mac) => self.leaves_everything(),
             Stmt::Expr(e, _) => self.jumps(e),
             _ => None,
         }
+    }
+
+    /// A `return` or `panic!`: every loop, and nothing reached after it
+    /// (but a closure's or `async` block's own are their business).
+    fn leaves_everything(&self) -> Option<(Vec<usize>, usize)> {
+        let in_closure = self.moving_capture + self.borrowing_capture > 0;
+        (!in_closure).then(|| (self.loops.clone(), usize::MAX))
     }
 
     /// Where `e` jumps, if it is a jump (`break`, `return`, `continue
@@ -905,7 +907,6 @@ impl Resolver {
     /// skips to the end of. Inside a closure or `async` block, `return` and
     /// `panic!` are its own business.
     fn jumps(&self, e: &Expr) -> Option<(Vec<usize>, usize)> {
-        let in_closure = self.moving_capture + self.borrowing_capture > 0;
         let loops_from =
             |i: usize| -> Vec<usize> { self.targets[i..].iter().filter_map(|t| t.1).collect() };
         let target = |label: &Option<syn::Lifetime>| match label {
@@ -917,10 +918,9 @@ impl Resolver {
             }
             None => self.targets.iter().rposition(|t| t.1.is_some()),
         };
-        let everything = || (!in_closure).then(|| (self.loops.clone(), usize::MAX));
         match e {
-            Expr::Return(_) => everything(),
-            Expr::Macro(m) if crate::awaits::never_returns(&m.mac) => everything(),
+            Expr::Return(_) => self.leaves_everything(),
+            Expr::Macro(m) if crate::awaits::never_returns(&m.mac) => self.leaves_everything(),
             Expr::Break(b) => target(&b.label).map(|i| (loops_from(i), self.targets[i].2)),
             // To the loop's head: it leaves only the loops inside that one.
             Expr::Continue(c) => target(&c.label).map(|i| (loops_from(i + 1), self.targets[i].2)),
@@ -1331,22 +1331,15 @@ impl Resolver {
             Expr::Assign(a) => {
                 let from = self.borrows.len();
                 self.expr(&a.right, Move);
-                match &*a.left {
-                    Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
-                        // What the new value borrows, the local now may too
-                        // (`r = &b;`).
-                        let sources = self.sources_since(from, Some(&a.right));
-                        if let Some(info) = self
-                            .local(&a.left)
-                            .and_then(|id| self.bindings.get_mut(&id))
-                        {
-                            info.sources.extend(sources);
-                        }
-                        let tag = crate::bindings::ref_tag(&p.attrs);
-                        self.use_tagged(&p.path.segments[0].ident.to_string(), tag, Assign);
+                // What the new value borrows, the local now may too
+                // (`r = &b;`).
+                if let Some(id) = self.local(&a.left) {
+                    let sources = self.sources_since(from, Some(&a.right));
+                    if let Some(info) = self.bindings.get_mut(&id) {
+                        info.sources.extend(sources);
                     }
-                    other => self.assignee(other),
                 }
+                self.assignee(&a.left);
             }
             // `lo..end.await`: a plain start is read after the suspension.
             Expr::Range(r) => self.operands(

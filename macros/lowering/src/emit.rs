@@ -885,7 +885,7 @@ impl Finalize<'_> {
         let this = hidden("__lh_this");
         let variant = format_ident!("{}", self.names[n]);
         let slot = hidden("__lh_slot");
-        if builds_anonymous_type(&quote!(#operand)) {
+        if crate::joins::has_closure(&operand) {
             return parse_quote!(
                 ::longhand::__private::output_of_operand(#operand, ::core::unreachable!())
             );
@@ -972,17 +972,6 @@ fn awaits_in_unsafe(body: &Block) -> bool {
     let mut f = Find(false);
     syn::visit::Visit::visit_block(&mut f, body);
     f.0
-}
-
-/// Might these tokens build a closure or an `async` block (a `|` or the
-/// word `async`, also inside macro calls)?
-fn builds_anonymous_type(tokens: &TokenStream) -> bool {
-    tokens.clone().into_iter().any(|t| match t {
-        proc_macro2::TokenTree::Punct(p) => p.as_char() == '|',
-        proc_macro2::TokenTree::Ident(i) => i == "async",
-        proc_macro2::TokenTree::Group(g) => builds_anonymous_type(&g.stream()),
-        proc_macro2::TokenTree::Literal(_) => false,
-    })
 }
 
 /// Drops each `let x;` (no value, no type) that nothing after it in this

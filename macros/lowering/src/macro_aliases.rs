@@ -91,22 +91,22 @@ pub fn give_back(e: &mut Expr, mut reach: impl FnMut(&Ident, usize) -> Option<Ex
 /// in the block, since it may expand to statements (`let _ = ..;`). Called
 /// before the statement's expression is visited.
 pub fn give_back_stmt(s: &mut Stmt, mut reach: impl FnMut(&Ident, usize) -> Option<Expr>) {
-    let (attrs, call) = match s {
-        Stmt::Macro(m) => (&mut m.attrs, None),
-        Stmt::Expr(Expr::Macro(m), Some(semi)) => (&mut m.attrs, Some(*semi)),
+    let attrs = match s {
+        Stmt::Macro(m) => &mut m.attrs,
+        Stmt::Expr(Expr::Macro(m), Some(_)) => &mut m.attrs,
         _ => return,
     };
     let lets = aliases(attrs, &mut reach);
     if lets.is_empty() {
         return;
     }
-    let call = match (call, s.clone()) {
-        (Some(semi), Stmt::Expr(Expr::Macro(m), _)) => Stmt::Macro(syn::StmtMacro {
+    let call = match std::mem::replace(s, Stmt::Expr(parse_quote!(()), None)) {
+        Stmt::Expr(Expr::Macro(m), semi) => Stmt::Macro(syn::StmtMacro {
             attrs: m.attrs,
             mac: m.mac,
-            semi_token: Some(semi),
+            semi_token: semi,
         }),
-        (_, stmt) => stmt,
+        stmt => stmt,
     };
     *s = Stmt::Expr(block(lets, call), None);
 }

@@ -642,6 +642,23 @@ impl Hoist {
     /// only borrows (the receiver of `make().len()`, the operand of
     /// `&make()`) are lifted too, before it, rather than dropped at the
     /// suspension.
+    /// An assignment's value lifted first, then its place's index if that
+    /// suspends (`v[i.await]`): rustc's order for `=` and primitive `+=`.
+    fn value_then_place(
+        &mut self,
+        value: &mut Expr,
+        place: &mut Expr,
+    ) -> Vec<(proc_macro2::Ident, Expr)> {
+        let mut lifted = Vec::new();
+        self.lift_value(value, &mut lifted);
+        if let Expr::Index(i) = place
+            && contains_await(&i.index)
+        {
+            self.lift_value(&mut i.index, &mut lifted);
+        }
+        lifted
+    }
+
     fn lift_value(&mut self, op: &mut Expr, lifted: &mut Vec<(proc_macro2::Ident, Expr)>) {
         if let Expr::Reference(r) = op {
             if borrows_new_value(r) {
@@ -1119,13 +1136,9 @@ impl VisitMut for Hoist {
                 self.lift_borrowed(base, &mut lifted);
                 self.wrap(e, lifted);
             }
+            // `v[i.await] = x`: `x` is evaluated first, then the index.
             Expr::Assign(a) if index_suspends(&a.left) => {
-                // `v[i.await] = x`: `x` is evaluated first, then the index.
-                let mut lifted = Vec::new();
-                self.lift_value(&mut a.right, &mut lifted);
-                if let Expr::Index(i) = &mut *a.left {
-                    self.lift_value(&mut i.index, &mut lifted);
-                }
+                let lifted = self.value_then_place(&mut a.right, &mut a.left);
                 self.wrap(e, lifted);
             }
             // `v[i.await] += k`, `*lock.write().await += n`: for primitive
@@ -1134,13 +1147,7 @@ impl VisitMut for Hoist {
             // which only types could tell).
             // (Both may await: `v[i.await] += x.await` lifts `x.await` first.)
             Expr::Binary(b) if is_assign_op(&b.op) && contains_await(&b.left) => {
-                let mut lifted = Vec::new();
-                self.lift_value(&mut b.right, &mut lifted);
-                if let Expr::Index(i) = &mut *b.left
-                    && contains_await(&i.index)
-                {
-                    self.lift_value(&mut i.index, &mut lifted);
-                }
+                let lifted = self.value_then_place(&mut b.right, &mut b.left);
                 self.wrap(e, lifted);
             }
             // `v[i()] += value.await`: the value is lifted whole, so that the
