@@ -1057,34 +1057,72 @@ known_gap! {
 // 14. Cursors, pagination and request loops
 // ---------------------------------------------------------------------------
 
-known_gap! {
-    reason: "s3-1 (pagination shape): `let page = fetch(cursor).await; .. if let Some(c) = page.next { cursor = c; } else { break; }` with a `Copy` cursor: E0381 used binding is possibly-uninitialized at `cursor` in `fetch(cursor)`",
-    differential! {
-        /// Cursor pagination: `fetch(cursor).await` with a `Copy` cursor that is
-        /// reassigned from the page only when there is a next page.
-        name: pagination_copy_cursor,
-        items: {
-            struct Page { items: Vec<u32>, next: Option<u32> }
-            async fn fetch(cursor: u32) -> Page {
-                pend(1, ()).await;
-                let items = (cursor..cursor + 2).collect();
-                Page { items, next: if cursor < 4 { Some(cursor + 2) } else { None } }
+differential! {
+    /// Cursor pagination: `fetch(cursor).await` with a `Copy` cursor that is
+    /// reassigned from the page only when there is a next page.
+    name: pagination_copy_cursor,
+    items: {
+        struct Page { items: Vec<u32>, next: Option<u32> }
+        async fn fetch(cursor: u32) -> Page {
+            pend(1, ()).await;
+            let items = (cursor..cursor + 2).collect();
+            Page { items, next: if cursor < 4 { Some(cursor + 2) } else { None } }
+        }
+        #[lh] async fn all() -> Vec<u32> {
+            let _client = D::new("client");
+            let mut cursor = 0;
+            let mut out = vec![];
+            loop {
+                let page = fetch(cursor).await;
+                out.extend(page.items);
+                if let Some(c) = page.next { cursor = c; } else { break; }
             }
-            #[lh] async fn all() -> Vec<u32> {
-                let _client = D::new("client");
-                let mut cursor = 0;
-                let mut out = vec![];
-                loop {
-                    let page = fetch(cursor).await;
-                    out.extend(page.items);
-                    if let Some(c) = page.next { cursor = c; } else { break; }
+            out.push(cursor);
+            out
+        }
+    },
+    run: all(),
+}
+
+differential! {
+    /// s3-1 pagination, with `continue` and a labelled `break`: an arm that
+    /// jumps covers an assignment only if the code it jumps to does not read
+    /// the cursor first (the loop's head reads it; after the outer loop it is
+    /// read; after the inner one it is assigned).
+    name: pagination_cursor_arms_that_jump,
+    items: {
+        fn step(c: u32) -> Option<u32> {
+            if c < 6 { Some(c + 2) } else { None }
+        }
+        #[lh] async fn all() -> (u32, u32, Vec<u32>) {
+            let mut cursor = 0u32;
+            let mut skip = 0u32;
+            let mut out = vec![];
+            'pages: loop {
+                let next = pend(1, step(cursor)).await;
+                out.push(next.unwrap_or(skip));
+                match next {
+                    Some(c) => cursor = c,
+                    None if skip < 2 => {
+                        skip += 1;
+                        continue;
+                    }
+                    None => break 'pages,
                 }
-                out.push(cursor);
-                out
             }
-        },
-        run: all(),
-    }
+            let mut inner = 0u32;
+            loop {
+                loop {
+                    let step = pend(1, inner < 3).await;
+                    if step { inner += 1; } else { break; }
+                }
+                inner = 10;
+                break;
+            }
+            (cursor, inner, out)
+        }
+    },
+    run: all(),
 }
 
 differential! {

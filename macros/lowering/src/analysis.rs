@@ -66,6 +66,27 @@ struct Jump {
     skips: Option<(usize, usize)>,
 }
 
+/// A jump statement as found (`break`, `continue`, `return`, `panic!`).
+#[derive(Clone, Debug)]
+struct Leaving {
+    /// The loops it leaves for good.
+    loops: Vec<usize>,
+    /// The target it skips to the end of (see [`Jump::skips`]).
+    to: usize,
+    /// A `continue`: the run goes on at the target loop's head, not after it.
+    to_head: bool,
+}
+
+/// Where the run goes on after an arm that always jumps out.
+enum ArmExit {
+    /// Nowhere in this body (`return`, `panic!`).
+    Nowhere,
+    /// After the position given (`break`).
+    After(usize),
+    /// At a loop's head (`continue`).
+    Head,
+}
+
 impl Jump {
     /// Records a jump; the innermost one decides (it is marked first).
     fn mark(&mut self, loops: &[usize], from: usize, to: usize) {
@@ -348,7 +369,17 @@ fn read_before_assigned(r: &Resolver, at: &AwaitInfo, uses: &[&Use]) -> Option<b
                             && !new_loop(first)
                             && first.branches.last() == Some(&(node, arm))
                     }
-                    None => r.arm_diverges(node, arm),
+                    None => match r.arm_exit(node, arm) {
+                        None | Some(ArmExit::Head) => false,
+                        Some(ArmExit::Nowhere) => true,
+                        // `else { break }`: covered if what follows the
+                        // target does not read it first.
+                        Some(ArmExit::After(end)) => {
+                            let later: Vec<&Use> =
+                                uses.iter().copied().filter(|v| v.pos > end).collect();
+                            read_before_assigned(r, at, &later) != Some(true)
+                        }
+                    },
                 }
             });
         if covered {
@@ -524,8 +555,9 @@ struct Resolver {
     /// The last position of each arm of a branching construct.
     arm_ends: HashMap<(usize, usize), usize>,
     /// Jumps written in an arm itself (not in a branch nested in it), with
-    /// their targets (see `Jump::skips`).
-    arm_jumps: Vec<((usize, usize), usize)>,
+    /// their targets (see `Jump::skips`) and whether they go to a loop's
+    /// head (`continue`).
+    arm_jumps: Vec<((usize, usize), Leaving)>,
     /// Inside a `move` closure or `async move` block: every use moves.
     moving_capture: usize,
     /// Inside a closure or async block that captures by reference: a use by
@@ -887,7 +919,7 @@ impl Resolver {
 
     /// Where statement `s` jumps when it is reached (`break`, `return`,
     /// `continue 'outer`, `panic!`): see [`Resolver::jumps`].
-    fn leaves(&self, s: &Stmt) -> Option<(Vec<usize>, usize)> {
+    fn leaves(&self, s: &Stmt) -> Option<Leaving> {
         match s {
             Stmt::Macro(m) if crate::awaits::never_returns(&m.mac) => self.leaves_everything(),
             Stmt::Expr(e, _) => self.jumps(e),
@@ -897,16 +929,20 @@ impl Resolver {
 
     /// A `return` or `panic!`: every loop, and nothing reached after it
     /// (but a closure's or `async` block's own are their business).
-    fn leaves_everything(&self) -> Option<(Vec<usize>, usize)> {
+    fn leaves_everything(&self) -> Option<Leaving> {
         let in_closure = self.moving_capture + self.borrowing_capture > 0;
-        (!in_closure).then(|| (self.loops.clone(), usize::MAX))
+        (!in_closure).then(|| Leaving {
+            loops: self.loops.clone(),
+            to: usize::MAX,
+            to_head: false,
+        })
     }
 
     /// Where `e` jumps, if it is a jump (`break`, `return`, `continue
     /// 'outer`, `panic!`): the loops it leaves for good, and the target it
     /// skips to the end of. Inside a closure or `async` block, `return` and
     /// `panic!` are its own business.
-    fn jumps(&self, e: &Expr) -> Option<(Vec<usize>, usize)> {
+    fn jumps(&self, e: &Expr) -> Option<Leaving> {
         let loops_from =
             |i: usize| -> Vec<usize> { self.targets[i..].iter().filter_map(|t| t.1).collect() };
         let target = |label: &Option<syn::Lifetime>| match label {
@@ -921,9 +957,17 @@ impl Resolver {
         match e {
             Expr::Return(_) => self.leaves_everything(),
             Expr::Macro(m) if crate::awaits::never_returns(&m.mac) => self.leaves_everything(),
-            Expr::Break(b) => target(&b.label).map(|i| (loops_from(i), self.targets[i].2)),
+            Expr::Break(b) => target(&b.label).map(|i| Leaving {
+                loops: loops_from(i),
+                to: self.targets[i].2,
+                to_head: false,
+            }),
             // To the loop's head: it leaves only the loops inside that one.
-            Expr::Continue(c) => target(&c.label).map(|i| (loops_from(i + 1), self.targets[i].2)),
+            Expr::Continue(c) => target(&c.label).map(|i| Leaving {
+                loops: loops_from(i + 1),
+                to: self.targets[i].2,
+                to_head: true,
+            }),
             _ => None,
         }
     }
@@ -942,17 +986,20 @@ impl Resolver {
     }
 
     /// Does every run through arm `arm` of `node` jump out of it (`None =>
-    /// return ..`), by a jump written in the arm itself?
-    fn arm_diverges(&self, node: usize, arm: usize) -> bool {
-        let Some(&end) = self.arm_ends.get(&(node, arm)) else {
-            return false;
-        };
-        self.arm_jumps.iter().any(|&(a, to)| {
-            a == (node, arm)
+    /// return ..`), by a jump written in the arm itself? Where to, if so.
+    fn arm_exit(&self, node: usize, arm: usize) -> Option<ArmExit> {
+        let &end = self.arm_ends.get(&(node, arm))?;
+        let (_, jump) = self.arm_jumps.iter().find(|(a, j)| {
+            *a == (node, arm)
                 && self
                     .ends
-                    .get(to)
+                    .get(j.to)
                     .is_none_or(|&target_end| target_end >= end)
+        })?;
+        Some(match self.ends.get(jump.to) {
+            None => ArmExit::Nowhere,
+            Some(_) if jump.to_head => ArmExit::Head,
+            Some(&target_end) => ArmExit::After(target_end),
         })
     }
 
@@ -969,8 +1016,8 @@ impl Resolver {
         self.in_scope(|r| {
             for s in &b.stmts {
                 r.stmt(s);
-                if let Some((loops, to)) = r.leaves(s) {
-                    r.mark_leaving(start, &loops, to);
+                if let Some(jump) = r.leaves(s) {
+                    r.mark_leaving(start, jump);
                 }
             }
         });
@@ -979,8 +1026,9 @@ impl Resolver {
     /// Every use and suspension point since position `start` is followed by
     /// a jump that leaves `loops` for good and skips to the end of target
     /// `to`.
-    fn mark_leaving(&mut self, start: usize, loops: &[usize], to: usize) {
+    fn mark_leaving(&mut self, start: usize, jump: Leaving) {
         let from = self.tick();
+        let (loops, to) = (&jump.loops, jump.to);
         for info in self.bindings.values_mut() {
             for u in info.uses.iter_mut().filter(|u| u.pos > start) {
                 u.then.mark(loops, from, to);
@@ -990,7 +1038,7 @@ impl Resolver {
             a.then.mark(loops, from, to);
         }
         if let Some(&arm) = self.branches.last() {
-            self.arm_jumps.push((arm, to));
+            self.arm_jumps.push((arm, jump));
         }
     }
 
@@ -1441,8 +1489,8 @@ impl Resolver {
                             let start = r.pos;
                             r.expr(&arm.body, Move);
                             // `None => return 0,`: an arm that is a jump.
-                            if let Some((loops, to)) = r.jumps(&arm.body) {
-                                r.mark_leaving(start, &loops, to);
+                            if let Some(jump) = r.jumps(&arm.body) {
+                                r.mark_leaving(start, jump);
                             }
                         })
                     });
