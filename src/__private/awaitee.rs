@@ -275,6 +275,11 @@ impl<T> Kept<T> {
         }
     }
 
+    /// Only typed, never called with a value that matters: says that
+    /// `value` is of the type this slot keeps.
+    #[inline(always)]
+    pub fn type_as(_: &Self, _: &T) {}
+
     /// Moves the value out, leaving the slot empty.
     ///
     /// # Safety

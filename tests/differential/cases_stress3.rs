@@ -2303,26 +2303,23 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "s3-6 minimal: `let mut best = None; for x in 0..3usize { best = Some(x); pend(1, ()).await; let z = best.map(|b| b * 2); }`: E0282 type annotations needed for `Option<_>` at `let mut best = None` (rustc infers it from the assignment that precedes the closure textually)",
-    differential! {
-        /// s3-6 minimal: a `None`-initialised local typed by an assignment
-        /// in a loop, used with a closure after the loop's await.
-        name: none_local_typed_in_loop_closure_after_await,
-        items: {
-            #[lh] async fn f() -> u32 {
-                let mut best = None;
-                for x in 0..3usize {
-                    best = Some(x);
-                    pend(1, ()).await;
-                    let z = best.map(|b| b * 2);
-                    log(format!("{z:?}"));
-                }
-                0
+differential! {
+    /// s3-6 minimal: a `None`-initialised local typed by an assignment
+    /// in a loop, used with a closure after the loop's await.
+    name: none_local_typed_in_loop_closure_after_await,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let mut best = None;
+            for x in 0..3usize {
+                best = Some(x);
+                pend(1, ()).await;
+                let z = best.map(|b| b * 2);
+                log(format!("{z:?}"));
             }
-        },
-        run: f(),
-    }
+            0
+        }
+    },
+    run: f(),
 }
 
 differential! {
@@ -2358,26 +2355,23 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "s3-6 variant: `let mut last = None; loop { last = Some(1usize); let y = last.map(|x| x + 1); pend(1, ()).await; if y.is_some() { break; } }`: E0282 type annotations needed for `Option<_>` at `let mut last = None`",
-    differential! {
-        /// s3-6 variant: as s3-7 but the closure's result is kept across the
-        /// await.
-        name: none_local_assigned_in_loop_result_kept,
-        items: {
-            #[lh] async fn f() -> u32 {
-                let mut last = None;
-                loop {
-                    last = Some(1usize);
-                    let y = last.map(|x| x + 1);
-                    pend(1, ()).await;
-                    if y.is_some() { break; }
-                }
-                0
+differential! {
+    /// s3-6 variant: as s3-7 but the closure's result is kept across the
+    /// await.
+    name: none_local_assigned_in_loop_result_kept,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let mut last = None;
+            loop {
+                last = Some(1usize);
+                let y = last.map(|x| x + 1);
+                pend(1, ()).await;
+                if y.is_some() { break; }
             }
-        },
-        run: f(),
-    }
+            0
+        }
+    },
+    run: f(),
 }
 
 differential! {
