@@ -25,4 +25,5 @@ mod cases_select;
 mod cases_send;
 mod cases_service_code;
 mod cases_stress3;
+mod cases_stress4;
 mod cases_tokio_services;
