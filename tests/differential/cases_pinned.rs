@@ -607,28 +607,25 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "a field moved out of a local that an awaitee borrowed (`w.step().await; w.done`): the local is pinned, since what the awaitee returns may borrow it (`awaited_guard_borrows_an_owned_local`), and a pinned local cannot be partly moved without per-field drop flags: E0507 cannot move out of a mutable reference, at `w.done`; `std::mem::take(&mut w.done)` works",
-    differential! {
-        /// A field moved out of a local an awaitee borrowed.
-        name: field_moved_out_of_a_lent_local,
-        items: {
-            struct Worker { done: Vec<D>, left: u32 }
-            impl Worker {
-                async fn step(&mut self) -> bool {
-                    pend(1, ()).await;
-                    self.done.push(D::new("job"));
-                    self.left -= 1;
-                    self.left > 0
-                }
+differential! {
+    /// A field moved out of a local an awaitee borrowed.
+    name: field_moved_out_of_a_lent_local,
+    items: {
+        struct Worker { done: Vec<D>, left: u32 }
+        impl Worker {
+            async fn step(&mut self) -> bool {
+                pend(1, ()).await;
+                self.done.push(D::new("job"));
+                self.left -= 1;
+                self.left > 0
             }
-            #[lh] async fn f() -> usize {
-                let mut w = Worker { done: Vec::new(), left: 2 };
-                while w.step().await {}
-                let done = w.done;
-                done.len()
-            }
-        },
-        run: f(),
-    }
+        }
+        #[lh] async fn f() -> usize {
+            let mut w = Worker { done: Vec::new(), left: 2 };
+            while w.step().await {}
+            let done = w.done;
+            done.len()
+        }
+    },
+    run: f(),
 }

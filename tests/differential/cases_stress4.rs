@@ -1073,34 +1073,31 @@ differential! {
 // 8. Let-chains (edition 2024)
 // ---------------------------------------------------------------------------
 
-known_gap! {
-    reason: "s4-5 (UNSOUND, use-after-free; Miri: Undefined Behavior: constructing invalid value of type &[u8]: encountered a dangling reference (use-after-free)): `if .. && let Msg::Data(ref bytes) = m && .. { ..await.. } else if let Msg::Ping(n) = m && n > 1 { .. } else { format!(\"other {m:?}\") }`: `m` is pinned (the `ref` binding crosses an await); `else if let Msg::Ping(n) = m` moves `m` out of its pin slot (`PinSlot::take`) and drops it, then `{m:?}` reads the freed `Vec` (prints `Data([111, 116, 104])`, the bytes of a later string)",
-    differential! {
-        /// `if let .. && cond && let ..` chains whose bodies await, and an
-        /// awaited value checked before the chain.
-        name: let_chains_bodies_await,
-        items: {
-            #[derive(Debug)]
-            enum Msg { Data(Vec<u8>), Ping(u32), Close }
-            #[lh] async fn handle(m: Msg, limit: usize) -> String {
-                let _d = D::new("handle");
-                let ok = pend(1, limit > 0).await;
-                if ok && let Msg::Data(ref bytes) = m && let [first, ..] = bytes.as_slice() && bytes.len() <= limit {
-                    let f = pend(1, *first).await;
-                    format!("data {f} len {}", bytes.len())
-                } else if let Msg::Ping(n) = m && n > 1 {
-                    pend(2, ()).await;
-                    format!("ping {n}")
-                } else {
-                    format!("other {m:?}")
-                }
+differential! {
+    /// `if let .. && cond && let ..` chains whose bodies await, and an
+    /// awaited value checked before the chain.
+    name: let_chains_bodies_await,
+    items: {
+        #[derive(Debug)]
+        enum Msg { Data(Vec<u8>), Ping(u32), Close }
+        #[lh] async fn handle(m: Msg, limit: usize) -> String {
+            let _d = D::new("handle");
+            let ok = pend(1, limit > 0).await;
+            if ok && let Msg::Data(ref bytes) = m && let [first, ..] = bytes.as_slice() && bytes.len() <= limit {
+                let f = pend(1, *first).await;
+                format!("data {f} len {}", bytes.len())
+            } else if let Msg::Ping(n) = m && n > 1 {
+                pend(2, ()).await;
+                format!("ping {n}")
+            } else {
+                format!("other {m:?}")
             }
-        },
-        run: async {
-            (handle(Msg::Data(vec![9, 8]), 4).await, handle(Msg::Data(vec![1, 2, 3]), 2).await,
-             handle(Msg::Ping(5), 1).await, handle(Msg::Ping(1), 1).await, handle(Msg::Close, 0).await)
-        },
-    }
+        }
+    },
+    run: async {
+        (handle(Msg::Data(vec![9, 8]), 4).await, handle(Msg::Data(vec![1, 2, 3]), 2).await,
+         handle(Msg::Ping(5), 1).await, handle(Msg::Ping(1), 1).await, handle(Msg::Close, 0).await)
+    },
 }
 
 differential! {
@@ -2049,73 +2046,61 @@ known_gap! {
     }
 }
 
-known_gap! {
-    reason: "s4-5 minimal (UNSOUND, use-after-free; Miri: `Undefined Behavior: constructing invalid value of type &[u8]: encountered a dangling reference (use-after-free)` in `format!` in `lowered::f`): `let r = &m; pend(1, ()).await; let ok = r.is_ok(); if let Err(n) = m { .. } format!(\"{m:?} {ok}\")`: `m` is pinned (borrowed across the await); the by-value scrutinee `m` of `if let Err(n)` (binding a `Copy` field, which moves nothing in rustc) becomes `PinSlot::take(slot)`, a temporary dropped at the end of the `if let`, and the later `m` reads the slot (`PinSlot::get`): the output prints freed memory (`Ok([79, 107, 40])`)",
-    differential! {
-        name: pinned_local_if_let_copy_binding_use_after_free,
-        items: {
-            #[lh] async fn f(m: Result<Vec<u8>, u32>) -> String {
-                let r = &m;
-                pend(1, ()).await;
-                let ok = r.is_ok();
-                if let Err(n) = m { log(format!("{n}")); }
-                format!("{m:?} {ok}")
-            }
-        },
-        run: f(Ok(vec![1, 2, 3])),
-    }
+differential! {
+    name: pinned_local_if_let_copy_binding_use_after_free,
+    items: {
+        #[lh] async fn f(m: Result<Vec<u8>, u32>) -> String {
+            let r = &m;
+            pend(1, ()).await;
+            let ok = r.is_ok();
+            if let Err(n) = m { log(format!("{n}")); }
+            format!("{m:?} {ok}")
+        }
+    },
+    run: f(Ok(vec![1, 2, 3])),
 }
 
-known_gap! {
-    reason: "s4-5, `match` form (UNSOUND, use-after-free): `match m { Err(n) => log(..), _ => {} }` on a pinned `m`, then `{m:?}`: reads the freed `Vec` (`Ok([79, 107, 40])`)",
-    differential! {
-        name: pinned_local_match_copy_binding_use_after_free,
-        items: {
-            #[lh] async fn f(m: Result<Vec<u8>, u32>) -> String {
-                let r = &m;
-                pend(1, ()).await;
-                let ok = r.is_ok();
-                match m { Err(n) => log(format!("{n}")), _ => {} }
-                format!("{m:?} {ok}")
-            }
-        },
-        run: f(Ok(vec![1, 2, 3])),
-    }
+differential! {
+    name: pinned_local_match_copy_binding_use_after_free,
+    items: {
+        #[lh] async fn f(m: Result<Vec<u8>, u32>) -> String {
+            let r = &m;
+            pend(1, ()).await;
+            let ok = r.is_ok();
+            match m { Err(n) => log(format!("{n}")), _ => {} }
+            format!("{m:?} {ok}")
+        }
+    },
+    run: f(Ok(vec![1, 2, 3])),
 }
 
-known_gap! {
-    reason: "s4-5, `let` form (UNSOUND, use-after-free): `let r = &m.0; pend(1, ()).await; let l = r.len(); let (_, n) = m; format!(\"{m:?} ..\")` on `m: (Vec<u8>, u32)`: rustc moves nothing (`n` is `Copy`, `_` does not bind); longhand takes `m` out of its pin slot and drops it; the output prints freed memory (`([40, 91, 52], 4)`)",
-    differential! {
-        name: pinned_local_let_tuple_copy_binding_use_after_free,
-        items: {
-            #[lh] async fn f(m: (Vec<u8>, u32)) -> String {
-                let r = &m.0;
-                pend(1, ()).await;
-                let l = r.len();
-                let (_, n) = m;
-                format!("{m:?} {l} {n}")
-            }
-        },
-        run: f((vec![1, 2, 3], 4)),
-    }
+differential! {
+    name: pinned_local_let_tuple_copy_binding_use_after_free,
+    items: {
+        #[lh] async fn f(m: (Vec<u8>, u32)) -> String {
+            let r = &m.0;
+            pend(1, ()).await;
+            let l = r.len();
+            let (_, n) = m;
+            format!("{m:?} {l} {n}")
+        }
+    },
+    run: f((vec![1, 2, 3], 4)),
 }
 
-known_gap! {
-    reason: "s4-5, realistic `ref` form (UNSOUND, use-after-free): `if let Ok(ref bytes) = m { pend(1, ()).await; } if let Err(n) = m { .. } format!(\"{m:?}\")`: prints `Ok([79, 107, 40])`",
-    differential! {
-        name: ref_binding_across_await_then_copy_binding_use_after_free,
-        items: {
-            #[lh] async fn f(m: Result<Vec<u8>, u32>) -> String {
-                if let Ok(ref bytes) = m {
-                    pend(1, ()).await;
-                    log(format!("{}", bytes.len()));
-                }
-                if let Err(n) = m { log(format!("{n}")); }
-                format!("{m:?}")
+differential! {
+    name: ref_binding_across_await_then_copy_binding_use_after_free,
+    items: {
+        #[lh] async fn f(m: Result<Vec<u8>, u32>) -> String {
+            if let Ok(ref bytes) = m {
+                pend(1, ()).await;
+                log(format!("{}", bytes.len()));
             }
-        },
-        run: f(Ok(vec![1, 2, 3])),
-    }
+            if let Err(n) = m { log(format!("{n}")); }
+            format!("{m:?}")
+        }
+    },
+    run: f(Ok(vec![1, 2, 3])),
 }
 
 known_gap! {
@@ -2213,56 +2198,47 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "s4-5, struct-pattern form (UNSOUND, use-after-free): `for b in cfg.name.iter() { pend(1, *b).await; } let Cfg { port, .. } = cfg; format!(\"{:?} {port}\", cfg.name)`: the `for` loop pins `cfg`; the destructuring `let` (which moves nothing in rustc: `port` is `Copy`, `..` binds nothing) takes `cfg` out of its slot and drops it; the output reads the freed `name` (`[91, 57] 8`)",
-    differential! {
-        name: pinned_struct_destructure_copy_field_use_after_free,
-        items: {
-            struct Cfg { name: Vec<u8>, port: u16 }
-            #[lh] async fn f(cfg: Cfg) -> String {
-                for b in cfg.name.iter() { pend(1, *b).await; }
-                let Cfg { port, .. } = cfg;
-                format!("{:?} {port}", cfg.name)
-            }
-        },
-        run: f(Cfg { name: vec![1, 2], port: 8 }),
-    }
+differential! {
+    name: pinned_struct_destructure_copy_field_use_after_free,
+    items: {
+        struct Cfg { name: Vec<u8>, port: u16 }
+        #[lh] async fn f(cfg: Cfg) -> String {
+            for b in cfg.name.iter() { pend(1, *b).await; }
+            let Cfg { port, .. } = cfg;
+            format!("{:?} {port}", cfg.name)
+        }
+    },
+    run: f(Cfg { name: vec![1, 2], port: 8 }),
 }
 
-known_gap! {
-    reason: "s4-5, read after a later suspension (UNSOUND, use-after-free): `let r = &mut m; pend(1, ()).await; if let Ok(v) = r { v.push(9); } if let Err(n) = m { .. } pend(1, ()).await; format!(\"{m:?}\")`: prints `Ok([79, 107, 40, 52])` instead of `Ok([1, 2, 3, 9])`",
-    differential! {
-        name: pinned_local_copy_binding_then_await_use_after_free,
-        items: {
-            #[lh] async fn f(mut m: Result<Vec<u8>, u32>) -> String {
-                let r = &mut m;
-                pend(1, ()).await;
-                if let Ok(v) = r { v.push(9); }
-                if let Err(n) = m { log(format!("{n}")); }
-                pend(1, ()).await;
-                format!("{m:?}")
-            }
-        },
-        run: f(Ok(vec![1, 2, 3])),
-    }
+differential! {
+    name: pinned_local_copy_binding_then_await_use_after_free,
+    items: {
+        #[lh] async fn f(mut m: Result<Vec<u8>, u32>) -> String {
+            let r = &mut m;
+            pend(1, ()).await;
+            if let Ok(v) = r { v.push(9); }
+            if let Err(n) = m { log(format!("{n}")); }
+            pend(1, ()).await;
+            format!("{m:?}")
+        }
+    },
+    run: f(Ok(vec![1, 2, 3])),
 }
 
-known_gap! {
-    reason: "s4-5 with a destructor (runs differently, drop order): `let r = &m; pend(1, ()).await; let n = if let Some((_, n)) = m { n } else { 0 }; log(\"end\");` on `m: Option<(D, u32)>`: rustc drops `d` at the end of the function (`end`, `drop d`), longhand when the `if let` ends (`drop d`, `end`); no second drop",
-    differential! {
-        name: pinned_local_copy_binding_early_drop,
-        items: {
-            #[lh] async fn f(m: Option<(D, u32)>) -> u32 {
-                let r = &m;
-                pend(1, ()).await;
-                let ok = r.is_some();
-                let n = if let Some((_, n)) = m { n } else { 0 };
-                log("end");
-                n
-            }
-        },
-        run: f(Some((D::new("d"), 4))),
-    }
+differential! {
+    name: pinned_local_copy_binding_early_drop,
+    items: {
+        #[lh] async fn f(m: Option<(D, u32)>) -> u32 {
+            let r = &m;
+            pend(1, ()).await;
+            let ok = r.is_some();
+            let n = if let Some((_, n)) = m { n } else { 0 };
+            log("end");
+            n
+        }
+    },
+    run: f(Some((D::new("d"), 4))),
 }
 
 differential! {

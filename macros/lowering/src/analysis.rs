@@ -50,6 +50,8 @@ struct Use {
     branches: Vec<(usize, usize)>,
     /// The jump that follows it, if any.
     then: Jump,
+    /// The reference tag it was made through, if any.
+    tag: Option<usize>,
 }
 
 /// A `break`, `return`, `continue` or `panic!` that follows a use or a
@@ -189,6 +191,12 @@ pub struct Liveness {
     /// The names of the bindings an awaitee is built from while they are
     /// kept in its state (it may borrow them there).
     pub kept_for_awaitees: HashSet<String>,
+    /// Binding -> the bindings whose values borrow it, directly or through
+    /// another (`let g = w.lock().await;`, `let f = || w.n;`).
+    pub borrowers: HashMap<usize, HashSet<usize>>,
+    /// Bindings known to be references, or closures that capture by
+    /// reference: nothing to drop, their borrows end at their last use.
+    pub references: HashSet<usize>,
 }
 
 impl Liveness {
@@ -309,13 +317,89 @@ pub fn analyse(block: &syn::Block, awaits: usize) -> Liveness {
         .iter()
         .filter_map(|id| r.bindings.get(id).map(|i| i.binding.clone()))
         .collect();
+    let refs = moves_that_copy(&r);
+    let mut borrowers: HashMap<usize, HashSet<usize>> = HashMap::new();
+    for (id, info) in &r.bindings {
+        for source in &info.sources {
+            borrowers.entry(*source).or_default().insert(*id);
+        }
+    }
+    // Through another: what borrows a borrower borrows what it borrows.
+    let mut grew = true;
+    while grew {
+        grew = false;
+        let snapshot = borrowers.clone();
+        for set in borrowers.values_mut() {
+            let through: Vec<usize> = set
+                .iter()
+                .filter_map(|b| snapshot.get(b))
+                .flatten()
+                .copied()
+                .collect();
+            for b in through {
+                grew |= set.insert(b);
+            }
+        }
+    }
     Liveness {
         keep,
         pinned,
-        refs: r.ref_kinds,
+        refs,
         unpinnable,
         kept_for_awaitees,
+        borrowers,
+        references: r
+            .bindings
+            .values()
+            .filter(|i| i.reference)
+            .map(|i| i.binding.id)
+            .collect(),
     }
+}
+
+/// The reference kinds, where a use "by value" that the local's own later
+/// uses show to move nothing is a use in place: `if let Err(n) = m { .. }`
+/// then `m` again (the pattern copied `n`), `let y = x;` then `x` again (a
+/// copy). A local read again after such a use, on the same path and with
+/// no assignment between, cannot have been moved (rustc checks the body),
+/// so nothing may take it out of its place: a pinned one would leave its
+/// slot, to be dropped with the pattern's temporary while still in use.
+fn moves_that_copy(r: &Resolver) -> HashMap<usize, (usize, UseKind)> {
+    let mut refs = r.ref_kinds.clone();
+    for info in r.bindings.values() {
+        for m in info.uses.iter().filter(|u| u.kind == UseKind::Move) {
+            let Some(tag) = m.tag else { continue };
+            // Round a loop the local was declared outside of: it is used
+            // again in the next iteration, by this very use if no other.
+            let again_round = m.loops.iter().any(|l| {
+                !info.loops.contains(l)
+                    && !m.then.exits.contains(l)
+                    && !info
+                        .uses
+                        .iter()
+                        .any(|a| a.kind == UseKind::Assign && a.loops.contains(l))
+            });
+            let reassigned_before = |v: &Use| {
+                info.uses.iter().any(|a| {
+                    a.kind == UseKind::Assign
+                        && a.pos > m.pos
+                        && a.pos < v.pos
+                        && a.branches.iter().all(|b| m.branches.contains(b))
+                })
+            };
+            let again_after = info.uses.iter().any(|v| {
+                v.pos > m.pos
+                    && v.kind != UseKind::Assign
+                    && !m.then.skips(v.pos, &r.ends)
+                    && !other_arms(&m.branches, &v.branches)
+                    && !reassigned_before(v)
+            });
+            if again_round || again_after {
+                refs.insert(tag, (info.binding.id, UseKind::Read));
+            }
+        }
+    }
+    refs
 }
 
 /// Are two places in different arms of the same `if` or `match` (so no
@@ -766,7 +850,8 @@ impl Resolver {
             kind
         };
         if let Some(id) = self.resolve(name) {
-            if let Some(tag) = self.current_tag.take() {
+            let tag = self.current_tag.take();
+            if let Some(tag) = tag {
                 self.ref_kinds.insert(tag, (id, kind));
             }
             if kind == UseKind::Borrow {
@@ -779,6 +864,7 @@ impl Resolver {
                 loops: self.loops.clone(),
                 branches: self.branches.clone(),
                 then: Jump::default(),
+                tag,
             };
             if let Some(b) = self.bindings.get_mut(&id) {
                 b.uses.push(u);

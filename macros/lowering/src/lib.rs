@@ -50,6 +50,7 @@ mod pin;
 mod pin_macros;
 mod rebind;
 mod recursion;
+mod release;
 mod resume;
 mod select_macro;
 mod signature;

@@ -1040,7 +1040,8 @@ fn index_suspends(e: &Expr) -> bool {
     matches!(e, Expr::Index(i) if contains_await(&i.index))
 }
 
-fn is_assign_op(op: &syn::BinOp) -> bool {
+/// Is `op` a compound assignment (`+=`, `<<=`, ..)?
+pub fn is_assign_op(op: &syn::BinOp) -> bool {
     use syn::BinOp::*;
     matches!(
         op,

@@ -20,7 +20,7 @@ use crate::bindings::{ref_tag, tag_of};
 use crate::names::hidden;
 use crate::signature::Param;
 use quote::quote;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, Pat, Stmt, parse_quote, parse_quote_spanned};
@@ -114,6 +114,10 @@ pub fn rewrite(body: &mut syn::Block, liveness: &Liveness, params: &mut [Param])
     Rewrite {
         slots: &slots,
         refs: &liveness.refs,
+        borrowers: &liveness.borrowers,
+        references: &liveness.references,
+        in_scope: Vec::new(),
+        released: HashSet::new(),
         nested: 0,
         captures: Vec::new(),
         field_base: false,
@@ -126,6 +130,13 @@ pub fn rewrite(body: &mut syn::Block, liveness: &Liveness, params: &mut [Param])
 struct Rewrite<'a> {
     slots: &'a HashMap<usize, usize>,
     refs: &'a HashMap<usize, (usize, UseKind)>,
+    borrowers: &'a HashMap<usize, HashSet<usize>>,
+    references: &'a HashSet<usize>,
+    /// The bindings the enclosing blocks' `let`s have declared so far.
+    in_scope: Vec<usize>,
+    /// Pinned bindings moved out of their slots for the rest of their
+    /// scope (see `release`): named by their ordinary local there.
+    released: HashSet<usize>,
     /// Inside a closure or async block.
     nested: usize,
     /// For each enclosing `move` closure or `async move` block, innermost
@@ -226,31 +237,31 @@ impl Rewrite<'_> {
     /// `reach` for the binding reference `tag` resolves to, if it is pinned.
     fn reach_tag(&self, tag: usize, span: proc_macro2::Span) -> Option<Expr> {
         let (id, _) = *self.refs.get(&tag)?;
+        if self.released.contains(&id) {
+            let rest = crate::release::rest_ident(id);
+            return Some(parse_quote_spanned!(span=> #rest));
+        }
         let slot = *self.slots.get(&id)?;
         Some(self.reach(id, slot, span))
     }
 
+    /// A use of a pinned binding still in its slot: (binding, slot, how).
     fn pinned_ref(&self, e: &Expr) -> Option<(usize, usize, UseKind)> {
         let Expr::Path(p) = e else { return None };
         let tag = ref_tag(&p.attrs)?;
         let (id, kind) = *self.refs.get(&tag)?;
+        if self.released.contains(&id) {
+            return None;
+        }
         let slot = *self.slots.get(&id)?;
         Some((id, slot, kind))
     }
 
     fn declaration(&mut self, stmt: &Stmt) -> Option<Vec<Stmt>> {
-        let Stmt::Local(l) = stmt else { return None };
-        let (ident_pat, ty) = match &l.pat {
-            Pat::Ident(p) => (p, None),
-            Pat::Type(t) => match &*t.pat {
-                Pat::Ident(p) => (p, Some(&t.ty)),
-                _ => return None,
-            },
-            _ => return None,
-        };
+        let (ident_pat, ty, init) = plain_let(stmt)?;
         let id = tag_of(ident_pat)?;
         let slot = *self.slots.get(&id)?;
-        let init = &l.init.as_ref()?.expr;
+        let init = &init?.expr;
         if let Expr::Path(path) = &**init
             && let Some(param) = self
                 .params
@@ -280,20 +291,81 @@ impl Rewrite<'_> {
     }
 }
 
+/// `let x = ..;` or `let x: T = ..;` (or without a value): the name, the
+/// type and the value.
+fn plain_let(stmt: &Stmt) -> Option<(&syn::PatIdent, Option<&syn::Type>, Option<&syn::LocalInit>)> {
+    let Stmt::Local(l) = stmt else { return None };
+    let (p, ty) = match &l.pat {
+        Pat::Ident(p) => (p, None),
+        Pat::Type(t) => match &*t.pat {
+            Pat::Ident(p) => (p, Some(&*t.ty)),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    Some((p, ty, l.init.as_ref()))
+}
+
+/// The binding a plain `let x = ..;` declares (pinned or not).
+pub fn declared_binding(stmt: &Stmt) -> Option<usize> {
+    plain_let(stmt).and_then(|(p, _, init)| init.and(tag_of(p)))
+}
+
 impl VisitMut for Rewrite<'_> {
     fn visit_block_mut(&mut self, b: &mut syn::Block) {
+        let releases = crate::release::plan(
+            b,
+            &crate::release::Context {
+                slots: self.slots,
+                refs: self.refs,
+                borrowers: self.borrowers,
+                references: self.references,
+                in_scope: &self.in_scope,
+            },
+        );
+        let scope = self.in_scope.len();
         let mut stmts = Vec::new();
-        for mut s in std::mem::take(&mut b.stmts) {
+        for (k, mut s) in std::mem::take(&mut b.stmts).into_iter().enumerate() {
+            for &(id, _) in releases.iter().filter(|(_, at)| *at == k) {
+                let rest = crate::release::rest_ident(id);
+                let value = take(self.slots[&id]);
+                stmts.push(parse_quote!(#rest = #value;));
+                self.released.insert(id);
+            }
             self.visit_stmt_mut(&mut s);
+            let declared = declared_binding(&s);
+            if let Stmt::Local(l) = &s {
+                self.in_scope
+                    .extend(crate::bindings::bindings_of(&l.pat).iter().map(|b| b.id));
+            }
             match self.declaration(&s) {
-                Some(mut new) => stmts.append(&mut new),
+                Some(mut new) => {
+                    if let Some(id) = declared.filter(|id| releases.iter().any(|(r, _)| r == id)) {
+                        let rest = crate::release::rest_ident(id);
+                        new.push(parse_quote!(let mut #rest;));
+                    }
+                    stmts.append(&mut new)
+                }
                 None => stmts.push(s),
             }
         }
+        for (id, _) in &releases {
+            self.released.remove(id);
+        }
+        self.in_scope.truncate(scope);
         b.stmts = stmts;
     }
 
     fn visit_expr_mut(&mut self, e: &mut Expr) {
+        // A released binding: its ordinary local, whatever the use.
+        if let Expr::Path(p) = e
+            && let Some((id, _)) = ref_tag(&p.attrs).and_then(|t| self.refs.get(&t))
+            && self.released.contains(id)
+        {
+            let rest = crate::release::rest_ident(*id);
+            *e = parse_quote_spanned!(p.path.span()=> #rest);
+            return;
+        }
         // `(x, pinned) = ..`: each place assigned on its own (`destructure`),
         // so that the pinned one goes through `PinSlot::set`.
         if let Expr::Assign(a) = e

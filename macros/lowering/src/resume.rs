@@ -77,6 +77,11 @@ impl Resumer<'_> {
             }
             return Vec::new();
         }
+        // Where a pinned local released later moves (see `release`): declared
+        // again, still without a value, next to its pin and guard.
+        if crate::release::is_rest(pat) {
+            return vec![parse_quote!(let #pat;)];
+        }
         let ty = match pat {
             Pat::Type(t) if matches!(&*t.pat, Pat::Ident(_)) => Some(&t.ty),
             _ => None,
