@@ -92,30 +92,27 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "a field moved out of a pinned local (`acc.0` in the tail, after `acc.add(..).add(5, x.await)` kept the `&mut` it returned across the await, which pins `acc`): E0507; a pinned local cannot be partly moved without per-field drop flags (the `&mut` chain itself works: `method_argument_await_chain`)",
-    differential! {
-        /// `.await` in method arguments; the receiver is a plain local place.
-        name: method_argument_await,
-        items: {
-            struct Acc(Vec<u32>);
-            impl Acc {
-                fn add(&mut self, a: u32, b: u32) -> &mut Self {
-                    log(format!("add {a} {b}"));
-                    self.0.push(a + b);
-                    self
-                }
+differential! {
+    /// `.await` in method arguments; the receiver is a plain local place.
+    name: method_argument_await,
+    items: {
+        struct Acc(Vec<u32>);
+        impl Acc {
+            fn add(&mut self, a: u32, b: u32) -> &mut Self {
+                log(format!("add {a} {b}"));
+                self.0.push(a + b);
+                self
             }
-            #[lh] async fn f() -> Vec<u32> {
-                let mut acc = Acc(Vec::new());
-                acc.add(val("first", 1), pend(1, 2).await);
-                acc.add(pend(2, 3).await, val("second", 4))
-                    .add(5, pend(0, 6).await);
-                acc.0
-            }
-        },
-        run: f(),
-    }
+        }
+        #[lh] async fn f() -> Vec<u32> {
+            let mut acc = Acc(Vec::new());
+            acc.add(val("first", 1), pend(1, 2).await);
+            acc.add(pend(2, 3).await, val("second", 4))
+                .add(5, pend(0, 6).await);
+            acc.0
+        }
+    },
+    run: f(),
 }
 
 differential! {
