@@ -1299,28 +1299,25 @@ differential! {
     run: serve(vec![("mul", 3), ("inc", 1), ("nope", 0), ("mul", 3)]),
 }
 
-known_gap! {
-    reason: "s4-7 (compile error): `match v.downcast::<D>() { Ok(d) => { pend(1, ()).await; .. } .. }` on a `Box<dyn Any>` loop variable: E0507 cannot move out of a mutable reference, at `v` (`Box::downcast` takes `self`; the by-value guess family, here a std method whose result is kept across an await)",
-    differential! {
-        /// `dyn Any` downcasts on boxed values kept across awaits.
-        name: dyn_any_downcast_kept_across_awaits,
-        items: {
-            use std::any::Any;
-            #[lh] async fn describe(vals: Vec<Box<dyn Any>>) -> Vec<String> {
-                let mut out = Vec::new();
-                for v in vals {
-                    pend(1, ()).await;
-                    let s = if let Some(n) = v.downcast_ref::<u32>() { format!("u32 {n}") }
-                        else if let Some(s) = v.downcast_ref::<String>() { format!("string {s}") }
-                        else if v.is::<D>() { match v.downcast::<D>() { Ok(d) => { pend(1, ()).await; format!("D {}", d.0) } Err(_) => unreachable!() } }
-                        else { "other".to_string() };
-                    out.push(s);
-                }
-                out
+differential! {
+    /// `dyn Any` downcasts on boxed values kept across awaits.
+    name: dyn_any_downcast_kept_across_awaits,
+    items: {
+        use std::any::Any;
+        #[lh] async fn describe(vals: Vec<Box<dyn Any>>) -> Vec<String> {
+            let mut out = Vec::new();
+            for v in vals {
+                pend(1, ()).await;
+                let s = if let Some(n) = v.downcast_ref::<u32>() { format!("u32 {n}") }
+                    else if let Some(s) = v.downcast_ref::<String>() { format!("string {s}") }
+                    else if v.is::<D>() { match v.downcast::<D>() { Ok(d) => { pend(1, ()).await; format!("D {}", d.0) } Err(_) => unreachable!() } }
+                    else { "other".to_string() };
+                out.push(s);
             }
-        },
-        run: describe(vec![Box::new(3u32), Box::new(D::new("any-d")), Box::new("x".to_string()), Box::new(1.5f64)]),
-    }
+            out
+        }
+    },
+    run: describe(vec![Box::new(3u32), Box::new(D::new("any-d")), Box::new("x".to_string()), Box::new(1.5f64)]),
 }
 
 // ---------------------------------------------------------------------------
@@ -2133,19 +2130,16 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "s4-7 minimal (compile error): `let r = v.downcast::<u32>(); pend(1, ()).await; match r { .. }` on a `Box<dyn Any>` parameter: E0507 cannot move out of a mutable reference, at `v` (a method not known to consume is assumed to borrow its receiver, so `r` is taken to borrow `v` across the await and `v` is pinned)",
-    differential! {
-        name: box_dyn_any_downcast_result_kept,
-        items: {
-            #[lh] async fn f(v: Box<dyn std::any::Any>) -> u32 {
-                let r = v.downcast::<u32>();
-                pend(1, ()).await;
-                match r { Ok(d) => *d, Err(_) => 0 }
-            }
-        },
-        run: f(Box::new(3u32)),
-    }
+differential! {
+    name: box_dyn_any_downcast_result_kept,
+    items: {
+        #[lh] async fn f(v: Box<dyn std::any::Any>) -> u32 {
+            let r = v.downcast::<u32>();
+            pend(1, ()).await;
+            match r { Ok(d) => *d, Err(_) => 0 }
+        }
+    },
+    run: f(Box::new(3u32)),
 }
 
 known_gap! {

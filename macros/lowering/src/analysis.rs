@@ -765,6 +765,7 @@ pub fn consumes_receiver(method: &str) -> bool {
                 | "reduce"
                 | "boxed"
                 | "join"
+                | "downcast"
         )
 }
 
