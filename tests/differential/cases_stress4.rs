@@ -1389,26 +1389,23 @@ differential! {
     run: f(5),
 }
 
-known_gap! {
-    reason: "s4-6 (compile error): `let base = 10; let fetch = |id: u32| async move { .. id + base .. };` called after awaits: E0373 closure may outlive the current function, but it borrows `base`, at the closure `|id: u32|` (the closure borrows `base`, named only inside its `async move` block, and that borrow is not seen)",
-    differential! {
-        /// Closures returning futures (`|id| async move { .. }`) stored in a
-        /// local, called several times, some futures dropped unawaited.
-        name: closure_returning_async_block_called_repeatedly,
-        items: {
-            #[lh] async fn f() -> (u32, u32) {
-                let base = 10;
-                let fetch = |id: u32| async move { let _d = D::new("fetch"); pend(1, id + base).await };
-                let a = fetch(1).await;
-                let unused = fetch(2);
-                let b = fetch(3).await;
-                drop(unused);
-                let c = { let f = fetch(4); pend(1, ()).await; f.await };
-                (a + b, c)
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// Closures returning futures (`|id| async move { .. }`) stored in a
+    /// local, called several times, some futures dropped unawaited.
+    name: closure_returning_async_block_called_repeatedly,
+    items: {
+        #[lh] async fn f() -> (u32, u32) {
+            let base = 10;
+            let fetch = |id: u32| async move { let _d = D::new("fetch"); pend(1, id + base).await };
+            let a = fetch(1).await;
+            let unused = fetch(2);
+            let b = fetch(3).await;
+            drop(unused);
+            let c = { let f = fetch(4); pend(1, ()).await; f.await };
+            (a + b, c)
+        }
+    },
+    run: f(),
 }
 
 differential! {
@@ -2100,20 +2097,17 @@ differential! {
     run: f(Ok(vec![1, 2, 3])),
 }
 
-known_gap! {
-    reason: "s4-6 minimal (compile error): `let base = 10; let fetch = |id: u32| async move { id + base }; pend(1, ()).await; fetch(2).await`: E0373 closure may outlive the current function, but it borrows `base`, which is owned by the current function, at `|id: u32|` (the closure captures `base` by reference, naming it only inside its `async move` block; a plain closure `|id| id + base` kept across the await works)",
-    differential! {
-        name: closure_capturing_local_only_in_inner_async_move,
-        items: {
-            #[lh] async fn f() -> u32 {
-                let base = 10;
-                let fetch = |id: u32| async move { id + base };
-                pend(1, ()).await;
-                fetch(2).await
-            }
-        },
-        run: f(),
-    }
+differential! {
+    name: closure_capturing_local_only_in_inner_async_move,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let base = 10;
+            let fetch = |id: u32| async move { id + base };
+            pend(1, ()).await;
+            fetch(2).await
+        }
+    },
+    run: f(),
 }
 
 differential! {

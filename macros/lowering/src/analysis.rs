@@ -648,6 +648,11 @@ struct Resolver {
     /// value is a borrow of the captured local (a copy, or rustc would
     /// capture it by value, and then it is dead afterwards anyway).
     borrowing_capture: usize,
+    /// Whether the outermost closure or async block being visited is a
+    /// `move` one: it alone decides how a local of the function is captured
+    /// (`|id| async move { id + base }` borrows `base`, the inner block
+    /// copying from the closure's reference).
+    outer_moving: Option<bool>,
     bindings: HashMap<usize, BindingInfo>,
     awaits: HashMap<usize, AwaitInfo>,
     /// Reference tag -> the binding it resolved to.
@@ -843,12 +848,10 @@ impl Resolver {
     }
 
     fn use_name(&mut self, name: &str, kind: UseKind) {
-        let kind = if self.moving_capture > 0 && kind != UseKind::Assign {
-            UseKind::Move
-        } else if self.borrowing_capture > 0 && matches!(kind, UseKind::Move | UseKind::Read) {
-            UseKind::Borrow
-        } else {
-            kind
+        let kind = match self.outer_moving {
+            Some(true) if kind != UseKind::Assign => UseKind::Move,
+            Some(false) if matches!(kind, UseKind::Move | UseKind::Read) => UseKind::Borrow,
+            _ => kind,
         };
         if let Some(id) = self.resolve(name) {
             let tag = self.current_tag.take();
@@ -1299,6 +1302,22 @@ impl Resolver {
         }
     }
 
+    /// Visits the body of a closure or `async` block, `move` or not.
+    fn in_capture(&mut self, moving: bool, f: impl FnOnce(&mut Self)) {
+        let first = self.outer_moving.is_none();
+        if first {
+            self.outer_moving = Some(moving);
+        }
+        self.moving_capture += moving as usize;
+        self.borrowing_capture += !moving as usize;
+        f(self);
+        self.moving_capture -= moving as usize;
+        self.borrowing_capture -= !moving as usize;
+        if first {
+            self.outer_moving = None;
+        }
+    }
+
     /// Visits `e`, whose result is a new value that borrows nothing from its
     /// operands (arithmetic, comparisons, casts): borrows made inside it are
     /// uses, but do not flow into the value being computed.
@@ -1605,20 +1624,11 @@ impl Resolver {
                     for p in &c.inputs {
                         r.shadow(p);
                     }
-                    r.moving_capture += moving as usize;
-                    r.borrowing_capture += !moving as usize;
-                    r.expr(&c.body, Move);
-                    r.moving_capture -= moving as usize;
-                    r.borrowing_capture -= !moving as usize;
+                    r.in_capture(moving, |r| r.expr(&c.body, Move));
                 });
             }
             Expr::Async(a) => {
-                let moving = a.capture.is_some();
-                self.moving_capture += moving as usize;
-                self.borrowing_capture += !moving as usize;
-                self.block(&a.block);
-                self.moving_capture -= moving as usize;
-                self.borrowing_capture -= !moving as usize;
+                self.in_capture(a.capture.is_some(), |r| r.block(&a.block));
             }
             Expr::Macro(m) => self.mac(&m.mac, &m.attrs),
             Expr::Verbatim(ts) => {

@@ -119,6 +119,7 @@ pub fn rewrite(body: &mut syn::Block, liveness: &Liveness, params: &mut [Param])
         in_scope: Vec::new(),
         released: HashSet::new(),
         nested: 0,
+        borrowing: 0,
         captures: Vec::new(),
         field_base: false,
         params,
@@ -139,6 +140,8 @@ struct Rewrite<'a> {
     released: HashSet<usize>,
     /// Inside a closure or async block.
     nested: usize,
+    /// Inside a closure or async block that is not `move`.
+    borrowing: usize,
     /// For each enclosing `move` closure or `async move` block, innermost
     /// last, the pinned bindings (and slots) it captures.
     captures: Vec<Capture>,
@@ -205,10 +208,19 @@ impl Rewrite<'_> {
         for (id, slot) in captured {
             let name = captured_ident(id);
             // Taken in the enclosing context: from the enclosing `move`
-            // closure's own capture, or from the slot.
+            // closure's own capture, or from the slot. Inside a closure
+            // that borrows, it is copied from that closure's borrow (`|id|
+            // async move { id + base }`: rustc's closure borrows `base`,
+            // each block it makes holds a copy).
             let value = self
                 .captured(id, slot, proc_macro2::Span::call_site())
-                .unwrap_or_else(|| take(slot));
+                .unwrap_or_else(|| {
+                    if self.borrowing > 0 {
+                        self.reach(id, slot, proc_macro2::Span::call_site())
+                    } else {
+                        take(slot)
+                    }
+                });
             lets.push(parse_quote!(let mut #name = #value;));
         }
         let closure = std::mem::replace(e, parse_quote!(()));
@@ -457,15 +469,21 @@ impl VisitMut for Rewrite<'_> {
     }
 
     fn visit_expr_closure_mut(&mut self, c: &mut syn::ExprClosure) {
+        let borrowing = c.capture.is_none() as usize;
         self.nested += 1;
+        self.borrowing += borrowing;
         visit_mut::visit_expr_closure_mut(self, c);
         self.nested -= 1;
+        self.borrowing -= borrowing;
     }
 
     fn visit_expr_async_mut(&mut self, a: &mut syn::ExprAsync) {
+        let borrowing = a.capture.is_none() as usize;
         self.nested += 1;
+        self.borrowing += borrowing;
         visit_mut::visit_expr_async_mut(self, a);
         self.nested -= 1;
+        self.borrowing -= borrowing;
     }
 
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
