@@ -231,31 +231,28 @@ differential! {
     },
 }
 
-known_gap! {
-    reason: "s4-1 (compile error): a block that awaits in a statement before its tail, used as an operand of a binary operator (`{ let input = D::new(..); pend(1, ()).await; input.touch() } + input.len()`): E0277 cannot add `usize` to `!`, at the `+`",
-    differential! {
-        /// Shadowing-heavy parsing: each stage rebinds `input` with a new type,
-        /// the previous values kept alive by borrows across awaits.
-        name: shadowing_pipeline_stages,
-        items: {
-            #[lh] async fn stages(raw: &str) -> Result<u32, String> {
-                let input = D::new("raw");
-                let input = pend(1, raw.trim()).await;
-                let input = input.strip_prefix("n=").ok_or_else(|| "no prefix".to_string())?;
-                let guard = D::new("mid");
-                let input: Vec<&str> = pend(0, input.split('+').collect()).await;
-                let input = {
-                    let input = D::new("inner");
-                    pend(1, ()).await;
-                    input.touch()
-                } + input.len();
-                let input = pend(1, input as u32 * 10).await;
-                let guard = D::new("mid2");
-                Ok(input)
-            }
-        },
-        run: async { (stages("  n=1+2+3 ").await, stages("x").await) },
-    }
+differential! {
+    /// Shadowing-heavy parsing: each stage rebinds `input` with a new type,
+    /// the previous values kept alive by borrows across awaits.
+    name: shadowing_pipeline_stages,
+    items: {
+        #[lh] async fn stages(raw: &str) -> Result<u32, String> {
+            let input = D::new("raw");
+            let input = pend(1, raw.trim()).await;
+            let input = input.strip_prefix("n=").ok_or_else(|| "no prefix".to_string())?;
+            let guard = D::new("mid");
+            let input: Vec<&str> = pend(0, input.split('+').collect()).await;
+            let input = {
+                let input = D::new("inner");
+                pend(1, ()).await;
+                input.touch()
+            } + input.len();
+            let input = pend(1, input as u32 * 10).await;
+            let guard = D::new("mid2");
+            Ok(input)
+        }
+    },
+    run: async { (stages("  n=1+2+3 ").await, stages("x").await) },
 }
 
 // ---------------------------------------------------------------------------
@@ -1908,32 +1905,26 @@ differential! {
 // Findings: minimal cases
 // ---------------------------------------------------------------------------
 
-known_gap! {
-    reason: "s4-1 minimal (compile error): `let y = { pend(1, ()).await; 1usize } + x;`: E0277 cannot add `usize` to `!`, at the `+` (the arm that suspends cuts the block to `{ ..suspend..; unreachable!() }`, of type `!`, and keeps the `+ x`; a block whose only await is its tail, or such a block as a call argument, works)",
-    differential! {
-        name: block_awaiting_before_tail_as_binop_lhs,
-        items: {
-            #[lh] async fn f(x: usize) -> usize {
-                let y = { pend(1, ()).await; 1usize } + x;
-                y
-            }
-        },
-        run: f(1),
-    }
+differential! {
+    name: block_awaiting_before_tail_as_binop_lhs,
+    items: {
+        #[lh] async fn f(x: usize) -> usize {
+            let y = { pend(1, ()).await; 1usize } + x;
+            y
+        }
+    },
+    run: f(1),
 }
 
-known_gap! {
-    reason: "s4-1 minimal, right operand (compile error): `let y = x + { pend(1, ()).await; 1usize };`: E0277 cannot add `!` to `usize`, at the `+`",
-    differential! {
-        name: block_awaiting_before_tail_as_binop_rhs,
-        items: {
-            #[lh] async fn f(x: usize) -> usize {
-                let y = x + { pend(1, ()).await; 1usize };
-                y
-            }
-        },
-        run: f(1),
-    }
+differential! {
+    name: block_awaiting_before_tail_as_binop_rhs,
+    items: {
+        #[lh] async fn f(x: usize) -> usize {
+            let y = x + { pend(1, ()).await; 1usize };
+            y
+        }
+    },
+    run: f(1),
 }
 
 differential! {

@@ -765,6 +765,20 @@ impl Finalize<'_> {
         await_id(a).is_some_and(|n| !self.runs_on || self.kinds.get(n) == Some(&Kind::Join))
     }
 
+    /// Is `x` a block that this arm cuts short after a statement that stops
+    /// here, so that its type is `!`? (An `.await` itself keeps its type,
+    /// see `output_of`.)
+    fn cut_short(&self, x: &Expr) -> bool {
+        match x {
+            Expr::Block(blk) => blk.block.stmts.iter().any(|s| {
+                !matches!(s, syn::Stmt::Expr(_, None))
+                    && crate::awaits::stmt_diverges_at(s, &|a| self.stops_at(a))
+                    && !crate::awaits::stmt_diverges_at(s, &|_| false)
+            }),
+            _ => false,
+        }
+    }
+
     /// Writes the state of suspension point `n`, which holds no awaitee:
     /// the values kept alive there move into it.
     fn write_kept(&self, n: usize) -> TokenStream {
@@ -1148,6 +1162,41 @@ impl VisitMut for Finalize<'_> {
         // its state's awaitee: built here, its future (and a closure or
         // `async` block in it) would be a second copy of the one built
         // there, of another type.
+        // An operand of a binary operator that stops here (`{ x.await; 1 }
+        // + y`): in this arm's copy the block is cut short and has type `!`,
+        // which no operator takes (E0277). The operation never happens here,
+        // so only the operands up to the one that stops are written.
+        if let Expr::Binary(b) = e
+            && !self.dead
+            && !crate::normalize::is_assign_op(&b.op)
+        {
+            let stops = |x: &Expr| self.cut_short(x);
+            let short_circuit = matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_));
+            if stops(&b.left) {
+                self.visit_expr_mut(&mut b.left);
+                *e = (*b.left).clone();
+                return;
+            }
+            if !short_circuit && stops(&b.right) {
+                self.visit_expr_mut(&mut b.left);
+                self.visit_expr_mut(&mut b.right);
+                let operand = hidden("__lh_operand");
+                let (left, right) = (&b.left, &b.right);
+                *e = parse_quote!({ let #operand = #left; #right });
+                return;
+            }
+        }
+        // The same for a scrutinee (normalisation makes one of such a block
+        // when an operand before it must be evaluated first): its arms, which
+        // bind values of type `!` here, never run in this arm.
+        if let Expr::Match(m) = e
+            && !self.dead
+            && self.cut_short(&m.expr)
+        {
+            self.visit_expr_mut(&mut m.expr);
+            *e = (*m.expr).clone();
+            return;
+        }
         if let Expr::Match(m) = e
             && !self.dead
             && crate::awaits::diverges_at(&m.expr, &|a| self.stops_at(a))
