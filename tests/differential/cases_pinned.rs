@@ -608,6 +608,65 @@ differential! {
 }
 
 differential! {
+    /// A pinned local released after its last await (`release`): the rest
+    /// of it drops in its own place, after a local declared later; in a
+    /// loop body each iteration's local is released on its own; a panic
+    /// after the release unwinds through the released local.
+    name: released_local_drops_in_place,
+    items: {
+        struct Job { done: D, _rest: D, n: u32 }
+        impl Job {
+            async fn step(&mut self) -> u32 {
+                self.n += pend(1, 1).await;
+                self.n
+            }
+        }
+        #[lh] async fn f(fail: bool) -> u32 {
+            let mut total = 0;
+            for i in 0..2 {
+                let mut j = Job { done: D::new("done"), _rest: D::new("rest"), n: i };
+                let _other = D::new("other");
+                total += j.step().await;
+                let done = j.done;
+                log(format!("took {}", done.touch()));
+                if fail && i == 1 {
+                    panic!("after the release");
+                }
+                total += j.n;
+            }
+            total
+        }
+    },
+    run: async { (f(false).await, f(true).await) },
+}
+
+differential! {
+    /// A reference to a pinned local used after the last await: the local
+    /// is released only after that use, then a field moves out.
+    name: released_after_the_last_use_of_a_reference,
+    items: {
+        struct W { name: String, done: D }
+        impl W {
+            async fn poke(&mut self) {
+                self.name.push('!');
+                pend(1, ()).await;
+            }
+        }
+        #[lh] async fn f() -> (usize, String) {
+            let mut w = W { name: "w".to_string(), done: D::new("done") };
+            w.poke().await;
+            let r = &w;
+            pend(1, ()).await;
+            let len = r.name.len();
+            let name = w.name;
+            log(format!("{name} {len}"));
+            (w.done.touch(), name)
+        }
+    },
+    run: f(),
+}
+
+differential! {
     /// A field moved out of a local an awaitee borrowed.
     name: field_moved_out_of_a_lent_local,
     items: {
