@@ -39,7 +39,8 @@ pub fn rest_ident(id: usize) -> proc_macro2::Ident {
 
 /// Is `pat` (a `let`'s pattern) such an ordinary local?
 pub fn is_rest(pat: &syn::Pat) -> bool {
-    matches!(pat, syn::Pat::Ident(p) if p.ident.to_string().starts_with("__lh_rest"))
+    matches!(pat, syn::Pat::Ident(p) if p.ident.to_string().strip_prefix("__lh_rest")
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit())))
 }
 
 /// What the pinning rewrite knows that the plan needs.
