@@ -115,30 +115,6 @@ differential! {
     run: f(),
 }
 
-differential! {
-    /// The chain above with the field taken by `mem::take`: the `&mut`
-    /// returned by `add` is kept across the await, `acc` pinned for it.
-    name: method_argument_await_chain,
-    items: {
-        struct Acc(Vec<u32>);
-        impl Acc {
-            fn add(&mut self, a: u32, b: u32) -> &mut Self {
-                log(format!("add {a} {b}"));
-                self.0.push(a + b);
-                self
-            }
-        }
-        #[lh] async fn f() -> Vec<u32> {
-            let mut acc = Acc(Vec::new());
-            acc.add(val("first", 1), pend(1, 2).await);
-            acc.add(pend(2, 3).await, val("second", 4))
-                .add(5, pend(0, 6).await);
-            std::mem::take(&mut acc.0)
-        }
-    },
-    run: f(),
-}
-
 known_gap! {
     reason: "awaiting a by-value `self` method on the result of an await: longhand cannot tell `self` from `&self` without types, and takes the receiver as borrowed; braces say it is moved (`{ a.await }.consume().await`, the case `by_value_receivers_in_braces`)",
     differential! {
