@@ -68,13 +68,6 @@ pub fn plan(b: &Block, cx: &Context) -> Vec<(usize, usize)> {
         let Some(last) = (d + 1..b.stmts.len()).rfind(|&k| suspends(&b.stmts[k])) else {
             continue;
         };
-        let whole = |kind: UseKind| matches!(kind, UseKind::Move | UseKind::Assign);
-        if uses(&b.stmts[d + 1..=last], cx.refs)
-            .iter()
-            .any(|&(u, kind)| u == id && whole(kind))
-        {
-            continue;
-        }
         // Nothing in scope at the release may borrow it. A reference holds
         // nothing after its last use (`let r = &m; x.await; r.len(); m.0`):
         // the release waits for that.
@@ -92,6 +85,15 @@ pub fn plan(b: &Block, cx: &Context) -> Vec<(usize, usize)> {
             Stmt::Local(l) => bindings_of(&l.pat).into_iter().map(|b| b.id).collect(),
             _ => Vec::new(),
         });
+        // Moved or assigned as a whole before the release, on some path:
+        // the slot may be empty there.
+        let whole = |kind: UseKind| matches!(kind, UseKind::Move | UseKind::Assign);
+        if uses(&b.stmts[d + 1..at], cx.refs)
+            .iter()
+            .any(|&(u, kind)| u == id && whole(kind))
+        {
+            continue;
+        }
         let held = cx
             .in_scope
             .iter()
