@@ -911,34 +911,31 @@ differential! {
     },
 }
 
-known_gap! {
-    reason: "s4-4 (runs differently: panic lost): `while let Some(x) = q.borrow_mut().pop_front() { pend(..).await; .. q.borrow_mut().push_back(0); }`: rustc keeps the `RefMut` temporary of the `while let` scrutinee through the body, so the push panics `RefCell already borrowed`; longhand drops it at the body's first suspension (output `(3, 7)`, no panic)",
-    differential! {
-        /// `while let Some(x) = q.borrow_mut().pop_front()`: the `RefMut`
-        /// temporary lives through the body; the body reads another cell and
-        /// awaits; a push in the body would panic, so the body only logs.
-        name: while_let_borrow_mut_pop_front_body_awaits,
-        items: {
-            #[lh] async fn drain(q: Rc<RefCell<VecDeque<u32>>>, seen: Rc<RefCell<Vec<u32>>>) -> usize {
-                let _d = D::new("drain");
-                while let Some(x) = q.borrow_mut().pop_front() {
-                    let x = pend(x % 2, x).await;
-                    seen.borrow_mut().push(x);
-                    if x == 99 { q.borrow_mut().push_back(0); }
-                }
-                let n = seen.borrow().len();
-                n
+differential! {
+    /// `while let Some(x) = q.borrow_mut().pop_front()`: the `RefMut`
+    /// temporary lives through the body; the body reads another cell and
+    /// awaits; a push in the body would panic, so the body only logs.
+    name: while_let_borrow_mut_pop_front_body_awaits,
+    items: {
+        #[lh] async fn drain(q: Rc<RefCell<VecDeque<u32>>>, seen: Rc<RefCell<Vec<u32>>>) -> usize {
+            let _d = D::new("drain");
+            while let Some(x) = q.borrow_mut().pop_front() {
+                let x = pend(x % 2, x).await;
+                seen.borrow_mut().push(x);
+                if x == 99 { q.borrow_mut().push_back(0); }
             }
-        },
-        run: async {
-            let q = Rc::new(RefCell::new(VecDeque::from(vec![1, 2, 3])));
-            let seen = Rc::new(RefCell::new(vec![]));
-            let a = drain(q.clone(), seen.clone()).await;
-            q.borrow_mut().extend([5, 99, 4]);
-            let b = drain(q.clone(), seen.clone()).await;
-            (a, b)
-        },
-    }
+            let n = seen.borrow().len();
+            n
+        }
+    },
+    run: async {
+        let q = Rc::new(RefCell::new(VecDeque::from(vec![1, 2, 3])));
+        let seen = Rc::new(RefCell::new(vec![]));
+        let a = drain(q.clone(), seen.clone()).await;
+        q.borrow_mut().extend([5, 99, 4]);
+        let b = drain(q.clone(), seen.clone()).await;
+        (a, b)
+    },
 }
 
 differential! {
@@ -2010,25 +2007,22 @@ differential! {
     run: f(2),
 }
 
-known_gap! {
-    reason: "s4-4 minimal (runs differently, events): `while let Some(x) = G(D::new(\"temp\"), n).next() { log(\"body\"); s += pend(1, x).await; n -= 1; }`: rustc keeps the scrutinee temporary through the body (dropped after the await; on cancellation after `drop pend`); longhand drops it at the body's suspension (`drop temp` before `-- drop after 1 polls`); the same method in a `match` scrutinee works",
-    differential! {
-        name: while_let_method_of_temporary_body_awaits,
-        items: {
-            struct G(D, u32);
-            impl G { fn next(&self) -> Option<u32> { if self.1 > 0 { Some(self.1) } else { None } } }
-            #[lh] async fn f(mut n: u32) -> u32 {
-                let mut s = 0;
-                while let Some(x) = G(D::new("temp"), n).next() {
-                    log("body");
-                    s += pend(1, x).await;
-                    n -= 1;
-                }
-                s
+differential! {
+    name: while_let_method_of_temporary_body_awaits,
+    items: {
+        struct G(D, u32);
+        impl G { fn next(&self) -> Option<u32> { if self.1 > 0 { Some(self.1) } else { None } } }
+        #[lh] async fn f(mut n: u32) -> u32 {
+            let mut s = 0;
+            while let Some(x) = G(D::new("temp"), n).next() {
+                log("body");
+                s += pend(1, x).await;
+                n -= 1;
             }
-        },
-        run: f(2),
-    }
+            s
+        }
+    },
+    run: f(2),
 }
 
 differential! {

@@ -504,6 +504,30 @@ impl VisitMut for NameBorrowedTemporaries {
                     drop_before_else(i, &temps);
                 }
             }
+            // rustc's own lowering, `loop { match E { P => body, _ => break } }`,
+            // with the temporaries named inside: they live to the end of each
+            // iteration's body, across its awaits.
+            Expr::While(w) => {
+                if let Expr::Let(l) = &mut *w.cond
+                    && crate::awaits::block_contains_await(&w.body)
+                {
+                    self.take_receivers(&mut l.expr, &mut named);
+                    if crate::bindings::leaves_value_in_place(&l.pat) {
+                        self.name_unless_place(&mut l.expr, &mut named);
+                    }
+                    if !named.is_empty() {
+                        let lets = named.drain(..).map(|(t, v)| let_stmt(t, v));
+                        let (label, pat, value, body) = (&w.label, &l.pat, &l.expr, &w.body);
+                        *e = parse_quote!(#label loop {
+                            #(#lets)*
+                            match #value {
+                                #pat => #body,
+                                _ => break,
+                            }
+                        });
+                    }
+                }
+            }
             _ => {}
         }
         if !named.is_empty() {
