@@ -855,32 +855,29 @@ differential! {
     },
 }
 
-known_gap! {
-    reason: "s4-3 (runs differently: panic lost): `match st.borrow().n { n => { pend(1, ()).await; st.borrow_mut().n = n + 1; n } }`: rustc keeps the scrutinee's `Ref` temporary to the end of the `match`, so `borrow_mut` panics `RefCell already borrowed`; longhand drops the temporary at the suspension and the write succeeds (output `3`, no panic): the field-of-a-temporary family (`if let .. = make().1`), here in a `match` scrutinee through `Deref`",
-    differential! {
-        /// The same shape with a write in the arm: rustc keeps the scrutinee's
-        /// `Ref` across the await, so `borrow_mut` panics (`already borrowed`).
-        name: match_scrutinee_ref_then_borrow_mut_panics,
-        items: {
-            struct St { n: u32, _d: D }
-            #[lh] async fn bump(st: &RefCell<St>) -> u32 {
-                let _g = D::new("bump");
-                match st.borrow().n {
-                    0 => 0,
-                    n => {
-                        let _inner = D::new("arm");
-                        pend(1, ()).await;
-                        st.borrow_mut().n = n + 1;
-                        n
-                    }
+differential! {
+    /// The same shape with a write in the arm: rustc keeps the scrutinee's
+    /// `Ref` across the await, so `borrow_mut` panics (`already borrowed`).
+    name: match_scrutinee_ref_then_borrow_mut_panics,
+    items: {
+        struct St { n: u32, _d: D }
+        #[lh] async fn bump(st: &RefCell<St>) -> u32 {
+            let _g = D::new("bump");
+            match st.borrow().n {
+                0 => 0,
+                n => {
+                    let _inner = D::new("arm");
+                    pend(1, ()).await;
+                    st.borrow_mut().n = n + 1;
+                    n
                 }
             }
-        },
-        run: async {
-            let st = RefCell::new(St { n: 3, _d: D::new("state") });
-            bump(&st).await
-        },
-    }
+        }
+    },
+    run: async {
+        let st = RefCell::new(St { n: 3, _d: D::new("state") });
+        bump(&st).await
+    },
 }
 
 differential! {
@@ -1974,20 +1971,17 @@ known_gap! {
     }
 }
 
-known_gap! {
-    reason: "s4-3 minimal, through `RefCell` (runs differently, output): `match c.borrow().n { x => { pend(1, x).await; c.try_borrow_mut().is_ok() } }`: rustc `false` (the `Ref` is still alive), longhand `true`",
-    differential! {
-        name: match_on_field_of_refcell_borrow_arm_awaits,
-        items: {
-            struct S { n: u32 }
-            #[lh] async fn f(c: &RefCell<S>) -> bool {
-                match c.borrow().n {
-                    x => { pend(1, x).await; c.try_borrow_mut().is_ok() }
-                }
+differential! {
+    name: match_on_field_of_refcell_borrow_arm_awaits,
+    items: {
+        struct S { n: u32 }
+        #[lh] async fn f(c: &RefCell<S>) -> bool {
+            match c.borrow().n {
+                x => { pend(1, x).await; c.try_borrow_mut().is_ok() }
             }
-        },
-        run: async { let c = RefCell::new(S { n: 1 }); f(&c).await },
-    }
+        }
+    },
+    run: async { let c = RefCell::new(S { n: 1 }); f(&c).await },
 }
 
 differential! {

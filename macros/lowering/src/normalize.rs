@@ -349,7 +349,9 @@ impl NameBorrowedTemporaries {
                 self.take_temporaries(&mut r.expr, true, out);
                 self.name_unless_place(&mut r.expr, out);
             }
-            Expr::Field(f) if borrowed => {
+            // Through a guard (`c.borrow().n`, `m.lock().unwrap().len`) a
+            // field cannot be moved out either: the pattern copies it.
+            Expr::Field(f) if borrowed || returns_guard(&f.base) => {
                 self.take_temporaries(&mut f.base, true, out);
                 self.name_unless_place(&mut f.base, out);
             }
@@ -547,6 +549,22 @@ impl VisitMut for NameBorrowedTemporaries {
     fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
     fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}
+
+/// Does `e` make a guard that derefs to what it guards (`RefCell::borrow`
+/// and `borrow_mut`, a lock's `lock`, `read` and `write`, also unwrapped)?
+/// Nothing can be moved out through one.
+fn returns_guard(e: &Expr) -> bool {
+    match e {
+        Expr::MethodCall(m) => match m.method.to_string().as_str() {
+            "borrow" | "borrow_mut" | "lock" | "read" | "write" => true,
+            "unwrap" | "expect" => returns_guard(&m.receiver),
+            _ => false,
+        },
+        Expr::Await(a) => returns_guard(&a.base),
+        Expr::Paren(p) => returns_guard(&p.expr),
+        _ => false,
+    }
 }
 
 /// `::core::iter::IntoIterator::into_iter`, as `DesugarFor` writes it.
