@@ -12,13 +12,15 @@
     unused_braces
 )]
 // Shapes written on purpose: hand-written loops and matches, spelled-out
-// types, `drop` of borrowing values, iterators advanced by hand, braces
-// around awaited operands, `if let Ok(_)` on pinned locals, and `RefCell`
-// borrows held across awaits (rustc keeps them; the cases check that).
+// types, one-arm `match`es on a guard's field, `drop` of borrowing values,
+// iterators advanced by hand, braces around awaited operands, `if let
+// Ok(_)` on pinned locals, and `RefCell` borrows held across awaits (rustc
+// keeps them; the cases check that).
 #![allow(
     clippy::never_loop,
     clippy::needless_lifetimes,
     clippy::single_match,
+    clippy::match_single_binding,
     clippy::collapsible_if,
     clippy::collapsible_else_if,
     clippy::drop_non_drop,
