@@ -642,16 +642,15 @@ struct Resolver {
     /// their targets (see `Jump::skips`) and whether they go to a loop's
     /// head (`continue`).
     arm_jumps: Vec<((usize, usize), Leaving)>,
-    /// Inside a `move` closure or `async move` block: every use moves.
-    moving_capture: usize,
     /// Inside a closure or async block that captures by reference: a use by
     /// value is a borrow of the captured local (a copy, or rustc would
     /// capture it by value, and then it is dead afterwards anyway).
     borrowing_capture: usize,
-    /// Whether the outermost closure or async block being visited is a
-    /// `move` one: it alone decides how a local of the function is captured
+    /// Inside a closure or async block: whether the outermost one is a
+    /// `move` one. It alone decides how a local of the function is captured
     /// (`|id| async move { id + base }` borrows `base`, the inner block
-    /// copying from the closure's reference).
+    /// copying from the closure's reference): inside a `move` one every use
+    /// moves.
     outer_moving: Option<bool>,
     bindings: HashMap<usize, BindingInfo>,
     awaits: HashMap<usize, AwaitInfo>,
@@ -1020,7 +1019,7 @@ impl Resolver {
     /// A `return` or `panic!`: every loop, and nothing reached after it
     /// (but a closure's or `async` block's own are their business).
     fn leaves_everything(&self) -> Option<Leaving> {
-        let in_closure = self.moving_capture + self.borrowing_capture > 0;
+        let in_closure = self.outer_moving.is_some();
         (!in_closure).then(|| Leaving {
             loops: self.loops.clone(),
             to: usize::MAX,
@@ -1308,10 +1307,8 @@ impl Resolver {
         if first {
             self.outer_moving = Some(moving);
         }
-        self.moving_capture += moving as usize;
         self.borrowing_capture += !moving as usize;
         f(self);
-        self.moving_capture -= moving as usize;
         self.borrowing_capture -= !moving as usize;
         if first {
             self.outer_moving = None;

@@ -1155,13 +1155,6 @@ impl VisitMut for Finalize<'_> {
     }
 
     fn visit_expr_mut(&mut self, e: &mut Expr) {
-        // The same within a statement: the arms of a `match` whose
-        // scrutinee suspends (an operand hoisted before a later `.await`,
-        // see `normalize`) run in the next state's arm. rustc still types
-        // them, so they stay, but an `.await` among them is only typed, from
-        // its state's awaitee: built here, its future (and a closure or
-        // `async` block in it) would be a second copy of the one built
-        // there, of another type.
         // An operand of a binary operator that stops here (`{ x.await; 1 }
         // + y`): in this arm's copy the block is cut short and has type `!`,
         // which no operator takes (E0277). The operation never happens here,
@@ -1170,14 +1163,13 @@ impl VisitMut for Finalize<'_> {
             && !self.dead
             && !crate::normalize::is_assign_op(&b.op)
         {
-            let stops = |x: &Expr| self.cut_short(x);
             let short_circuit = matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_));
-            if stops(&b.left) {
+            if self.cut_short(&b.left) {
                 self.visit_expr_mut(&mut b.left);
                 *e = (*b.left).clone();
                 return;
             }
-            if !short_circuit && stops(&b.right) {
+            if !short_circuit && self.cut_short(&b.right) {
                 self.visit_expr_mut(&mut b.left);
                 self.visit_expr_mut(&mut b.right);
                 let operand = hidden("__lh_operand");
@@ -1197,6 +1189,13 @@ impl VisitMut for Finalize<'_> {
             *e = (*m.expr).clone();
             return;
         }
+        // The same within a statement: the arms of a `match` whose
+        // scrutinee suspends (an operand hoisted before a later `.await`,
+        // see `normalize`) run in the next state's arm. rustc still types
+        // them, so they stay, but an `.await` among them is only typed, from
+        // its state's awaitee: built here, its future (and a closure or
+        // `async` block in it) would be a second copy of the one built
+        // there, of another type.
         if let Expr::Match(m) = e
             && !self.dead
             && crate::awaits::diverges_at(&m.expr, &|a| self.stops_at(a))

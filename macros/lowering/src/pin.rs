@@ -248,13 +248,23 @@ impl Rewrite<'_> {
 
     /// `reach` for the binding reference `tag` resolves to, if it is pinned.
     fn reach_tag(&self, tag: usize, span: proc_macro2::Span) -> Option<Expr> {
-        let (id, _) = *self.refs.get(&tag)?;
-        if self.released.contains(&id) {
-            let rest = crate::release::rest_ident(id);
-            return Some(parse_quote_spanned!(span=> #rest));
+        if let Some(rest) = self.released_tag(tag, span) {
+            return Some(rest);
         }
+        let (id, _) = *self.refs.get(&tag)?;
         let slot = *self.slots.get(&id)?;
         Some(self.reach(id, slot, span))
+    }
+
+    /// The ordinary local of the binding reference `tag` resolves to, if
+    /// that binding is released here (see `release`).
+    fn released_tag(&self, tag: usize, span: proc_macro2::Span) -> Option<Expr> {
+        let (id, _) = self.refs.get(&tag)?;
+        if !self.released.contains(id) {
+            return None;
+        }
+        let rest = crate::release::rest_ident(*id);
+        Some(parse_quote_spanned!(span=> #rest))
     }
 
     /// A use of a pinned binding still in its slot: (binding, slot, how).
@@ -345,14 +355,15 @@ impl VisitMut for Rewrite<'_> {
                 self.released.insert(id);
             }
             self.visit_stmt_mut(&mut s);
-            let declared = declared_binding(&s);
             if let Stmt::Local(l) = &s {
                 self.in_scope
                     .extend(crate::bindings::bindings_of(&l.pat).iter().map(|b| b.id));
             }
             match self.declaration(&s) {
                 Some(mut new) => {
-                    if let Some(id) = declared.filter(|id| releases.iter().any(|(r, _)| r == id)) {
+                    if let Some(id) =
+                        declared_binding(&s).filter(|id| releases.iter().any(|(r, _)| r == id))
+                    {
                         let rest = crate::release::rest_ident(id);
                         new.push(parse_quote!(let mut #rest;));
                     }
@@ -371,11 +382,9 @@ impl VisitMut for Rewrite<'_> {
     fn visit_expr_mut(&mut self, e: &mut Expr) {
         // A released binding: its ordinary local, whatever the use.
         if let Expr::Path(p) = e
-            && let Some((id, _)) = ref_tag(&p.attrs).and_then(|t| self.refs.get(&t))
-            && self.released.contains(id)
+            && let Some(rest) = ref_tag(&p.attrs).and_then(|t| self.released_tag(t, p.path.span()))
         {
-            let rest = crate::release::rest_ident(*id);
-            *e = parse_quote_spanned!(p.path.span()=> #rest);
+            *e = rest;
             return;
         }
         // `(x, pinned) = ..`: each place assigned on its own (`destructure`),
