@@ -372,6 +372,20 @@ impl NameBorrowedTemporaries {
         }
     }
 
+    /// The temporaries of an `if let` or `while let` scrutinee whose body
+    /// suspends: those `take_receivers` names, and the value itself if the
+    /// pattern leaves it in place (`Some(ref d)`, `Some(_)`).
+    fn take_let_temporaries(
+        &mut self,
+        l: &mut syn::ExprLet,
+        out: &mut Vec<(proc_macro2::Ident, Expr)>,
+    ) {
+        self.take_receivers(&mut l.expr, out);
+        if crate::bindings::leaves_value_in_place(&l.pat) {
+            self.name_unless_place(&mut l.expr, out);
+        }
+    }
+
     /// Replaces `e` by a named temporary holding its value, unless it is a
     /// place already.
     fn name_unless_place(&mut self, e: &mut Expr, out: &mut Vec<(proc_macro2::Ident, Expr)>) {
@@ -497,10 +511,7 @@ impl VisitMut for NameBorrowedTemporaries {
                 if let Expr::Let(l) = &mut *i.cond
                     && crate::awaits::block_contains_await(&i.then_branch)
                 {
-                    self.take_receivers(&mut l.expr, &mut named);
-                    if crate::bindings::leaves_value_in_place(&l.pat) {
-                        self.name_unless_place(&mut l.expr, &mut named);
-                    }
+                    self.take_let_temporaries(l, &mut named);
                     // rustc drops an `if let`'s temporaries before `else`.
                     let temps: Vec<_> = named.iter().map(|(t, _)| t.clone()).collect();
                     drop_before_else(i, &temps);
@@ -513,10 +524,7 @@ impl VisitMut for NameBorrowedTemporaries {
                 if let Expr::Let(l) = &mut *w.cond
                     && crate::awaits::block_contains_await(&w.body)
                 {
-                    self.take_receivers(&mut l.expr, &mut named);
-                    if crate::bindings::leaves_value_in_place(&l.pat) {
-                        self.name_unless_place(&mut l.expr, &mut named);
-                    }
+                    self.take_let_temporaries(l, &mut named);
                     if !named.is_empty() {
                         let lets = named.drain(..).map(|(t, v)| let_stmt(t, v));
                         let (label, pat, value, body) = (&w.label, &l.pat, &l.expr, &w.body);
