@@ -1152,40 +1152,37 @@ known_gap! {
     }
 }
 
-known_gap! {
-    reason: "r2-11 (service shape): `for hook in job.hooks.drain(..) { let d = hook(); pend(1, ()).await; .. }`: E0507 at `hook`",
-    differential! {
-        /// `Option<Box<dyn FnOnce>>` callbacks taken and called between awaits;
-        /// a callback list drained in order.
-        name: service_taken_callbacks,
-        items: {
-            struct Job { on_done: Option<Box<dyn FnOnce(u32) -> String>>, hooks: Vec<Box<dyn FnOnce() -> D>> }
-            #[lh] async fn run_job(mut job: Job, n: u32) -> Vec<String> {
-                let mut out = Vec::new();
-                let r = pend(n, n * 2).await;
-                if let Some(cb) = job.on_done.take() {
-                    out.push(cb(r));
-                }
-                for hook in job.hooks.drain(..) {
-                    let d = hook();
-                    pend(1, ()).await;
-                    out.push(d.0.to_string());
-                }
-                if job.on_done.take().is_none() {
-                    out.push("taken".into());
-                }
-                out
+differential! {
+    /// `Option<Box<dyn FnOnce>>` callbacks taken and called between awaits;
+    /// a callback list drained in order.
+    name: service_taken_callbacks,
+    items: {
+        struct Job { on_done: Option<Box<dyn FnOnce(u32) -> String>>, hooks: Vec<Box<dyn FnOnce() -> D>> }
+        #[lh] async fn run_job(mut job: Job, n: u32) -> Vec<String> {
+            let mut out = Vec::new();
+            let r = pend(n, n * 2).await;
+            if let Some(cb) = job.on_done.take() {
+                out.push(cb(r));
             }
-        },
-        run: async {
-            let tag = D::new("captured");
-            let job = Job {
-                on_done: Some(Box::new(move |v| format!("done {v} {}", tag.touch()))),
-                hooks: vec![Box::new(|| D::new("h1")), Box::new(|| D::new("h2"))],
-            };
-            run_job(job, 2).await
-        },
-    }
+            for hook in job.hooks.drain(..) {
+                let d = hook();
+                pend(1, ()).await;
+                out.push(d.0.to_string());
+            }
+            if job.on_done.take().is_none() {
+                out.push("taken".into());
+            }
+            out
+        }
+    },
+    run: async {
+        let tag = D::new("captured");
+        let job = Job {
+            on_done: Some(Box::new(move |v| format!("done {v} {}", tag.touch()))),
+            hooks: vec![Box::new(|| D::new("h1")), Box::new(|| D::new("h2"))],
+        };
+        run_job(job, 2).await
+    },
 }
 
 differential! {
@@ -1217,24 +1214,21 @@ differential! {
     run: async { (with_retry(2, 4).await, with_retry(9, 2).await) },
 }
 
-known_gap! {
-    reason: "r2-11 (call form): `for h in hooks.drain(..) { let d = h(); pend(1, ()).await; .. }` with `Box<dyn FnOnce() -> D>` items: the call is taken as borrowing `h`, `h` is pinned for `d`: E0507 cannot move out of a mutable reference",
-    differential! {
-        /// r2-11: a `Box<dyn FnOnce>` loop item called, its result kept across an await.
-        name: boxed_fnonce_loop_item_called_result_kept,
-        items: {
-            #[lh] async fn f(mut hooks: Vec<Box<dyn FnOnce() -> D>>) -> usize {
-                let mut n = 0;
-                for h in hooks.drain(..) {
-                    let d = h();
-                    pend(1, ()).await;
-                    n += d.touch();
-                }
-                n
+differential! {
+    /// r2-11: a `Box<dyn FnOnce>` loop item called, its result kept across an await.
+    name: boxed_fnonce_loop_item_called_result_kept,
+    items: {
+        #[lh] async fn f(mut hooks: Vec<Box<dyn FnOnce() -> D>>) -> usize {
+            let mut n = 0;
+            for h in hooks.drain(..) {
+                let d = h();
+                pend(1, ()).await;
+                n += d.touch();
             }
-        },
-        run: f(vec![Box::new(|| D::new("h1")), Box::new(|| D::new("h2"))]),
-    }
+            n
+        }
+    },
+    run: f(vec![Box::new(|| D::new("h1")), Box::new(|| D::new("h2"))]),
 }
 
 differential! {

@@ -123,6 +123,12 @@ struct BindingInfo {
     /// A closure that captures by reference (`let f = |x| x + n;`): kept,
     /// unlike a reference, when something kept or awaited borrows it.
     closure: bool,
+    /// Whether calling it consumes it, where its type or initializer says
+    /// (see `callee`): a closure written in the body (`let f = |x| ..;`,
+    /// `move` or not) is taken as borrowed by a call.
+    consumed_by_call: Option<bool>,
+    /// A parameter of the function (`let x = __lh_arg0;` in the prelude).
+    param: bool,
     /// Declared a `Box` (`b: Box<T>`, `let b = Box::new(..)`): `*b` as a
     /// value moves out of it, where `*guard` would copy out of a guard.
     boxed: bool,
@@ -221,8 +227,11 @@ pub fn shadowing(block: &syn::Block) -> (HashMap<usize, usize>, HashMap<usize, u
 /// Runs the analysis over the normalised body. A value that another kept
 /// value borrows across a suspension point is pinned in place instead of
 /// kept (the caller then checks the body natively for soundness).
-pub fn analyse(block: &syn::Block, awaits: usize) -> Liveness {
-    let mut r = Resolver::default();
+pub fn analyse(block: &syn::Block, awaits: usize, sig: &syn::Signature) -> Liveness {
+    let mut r = Resolver {
+        sig: Some(sig.clone()),
+        ..Resolver::default()
+    };
     r.block(block);
     let mut keep = vec![Keep::default(); awaits];
     for (n, k) in keep.iter_mut().enumerate() {
@@ -665,6 +674,8 @@ struct Resolver {
     borrows: Vec<usize>,
     /// The reference tag of the path being resolved.
     current_tag: Option<usize>,
+    /// The function's signature: its parameters' types and generics.
+    sig: Option<syn::Signature>,
 }
 
 /// Methods that borrow their receiver only to compute an owned result: what
@@ -929,6 +940,39 @@ impl Resolver {
         }
     }
 
+    /// Whether `l` binds a parameter (`let x = __lh_arg0;`, the prelude
+    /// `signature::params` writes), and whether a call consumes what it
+    /// binds, where the declared type or the initializer says (`callee`).
+    fn callee_kind(&self, l: &syn::Local) -> (bool, Option<bool>) {
+        let init = l.init.as_ref().map(|i| &*i.expr);
+        if matches!(init, Some(Expr::Closure(_) | Expr::Reference(_))) {
+            return (false, Some(false));
+        }
+        let param = init
+            .and_then(|e| match e {
+                Expr::Path(p) => p.path.get_ident(),
+                _ => None,
+            })
+            .and_then(|i| {
+                i.to_string()
+                    .strip_prefix("__lh_arg")?
+                    .parse::<usize>()
+                    .ok()
+            });
+        let sig = self.sig.as_ref();
+        let declared = match (&l.pat, param, sig) {
+            (Pat::Type(t), _, _) => Some(&*t.ty),
+            (_, Some(k), Some(sig)) => match sig.inputs.iter().nth(k) {
+                Some(syn::FnArg::Typed(t)) => Some(&*t.ty),
+                _ => None,
+            },
+            _ => None,
+        };
+        let generics = sig.map(|s| s.generics.clone()).unwrap_or_default();
+        let consumed = declared.and_then(|ty| crate::callee::consumed_by_call(ty, &generics));
+        (param.is_some(), consumed)
+    }
+
     /// The local that place `e` is in (`x`, `x.field`, `*x`, `(x)`).
     fn place_binding(&self, e: &Expr) -> Option<usize> {
         match e {
@@ -961,6 +1005,8 @@ impl Resolver {
                     simple_let: false,
                     reference: false,
                     closure: false,
+                    consumed_by_call: None,
+                    param: false,
                     boxed: false,
                     oneshot_sender: false,
                 },
@@ -1186,6 +1232,13 @@ impl Resolver {
                         }
                     }
                 }
+                let (param, consumed_by_call) = self.callee_kind(l);
+                for b in bindings_of(&l.pat) {
+                    if let Some(info) = self.bindings.get_mut(&b.id) {
+                        info.param = param;
+                        info.consumed_by_call = consumed_by_call;
+                    }
+                }
                 if declares_box(l) {
                     for b in bindings_of(&l.pat) {
                         if let Some(info) = self.bindings.get_mut(&b.id) {
@@ -1404,12 +1457,25 @@ impl Resolver {
                     Expr::Reference(r) if owned && i == 0 => (&*r.expr, Read),
                     _ => (x, Move),
                 });
-                // Calling a local closure (`let d = hook();`): an `Fn`'s
-                // output cannot borrow the closure itself, only what the
-                // closure borrows; and a `FnOnce` is consumed, which a
-                // closure kept in place for its result could not be.
+                // Calling a local (`let d = hook();`): an `Fn`'s output
+                // cannot borrow the callee itself, only what it borrows. The
+                // callee is read where its type says it is an `Fn` (or the
+                // closure is written in the body), consumed where it says
+                // `FnOnce`; a parameter of unknown type is read, another
+                // local (a loop's item, a value taken out of an `Option`)
+                // consumed, unless it is used again (`moves_that_copy` then
+                // makes the call a read).
                 let local = self.local(&c.func);
-                let callee = if local.is_some() { Read } else { Borrow };
+                let callee = match local.and_then(|id| self.bindings.get(&id)) {
+                    Some(info) => match info.consumed_by_call {
+                        Some(true) => Move,
+                        Some(false) => Read,
+                        None if info.param => Read,
+                        None => Move,
+                    },
+                    None if local.is_some() => Read,
+                    None => Borrow,
+                };
                 self.operands(std::iter::once((&*c.func, callee)).chain(args).collect());
                 if let Some(info) = local.and_then(|id| self.bindings.get(&id)) {
                     let through: Vec<usize> = info.sources.iter().copied().collect();

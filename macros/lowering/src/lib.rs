@@ -35,6 +35,7 @@ mod awaiting_macros;
 mod awaits;
 mod bindings;
 mod borrow_lifetime;
+mod callee;
 mod destructure;
 mod emit;
 pub mod entry;
@@ -295,12 +296,12 @@ pub(crate) fn prepare(func: &syn::ItemFn, mode: mode::Mode) -> Prepared {
     let count = normalize::normalize(&mut body);
     rename_shadowed(&mut body);
     let await_docs = awaits::descriptions(&body, count);
-    let mut liveness = analysis::analyse(&body, count);
+    let mut liveness = analysis::analyse(&body, count, &func.sig);
     // A destructured binding that must be pinned is bound again by a plain
     // `let`; the pattern's own binding, now shadowed, is renamed.
     if !liveness.unpinnable.is_empty() && rebind::rebind(&mut body, &liveness.unpinnable) {
         rename_shadowed(&mut body);
-        liveness = analysis::analyse(&body, count);
+        liveness = analysis::analyse(&body, count, &func.sig);
     }
     pin::rewrite(&mut body, &liveness, &mut params);
     let check = (!liveness.pinned.is_empty()).then(|| native_check(func, &mode, &params));
