@@ -688,3 +688,37 @@ differential! {
     },
     run: f(),
 }
+
+differential! {
+    /// A pinned local whose user method takes `self` by value after the
+    /// last await (`tx.commit()`): released, then consumed; one that only
+    /// borrows (`peek`) still drops in its own place, after a later local.
+    name: released_local_consumed_by_a_user_method,
+    items: {
+        struct Tx { log: Vec<u32>, _d: D }
+        impl Tx {
+            fn commit(self) -> usize {
+                log("commit");
+                self.log.len()
+            }
+            fn peek(&self) -> usize {
+                self.log.len()
+            }
+        }
+        async fn write(v: &mut Vec<u32>, x: u32) {
+            pend(1, ()).await;
+            v.push(x)
+        }
+        #[lh] async fn f(commit: bool) -> usize {
+            let mut tx = Tx { log: vec![], _d: D::new("tx") };
+            write(&mut tx.log, 1).await;
+            write(&mut tx.log, 2).await;
+            let _later = D::new("later");
+            if commit {
+                return tx.commit();
+            }
+            tx.peek()
+        }
+    },
+    run: async { (f(true).await, f(false).await) },
+}

@@ -20,7 +20,9 @@
 //!
 //! Only done where the rest of the block takes a field by value (as far as
 //! the text tells: a field neither borrowed, nor a method's receiver, nor
-//! assigned); elsewhere the local simply stays in its slot. Not done for a
+//! assigned), matches the local by a pattern, or calls a method on the
+//! local itself (which may take `self` by value: `tx.commit()`); elsewhere
+//! the local simply stays in its slot. Not done for a
 //! local that was moved or assigned as a whole before (its slot may be
 //! empty on some paths: the slot's flag knows, the moved-out local would
 //! not).
@@ -128,8 +130,8 @@ fn uses(stmts: &[Stmt], refs: &HashMap<usize, (usize, UseKind)>) -> Vec<(usize, 
     u.1
 }
 
-/// Does a statement of `stmts` take a field of binding `id` by value (as
-/// far as the text tells)?
+/// Does a statement of `stmts` take a field of binding `id` by value, match
+/// it by a pattern or call a method on it (as far as the text tells)?
 fn takes_field(stmts: &[Stmt], id: usize, refs: &HashMap<usize, (usize, UseKind)>) -> bool {
     struct Find<'a> {
         id: usize,
@@ -168,6 +170,9 @@ fn takes_field(stmts: &[Stmt], id: usize, refs: &HashMap<usize, (usize, UseKind)
                 Expr::Match(m) if self.is_it(&m.expr) => self.found = true,
                 Expr::Let(l) if self.is_it(&l.expr) => self.found = true,
                 Expr::Reference(r) => self.in_place(&r.expr),
+                // A method may take it by value (`entry.insert(v)` on a
+                // `VacantEntry`), which its type alone tells.
+                Expr::MethodCall(m) if self.is_it(&m.receiver) => self.found = true,
                 Expr::MethodCall(m) => {
                     self.in_place(&m.receiver);
                     m.args.iter().for_each(|a| self.visit_expr(a));
