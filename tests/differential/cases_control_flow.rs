@@ -268,6 +268,82 @@ differential! {
 }
 
 differential! {
+    /// Boxed recursive calls whose arguments have side effects, borrow a
+    /// temporary to the end of the statement, and reborrow a `&mut`
+    /// parameter that is used again after the await; a method of `self`
+    /// boxed the same way.
+    name: recursion_box_pin_arguments,
+    items: {
+        #[lh] async fn walk(out: &mut Vec<String>, label: &D, depth: u32) -> usize {
+            out.push(format!("{} {depth}", label.0));
+            if depth == 0 {
+                return pend(1, 0).await;
+            }
+            let below = Box::pin(walk(out, &D::new("temp"), val("depth", depth - 1))).await;
+            out.push(format!("back at {depth}"));
+            below + 1
+        }
+        struct Tree { kids: Vec<Tree>, _d: D }
+        impl Tree {
+            #[lh] async fn size(&self, limit: u32) -> u32 {
+                let mut n = 1;
+                for k in &self.kids {
+                    pend(1, ()).await;
+                    n += Box::pin(k.size(limit)).await;
+                }
+                if limit > 0 && n > limit { return limit; }
+                n + Box::pin(self.leaf_count(0)).await
+            }
+            #[lh] async fn leaf_count(&self, acc: u32) -> u32 {
+                if self.kids.is_empty() {
+                    return acc + 1;
+                }
+                let mut acc = acc;
+                for k in &self.kids {
+                    acc = Box::pin(k.leaf_count(acc)).await;
+                }
+                acc
+            }
+        }
+    },
+    run: async {
+        let mut out = Vec::new();
+        let n = walk(&mut out, &D::new("root"), 2).await;
+        let t = Tree {
+            kids: vec![
+                Tree { kids: vec![], _d: D::new("leaf1") },
+                Tree { kids: vec![Tree { kids: vec![], _d: D::new("leaf2") }], _d: D::new("mid") },
+            ],
+            _d: D::new("top"),
+        };
+        let s = (t.size(0).await, t.size(2).await);
+        (n, out, s)
+    },
+}
+
+differential! {
+    /// Three functions recursing through each other, one edge boxed, with
+    /// values that log their drop kept across each await.
+    name: mutual_recursion_three_functions,
+    items: {
+        #[lh] async fn a(n: u32) -> u32 {
+            let _d = D::new("a");
+            if n == 0 { return pend(1, 0).await; }
+            b(n - 1).await + 1
+        }
+        #[lh] async fn b(n: u32) -> u32 {
+            let _d = D::new("b");
+            c(n).await * 2
+        }
+        #[lh] async fn c(n: u32) -> u32 {
+            pend(1, ()).await;
+            Box::pin(a(n)).await
+        }
+    },
+    run: a(3),
+}
+
+differential! {
     /// Unit-returning `if` without `else` and statements ending in awaits.
     name: if_without_else,
     items: {

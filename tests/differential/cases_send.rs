@@ -161,3 +161,45 @@ mod explicit_drop_after_borrow {
         assert!(is_send!(lowered::run()));
     }
 }
+
+send_case! {
+    /// Recursion through `Box::pin`: `Send` when what it keeps is, as in
+    /// rustc (the boxed call is awaited inside a native `async` block, which
+    /// does not show the boxed future in the state's type).
+    name: boxed_recursion_is_send,
+    items: {
+        #[lh] async fn fib(n: u32) -> u32 {
+            if n < 2 {
+                return pend(1, n).await;
+            }
+            Box::pin(fib(n - 1)).await + Box::pin(fib(n - 2)).await
+        }
+    },
+    future: fib(4),
+    native_send: true,
+}
+
+send_case! {
+    /// Mutual recursion, boxed on one edge, holding a `!Send` value across
+    /// the recursive await: `!Send` in both.
+    name: mutual_recursion_not_send,
+    items: {
+        #[lh] async fn even(n: u32) -> bool {
+            let g = NotSend::new("even");
+            if n == 0 {
+                return pend(1, g.touch() > 0).await;
+            }
+            let r = Box::pin(odd(n - 1)).await;
+            g.touch();
+            r
+        }
+        #[lh] async fn odd(n: u32) -> bool {
+            if n == 0 {
+                return false;
+            }
+            even(n - 1).await
+        }
+    },
+    future: even(3),
+    native_send: false,
+}

@@ -70,60 +70,57 @@ differential! {
     run: lex("let x, y = 10"),
 }
 
-known_gap! {
-    reason: "s4-2 (compile error): mutual recursion between two lowered `&mut self` methods, one edge boxed (`Box::pin(self.sum()).await` in `atom`, `self.atom().await` in `sum`): E0720 cannot resolve opaque type, at `#[lh]` of both methods (recursive opaque type); rustc accepts it for real `async fn`s",
-    differential! {
-        /// A recursive-descent expression parser written as `&mut self` async
-        /// methods over a `Peekable<Chars>`, with errors and `?`.
-        name: expr_parser_mut_self_peekable_chars,
-        items: {
-            struct P<'a> { it: std::iter::Peekable<std::str::Chars<'a>>, depth: u32, _d: D }
-            impl<'a> P<'a> {
-                fn ws(&mut self) { while self.it.peek() == Some(&' ') { self.it.next(); } }
-                #[lh] async fn atom(&mut self) -> Result<i64, String> {
-                    self.ws();
-                    pend(1, ()).await;
-                    match self.it.peek().copied() {
-                        Some(c) if c.is_ascii_digit() => {
-                            let mut n = 0i64;
-                            while let Some(d) = self.it.peek().and_then(|c| c.to_digit(10)) {
-                                n = n * 10 + d as i64;
-                                self.it.next();
-                            }
-                            Ok(n)
-                        }
-                        Some('(') => {
+differential! {
+    /// A recursive-descent expression parser written as `&mut self` async
+    /// methods over a `Peekable<Chars>`, with errors and `?`.
+    name: expr_parser_mut_self_peekable_chars,
+    items: {
+        struct P<'a> { it: std::iter::Peekable<std::str::Chars<'a>>, depth: u32, _d: D }
+        impl<'a> P<'a> {
+            fn ws(&mut self) { while self.it.peek() == Some(&' ') { self.it.next(); } }
+            #[lh] async fn atom(&mut self) -> Result<i64, String> {
+                self.ws();
+                pend(1, ()).await;
+                match self.it.peek().copied() {
+                    Some(c) if c.is_ascii_digit() => {
+                        let mut n = 0i64;
+                        while let Some(d) = self.it.peek().and_then(|c| c.to_digit(10)) {
+                            n = n * 10 + d as i64;
                             self.it.next();
-                            self.depth += 1;
-                            let v = Box::pin(self.sum()).await?;
-                            self.ws();
-                            if self.it.next() != Some(')') { return Err(format!("missing ) at depth {}", self.depth)); }
-                            self.depth -= 1;
-                            Ok(v)
                         }
-                        other => Err(format!("unexpected {other:?}")),
+                        Ok(n)
                     }
-                }
-                #[lh] async fn sum(&mut self) -> Result<i64, String> {
-                    let mut acc = self.atom().await?;
-                    loop {
-                        self.ws();
-                        let op = match self.it.peek() { Some('+') => 1, Some('-') => -1, _ => break };
+                    Some('(') => {
                         self.it.next();
-                        acc += op * self.atom().await?;
+                        self.depth += 1;
+                        let v = Box::pin(self.sum()).await?;
+                        self.ws();
+                        if self.it.next() != Some(')') { return Err(format!("missing ) at depth {}", self.depth)); }
+                        self.depth -= 1;
+                        Ok(v)
                     }
-                    Ok(acc)
+                    other => Err(format!("unexpected {other:?}")),
                 }
             }
-            #[lh] async fn eval(s: &'static str) -> Result<i64, String> {
-                let mut p = P { it: s.chars().peekable(), depth: 0, _d: D::new("parser") };
-                let v = p.sum().await?;
-                if p.it.peek().is_some() { return Err("trailing".into()); }
-                Ok(v)
+            #[lh] async fn sum(&mut self) -> Result<i64, String> {
+                let mut acc = self.atom().await?;
+                loop {
+                    self.ws();
+                    let op = match self.it.peek() { Some('+') => 1, Some('-') => -1, _ => break };
+                    self.it.next();
+                    acc += op * self.atom().await?;
+                }
+                Ok(acc)
             }
-        },
-        run: async { (eval("1 + (2 - 3) + 40").await, eval("(1 + 2").await, eval("1 + x").await) },
-    }
+        }
+        #[lh] async fn eval(s: &'static str) -> Result<i64, String> {
+            let mut p = P { it: s.chars().peekable(), depth: 0, _d: D::new("parser") };
+            let v = p.sum().await?;
+            if p.it.peek().is_some() { return Err("trailing".into()); }
+            Ok(v)
+        }
+    },
+    run: async { (eval("1 + (2 - 3) + 40").await, eval("(1 + 2").await, eval("1 + x").await) },
 }
 
 differential! {
@@ -1938,22 +1935,19 @@ differential! {
     run: f(1),
 }
 
-known_gap! {
-    reason: "s4-2 minimal (compile error): mutual recursion with the cycle boxed on one edge (`even` awaits `Box::pin(odd(n - 1))`, `odd` awaits `even(n - 1)`): E0720 cannot resolve opaque type, at `#[lh]` of both functions (recursive opaque type: `Lowered<OddState<u32, impl Future ..>>`); rustc accepts it for real `async fn`s; self-recursion through `Box::pin` works",
-    differential! {
-        name: mutual_recursion_one_edge_boxed,
-        items: {
-            #[lh] async fn even(n: u32) -> bool {
-                if n == 0 { return pend(1, true).await; }
-                Box::pin(odd(n - 1)).await
-            }
-            #[lh] async fn odd(n: u32) -> bool {
-                if n == 0 { return false; }
-                even(n - 1).await
-            }
-        },
-        run: even(4),
-    }
+differential! {
+    name: mutual_recursion_one_edge_boxed,
+    items: {
+        #[lh] async fn even(n: u32) -> bool {
+            if n == 0 { return pend(1, true).await; }
+            Box::pin(odd(n - 1)).await
+        }
+        #[lh] async fn odd(n: u32) -> bool {
+            if n == 0 { return false; }
+            even(n - 1).await
+        }
+    },
+    run: even(4),
 }
 
 known_gap! {

@@ -282,17 +282,7 @@ pub(crate) fn prepare(func: &syn::ItemFn, mode: mode::Mode) -> Prepared {
     }
     items.extend(awaiting_macros::wrap(&mut body));
     awaits::describe(&mut body);
-    if let syn::ReturnType::Type(_, ty) = &func.sig.output {
-        if !signature::mentions_impl(ty) {
-            recursion::erase(&mut body, &func.sig.ident.to_string(), ty);
-        }
-    } else {
-        recursion::erase(
-            &mut body,
-            &func.sig.ident.to_string(),
-            &syn::parse_quote!(()),
-        );
-    }
+    recursion::hide(&mut body, &func.sig);
     let count = normalize::normalize(&mut body);
     rename_shadowed(&mut body);
     let await_docs = awaits::descriptions(&body, count);

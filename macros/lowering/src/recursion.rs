@@ -1,15 +1,25 @@
 //! Recursion. An `async fn` that awaits itself needs indirection, as in
 //! rustc (`Box::pin(fib(n - 1)).await`). A lowered function returns
 //! `impl Future`, whose hidden type may not contain itself even behind a box
-//! (rustc's E0720), so the boxed recursive future is erased to
-//! `Pin<Box<dyn Future<Output = R> + '_>>` where it is awaited. The price: a
-//! recursive lowered future is not `Send`. A recursive call that is awaited
-//! without the box is rejected with the fix spelled out.
+//! (rustc's E0720): the state enum's type arguments would name the boxed
+//! future, whose own state names the first. So would two functions that
+//! await each other (`even` awaiting `Box::pin(odd(n - 1))`, `odd` awaiting
+//! `even(n - 1)`), which no single function can see. rustc's own coroutine
+//! does not show the types it holds across an await (its witness) in its
+//! type, so an awaited boxed call is moved into a native `async` block,
+//! awaited where it was: `identity(async { Box::pin(odd(n - 1)).await
+//! }).await`. The block runs the call when first polled, in the same poll
+//! (nothing happens in between), borrows or moves what the call uses as a
+//! closure would, and keeps the boxed future out of the state's type, so
+//! `Send` follows the boxed future as in rustc. A recursive call that is
+//! awaited without the box is rejected with the fix spelled out.
 
+use crate::names::hidden;
+use quote::ToTokens;
+use syn::Expr;
 use syn::spanned::Spanned;
 use syn::visit::Visit;
 use syn::visit_mut::{self, VisitMut};
-use syn::{Expr, parse_quote};
 
 /// Is `e` a call of the function being lowered (`name(..)`,
 /// `Self::name(..)`, `self.name(..)`, `__self.name(..)`)?
@@ -32,18 +42,101 @@ fn is_self_call(e: &Expr, name: &str) -> bool {
     }
 }
 
-fn boxed_self_call(e: &Expr, name: &str) -> bool {
+/// The function being lowered, as far as a boxed call needs it.
+struct Own {
+    name: String,
+    /// Its receiver: `&self`, `&mut self` or `self` (`None` for a free
+    /// function).
+    receiver: Option<Receiver>,
+}
+
+#[derive(Clone, Copy)]
+enum Receiver {
+    Shared,
+    Mutable,
+    Value,
+}
+
+fn is_self(e: &Expr) -> bool {
+    matches!(e, Expr::Path(p) if p.path.is_ident("self") || p.path.is_ident("__self"))
+}
+
+/// If `e` is `Box::pin(call)` for a call of a function, of a method of
+/// `self`, or of the method being lowered on another value
+/// (`Box::pin(odd(n - 1))`, `Box::pin(self.sum())`, `Box::pin(kid.size())`),
+/// the ways recursion, direct or mutual, is boxed: the `Box::pin` path and
+/// the call.
+fn boxed_call<'e>(e: &'e Expr, own: &Own) -> Option<(&'e Expr, &'e Expr)> {
     match e {
         Expr::Call(c) => {
             let boxing = matches!(&*c.func, Expr::Path(p)
                 if p.path.segments.len() >= 2
                     && p.path.segments.iter().rev().nth(1).is_some_and(|s| s.ident == "Box")
                     && p.path.segments.last().is_some_and(|s| s.ident == "pin"));
-            boxing && c.args.len() == 1 && is_self_call(&c.args[0], name)
+            let call = match c.args.first()? {
+                Expr::Call(inner) => matches!(&*inner.func, Expr::Path(_)),
+                Expr::MethodCall(m) => {
+                    is_self(&m.receiver) || (m.method == own.name && own.receiver.is_some())
+                }
+                _ => false,
+            };
+            (boxing && call && c.args.len() == 1).then(|| (&*c.func, &c.args[0]))
         }
-        Expr::Paren(p) => boxed_self_call(&p.expr, name),
-        _ => false,
+        Expr::Paren(p) => boxed_call(&p.expr, own),
+        _ => None,
     }
+}
+
+/// `(|a0, ..| async move { Box::pin(f(a0, ..)).await })(args..)` for
+/// `Box::pin(f(args..))`. A method is called as `Self::m(s, ..)`: on `self`
+/// with `self` itself; on another value (the method being lowered) with
+/// that value borrowed as the method's receiver is (`&kid`, which derefs
+/// from `&&Node` or `&Box<Node>` as a method call would; `&mut *kid`).
+fn hidden_call(boxing: &Expr, call: &Expr, own: &Own) -> Expr {
+    let (callee, receiver, args) = match call {
+        Expr::Call(c) => (c.func.to_token_stream(), None, &c.args),
+        Expr::MethodCall(m) => {
+            let (method, turbofish) = (&m.method, &m.turbofish);
+            let callee = quote::quote_spanned!(m.method.span()=> Self::#method #turbofish);
+            let value = (*m.receiver).clone();
+            let receiver = match own.receiver {
+                _ if is_self(&value) => value,
+                Some(Receiver::Shared) => {
+                    crate::splice::expr(quote::quote!(&__lh_hole0), vec![value])
+                }
+                Some(Receiver::Mutable) => {
+                    crate::splice::expr(quote::quote!(&mut *__lh_hole0), vec![value])
+                }
+                Some(Receiver::Value) | None => value,
+            };
+            (callee, Some(receiver), &m.args)
+        }
+        _ => unreachable!("boxed_call returns calls"),
+    };
+    let receiver_param = receiver.as_ref().map(|_| hidden("__lh_self"));
+    let params: Vec<_> = receiver_param
+        .iter()
+        .cloned()
+        .chain((0..args.len()).map(|k| hidden(&format!("__lh_a{k}"))))
+        .collect();
+    let holes = receiver
+        .into_iter()
+        .chain(args.iter().cloned())
+        .enumerate()
+        .map(|(k, e)| {
+            let hole = hidden(&format!("__lh_hole{k}"));
+            (quote::quote!(#hole), e)
+        });
+    let (hole_tokens, values): (Vec<_>, Vec<_>) = holes.unzip();
+    // Of the macro (so that lints about the shape, `redundant_closure_call`,
+    // stay quiet), located at the user's call for messages.
+    let span = proc_macro2::Span::mixed_site().located_at(call.span());
+    crate::splice::expr(
+        quote::quote_spanned! {span=>
+            (|#(#params),*| async move { #boxing(#callee(#(#params),*)).await })(#(#hole_tokens),*)
+        },
+        values,
+    )
 }
 
 /// Reports each recursive call that is awaited without a box.
@@ -71,32 +164,34 @@ pub fn check(block: &syn::Block, name: &str, errors: &mut Vec<syn::Error>) {
     Check { name, errors }.visit_block(block);
 }
 
-/// Erases each boxed recursive future that is awaited.
-pub fn erase(block: &mut syn::Block, name: &str, output: &syn::Type) {
-    struct Erase<'a> {
-        name: &'a str,
-        output: &'a syn::Type,
-    }
-    impl VisitMut for Erase<'_> {
+/// Hides each boxed call that is awaited inside a native `async` block
+/// (see the module's header).
+pub fn hide(block: &mut syn::Block, sig: &syn::Signature) {
+    struct Hide(Own);
+    impl VisitMut for Hide {
         fn visit_expr_await_mut(&mut self, a: &mut syn::ExprAwait) {
             visit_mut::visit_expr_await_mut(self, a);
-            if boxed_self_call(&a.base, self.name) {
-                let output = self.output;
-                let base = std::mem::replace(&mut *a.base, parse_quote!(()));
-                *a.base = crate::splice::expr(
-                    quote::quote! {{
-                        let boxed: ::core::pin::Pin<
-                            ::std::boxed::Box<dyn ::core::future::Future<Output = #output> + '_>,
-                        > = __lh_hole0;
-                        boxed
-                    }},
-                    vec![base],
-                );
+            if let Some((boxing, call)) = boxed_call(&a.base, &self.0) {
+                *a.base = hidden_call(boxing, call, &self.0);
             }
+        }
+        fn visit_macro_mut(&mut self, m: &mut syn::Macro) {
+            crate::macro_args::edit(m, |args| {
+                args.args.iter_mut().for_each(|a| self.visit_expr_mut(a))
+            });
         }
         fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
         fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}
         fn visit_item_mut(&mut self, _: &mut syn::Item) {}
     }
-    Erase { name, output }.visit_block_mut(block);
+    let receiver = sig.receiver().map(|r| match (&r.reference, &r.mutability) {
+        (Some(_), Some(_)) => Receiver::Mutable,
+        (Some(_), None) => Receiver::Shared,
+        (None, _) => Receiver::Value,
+    });
+    let own = Own {
+        name: sig.ident.to_string(),
+        receiver,
+    };
+    Hide(own).visit_block_mut(block);
 }
