@@ -27,4 +27,5 @@ mod cases_send;
 mod cases_service_code;
 mod cases_stress3;
 mod cases_stress4;
+mod cases_stress5;
 mod cases_tokio_services;
