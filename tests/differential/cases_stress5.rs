@@ -18,8 +18,10 @@
 // `let`-then-return tails (the binding's drop order is the point), loops
 // indexing by position (the index is part of the awaited place), `&mut Vec`
 // parameters pushed to, hand-written checks (`% 2 == 0`, a division guarded
-// by hand inside a closure that panics), and `RefCell` borrows held across
-// awaits (rustc keeps them; the cases check that).
+// by hand inside a closure that panics), `RefCell` and `Mutex` guards held
+// across awaits (rustc keeps them; the cases check that), and the by-value
+// std methods of finding s5-5 (`or_insert_with(Vec::new)`, `Iterator::last`)
+// spelled as users write them.
 #![allow(
     clippy::format_in_format_args,
     clippy::let_and_return,
@@ -27,7 +29,10 @@
     clippy::ptr_arg,
     clippy::manual_is_multiple_of,
     clippy::manual_checked_ops,
-    clippy::await_holding_refcell_ref
+    clippy::await_holding_refcell_ref,
+    clippy::await_holding_lock,
+    clippy::unwrap_or_default,
+    clippy::double_ended_iterator_last
 )]
 
 use crate::harness::*;
@@ -1715,41 +1720,35 @@ differential! {
     },
 }
 
-known_gap! {
-    reason: "s5-4 (compile error): `events.borrow_mut().push(pend(1, D::new(\"event\")).await)`: rustc evaluates the receiver (a `RefMut` temporary) first and holds it across the await; longhand names the guard temporary immutably, so the `DerefMut` autoref fails: E0596 cannot borrow value as mutable, as it is not declared as mutable (at `borrow_mut()`)",
-    differential! {
-        /// A method called on a `RefCell` guard temporary (`c.borrow_mut()`)
-        /// whose argument awaits: rustc evaluates the receiver first and holds
-        /// the `RefMut` across the await (shared-state event log).
-        name: refmut_guard_receiver_method_awaited_argument,
-        items: {
-            #[lh] async fn record(events: Rc<RefCell<Vec<D>>>, n: u32) -> usize {
-                for i in 0..n {
-                    events.borrow_mut().push(pend(1, D::new("event")).await);
-                }
-                let len = events.borrow().len();
-                len
+differential! {
+    /// A method called on a `RefCell` guard temporary (`c.borrow_mut()`)
+    /// whose argument awaits: rustc evaluates the receiver first and holds
+    /// the `RefMut` across the await (shared-state event log).
+    name: refmut_guard_receiver_method_awaited_argument,
+    items: {
+        #[lh] async fn record(events: Rc<RefCell<Vec<D>>>, n: u32) -> usize {
+            for i in 0..n {
+                events.borrow_mut().push(pend(1, D::new("event")).await);
             }
-        },
-        run: async { let ev = Rc::new(RefCell::new(Vec::new())); record(ev.clone(), 2).await },
-    }
+            let len = events.borrow().len();
+            len
+        }
+    },
+    run: async { let ev = Rc::new(RefCell::new(Vec::new())); record(ev.clone(), 2).await },
 }
 
-known_gap! {
-    reason: "s5-4 (compile error): `m.lock().unwrap().push(pend(1, 7).await)` (a `MutexGuard` temporary receiver, argument awaits): E0596 cannot borrow value as mutable, as it is not declared as mutable; `push_str(&x.await)` on `c.borrow_mut()` fails the same way (`*c.borrow_mut() += x.await`, where rustc evaluates the value first, works)",
-    differential! {
-        /// The same with a `Mutex` guard: `m.lock().unwrap().push(x.await)`.
-        name: mutex_guard_receiver_method_awaited_argument,
-        items: {
-            #[lh] async fn record(m: &std::sync::Mutex<Vec<u32>>) -> usize {
-                m.lock().unwrap().push(pend(1, 7).await);
-                m.lock().unwrap().extend([pend(1, 8).await]);
-                let len = m.lock().unwrap().len();
-                len
-            }
-        },
-        run: async { let m = std::sync::Mutex::new(vec![]); record(&m).await },
-    }
+differential! {
+    /// The same with a `Mutex` guard: `m.lock().unwrap().push(x.await)`.
+    name: mutex_guard_receiver_method_awaited_argument,
+    items: {
+        #[lh] async fn record(m: &std::sync::Mutex<Vec<u32>>) -> usize {
+            m.lock().unwrap().push(pend(1, 7).await);
+            m.lock().unwrap().extend([pend(1, 8).await]);
+            let len = m.lock().unwrap().len();
+            len
+        }
+    },
+    run: async { let m = std::sync::Mutex::new(vec![]); record(&m).await },
 }
 
 // ---------------------------------------------------------------------------
@@ -1901,27 +1900,24 @@ differential! {
     run: keep(vec!["ab".into(), "bad".into(), "toolong".into(), "c".into()]),
 }
 
-known_gap! {
-    reason: "s5-5 (compile error): `m.entry(k).or_insert_with(Vec::new).push(pend(1, v).await)` and `if let Some(last) = m.values_mut().last() { last.push(pend(1, 0).await) }`: `or_insert_with` (and `or_insert`, `or_default`, `and_modify`) and `Iterator::last` take `self` but are not on longhand's list of consuming methods, so the named temporary (`m.entry(k)`, `m.values_mut()`) is used through a reference: E0507 cannot move out of a mutable reference (`or_insert_with` / `last` takes ownership of the receiver)",
-    differential! {
-        /// A `HashMap` entry's `&mut Vec` as receiver of `push(x.await)`
-        /// (`or_insert_with(Vec::new)` returns a reference, not a guard).
-        name: entry_or_insert_with_push_awaited,
-        items: {
-            #[lh] async fn group(pairs: Vec<(&'static str, u32)>) -> Vec<(&'static str, Vec<u32>)> {
-                let _g = D::new("group");
-                let mut m: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
-                for (k, v) in pairs {
-                    m.entry(k).or_insert_with(Vec::new).push(pend(1, v).await);
-                }
-                if let Some(last) = m.values_mut().last() {
-                    last.push(pend(1, 0).await);
-                }
-                m.into_iter().collect()
+differential! {
+    /// A `HashMap` entry's `&mut Vec` as receiver of `push(x.await)`
+    /// (`or_insert_with(Vec::new)` returns a reference, not a guard).
+    name: entry_or_insert_with_push_awaited,
+    items: {
+        #[lh] async fn group(pairs: Vec<(&'static str, u32)>) -> Vec<(&'static str, Vec<u32>)> {
+            let _g = D::new("group");
+            let mut m: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+            for (k, v) in pairs {
+                m.entry(k).or_insert_with(Vec::new).push(pend(1, v).await);
             }
-        },
-        run: group(vec![("b", 1), ("a", 2), ("b", 3)]),
-    }
+            if let Some(last) = m.values_mut().last() {
+                last.push(pend(1, 0).await);
+            }
+            m.into_iter().collect()
+        }
+    },
+    run: group(vec![("b", 1), ("a", 2), ("b", 3)]),
 }
 
 // ---------------------------------------------------------------------------
@@ -2159,49 +2155,43 @@ differential! {
     run: go(),
 }
 
-known_gap! {
-    reason: "s5-5 (compile error): `for d in items.iter().take(n) { total += pend(1, d.touch()).await; }`: `Iterator::take` is not on the consuming list (`Option::take` borrows), so the loop head's temporary `items.iter()` is named and `take` called through a reference: E0507 cannot move out of a mutable reference (`std::slice::Iter<'_, D>`, `take` takes ownership of the receiver)",
-    differential! {
-        /// `for x in items.iter().take(n)` with awaits in the body: the loop head
-        /// is a by-value adapter on a temporary iterator.
-        name: for_iter_take_with_awaits,
-        items: {
-            #[lh] async fn first_n(items: Vec<D>, n: usize) -> usize {
-                let mut total = 0;
-                for d in items.iter().take(n) {
-                    total += pend(1, d.touch()).await;
-                }
-                total
+differential! {
+    /// `for x in items.iter().take(n)` with awaits in the body: the loop head
+    /// is a by-value adapter on a temporary iterator.
+    name: for_iter_take_with_awaits,
+    items: {
+        #[lh] async fn first_n(items: Vec<D>, n: usize) -> usize {
+            let mut total = 0;
+            for d in items.iter().take(n) {
+                total += pend(1, d.touch()).await;
             }
-        },
-        run: first_n(vec![D::new("a"), D::new("bb"), D::new("ccc")], 2),
-    }
+            total
+        }
+    },
+    run: first_n(vec![D::new("a"), D::new("bb"), D::new("ccc")], 2),
 }
 
-known_gap! {
-    reason: "s5-5 (compile error): `if let Some(w) = line.split(' ').last() { pend(1, ()).await; .. }` and `match v.iter().last() { Some(x) => pend(1, *x).await, .. }`: the scrutinee's temporary iterator is named and `last` (by value) called through a reference: E0507 cannot move out of a mutable reference",
-    differential! {
-        /// `if let Some(w) = line.split(' ').last()` and `match
-        /// v.iter().last()` with awaits in the arms (`Iterator::last` takes
-        /// `self`).
-        name: iterator_last_scrutinee_with_awaits,
-        items: {
-            #[lh] async fn last_word(line: String, v: Vec<u32>) -> (String, u32) {
-                let _g = D::new("g");
-                let mut w_out = String::new();
-                if let Some(w) = line.split(' ').last() {
-                    pend(1, ()).await;
-                    w_out = w.to_string();
-                }
-                let n = match v.iter().last() {
-                    Some(x) => pend(1, *x).await,
-                    None => 0,
-                };
-                (w_out, n)
+differential! {
+    /// `if let Some(w) = line.split(' ').last()` and `match
+    /// v.iter().last()` with awaits in the arms (`Iterator::last` takes
+    /// `self`).
+    name: iterator_last_scrutinee_with_awaits,
+    items: {
+        #[lh] async fn last_word(line: String, v: Vec<u32>) -> (String, u32) {
+            let _g = D::new("g");
+            let mut w_out = String::new();
+            if let Some(w) = line.split(' ').last() {
+                pend(1, ()).await;
+                w_out = w.to_string();
             }
-        },
-        run: last_word(String::from("get key now"), vec![4, 5]),
-    }
+            let n = match v.iter().last() {
+                Some(x) => pend(1, *x).await,
+                None => 0,
+            };
+            (w_out, n)
+        }
+    },
+    run: last_word(String::from("get key now"), vec![4, 5]),
 }
 
 // ---------------------------------------------------------------------------

@@ -781,7 +781,85 @@ pub fn consumes_receiver(method: &str) -> bool {
                 | "boxed"
                 | "join"
                 | "downcast"
+                | "or_insert"
+                | "or_insert_with"
+                | "or_insert_with_key"
+                | "or_default"
+                | "and_modify"
         )
+}
+
+/// Does method call `m` take its receiver by value? The names of
+/// `consumes_receiver`, and two names that take `self` on an iterator
+/// (`v.iter().take(2)`, `line.split(' ').last()`) and borrow elsewhere
+/// (`Option::take`, a slice's `last` through a guard, `q.borrow().last()`):
+/// by value where the receiver is made by a method that returns an
+/// iterator, or is a range.
+pub fn method_consumes_receiver(m: &syn::ExprMethodCall) -> bool {
+    let method = m.method.to_string();
+    consumes_receiver(&method)
+        || (matches!(method.as_str(), "take" | "last") && makes_iterator(&m.receiver))
+}
+
+/// Is `e` an iterator made where it is used: a range, or a call of a
+/// method that returns one (`iter`, `chars`, `split`, `keys`, an adapter)?
+fn makes_iterator(e: &Expr) -> bool {
+    match e {
+        Expr::Paren(p) => makes_iterator(&p.expr),
+        Expr::Range(_) => true,
+        Expr::MethodCall(m) => matches!(
+            m.method.to_string().as_str(),
+            "iter"
+                | "iter_mut"
+                | "into_iter"
+                | "chars"
+                | "char_indices"
+                | "bytes"
+                | "split"
+                | "rsplit"
+                | "splitn"
+                | "rsplitn"
+                | "split_terminator"
+                | "split_whitespace"
+                | "split_ascii_whitespace"
+                | "lines"
+                | "keys"
+                | "values"
+                | "values_mut"
+                | "into_keys"
+                | "into_values"
+                | "drain"
+                | "windows"
+                | "chunks"
+                | "chunks_exact"
+                | "rchunks"
+                | "matches"
+                | "match_indices"
+                | "map"
+                | "filter"
+                | "filter_map"
+                | "flat_map"
+                | "rev"
+                | "enumerate"
+                | "zip"
+                | "skip"
+                | "step_by"
+                | "chain"
+                | "cycle"
+                | "peekable"
+                | "fuse"
+                | "take_while"
+                | "skip_while"
+                | "map_while"
+                | "inspect"
+                | "scan"
+                | "copied"
+                | "cloned"
+                | "flatten"
+                | "take"
+        ),
+        _ => false,
+    }
 }
 
 /// Async methods of widely used crates that take `self` by value, under
@@ -1491,7 +1569,7 @@ impl Resolver {
                             .and_then(|id| self.bindings.get(&id))
                             .is_some_and(|info| info.oneshot_sender)
                 };
-                let kind = if consumes_receiver(&method) || sends_once() {
+                let kind = if method_consumes_receiver(m) || sends_once() {
                     Move
                 } else if returns_owned(&method) {
                     Read

@@ -339,7 +339,7 @@ impl NameBorrowedTemporaries {
     ) {
         match e {
             Expr::MethodCall(m) => {
-                let consumed = crate::analysis::consumes_receiver(&m.method.to_string());
+                let consumed = crate::analysis::method_consumes_receiver(m);
                 self.take_temporaries(&mut m.receiver, !consumed, out);
                 if !consumed {
                     self.name_unless_place(&mut m.receiver, out);
@@ -643,7 +643,11 @@ impl Hoist {
             && upto > 0
         {
             let mut lifted = Vec::new();
-            self.lift_operand(&mut m.receiver, true, &mut lifted);
+            if place_expression(&m.receiver) {
+                self.lift_place_operands(&mut m.receiver, &mut lifted);
+            } else if !inert(&m.receiver) || contains_await(&m.receiver) {
+                self.lift_receiver(&mut m.receiver, &mut lifted);
+            }
             let args = m.args.iter_mut().collect();
             lifted.extend(self.lift_operands(args, upto - 1, include_last));
             return lifted;
@@ -750,10 +754,10 @@ impl Hoist {
             Expr::MethodCall(m) => {
                 if place_expression(&m.receiver) {
                     self.lift_place_operands(&mut m.receiver, lifted);
-                } else if crate::analysis::consumes_receiver(&m.method.to_string()) {
+                } else if crate::analysis::method_consumes_receiver(m) {
                     self.lift_inside(&mut m.receiver, lifted);
                 } else {
-                    self.lift_value(&mut m.receiver, lifted);
+                    self.lift_receiver(&mut m.receiver, lifted);
                 }
                 let mut lift = |this: &mut Self, x: &mut Expr| {
                     if !inert(x) {
@@ -800,6 +804,19 @@ impl Hoist {
                 self.lift_inside(e, lifted);
             }
             _ => {}
+        }
+    }
+
+    /// Lifts a method's receiver that is not a place (see `lift_value`)
+    /// into a mutable temporary: the method may borrow it mutably, a
+    /// guard's target through `DerefMut` (`c.borrow_mut().push(x.await)`).
+    fn lift_receiver(&mut self, receiver: &mut Expr, lifted: &mut Vec<(proc_macro2::Ident, Expr)>) {
+        let before = lifted.len();
+        self.lift_value(receiver, lifted);
+        if lifted.len() > before
+            && let Some((tmp, _)) = lifted.last()
+        {
+            self.mutable.insert(tmp.to_string());
         }
     }
 
