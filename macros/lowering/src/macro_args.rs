@@ -33,6 +33,16 @@ fn takes_pattern(mac: &Macro) -> bool {
     )
 }
 
+/// The pattern and guard of a `matches!`-like call, if it has them.
+pub fn pattern_and_guard(mac: &Macro) -> Option<TokenStream> {
+    let args = parse(mac)?;
+    let after_comma = args
+        .rest
+        .into_iter()
+        .skip_while(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ','));
+    takes_pattern(mac).then(|| after_comma.collect())
+}
+
 /// Parses `mac`'s tokens as comma-separated expressions, or as the two of
 /// `value; n`, if they are. For `matches!` and its kin, only the scrutinee
 /// is an expression: a pattern is never read (nor written back) as one.

@@ -160,6 +160,8 @@ impl<'a> Visit<'a> for Checker<'_> {
             let name = crate::macro_args::name(mac);
             let when = if name.starts_with("debug_") {
                 "only in debug builds"
+            } else if name == "ensure" {
+                "only when the condition fails"
             } else {
                 "only when the assertion fails"
             };
@@ -168,6 +170,19 @@ impl<'a> Visit<'a> for Checker<'_> {
                 format!(
                     "this `.await` in `{name}!` runs {when}; longhand would hoist it out of the macro \
                      and run it always: await the value with a `let` before the `{name}!`"
+                ),
+            ));
+        } else if let Some(rest) = crate::macro_args::pattern_and_guard(mac)
+            && !self.in_closure
+            && tokens_contain_await(&rest)
+        {
+            let name = crate::macro_args::name(mac);
+            self.errors.push(syn::Error::new_spanned(
+                rest,
+                format!(
+                    "longhand does not lower `.await` inside `{name}!`'s guard yet (it runs only \
+                     when the pattern matches): await the value with a `let` before the \
+                     `{name}!` and test it in the guard"
                 ),
             ));
         } else if let Some(awaiting) = crate::awaiting_macros::awaiting(mac)
@@ -252,11 +267,13 @@ fn contains_let(e: &Expr) -> bool {
 
 /// The first argument of an assertion macro that runs on some runs only:
 /// the message of `assert!` and `assert_eq!` (from their format string on),
-/// and every argument of the `debug_` ones.
+/// every argument of the `debug_` ones, and the error of `ensure!`.
 fn runs_sometimes(mac: &Macro) -> Option<usize> {
     match crate::macro_args::name(mac).as_str() {
         "debug_assert" | "debug_assert_eq" | "debug_assert_ne" | "debug_assert_matches" => Some(0),
         "assert" | "assert_eq" | "assert_ne" => crate::macro_args::format_string_at(mac),
+        // anyhow's and eyre's: the error after the condition.
+        "ensure" => Some(1),
         _ => None,
     }
 }
