@@ -195,3 +195,35 @@ differential! {
     },
     run: f(4),
 }
+
+differential! {
+    /// anyhow's `ensure!` (with and without a message, its condition
+    /// awaiting) and `bail!` (as a statement and in a `match` arm), which
+    /// return from the function inside their expansions; the error's text
+    /// (anyhow's own "Condition failed" message included) is compared.
+    name: anyhow_bail_and_ensure,
+    items: {
+        use anyhow::{bail, ensure};
+        #[lh] async fn check(n: u32) -> anyhow::Result<u32> {
+            let _c = D::new("check");
+            ensure!(pend(1, n).await > 0, "zero after {} polls", 1);
+            let kept = D::new("kept");
+            let m = match pend(1, n * 2).await {
+                m if m < 10 => m,
+                m => bail!("too big: {m} ({})", kept.touch()),
+            };
+            ensure!(m != 4);
+            if m == 6 {
+                anyhow::bail!("six");
+            }
+            Ok(m + pend(1, kept.touch() as u32).await)
+        }
+    },
+    run: async {
+        let mut out = Vec::new();
+        for n in [0, 1, 2, 3, 7] {
+            out.push(check(n).await.map_err(|e| e.to_string()));
+        }
+        out
+    },
+}

@@ -218,7 +218,7 @@ differential! {
 }
 
 known_gap! {
-    reason: "s5-2 (compile error): a user `ensure!` macro (anyhow style, `if !$c { return Err($e); }`) used in a lowered body: the `return` is inside the macro's expansion, which longhand never sees, so it stays a plain `return` in the poll closure: E0308 mismatched types, expected `Poll<Result<u32, String>>`, found `Result<_, String>` at the macro's `return Err($e)`; rustc accepts it. (The awaiting error argument would also hit s5-3: it runs only when the condition fails.)",
+    reason: "s5-2 (refused with a message, tests/ui/await_in_ensure_error.rs): an `.await` in `ensure!`'s error, which runs only when the condition fails: \"this `.await` in `ensure!` runs only when the condition fails; longhand would hoist it out of the macro and run it always\". (`ensure!` and `bail!` without such an await return through a closure longhand runs them in: `user_ensure_and_bail_macros_return`, `anyhow_bail_and_ensure`.)",
     differential! {
         /// A user `ensure!` macro (anyhow/snafu style): the error expression runs
         /// only when the condition fails. Here it awaits.
@@ -291,7 +291,7 @@ known_gap! {
 }
 
 known_gap! {
-    reason: "s5-1 (compile error): `matches!(x, Some(n) if n > pend(1, 2).await)`: the guard is kept as `matches!`'s unparsed rest, so its `.await` is left in the poll closure: E0728 `await` is only allowed inside `async` functions and blocks (\"this is not `async`\" at `#[lh]`); rustc accepts it (the guard runs only when the pattern matches). The `match` guard form is refused with a message (s3-4); this form gets none",
+    reason: "s5-1 (refused with a message, tests/ui/await_in_matches_guard.rs): `matches!(x, Some(n) if n > pend(1, 2).await)`: the guard runs only when the pattern matches, and longhand does not lower `.await` in a guard (as for a `match` guard, s3-4): \"longhand does not lower `.await` inside `matches!`'s guard yet\" (it was E0728 with no hint before)",
     differential! {
         /// `matches!` with a guard that awaits: the guard runs only when the
         /// pattern matches.
@@ -479,29 +479,26 @@ differential! {
     run: go(),
 }
 
-known_gap! {
-    reason: "s5-2 (compile error): a user `bail!` macro (`return Err(format!(..))`, anyhow style) after an await: the `return` in the expansion is not rewritten: E0308 mismatched types, expected `Poll<Result<u32, String>>`, found `Result<_, String>`",
-    differential! {
-        /// A `bail!` macro (anyhow style, `return Err(..)` in its expansion) used
-        /// after an await, without awaits in its arguments.
-        name: user_bail_macro_returns_after_await,
-        items: {
-            macro_rules! bail {
-                ($($arg:tt)*) => {
-                    return Err(format!($($arg)*))
-                };
+differential! {
+    /// A `bail!` macro (anyhow style, `return Err(..)` in its expansion) used
+    /// after an await, without awaits in its arguments.
+    name: user_bail_macro_returns_after_await,
+    items: {
+        macro_rules! bail {
+            ($($arg:tt)*) => {
+                return Err(format!($($arg)*))
+            };
+        }
+        #[lh] async fn open(n: u32) -> Result<u32, String> {
+            let _o = D::new("open");
+            let got = pend(1, n).await;
+            if got == 0 {
+                bail!("zero after {} polls", 1);
             }
-            #[lh] async fn open(n: u32) -> Result<u32, String> {
-                let _o = D::new("open");
-                let got = pend(1, n).await;
-                if got == 0 {
-                    bail!("zero after {} polls", 1);
-                }
-                Ok(got)
-            }
-        },
-        run: async { (open(0).await, open(3).await) },
-    }
+            Ok(got)
+        }
+    },
+    run: async { (open(0).await, open(3).await) },
 }
 
 known_gap! {
@@ -2513,4 +2510,38 @@ known_gap! {
         },
         run: async { (limits(3).await, limits(12).await) },
     }
+}
+
+differential! {
+    /// s5-2: anyhow-style `ensure!` (a user macro of that name) whose
+    /// condition awaits, and `bail!` in expression position (type `!`), in
+    /// a `match` arm and after awaits; both return through the closure
+    /// longhand runs them in.
+    name: user_ensure_and_bail_macros_return,
+    items: {
+        macro_rules! ensure {
+            ($c:expr, $($e:tt)*) => {
+                if !$c {
+                    return Err(format!($($e)*));
+                }
+            };
+        }
+        macro_rules! bail {
+            ($($arg:tt)*) => {
+                return Err(format!($($arg)*))
+            };
+        }
+        #[lh] async fn check(n: u32) -> Result<u32, String> {
+            let _v = D::new("check");
+            ensure!(pend(1, n).await > 0, "zero: {}", n);
+            let kept = D::new("kept");
+            let m = match pend(1, n * 2).await {
+                m if m < 10 => m,
+                m => bail!("too big: {m} ({})", kept.touch()),
+            };
+            ensure!(m != 4, "four");
+            Ok(m + kept.touch() as u32)
+        }
+    },
+    run: async { (check(0).await, check(1).await, check(2).await, check(7).await) },
 }

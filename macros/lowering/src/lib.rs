@@ -53,6 +53,7 @@ mod rebind;
 mod recursion;
 mod release;
 mod resume;
+mod returning_macros;
 mod select_macro;
 mod signature;
 mod splice;

@@ -48,6 +48,7 @@ pub fn normalize(block: &mut syn::Block) -> usize {
         mutable: Default::default(),
     }
     .visit_block_mut(block);
+    crate::returning_macros::wrap(block);
     TagBindings { next: 0, nested: 0 }.visit_block_mut(block);
     let count = crate::awaits::number(block);
     if crate::joins::insert(block) {
