@@ -227,3 +227,44 @@ differential! {
         out
     },
 }
+
+differential! {
+    /// A failing `assert!` quotes its condition as written, whatever the
+    /// lowering did to the names in it (a kept reference, a pinned local):
+    /// conditions with braces, closures, a trailing comma, several lines
+    /// and `matches!`. (Quoted from the source: unformatted spacing such as
+    /// `n+1` would show as written, where `stringify!` prints `n + 1`.)
+    name: assert_message_quotes_the_condition,
+    items: {
+        struct S { a: u32, b: Vec<u32> }
+        #[lh] async fn f(which: u32) -> u32 {
+            let s = S { a: 1, b: vec![1, 2] };
+            let first = &s.b[0];
+            let mut it = s.b.iter();
+            pend(1, ()).await;
+            let n = *it.next().unwrap();
+            pend(1, ()).await;
+            match which {
+                0 => assert!(matches!(s, S { a: 2, .. })),
+                1 => assert!(s.b.iter().any(|x| { *x > 3 })),
+                2 => assert!(n + *first == 7,),
+                3 => assert!(
+                    s.b.len() > 2
+                        || n == 0
+                ),
+                _ => debug_assert!(it.len() > 5 && s.a < 10),
+            }
+            n
+        }
+    },
+    run: async {
+        let mut out = Vec::new();
+        for which in 0..5 {
+            let r = std::panic::AssertUnwindSafe(f(which));
+            out.push(futures::FutureExt::catch_unwind(r).await.map_err(|e| {
+                e.downcast_ref::<&str>().map(|s| s.to_string()).unwrap_or_else(|| "not a &str".into())
+            }));
+        }
+        out
+    },
+}

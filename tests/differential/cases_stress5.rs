@@ -2223,22 +2223,19 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "s5-3 (runs differently, output and polls): `stringify!(pend(1, 2).await)`: rustc never evaluates the tokens (output `\"pend(1, 2).await\"`, 2 polls); longhand hoists the await and rewrites the argument (output `\"__tmp0\"`, 3 polls)",
-    differential! {
-        /// `stringify!` of an expression containing `.await`: the tokens are
-        /// never evaluated.
-        name: stringify_macro_does_not_evaluate,
-        items: {
-            #[lh] async fn f() -> &'static str {
-                let _f = D::new("f");
-                let s = stringify!(pend(1, 2).await);
-                pend(1, ()).await;
-                s
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// `stringify!` of an expression containing `.await`: the tokens are
+    /// never evaluated.
+    name: stringify_macro_does_not_evaluate,
+    items: {
+        #[lh] async fn f() -> &'static str {
+            let _f = D::new("f");
+            let s = stringify!(pend(1, 2).await);
+            pend(1, ()).await;
+            s
+        }
+    },
+    run: f(),
 }
 
 differential! {
@@ -2470,46 +2467,40 @@ differential! {
     run: async { (f(2).await, f(-3).await) },
 }
 
-known_gap! {
-    reason: "s5-6 (runs differently, panic message): `let frame = &buf; pend(1, ()).await; assert!(frame.len() >= 4);` failing: rustc panics with `assertion failed: frame.len() >= 4`; longhand rewrites the kept reference inside the macro and the stringified condition reads `assertion failed: (frame).len() >= 4`",
-    differential! {
-        /// A failing `assert!` whose condition names a reference local kept
-        /// across an await: the panic message is the condition's source text.
-        name: assert_message_text_of_kept_reference,
-        items: {
-            #[lh] async fn check_frame(buf: Vec<u8>) -> usize {
-                let _c = D::new("check");
-                let frame = &buf;
-                pend(1, ()).await;
-                assert!(frame.len() >= 4);
-                frame.len()
-            }
-        },
-        run: async { (check_frame(vec![1, 2, 3, 4]).await, check_frame(vec![1]).await) },
-    }
+differential! {
+    /// A failing `assert!` whose condition names a reference local kept
+    /// across an await: the panic message is the condition's source text.
+    name: assert_message_text_of_kept_reference,
+    items: {
+        #[lh] async fn check_frame(buf: Vec<u8>) -> usize {
+            let _c = D::new("check");
+            let frame = &buf;
+            pend(1, ()).await;
+            assert!(frame.len() >= 4);
+            frame.len()
+        }
+    },
+    run: async { (check_frame(vec![1, 2, 3, 4]).await, check_frame(vec![1]).await) },
 }
 
-known_gap! {
-    reason: "s5-6 (runs differently, panic message): `assert!(limit < 10)` on a local that an inner block shadowed while it was alive (the inner `limit` borrowed across an await): rustc panics with `assertion failed: limit < 10`, longhand with `assertion failed: __limit_2 < 10` (the renamed local's hidden name)",
-    differential! {
-        /// A failing `assert!` naming a local that an inner block shadowed while
-        /// it was alive (the inner one borrowed across an await).
-        name: assert_message_text_of_shadowed_local,
-        items: {
-            #[lh] async fn limits(n: u32) -> u32 {
-                let limit = n;
-                {
-                    let limit = D::new("inner-limit");
-                    let r = &limit;
-                    pend(1, ()).await;
-                    r.touch();
-                }
-                assert!(limit < 10);
-                limit
+differential! {
+    /// A failing `assert!` naming a local that an inner block shadowed while
+    /// it was alive (the inner one borrowed across an await).
+    name: assert_message_text_of_shadowed_local,
+    items: {
+        #[lh] async fn limits(n: u32) -> u32 {
+            let limit = n;
+            {
+                let limit = D::new("inner-limit");
+                let r = &limit;
+                pend(1, ()).await;
+                r.touch();
             }
-        },
-        run: async { (limits(3).await, limits(12).await) },
-    }
+            assert!(limit < 10);
+            limit
+        }
+    },
+    run: async { (limits(3).await, limits(12).await) },
 }
 
 differential! {

@@ -30,6 +30,7 @@
 //! generic and lives in `longhand::__private`; the expansion only calls it.
 
 mod analysis;
+mod assert_text;
 mod async_blocks;
 mod awaiting_macros;
 mod awaits;
@@ -278,6 +279,7 @@ pub(crate) fn prepare(func: &syn::ItemFn, mode: mode::Mode) -> Prepared {
     let mut stmts: Vec<syn::Stmt> = params.iter().flat_map(|p| p.prelude.clone()).collect();
     stmts.append(&mut body.stmts);
     body.stmts = stmts;
+    assert_text::spell_out(&mut body);
     if mode.is_generator() {
         yields::mark(&mut body);
     }

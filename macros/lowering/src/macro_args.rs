@@ -33,6 +33,12 @@ fn takes_pattern(mac: &Macro) -> bool {
     )
 }
 
+/// Does `mac` only quote its tokens, never evaluating them (`stringify!`)?
+/// They stay as the user wrote them: not lowered, not renamed.
+pub fn never_evaluated(mac: &Macro) -> bool {
+    name(mac) == "stringify"
+}
+
 /// The pattern and guard of a `matches!`-like call, if it has them.
 pub fn pattern_and_guard(mac: &Macro) -> Option<TokenStream> {
     let args = parse(mac)?;
@@ -47,7 +53,7 @@ pub fn pattern_and_guard(mac: &Macro) -> Option<TokenStream> {
 /// `value; n`, if they are. For `matches!` and its kin, only the scrutinee
 /// is an expression: a pattern is never read (nor written back) as one.
 pub fn parse(mac: &Macro) -> Option<MacroArgs> {
-    if mac.tokens.is_empty() {
+    if mac.tokens.is_empty() || never_evaluated(mac) {
         return None;
     }
     if takes_pattern(mac) {

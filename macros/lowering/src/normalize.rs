@@ -1280,6 +1280,9 @@ impl TagBindings {
     /// tokens use (see `macro_aliases`); one whose arguments are
     /// expressions has them tagged as code.
     fn tag_uses(&mut self, attrs: &mut Vec<syn::Attribute>, mac: &mut syn::Macro) {
+        if crate::macro_args::never_evaluated(mac) {
+            return;
+        }
         // The arguments that are expressions are tagged as such; the tokens
         // that are not (all of them, or a pattern's guard) by name.
         let unread = match crate::macro_args::parse(mac) {

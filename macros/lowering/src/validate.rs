@@ -198,6 +198,7 @@ impl<'a> Visit<'a> for Checker<'_> {
         } else if !self.in_closure
             && tokens_contain_await(&mac.tokens)
             && crate::macro_args::parse(mac).is_none()
+            && !crate::macro_args::never_evaluated(mac)
         {
             self.errors.push(syn::Error::new(
                 mac.span(),
