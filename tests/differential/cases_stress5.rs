@@ -244,7 +244,7 @@ known_gap! {
 }
 
 known_gap! {
-    reason: "s5-3 (runs differently, events and polls): a user macro `square!($e) => $e * $e` called with `pend(1, val(\"x\", 3)).await`: rustc expands first and awaits two futures (`x 3`, `x 3`, 3 polls); longhand takes the macro's comma-separated arguments as operands evaluated once, hoists the await out and passes the value (one `x 3`, 2 polls)",
+    reason: "s5-3 (refused with a message, tests/ui/await_in_user_macro_argument.rs): a user macro `square!($e) => $e * $e` called with `pend(1, val(\"x\", 3)).await`: rustc expands first and awaits two futures (`x 3`, `x 3`, 3 polls); longhand would hoist the await out and evaluate it once (one `x 3`, 2 polls), so an `.await` in the arguments of a macro not known to evaluate them once is refused: \"longhand cannot tell how `square!` evaluates this argument\"",
     differential! {
         /// A user macro that evaluates its argument twice (`$e * $e`), with an
         /// awaiting argument: rustc awaits two futures.
@@ -266,7 +266,7 @@ known_gap! {
 }
 
 known_gap! {
-    reason: "s5-3 (runs differently, polls): a user logging macro that evaluates its arguments only when a level is on (`if $on { log(format!($($arg)*)) }`, as `tracing::debug!` does) with `pend(1, n + 1).await` among them: with the level off rustc never awaits (4 polls for both calls), longhand hoists the await out of the macro and awaits it anyway (5 polls)",
+    reason: "s5-3 (refused with a message, as `square!`): a user logging macro that evaluates its arguments only when a level is on (`if $on { log(format!($($arg)*)) }`, as `tracing::debug!` does) with `pend(1, n + 1).await` among them: with the level off rustc never awaits (4 polls for both calls); longhand would hoist the await out of the macro and await it anyway (5 polls), so it refuses it",
     differential! {
         /// A user logging macro that skips its arguments when a level is off
         /// (`tracing::debug!`-like), with awaits in the arguments.

@@ -33,6 +33,27 @@ fn takes_pattern(mac: &Macro) -> bool {
     )
 }
 
+/// Is `mac` known to evaluate each expression argument once, in order,
+/// where it is called (or, for the assertions, `ensure!` and `matches!`,
+/// as `validate` checks)? std's formatting and assertion macros, `vec!`,
+/// `dbg!`, anyhow's and eyre's. A user's macro may evaluate an argument
+/// twice (`$e * $e`) or not at all (a logging macro whose level is off),
+/// which longhand, hoisting an `.await` out of it, cannot follow.
+pub fn evaluates_args_once(mac: &Macro) -> bool {
+    (borrows_args(mac) && name(mac) != "log")
+        || matches!(
+            name(mac).as_str(),
+            "vec"
+                | "dbg"
+                | "ensure"
+                | "bail"
+                | "anyhow"
+                | "eyre"
+                | "assert_matches"
+                | "debug_assert_matches"
+        )
+}
+
 /// Does `mac` only quote its tokens, never evaluating them (`stringify!`)?
 /// They stay as the user wrote them: not lowered, not renamed.
 pub fn never_evaluated(mac: &Macro) -> bool {

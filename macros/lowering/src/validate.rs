@@ -185,6 +185,22 @@ impl<'a> Visit<'a> for Checker<'_> {
                      `{name}!` and test it in the guard"
                 ),
             ));
+        } else if !self.in_closure
+            && crate::awaiting_macros::awaiting(mac).is_none()
+            && !crate::macro_args::evaluates_args_once(mac)
+            && let Some(args) = crate::macro_args::parse(mac)
+            && let Some(a) = args.args.iter().find(|a| crate::awaits::contains_await(a))
+        {
+            let name = crate::macro_args::name(mac);
+            self.errors.push(syn::Error::new(
+                a.span(),
+                format!(
+                    "longhand cannot tell how `{name}!` evaluates this argument (once, twice, or \
+                     only sometimes, as a logging macro whose level is off), and would run its \
+                     `.await` once, before the macro: await the value with a `let` before the \
+                     `{name}!`"
+                ),
+            ));
         } else if let Some(awaiting) = crate::awaiting_macros::awaiting(mac)
             && !self.in_async
         {
