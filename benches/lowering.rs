@@ -146,6 +146,10 @@ both! {
         let y = leaf(b as u64).await;
         x + y + c as u64
     }
+    #[lh] pub async fn recursive(n: u64) -> u64 {
+        if n < 2 { return leaf(n).await; }
+        Box::pin(recursive(n - 1)).await + Box::pin(recursive(n - 2)).await
+    }
     #[lh] pub async fn labeled(n: u64) -> u64 {
         let mut found = 0;
         'outer: for i in 0..n {
@@ -295,6 +299,11 @@ fn sizes() {
             "labeled",
             size_of_val(&native::labeled(3)),
             size_of_val(&lowered::labeled(3)),
+        ),
+        (
+            "recursive (Box::pin)",
+            size_of_val(&native::recursive(5)),
+            size_of_val(&lowered::recursive(5)),
         ),
     ];
     println!("size_of future (bytes)            native  lowered  lowered/native");
