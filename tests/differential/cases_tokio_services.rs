@@ -1289,38 +1289,6 @@ differential! {
     },
 }
 
-differential! {
-    /// `service_taken_callbacks` with the hooks called as `({ hook })()`.
-    name: service_taken_callbacks_braced,
-    items: {
-        struct Job { on_done: Option<Box<dyn FnOnce(u32) -> String>>, hooks: Vec<Box<dyn FnOnce() -> D>> }
-        #[lh] async fn run_job(mut job: Job, n: u32) -> Vec<String> {
-            let mut out = Vec::new();
-            let r = pend(n, n * 2).await;
-            if let Some(cb) = job.on_done.take() {
-                out.push(cb(r));
-            }
-            for hook in job.hooks.drain(..) {
-                let d = ({ hook })();
-                pend(1, ()).await;
-                out.push(d.0.to_string());
-            }
-            if job.on_done.take().is_none() {
-                out.push("taken".into());
-            }
-            out
-        }
-    },
-    run: async {
-        let tag = D::new("captured");
-        let job = Job {
-            on_done: Some(Box::new(move |v| format!("done {v} {}", tag.touch()))),
-            hooks: vec![Box::new(|| D::new("h1")), Box::new(|| D::new("h2"))],
-        };
-        run_job(job, 2).await
-    },
-}
-
 // ---------------------------------------------------------------------------
 // 4. Streams and iterators
 // ---------------------------------------------------------------------------
