@@ -726,14 +726,10 @@ pub fn consumes_receiver(method: &str) -> bool {
         || method.starts_with("into_")
         || method.starts_with("unwrap")
         || method.starts_with("expect")
+        || iterator_adapter(method)
         || matches!(
             method,
             "ok" | "err"
-                | "filter"
-                | "copied"
-                | "cloned"
-                | "inspect"
-                | "scan"
                 | "max"
                 | "min"
                 | "build"
@@ -742,7 +738,6 @@ pub fn consumes_receiver(method: &str) -> bool {
                 | "min_by"
                 | "max_by_key"
                 | "min_by_key"
-                | "map"
                 | "map_err"
                 | "map_or"
                 | "map_or_else"
@@ -753,8 +748,6 @@ pub fn consumes_receiver(method: &str) -> bool {
                 | "xor"
                 | "ok_or"
                 | "ok_or_else"
-                | "flatten"
-                | "zip"
                 | "unzip"
                 | "transpose"
                 | "collect"
@@ -763,19 +756,6 @@ pub fn consumes_receiver(method: &str) -> bool {
                 | "count"
                 | "fold"
                 | "for_each"
-                | "rev"
-                | "enumerate"
-                | "skip"
-                | "step_by"
-                | "chain"
-                | "cycle"
-                | "peekable"
-                | "fuse"
-                | "filter_map"
-                | "flat_map"
-                | "take_while"
-                | "skip_while"
-                | "map_while"
                 | "partition"
                 | "reduce"
                 | "boxed"
@@ -787,6 +767,36 @@ pub fn consumes_receiver(method: &str) -> bool {
                 | "or_default"
                 | "and_modify"
         )
+}
+
+/// `Iterator`'s adapters, which take `self` and return an iterator (some
+/// names, `map`, `filter`, `flatten`, are `Option`'s too, and take `self`
+/// there as well).
+fn iterator_adapter(method: &str) -> bool {
+    matches!(
+        method,
+        "map"
+            | "filter"
+            | "filter_map"
+            | "flat_map"
+            | "flatten"
+            | "copied"
+            | "cloned"
+            | "inspect"
+            | "scan"
+            | "zip"
+            | "rev"
+            | "enumerate"
+            | "skip"
+            | "step_by"
+            | "chain"
+            | "cycle"
+            | "peekable"
+            | "fuse"
+            | "take_while"
+            | "skip_while"
+            | "map_while"
+    )
 }
 
 /// Does method call `m` take its receiver by value? The names of
@@ -807,57 +817,40 @@ fn makes_iterator(e: &Expr) -> bool {
     match e {
         Expr::Paren(p) => makes_iterator(&p.expr),
         Expr::Range(_) => true,
-        Expr::MethodCall(m) => matches!(
-            m.method.to_string().as_str(),
-            "iter"
-                | "iter_mut"
-                | "into_iter"
-                | "chars"
-                | "char_indices"
-                | "bytes"
-                | "split"
-                | "rsplit"
-                | "splitn"
-                | "rsplitn"
-                | "split_terminator"
-                | "split_whitespace"
-                | "split_ascii_whitespace"
-                | "lines"
-                | "keys"
-                | "values"
-                | "values_mut"
-                | "into_keys"
-                | "into_values"
-                | "drain"
-                | "windows"
-                | "chunks"
-                | "chunks_exact"
-                | "rchunks"
-                | "matches"
-                | "match_indices"
-                | "map"
-                | "filter"
-                | "filter_map"
-                | "flat_map"
-                | "rev"
-                | "enumerate"
-                | "zip"
-                | "skip"
-                | "step_by"
-                | "chain"
-                | "cycle"
-                | "peekable"
-                | "fuse"
-                | "take_while"
-                | "skip_while"
-                | "map_while"
-                | "inspect"
-                | "scan"
-                | "copied"
-                | "cloned"
-                | "flatten"
-                | "take"
-        ),
+        Expr::MethodCall(m) => {
+            let method = m.method.to_string();
+            iterator_adapter(&method)
+                || matches!(
+                    method.as_str(),
+                    "iter"
+                        | "iter_mut"
+                        | "into_iter"
+                        | "chars"
+                        | "char_indices"
+                        | "bytes"
+                        | "split"
+                        | "rsplit"
+                        | "splitn"
+                        | "rsplitn"
+                        | "split_terminator"
+                        | "split_whitespace"
+                        | "split_ascii_whitespace"
+                        | "lines"
+                        | "keys"
+                        | "values"
+                        | "values_mut"
+                        | "into_keys"
+                        | "into_values"
+                        | "drain"
+                        | "windows"
+                        | "chunks"
+                        | "chunks_exact"
+                        | "rchunks"
+                        | "matches"
+                        | "match_indices"
+                        | "take"
+                )
+        }
         _ => false,
     }
 }
