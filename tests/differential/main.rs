@@ -28,4 +28,5 @@ mod cases_service_code;
 mod cases_stress3;
 mod cases_stress4;
 mod cases_stress5;
+mod cases_stress6;
 mod cases_tokio_services;
