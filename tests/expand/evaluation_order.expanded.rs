@@ -16,7 +16,7 @@ fn report(
                 ::core::marker::PhantomData::<()>,
             ),
         ),
-        async move |__lh_args| -> String {
+        async move |mut __lh_args| -> String {
             let (name, (client, ())) = __lh_args;
             let __lh_native: String = {
                 format!("{}: {}", name.trim(), client.fetch(& name). await)

@@ -15,7 +15,7 @@ impl Connection {
                 ::longhand::__private::phantom_of(&self),
                 ::core::marker::PhantomData::<()>,
             ),
-            async move |__lh_args| -> std::io::Result<Vec<u8>> {
+            async move |mut __lh_args| -> std::io::Result<Vec<u8>> {
                 let (__self, ()) = __lh_args;
                 let __lh_native: std::io::Result<Vec<u8>> = {
                     let mut buf = vec![0u8; 1024];

@@ -10,7 +10,7 @@ fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
             ::longhand::__private::phantom_of(&list),
             ::core::marker::PhantomData::<()>,
         ),
-        async move |__lh_args| -> () {
+        async move |mut __lh_args| -> () {
             let (list, ()) = __lh_args;
             let __lh_native: () = {
                 let mut sum = 0;

@@ -235,7 +235,7 @@ fn native_check(func: &syn::ItemFn, mode: &mode::Mode, params: &[signature::Para
     let args = names::hidden("__lh_args");
     quote! {
         #[allow(unused, clippy::all)]
-        let _ = ::longhand::__private::native_check(#types, async move |#args| -> #output {
+        let _ = ::longhand::__private::native_check(#types, async move |mut #args| -> #output {
             let #pattern = #args;
             let #result: #output = #body;
             #result

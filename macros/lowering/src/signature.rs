@@ -94,8 +94,9 @@ pub fn params(inputs: &mut syn::punctuated::Punctuated<FnArg, syn::Token![,]>) -
                                 }
                                 p
                             }
+                            // (`mut`: a `ref mut` binding borrows it mutably.)
                             None => vec![
-                                parse_quote!(let #whole = #taken;),
+                                parse_quote!(let mut #whole = #taken;),
                                 parse_quote!(let #pat = #whole;),
                             ],
                         };
