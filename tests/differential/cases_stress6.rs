@@ -1854,35 +1854,29 @@ differential! {
     run: f((D::new("a"), D::new("b")), P { x: D::new("x"), y: D::new("y") }, D::new("underscore"), 1),
 }
 
-known_gap! {
-    reason: "s6-3 (compile error): a `ref mut` parameter binding (`async fn f(ref d: D, ref mut v: Vec<D>)`, valid Rust): longhand rebinds the parameters from an immutable `__lh_args`, so the `ref mut` borrow of it fails: E0596 cannot borrow value as mutable, as `__lh_args` is not declared as mutable (span: `ref mut v`). A `ref` parameter alone compiles: `ref_parameter_binding_shared`.",
-    differential! {
-        /// `ref` and `ref mut` parameter bindings kept across awaits.
-        name: ref_parameter_bindings,
-        items: {
-            #[lh] async fn f(ref d: D, ref mut v: Vec<D>) -> usize {
-                let n = pend(1, d.touch()).await;
-                v.push(pend(1, D::new("pushed")).await);
-                n + v.len()
-            }
-        },
-        run: f(D::new("d"), vec![D::new("v0")]),
-    }
+differential! {
+    /// `ref` and `ref mut` parameter bindings kept across awaits.
+    name: ref_parameter_bindings,
+    items: {
+        #[lh] async fn f(ref d: D, ref mut v: Vec<D>) -> usize {
+            let n = pend(1, d.touch()).await;
+            v.push(pend(1, D::new("pushed")).await);
+            n + v.len()
+        }
+    },
+    run: f(D::new("d"), vec![D::new("v0")]),
 }
 
-known_gap! {
-    reason: "s6-3 (compile error): a `ref mut` parameter binding (`async fn f(ref d: D, ref mut v: Vec<D>)`, valid Rust): longhand rebinds the parameters from an immutable `__lh_args`, so the `ref mut` borrow of it fails: E0596 cannot borrow value as mutable, as `__lh_args` is not declared as mutable (span: `ref mut v`). A `ref` parameter alone compiles: `ref_parameter_binding_shared`.",
-    differential! {
-        /// The smallest shape of s6-3: one `ref mut` parameter.
-        name: ref_mut_parameter_minimal,
-        items: {
-            #[lh] async fn f(ref mut v: Vec<u32>) -> usize {
-                v.push(pend(1, 1).await);
-                v.len()
-            }
-        },
-        run: f(vec![0]),
-    }
+differential! {
+    /// The smallest shape of s6-3: one `ref mut` parameter.
+    name: ref_mut_parameter_minimal,
+    items: {
+        #[lh] async fn f(ref mut v: Vec<u32>) -> usize {
+            v.push(pend(1, 1).await);
+            v.len()
+        }
+    },
+    run: f(vec![0]),
 }
 
 differential! {
@@ -2132,60 +2126,48 @@ differential! {
 // Parameter patterns with `_` (s6-4)
 // ---------------------------------------------------------------------------
 
-known_gap! {
-    reason: "s6-4 (runs differently): a binding of a parameter pattern that has a `_` (`async fn f((a, _): (D, u32))`) is put in a pin slot and that slot is never emptied at the end of the body: rustc drops `a` when the body ends (before `Ready`); longhand drops it only when the future itself is dropped, after `Ready`, after the output and after the extra poll. First difference (smallest shape `let n = a.touch(); pend(1, ()).await; n`): native `[\"touch a\", \"drop a\", \"-- ready\", \"-- poll again\", \"-- drop future\"]`, lowered `[\"touch a\", \"-- ready\", \"-- poll again\", \"-- drop future\", \"drop a\"]` (expansion: `PinSlot::set(__lh_slot0, ..)`, no release on the resumed path; `drop_with_pins` drops slot 0 in `Returned`). Not the known `let (a, _) = t;` rest: no droppable rest is needed, and the same `let` in the body, `(a, _b)`, `(a, b)` and `P { x, .. }` parameters are fine (`param_pattern_*` cases).",
-    differential! {
-        /// Tuple-pattern parameters with a `_` element: rustc keeps the whole
-        /// argument, including the ignored `D`, until the body ends.
-        name: tuple_param_with_ignored_element,
-        items: {
-            #[lh] async fn f((a, _): (D, D), (_, c): (u32, D)) -> usize {
-                pend(1, ()).await;
-                let n = a.touch();
-                pend(1, ()).await;
-                n + c.touch()
-            }
-        },
-        run: f((D::new("a"), D::new("ignored-b")), (7, D::new("c"))),
-    }
+differential! {
+    /// Tuple-pattern parameters with a `_` element: rustc keeps the whole
+    /// argument, including the ignored `D`, until the body ends.
+    name: tuple_param_with_ignored_element,
+    items: {
+        #[lh] async fn f((a, _): (D, D), (_, c): (u32, D)) -> usize {
+            pend(1, ()).await;
+            let n = a.touch();
+            pend(1, ()).await;
+            n + c.touch()
+        }
+    },
+    run: f((D::new("a"), D::new("ignored-b")), (7, D::new("c"))),
 }
 
-known_gap! {
-    reason: "s6-4 (runs differently): a binding of a parameter pattern that has a `_` (`async fn f((a, _): (D, u32))`) is put in a pin slot and that slot is never emptied at the end of the body: rustc drops `a` when the body ends (before `Ready`); longhand drops it only when the future itself is dropped, after `Ready`, after the output and after the extra poll. First difference (smallest shape `let n = a.touch(); pend(1, ()).await; n`): native `[\"touch a\", \"drop a\", \"-- ready\", \"-- poll again\", \"-- drop future\"]`, lowered `[\"touch a\", \"-- ready\", \"-- poll again\", \"-- drop future\", \"drop a\"]` (expansion: `PinSlot::set(__lh_slot0, ..)`, no release on the resumed path; `drop_with_pins` drops slot 0 in `Returned`). Not the known `let (a, _) = t;` rest: no droppable rest is needed, and the same `let` in the body, `(a, _b)`, `(a, b)` and `P { x, .. }` parameters are fine (`param_pattern_*` cases).",
-    differential! {
-        /// The smallest shape of s6-4: `(a, _): (D, u32)`, `a` used before the
-        /// only await and never after.
-        name: param_pattern_wildcard_binding_outlives_completion,
-        items: {
-            #[lh] async fn f((a, _): (D, u32)) -> usize { let n = a.touch(); pend(1, ()).await; n }
-        },
-        run: f((D::new("a"), 1)),
-    }
+differential! {
+    /// The smallest shape of s6-4: `(a, _): (D, u32)`, `a` used before the
+    /// only await and never after.
+    name: param_pattern_wildcard_binding_outlives_completion,
+    items: {
+        #[lh] async fn f((a, _): (D, u32)) -> usize { let n = a.touch(); pend(1, ()).await; n }
+    },
+    run: f((D::new("a"), 1)),
 }
 
-known_gap! {
-    reason: "s6-4 (runs differently): a binding of a parameter pattern that has a `_` (`async fn f((a, _): (D, u32))`) is put in a pin slot and that slot is never emptied at the end of the body: rustc drops `a` when the body ends (before `Ready`); longhand drops it only when the future itself is dropped, after `Ready`, after the output and after the extra poll. First difference (smallest shape `let n = a.touch(); pend(1, ()).await; n`): native `[\"touch a\", \"drop a\", \"-- ready\", \"-- poll again\", \"-- drop future\"]`, lowered `[\"touch a\", \"-- ready\", \"-- poll again\", \"-- drop future\", \"drop a\"]` (expansion: `PinSlot::set(__lh_slot0, ..)`, no release on the resumed path; `drop_with_pins` drops slot 0 in `Returned`). Not the known `let (a, _) = t;` rest: no droppable rest is needed, and the same `let` in the body, `(a, _b)`, `(a, b)` and `P { x, .. }` parameters are fine (`param_pattern_*` cases).",
-    differential! {
-        /// s6-4 with a droppable `_`: the rest drops at the end of the body, `a`
-        /// only with the future.
-        name: param_pattern_wildcard_with_droppable_rest,
-        items: {
-            #[lh] async fn f((a, _): (D, D)) -> usize { let n = a.touch(); pend(1, ()).await; n }
-        },
-        run: f((D::new("a"), D::new("b"))),
-    }
+differential! {
+    /// s6-4 with a droppable `_`: the rest drops at the end of the body, `a`
+    /// only with the future.
+    name: param_pattern_wildcard_with_droppable_rest,
+    items: {
+        #[lh] async fn f((a, _): (D, D)) -> usize { let n = a.touch(); pend(1, ()).await; n }
+    },
+    run: f((D::new("a"), D::new("b"))),
 }
 
-known_gap! {
-    reason: "s6-4 (runs differently): a binding of a parameter pattern that has a `_` (`async fn f((a, _): (D, u32))`) is put in a pin slot and that slot is never emptied at the end of the body: rustc drops `a` when the body ends (before `Ready`); longhand drops it only when the future itself is dropped, after `Ready`, after the output and after the extra poll. First difference (smallest shape `let n = a.touch(); pend(1, ()).await; n`): native `[\"touch a\", \"drop a\", \"-- ready\", \"-- poll again\", \"-- drop future\"]`, lowered `[\"touch a\", \"-- ready\", \"-- poll again\", \"-- drop future\", \"drop a\"]` (expansion: `PinSlot::set(__lh_slot0, ..)`, no release on the resumed path; `drop_with_pins` drops slot 0 in `Returned`). Not the known `let (a, _) = t;` rest: no droppable rest is needed, and the same `let` in the body, `(a, _b)`, `(a, b)` and `P { x, .. }` parameters are fine (`param_pattern_*` cases).",
-    differential! {
-        /// s6-4 with `a` used between two awaits.
-        name: param_pattern_wildcard_binding_between_awaits,
-        items: {
-            #[lh] async fn f((a, _): (D, u32)) -> usize { pend(1, ()).await; let n = a.touch(); pend(1, ()).await; n }
-        },
-        run: f((D::new("a"), 1)),
-    }
+differential! {
+    /// s6-4 with `a` used between two awaits.
+    name: param_pattern_wildcard_binding_between_awaits,
+    items: {
+        #[lh] async fn f((a, _): (D, u32)) -> usize { pend(1, ()).await; let n = a.touch(); pend(1, ()).await; n }
+    },
+    run: f((D::new("a"), 1)),
 }
 
 differential! {

@@ -283,7 +283,17 @@ impl Rewrite<'_> {
         let (ident_pat, ty, init) = plain_let(stmt)?;
         let id = tag_of(ident_pat)?;
         let slot = *self.slots.get(&id)?;
-        let init = &init?.expr;
+        let Some(init) = init else {
+            // `let x;`, assigned later (`PinSlot::set`): the guard drops it
+            // at the end of its scope. There is no local to reach yet, and
+            // the slot is empty: the reference is a placeholder (where the
+            // future resumes with the local live, `resume` reaches it).
+            let mut out = scope_statements(id, slot, None);
+            let pin = pin_ident(id);
+            out[0] = parse_quote!(let #pin = (););
+            return Some(out);
+        };
+        let init = &init.expr;
         if let Expr::Path(path) = &**init
             && let Some(param) = self
                 .params
