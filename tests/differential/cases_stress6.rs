@@ -1496,33 +1496,36 @@ differential! {
     run: go(),
 }
 
-differential! {
-    /// `Option<D>` slots juggled with `take`, `replace`, `insert` and
-    /// `get_or_insert_with` across awaits.
-    name: option_take_replace_insert_across_awaits,
-    items: {
-        #[lh] async fn go() -> Vec<&'static str> {
-            let mut slot: Option<D> = None;
-            let mut out = Vec::new();
-            let first = slot.get_or_insert_with(|| D::new("lazy"));
-            out.push(first.0);
-            pend(1, ()).await;
-            let old = slot.replace(pend(1, D::new("replaced")).await);
-            out.push(old.map(|d| d.0).unwrap_or("none"));
-            let taken = slot.take();
-            pend(1, ()).await;
-            let r = slot.insert(D::new("inserted"));
-            out.push(r.0);
-            pend(1, ()).await;
-            drop(taken);
-            if let Some(d) = slot.as_mut() {
-                *d = pend(1, D::new("assigned")).await;
+known_gap! {
+    reason: "s6-5 (Miri, Stacked and Tree Borrows: undefined behaviour; not fixed yet): `let first = slot.get_or_insert_with(|| D::new(\"lazy\"));` (a `&mut D` into the pinned `slot`, its type unwritten) used, then `slot.replace(pend(1, ..).await)`: `first` is dead but kept across the await for a destructor it might have; `replace`'s `&mut slot` invalidates it, and moving it back out of the state retags a dead tag (SB: \"trying to retag from <..> for Unique permission .. but that tag does not exist\"; TB: \"reborrow through <..> is forbidden\", the tag Disabled by a foreign write). Output and events match rustc",
+    differential! {
+        /// `Option<D>` slots juggled with `take`, `replace`, `insert` and
+        /// `get_or_insert_with` across awaits.
+        name: option_take_replace_insert_across_awaits,
+        items: {
+            #[lh] async fn go() -> Vec<&'static str> {
+                let mut slot: Option<D> = None;
+                let mut out = Vec::new();
+                let first = slot.get_or_insert_with(|| D::new("lazy"));
+                out.push(first.0);
+                pend(1, ()).await;
+                let old = slot.replace(pend(1, D::new("replaced")).await);
+                out.push(old.map(|d| d.0).unwrap_or("none"));
+                let taken = slot.take();
+                pend(1, ()).await;
+                let r = slot.insert(D::new("inserted"));
+                out.push(r.0);
+                pend(1, ()).await;
+                drop(taken);
+                if let Some(d) = slot.as_mut() {
+                    *d = pend(1, D::new("assigned")).await;
+                }
+                out.push(slot.as_ref().unwrap().0);
+                out
             }
-            out.push(slot.as_ref().unwrap().0);
-            out
-        }
-    },
-    run: go(),
+        },
+        run: go(),
+    }
 }
 
 differential! {
