@@ -1039,8 +1039,9 @@ impl Resolver {
             },
             _ => None,
         };
-        let generics = sig.map(|s| s.generics.clone()).unwrap_or_default();
-        let consumed = declared.and_then(|ty| crate::callee::consumed_by_call(ty, &generics));
+        let none = syn::Generics::default();
+        let generics = sig.map_or(&none, |s| &s.generics);
+        let consumed = declared.and_then(|ty| crate::callee::consumed_by_call(ty, generics));
         (param.is_some(), consumed)
     }
 

@@ -288,10 +288,7 @@ impl Rewrite<'_> {
             // at the end of its scope. There is no local to reach yet, and
             // the slot is empty: the reference is a placeholder (where the
             // future resumes with the local live, `resume` reaches it).
-            let mut out = scope_statements(id, slot, None);
-            let pin = pin_ident(id);
-            out[0] = parse_quote!(let #pin = (););
-            return Some(out);
+            return Some(scope_statements(id, slot, Some(parse_quote!(()))));
         };
         let init = &init.expr;
         if let Expr::Path(path) = &**init

@@ -6,13 +6,15 @@
 //! await each other (`even` awaiting `Box::pin(odd(n - 1))`, `odd` awaiting
 //! `even(n - 1)`), which no single function can see. rustc's own coroutine
 //! does not show the types it holds across an await (its witness) in its
-//! type, so an awaited boxed call is moved into a native `async` block,
-//! awaited where it was: `identity(async { Box::pin(odd(n - 1)).await
-//! }).await`. The block runs the call when first polled, in the same poll
-//! (nothing happens in between), borrows or moves what the call uses as a
-//! closure would, and keeps the boxed future out of the state's type, so
-//! `Send` follows the boxed future as in rustc. A recursive call that is
-//! awaited without the box is rejected with the fix spelled out.
+//! type, so an awaited boxed call is made inside a native `async` block,
+//! awaited where it was: `(|a| async move { Box::pin(odd(a)).await })(n -
+//! 1).await`. The arguments are evaluated where they were written and
+//! passed to a closure called at once (a `&mut` argument is reborrowed, as
+//! in a call); the block makes the call when first polled, in the same poll
+//! (nothing happens in between), and keeps the boxed future out of the
+//! state's type, so `Send` follows the boxed future as in rustc. A method
+//! is called as `Self::m(receiver, ..)`. A recursive call that is awaited
+//! without the box is rejected with the fix spelled out.
 
 use crate::names::hidden;
 use quote::ToTokens;
@@ -33,10 +35,7 @@ fn is_self_call(e: &Expr, name: &str) -> bool {
             }
             _ => false,
         },
-        Expr::MethodCall(m) => {
-            m.method == name
-                && matches!(&*m.receiver, Expr::Path(p) if p.path.is_ident("self") || p.path.is_ident("__self"))
-        }
+        Expr::MethodCall(m) => m.method == name && is_self(&m.receiver),
         Expr::Paren(p) => is_self_call(&p.expr, name),
         _ => false,
     }
@@ -57,6 +56,7 @@ enum Receiver {
     Value,
 }
 
+/// Is `e` the function's `self` (`__self` once normalised)?
 fn is_self(e: &Expr) -> bool {
     matches!(e, Expr::Path(p) if p.path.is_ident("self") || p.path.is_ident("__self"))
 }

@@ -25,14 +25,9 @@
 
 use proc_macro2::Span;
 use quote::quote_spanned;
+use syn::Expr;
 use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
-use syn::{Expr, Macro};
-
-/// Is `mac` a macro that returns from the function (by its name)?
-pub fn returns(mac: &Macro) -> bool {
-    matches!(crate::macro_args::name(mac).as_str(), "bail" | "ensure")
-}
 
 /// Runs each returning macro call of the body in a closure (see above).
 pub fn wrap(block: &mut syn::Block) {
@@ -45,15 +40,18 @@ impl VisitMut for Wrap {
     fn visit_expr_mut(&mut self, e: &mut Expr) {
         visit_mut::visit_expr_mut(self, e);
         let Expr::Macro(m) = e else { return };
-        if !returns(&m.mac) {
-            return;
-        }
+        // By name: the macros that return from the function.
+        let bail = match crate::macro_args::name(&m.mac).as_str() {
+            "bail" => true,
+            "ensure" => false,
+            _ => return,
+        };
         let span = Span::mixed_site().located_at(m.mac.span());
         let err = crate::names::hidden("__lh_err");
         let never = crate::names::hidden("__lh_never");
         let call = &*m;
         let result = quote_spanned!(span=> ::core::result::Result);
-        let wrapped = if crate::macro_args::name(&m.mac) == "bail" {
+        let wrapped = if bail {
             quote_spanned! {span=>
                 match (|| -> #result<::core::convert::Infallible, _> { #call })() {
                     #result::Err(#err) => return #result::Err(#err),
