@@ -389,41 +389,38 @@ differential! {
     run: go(),
 }
 
-known_gap! {
-    reason: "s6-5 (Miri, Stacked Borrows: undefined behaviour; found by the Miri run of this stop, not fixed yet): `let b = c.buf_mut(0).await; b.extend([3, 4]); if let Some(s) = c.slot(1).await { .. }` with `buf_mut(&mut self) -> &mut Vec<u8>`: `b` is a `&mut` into the pinned `c`, dead after its last use, but its type is not written, so longhand keeps it across `c.slot(1).await` for a destructor it might have; the awaitee's `&mut c` retag invalidates it, and moving it out of the state when resuming retags a dead tag: \"trying to retag from <..> for Unique permission .. but that tag does not exist in the borrow stack\" at `Kept::take`. The output and events match rustc. Fix to come: a value whose source local is borrowed again after its last use has no destructor that uses the borrow (rustc would reject it), so it need not be kept",
-    differential! {
-        /// `&mut self` methods returning `&mut` fields after awaits; the caller
-        /// writes through the returned reference.
-        name: mut_self_method_returns_mut_field,
-        items: {
-            struct Conn { buf: Vec<u8>, slots: Vec<D>, generation: u32 }
-            impl Conn {
-                #[lh] async fn buf_mut(&mut self, reserve: usize) -> &mut Vec<u8> {
-                    pend(1, ()).await;
-                    self.generation += 1;
-                    self.buf.reserve(reserve);
-                    &mut self.buf
-                }
-                #[lh] async fn slot(&mut self, i: usize) -> Option<&mut D> {
-                    let idx = pend(1, i).await;
-                    self.slots.get_mut(idx)
-                }
+differential! {
+    /// `&mut self` methods returning `&mut` fields after awaits; the caller
+    /// writes through the returned reference.
+    name: mut_self_method_returns_mut_field,
+    items: {
+        struct Conn { buf: Vec<u8>, slots: Vec<D>, generation: u32 }
+        impl Conn {
+            #[lh] async fn buf_mut(&mut self, reserve: usize) -> &mut Vec<u8> {
+                pend(1, ()).await;
+                self.generation += 1;
+                self.buf.reserve(reserve);
+                &mut self.buf
             }
-            #[lh] async fn go() -> (Vec<u8>, u32, Vec<&'static str>) {
-                let mut c = Conn { buf: vec![1], slots: vec![D::new("s0"), D::new("s1")], generation: 0 };
-                c.buf_mut(4).await.push(2);
-                let b = c.buf_mut(0).await;
-                b.extend([3, 4]);
-                if let Some(s) = c.slot(1).await {
-                    *s = D::new("s1b");
-                }
-                let missing = c.slot(9).await.is_none();
-                log(format!("missing {missing}"));
-                (c.buf.clone(), c.generation, c.slots.iter().map(|d| d.0).collect())
+            #[lh] async fn slot(&mut self, i: usize) -> Option<&mut D> {
+                let idx = pend(1, i).await;
+                self.slots.get_mut(idx)
             }
-        },
-        run: go(),
-    }
+        }
+        #[lh] async fn go() -> (Vec<u8>, u32, Vec<&'static str>) {
+            let mut c = Conn { buf: vec![1], slots: vec![D::new("s0"), D::new("s1")], generation: 0 };
+            c.buf_mut(4).await.push(2);
+            let b = c.buf_mut(0).await;
+            b.extend([3, 4]);
+            if let Some(s) = c.slot(1).await {
+                *s = D::new("s1b");
+            }
+            let missing = c.slot(9).await.is_none();
+            log(format!("missing {missing}"));
+            (c.buf.clone(), c.generation, c.slots.iter().map(|d| d.0).collect())
+        }
+    },
+    run: go(),
 }
 
 differential! {
@@ -1496,36 +1493,33 @@ differential! {
     run: go(),
 }
 
-known_gap! {
-    reason: "s6-5 (Miri, Stacked and Tree Borrows: undefined behaviour; not fixed yet): `let first = slot.get_or_insert_with(|| D::new(\"lazy\"));` (a `&mut D` into the pinned `slot`, its type unwritten) used, then `slot.replace(pend(1, ..).await)`: `first` is dead but kept across the await for a destructor it might have; `replace`'s `&mut slot` invalidates it, and moving it back out of the state retags a dead tag (SB: \"trying to retag from <..> for Unique permission .. but that tag does not exist\"; TB: \"reborrow through <..> is forbidden\", the tag Disabled by a foreign write). Output and events match rustc",
-    differential! {
-        /// `Option<D>` slots juggled with `take`, `replace`, `insert` and
-        /// `get_or_insert_with` across awaits.
-        name: option_take_replace_insert_across_awaits,
-        items: {
-            #[lh] async fn go() -> Vec<&'static str> {
-                let mut slot: Option<D> = None;
-                let mut out = Vec::new();
-                let first = slot.get_or_insert_with(|| D::new("lazy"));
-                out.push(first.0);
-                pend(1, ()).await;
-                let old = slot.replace(pend(1, D::new("replaced")).await);
-                out.push(old.map(|d| d.0).unwrap_or("none"));
-                let taken = slot.take();
-                pend(1, ()).await;
-                let r = slot.insert(D::new("inserted"));
-                out.push(r.0);
-                pend(1, ()).await;
-                drop(taken);
-                if let Some(d) = slot.as_mut() {
-                    *d = pend(1, D::new("assigned")).await;
-                }
-                out.push(slot.as_ref().unwrap().0);
-                out
+differential! {
+    /// `Option<D>` slots juggled with `take`, `replace`, `insert` and
+    /// `get_or_insert_with` across awaits.
+    name: option_take_replace_insert_across_awaits,
+    items: {
+        #[lh] async fn go() -> Vec<&'static str> {
+            let mut slot: Option<D> = None;
+            let mut out = Vec::new();
+            let first = slot.get_or_insert_with(|| D::new("lazy"));
+            out.push(first.0);
+            pend(1, ()).await;
+            let old = slot.replace(pend(1, D::new("replaced")).await);
+            out.push(old.map(|d| d.0).unwrap_or("none"));
+            let taken = slot.take();
+            pend(1, ()).await;
+            let r = slot.insert(D::new("inserted"));
+            out.push(r.0);
+            pend(1, ()).await;
+            drop(taken);
+            if let Some(d) = slot.as_mut() {
+                *d = pend(1, D::new("assigned")).await;
             }
-        },
-        run: go(),
-    }
+            out.push(slot.as_ref().unwrap().0);
+            out
+        }
+    },
+    run: go(),
 }
 
 differential! {

@@ -181,6 +181,9 @@ pub struct Keep {
     /// Bindings not stored, but declared again (uninitialised) on resumption
     /// because the resumed code assigns them.
     pub redeclared: HashSet<usize>,
+    /// Stored bindings that the resumed code does not read: kept only for
+    /// the destructor their type may have.
+    pub for_drop: Vec<usize>,
 }
 
 /// The liveness result for the whole function.
@@ -288,6 +291,14 @@ pub fn analyse(block: &syn::Block, awaits: usize, sig: &syn::Signature) -> Liven
                 .filter(|b| kept(b))
                 .for_each(|b| pin(*b));
         }
+        // A value kept only for its destructor whose borrow may be dead
+        // (see `borrow_ended`) stays in place: moving it in or out of the
+        // state would use that borrow.
+        k.for_drop
+            .iter()
+            .filter_map(|id| r.bindings.get(id))
+            .filter(|info| borrow_ended(&r, info))
+            .for_each(|info| pin(info.binding.id));
     }
     // What `pin!` pinned stays in a slot wherever it is (see `pin_macros`).
     r.bindings
@@ -364,6 +375,24 @@ pub fn analyse(block: &syn::Block, awaits: usize, sig: &syn::Signature) -> Liven
             .map(|i| i.binding.id)
             .collect(),
     }
+}
+
+/// Does what `info` borrows get used again after `info`'s last use? Then
+/// its borrow of it is dead there (`let first = slot.get_or_insert_with(f);
+/// out.push(first.0); slot.replace(x.await)`): rustc accepts the body only
+/// if dropping the value does not use that borrow (a `&mut D`, or a struct
+/// of a `D` and a `&mut`), but moving the value (a typed copy) would, and
+/// Miri's borrow models then see a dead tag retagged. Such a value is only
+/// dropped in place, as rustc's state machine does.
+fn borrow_ended(r: &Resolver, info: &BindingInfo) -> bool {
+    if info.reference || info.sources.is_empty() {
+        return false;
+    }
+    let last = info.uses.iter().map(|u| u.pos).max().unwrap_or(0);
+    info.sources
+        .iter()
+        .filter_map(|s| r.bindings.get(s))
+        .any(|s| s.uses.iter().any(|u| u.pos > last))
 }
 
 /// The reference kinds, where a use "by value" that the local's own later
@@ -590,6 +619,9 @@ fn decide(r: &Resolver, at: &AwaitInfo) -> Keep {
         };
         if initialized && alive {
             keep.stored.push(b.binding.clone());
+            if !read_next {
+                keep.for_drop.push(b.binding.id);
+            }
         } else if initialized && only_conditionally_moved && !b.reference {
             keep.flagged.push(b.binding.clone());
         } else {
