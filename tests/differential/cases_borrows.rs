@@ -435,3 +435,44 @@ differential! {
     },
     run: async { f(&RefCell::new(3)).await },
 }
+
+differential! {
+    /// A value holding a `D` and a `&mut` into a local, kept past its last
+    /// use for its destructor while the local is used again (its borrow
+    /// dead): rustc drops it in place at the end of the scope, after the
+    /// awaits; longhand keeps it in a pin slot rather than moving a dead
+    /// borrow through the state (s6-5, which Miri checks).
+    name: dead_borrow_beside_a_destructor_dropped_in_place,
+    items: {
+        struct Pair<'a>(#[allow(dead_code)] D, &'a mut Vec<u32>);
+        #[lh] async fn go() -> Vec<u32> {
+            let mut v = vec![1];
+            let p = Pair(D::new("pair"), &mut v);
+            p.1.push(2);
+            pend(1, ()).await;
+            v.push(3);
+            pend(1, ()).await;
+            log("end");
+            v
+        }
+    },
+    run: go(),
+}
+
+differential! {
+    /// s6-5 with the source used before the next suspension: the dead `&mut`
+    /// would be moved into the state after `v.push` invalidated it.
+    name: dead_borrow_invalidated_before_the_suspension,
+    items: {
+        #[lh] async fn go() -> Vec<D> {
+            let mut v = vec![D::new("a")];
+            let last = v.last_mut().unwrap();
+            last.touch();
+            v.push(D::new("b"));
+            pend(1, ()).await;
+            v.push(pend(1, D::new("c")).await);
+            v
+        }
+    },
+    run: go(),
+}
