@@ -687,33 +687,30 @@ differential! {
     run: go(vec![Some(("3", D::new("d3"))), None, Some(("x", D::new("dx"))), Some(("1", D::new("d1")))]),
 }
 
-known_gap! {
-    reason: "s6-2 (refused with a message): an `.await` in a let-chain after its first `let` (`if let Some(d) = lookup(k).await && let Ok(n) = validate(&d).await && n != 0`, `while let Some(top) = stack.pop() && ok(&top).await`), edition 2024 code rustc accepts: \"longhand does not lower `.await` after a `let` in a let-chain yet: await the value before the `if`\". (Awaits in the first `let`'s scrutinee and in the bodies are fine: `let_chain_body_awaits`, `while_let_chain_drain_queue`.)",
-    differential! {
-        /// A let-chain whose scrutinees await (`let Some(x) = f().await && let
-        /// Ok(y) = g(x).await`), the bindings used after another await.
-        name: let_chain_scrutinees_await,
-        items: {
-            #[lh] async fn lookup(k: u32) -> Option<D> {
+differential! {
+    /// A let-chain whose scrutinees await (`let Some(x) = f().await && let
+    /// Ok(y) = g(x).await`), the bindings used after another await.
+    name: let_chain_scrutinees_await,
+    items: {
+        #[lh] async fn lookup(k: u32) -> Option<D> {
+            pend(1, ()).await;
+            if k % 2 == 1 { Some(D::new("found")) } else { None }
+        }
+        #[lh] async fn validate(d: &D) -> Result<usize, String> {
+            let n = pend(1, d.touch()).await;
+            if n > 3 { Ok(n) } else { Err("short".into()) }
+        }
+        #[lh] async fn go(k: u32) -> String {
+            let _g = D::new("g");
+            if let Some(d) = lookup(k).await && let Ok(n) = validate(&d).await && n != 0 {
                 pend(1, ()).await;
-                if k % 2 == 1 { Some(D::new("found")) } else { None }
+                format!("ok {n} {}", d.0)
+            } else {
+                "miss".to_string()
             }
-            #[lh] async fn validate(d: &D) -> Result<usize, String> {
-                let n = pend(1, d.touch()).await;
-                if n > 3 { Ok(n) } else { Err("short".into()) }
-            }
-            #[lh] async fn go(k: u32) -> String {
-                let _g = D::new("g");
-                if let Some(d) = lookup(k).await && let Ok(n) = validate(&d).await && n != 0 {
-                    pend(1, ()).await;
-                    format!("ok {n} {}", d.0)
-                } else {
-                    "miss".to_string()
-                }
-            }
-        },
-        run: async { (go(1).await, go(2).await) },
-    }
+        }
+    },
+    run: async { (go(1).await, go(2).await) },
 }
 
 differential! {
@@ -786,30 +783,23 @@ differential! {
     },
 }
 
-known_gap! {
-    reason: "s6-2 (refused with a message): an `.await` in a let-chain after its first `let` (`if let Some(d) = lookup(k).await && let Ok(n) = validate(&d).await && n != 0`, `while let Some(top) = stack.pop() && ok(&top).await`), edition 2024 code rustc accepts: \"longhand does not lower `.await` after a `let` in a let-chain yet: await the value before the `if`\". (Awaits in the first `let`'s scrutinee and in the bodies are fine: `let_chain_body_awaits`, `while_let_chain_drain_queue`.)",
-    differential! {
-        /// A let-chain in a `while` condition that pops from a stack and
-        /// checks an awaited predicate.
-        name: while_let_chain_with_awaited_condition,
-        items: {
-            #[lh] async fn ok(d: &D) -> bool { pend(1, d.0 != "bad").await }
-            #[lh] async fn go() -> Vec<&'static str> {
-                let mut stack = vec![D::new("z"), D::new("bad"), D::new("y"), D::new("x")];
-                let mut out = Vec::new();
-                while let Some(top) = stack.pop() && ok(&top).await {
-                    out.push(top.0);
-                }
-                log(format!("left {}", stack.len()));
-                out
+differential! {
+    /// A let-chain in a `while` condition that pops from a stack and
+    /// checks an awaited predicate.
+    name: while_let_chain_with_awaited_condition,
+    items: {
+        #[lh] async fn ok(d: &D) -> bool { pend(1, d.0 != "bad").await }
+        #[lh] async fn go() -> Vec<&'static str> {
+            let mut stack = vec![D::new("z"), D::new("bad"), D::new("y"), D::new("x")];
+            let mut out = Vec::new();
+            while let Some(top) = stack.pop() && ok(&top).await {
+                out.push(top.0);
             }
-        },
-        run: go(),
-    }
-
-    // ---------------------------------------------------------------------------
-    // 5. Streams and collections of futures
-    // ---------------------------------------------------------------------------
+            log(format!("left {}", stack.len()));
+            out
+        }
+    },
+    run: go(),
 }
 
 differential! {

@@ -16,6 +16,7 @@ mod cases_drops_and_cancel;
 mod cases_errors_and_try;
 mod cases_expressions;
 mod cases_join_points;
+mod cases_let_chains;
 mod cases_loops;
 mod cases_macros;
 mod cases_methods_generics;

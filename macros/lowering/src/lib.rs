@@ -43,6 +43,7 @@ pub mod entry;
 mod exits;
 pub mod graph;
 mod joins;
+mod let_chains;
 mod macro_aliases;
 mod macro_args;
 mod mode;
@@ -284,6 +285,7 @@ pub(crate) fn prepare(func: &syn::ItemFn, mode: mode::Mode) -> Prepared {
         yields::mark(&mut body);
     }
     items.extend(awaiting_macros::wrap(&mut body));
+    let_chains::split(&mut body);
     awaits::describe(&mut body);
     recursion::hide(&mut body, &func.sig);
     let count = normalize::normalize(&mut body);

@@ -116,22 +116,6 @@ impl<'a> Visit<'a> for Checker<'_> {
         syn::visit::visit_arm(self, arm);
     }
 
-    fn visit_expr_binary(&mut self, b: &'a syn::ExprBinary) {
-        // `if let A = a && b.await`: an await after a `let` in a let-chain.
-        if matches!(b.op, syn::BinOp::And(_))
-            && contains_let(&b.left)
-            && !self.in_closure
-            && crate::awaits::contains_await(&b.right)
-        {
-            self.errors.push(syn::Error::new(
-                b.right.span(),
-                "longhand does not lower `.await` after a `let` in a let-chain yet: await the \
-                 value before the `if`",
-            ));
-        }
-        syn::visit::visit_expr_binary(self, b);
-    }
-
     fn visit_macro(&mut self, mac: &'a Macro) {
         if is_yield(mac) && self.generator {
             if self.in_closure {
@@ -268,17 +252,6 @@ impl Checker<'_> {
             return;
         };
         self.errors.push(syn::Error::new(mac.span(), problem));
-    }
-}
-
-fn contains_let(e: &Expr) -> bool {
-    match e {
-        Expr::Let(_) => true,
-        Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
-            contains_let(&b.left) || contains_let(&b.right)
-        }
-        Expr::Paren(p) => contains_let(&p.expr),
-        _ => false,
     }
 }
 
