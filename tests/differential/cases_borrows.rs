@@ -476,3 +476,43 @@ differential! {
     },
     run: go(),
 }
+
+differential! {
+    /// `ref` bindings beside `Copy` bindings by value on a temporary, used
+    /// across awaits: in `let` (rustc extends the temporary to the end of the
+    /// block), `if let` and `match` (to the end of the construct). The
+    /// temporary stays whole, so it is kept in place until then.
+    name: ref_binding_beside_a_copy_on_a_temporary,
+    items: {
+        struct Pair { d: D, n: u32 }
+        fn pair(n: u32) -> (D, u32) { (D::new("pair"), n) }
+        fn make(n: u32) -> Pair { Pair { d: D::new("made"), n } }
+        #[lh] async fn lets(n: u32) -> usize {
+            let (ref d, k) = pair(n);
+            let m = pend(1, d.touch() + k as usize).await;
+            log("after let");
+            m + k as usize
+        }
+        #[lh] async fn if_let(n: u32) -> usize {
+            if let (ref d, k @ 1..) = pair(n) {
+                let m = pend(1, d.touch()).await;
+                m + k as usize
+            } else {
+                pend(1, 0).await
+            }
+        }
+        #[lh] async fn matches(n: u32) -> usize {
+            let r = match make(n) {
+                Pair { ref d, n: 0 } => d.touch(),
+                Pair { ref mut d, n } => {
+                    pend(1, ()).await;
+                    *d = D::new("replaced");
+                    d.touch() + n as usize
+                }
+            };
+            log("after match");
+            r
+        }
+    },
+    run: async { (lets(2).await, if_let(1).await, if_let(0).await, matches(0).await, matches(3).await) },
+}

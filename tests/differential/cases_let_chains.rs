@@ -113,7 +113,7 @@ differential! {
     items: {
         fn pair(n: u32) -> (D, u32) { (D::new("pair"), n) }
         #[lh] async fn go(n: u32) -> usize {
-            if let (ref d, 1..) = pair(n) && let Some(m) = pend(1, d.touch().checked_sub(n as usize)).await {
+            if let (ref d, k @ 1..) = pair(n) && let Some(m) = pend(1, d.touch().checked_sub(k as usize)).await {
                 pend(1, ()).await;
                 m
             } else {

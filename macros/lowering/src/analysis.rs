@@ -377,6 +377,19 @@ pub fn analyse(block: &syn::Block, awaits: usize, sig: &syn::Signature) -> Liven
     }
 }
 
+/// How matching `pat` uses its scrutinee: a `ref` binding borrows it in
+/// place and keeps it alive (a binding by value beside it, `(ref d, n)`, is
+/// taken as a copy: a partly moved value could not be kept, and rustc then
+/// reports the move out of the kept place); otherwise a binding by value
+/// moves from it. `let _ = x;` moves nothing.
+fn scrutinee_use(pat: &Pat) -> UseKind {
+    if crate::bindings::binds_by_ref(pat) || !binds_by_value(pat) {
+        UseKind::Borrow
+    } else {
+        UseKind::Move
+    }
+}
+
 /// Does what `info` borrows get used again after `info`'s last use? Then
 /// its borrow of it is dead there (`let first = slot.get_or_insert_with(f);
 /// out.push(first.0); slot.replace(x.await)`): rustc accepts the body only
@@ -1286,13 +1299,7 @@ impl Resolver {
             Stmt::Local(l) => {
                 let from = self.borrows.len();
                 if let Some(init) = &l.init {
-                    // `let _ = x;` and `let (ref a, _) = x;` move nothing.
-                    let kind = if binds_by_value(&l.pat) {
-                        UseKind::Move
-                    } else {
-                        UseKind::Borrow
-                    };
-                    self.expr(&init.expr, kind);
+                    self.expr(&init.expr, scrutinee_use(&l.pat));
                     if let Some((_, els)) = &init.diverge {
                         let node = self.branch_node(2);
                         self.in_branch(node, 1, |r| r.expr(els, UseKind::Move));
@@ -1367,12 +1374,7 @@ impl Resolver {
         match e {
             Expr::Let(l) => {
                 let from = self.borrows.len();
-                let kind = if binds_by_value(&l.pat) {
-                    UseKind::Move
-                } else {
-                    UseKind::Borrow
-                };
-                self.expr(&l.expr, kind);
+                self.expr(&l.expr, scrutinee_use(&l.pat));
                 self.declare_from(&l.pat, true, from, false, Some(&l.expr));
             }
             Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
@@ -1735,14 +1737,12 @@ impl Resolver {
                 }
             }
             Expr::Let(l) => {
-                let kind = if binds_by_value(&l.pat) { Move } else { Borrow };
-                self.expr(&l.expr, kind);
+                self.expr(&l.expr, scrutinee_use(&l.pat));
                 self.declare(&l.pat, true);
             }
             Expr::Match(m) => {
                 let from = self.borrows.len();
-                // A `ref` binding borrows the scrutinee in place (and keeps it alive);
-                // otherwise binding by value moves from it.
+                // (As in `scrutinee_use`, over all the arms.)
                 let kind = if m.arms.iter().any(|a| crate::bindings::binds_by_ref(&a.pat)) {
                     Borrow
                 } else if m.arms.iter().any(|a| binds_by_value(&a.pat)) {

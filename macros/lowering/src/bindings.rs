@@ -183,6 +183,22 @@ pub fn binds_by_ref(pat: &Pat) -> bool {
     bindings_of(pat).iter().any(|b| b.by_ref)
 }
 
+/// Does `pat` bind anything with `ref` or `ref mut` (tagged or not, so also
+/// before bindings are tagged)?
+pub fn has_ref_binding(pat: &Pat) -> bool {
+    struct Find(bool);
+    impl<'a> syn::visit::Visit<'a> for Find {
+        fn visit_pat_ident(&mut self, p: &'a syn::PatIdent) {
+            self.0 |= p.by_ref.is_some();
+            syn::visit::visit_pat_ident(self, p);
+        }
+        fn visit_expr(&mut self, _: &'a syn::Expr) {}
+    }
+    let mut find = Find(false);
+    syn::visit::Visit::visit_pat(&mut find, pat);
+    find.0
+}
+
 /// Does matching `pat` leave (part of) the value where it is, for as long
 /// as the arm runs: a binding by reference (`Some(ref d)`), or a wildcard
 /// (`_`, `..`) with no binding by value (`Some(_)`, `(_, ..)`)? Tagged or

@@ -307,7 +307,8 @@ impl VisitMut for DesugarFor {
 /// so that it can be kept (or pinned) like any local:
 ///
 /// - `let r = &make();` (rustc extends the temporary to the end of the
-///   block) becomes `let tmp = make(); let r = &tmp;`;
+///   block) becomes `let tmp = make(); let r = &tmp;`, and `let (ref r, n)
+///   = make();` the same;
 /// - `match &make() { .. }` whose arms suspend (the temporary lives to the
 ///   end of the `match`) becomes `{ let tmp = make(); match &tmp { .. } }`,
 ///   and `if let` the same.
@@ -486,6 +487,11 @@ impl VisitMut for NameBorrowedTemporaries {
             {
                 let mut named = Vec::new();
                 self.take_extended(&mut init.expr, &mut named);
+                // `let (ref d, n) = make();`: a `ref` binding extends the
+                // temporary it borrows to the end of the block too.
+                if crate::bindings::has_ref_binding(&l.pat) {
+                    self.name_unless_place(&mut init.expr, &mut named);
+                }
                 stmts.extend(named.into_iter().map(|(tmp, value)| let_stmt(tmp, value)));
             }
             stmts.push(s);
