@@ -99,8 +99,19 @@ impl VisitMut for Split {
         if let Expr::If(i) = e
             && let Some(parts) = cut(&i.cond)
         {
-            if let Some(target) = self.loop_label() {
-                Relabel { target: &target }.visit_expr_mut(e);
+            let mut find = Relabel {
+                target: None,
+                found: false,
+            };
+            find.visit_expr_mut(e);
+            if find.found
+                && let Some(target) = self.loop_label()
+            {
+                Relabel {
+                    target: Some(&target),
+                    found: false,
+                }
+                .visit_expr_mut(e);
             }
             let Expr::If(i) = e else { return };
             let label = hidden_label("'__lh_chain", &mut self.next);
@@ -187,19 +198,24 @@ fn flatten<'e>(e: &'e Expr, ops: &mut Vec<&'e Expr>) {
 
 /// Gives every unlabeled `break` and `continue` that leaves the enclosing
 /// loop (not one inside a nested loop, closure, `async` block or item) the
-/// loop's label.
+/// loop's label; without a label, only says whether there is one.
 struct Relabel<'t> {
-    target: &'t Lifetime,
+    target: Option<&'t Lifetime>,
+    found: bool,
 }
 
 impl VisitMut for Relabel<'_> {
     fn visit_expr_mut(&mut self, e: &mut Expr) {
         match e {
             Expr::Break(b) if b.label.is_none() => {
-                b.label = Some(self.target.clone());
+                self.found = true;
+                b.label = self.target.cloned();
                 visit_mut::visit_expr_mut(self, e);
             }
-            Expr::Continue(c) if c.label.is_none() => c.label = Some(self.target.clone()),
+            Expr::Continue(c) if c.label.is_none() => {
+                self.found = true;
+                c.label = self.target.cloned();
+            }
             Expr::Loop(_)
             | Expr::While(_)
             | Expr::ForLoop(_)
