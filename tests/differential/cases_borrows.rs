@@ -516,3 +516,34 @@ differential! {
     },
     run: async { (lets(2).await, if_let(1).await, if_let(0).await, matches(0).await, matches(3).await) },
 }
+
+differential! {
+    /// Temporaries inside an awaitee's arguments that a known borrowing
+    /// method borrows (`make().len()`, `make().iter().count()`,
+    /// `make().items.get(0).cloned()`, `it.next()` on `into_iter()`): rustc
+    /// keeps them to the end of the statement, across the await (so they
+    /// drop after it, and with the future when it is dropped there). A
+    /// builder's by-value chain beside them is consumed, not kept.
+    name: awaitee_argument_receiver_temporaries_live_to_the_statement_end,
+    items: {
+        struct Bag { items: Vec<D>, _tag: D }
+        fn make(tag: &'static str) -> Bag { Bag { items: vec![D::new("item")], _tag: D::new(tag) } }
+        struct Builder(Vec<&'static str>, #[allow(dead_code)] D);
+        impl Builder {
+            fn new() -> Self { Builder(Vec::new(), D::new("builder")) }
+            fn with(mut self, s: &'static str) -> Self { self.0.push(s); self }
+            fn build(self) -> Vec<&'static str> { self.0.clone() }
+        }
+        #[lh] async fn go() -> (usize, usize, Option<&'static str>, Vec<&'static str>) {
+            let a = pend(1, make("len").items.len()).await;
+            log("after len");
+            let b = pend(1, make("count").items.iter().count() + val("then", 1)).await;
+            log("after count");
+            let c = pend(1, make("get").items.get(0).map(|d| d.0)).await;
+            let d = pend(1, Builder::new().with("x").with("y").build()).await;
+            log("after build");
+            (a, b, c, d)
+        }
+    },
+    run: go(),
+}

@@ -957,7 +957,7 @@ differential! {
 // ---------------------------------------------------------------------------
 
 known_gap! {
-    reason: "s6-1 (runs differently): a temporary inside the operand of an `.await` that the awaitee does not borrow (`let n = pend(1, D::new(\"t\").touch()).await;`, `pend(1, v.into_iter().next()).await`, `pend(1, m.lock().unwrap().len()).await`): rustc keeps every temporary of the statement to its end, across the suspension; longhand drops it before the first suspension. First difference, dropping after 1 poll: native `[\"touch t\", \"-- drop after 1 polls\", \"drop pend\", \"drop t\"]`, lowered `[\"touch t\", \"drop t\", \"-- drop after 1 polls\", \"drop pend\"]`. With a `MutexGuard` temporary the native future is `!Send` and the lowered one `Send`. (An operand evaluated before the await, `D::new(\"t\").touch() + pend(1, 0).await`, is kept as rustc keeps it: `awaitee_operand_temporary_before_await_kept`.)",
+    reason: "s6-1 (runs differently): `let n = pend(1, D::new(\"t\").touch()).await;`: rustc keeps the `D` temporary to the end of the statement, across the suspension; longhand drops it before suspending (dropping after 1 poll: native `[\"touch t\", \"-- drop after 1 polls\", \"drop pend\", \"drop t\"]`, lowered `[\"touch t\", \"drop t\", \"-- drop after 1 polls\", \"drop pend\"]`). A temporary receiver in the awaitee's operand is kept only when its method is known to borrow it whatever the type (`len`, `next`, `get`, `to_string`, ...: the other five s6-1 cases); `touch` could take `self`, as a builder's methods do, and a consumed temporary must not be kept",
     differential! {
         /// The smallest shape of s6-1: `pend(1, D::new("t").touch()).await`, whose
         /// `D` temporary rustc keeps until the end of the `let`, across the await.
@@ -969,80 +969,65 @@ known_gap! {
     }
 }
 
-known_gap! {
-    reason: "s6-1 (runs differently): a temporary inside the operand of an `.await` that the awaitee does not borrow (`let n = pend(1, D::new(\"t\").touch()).await;`, `pend(1, v.into_iter().next()).await`, `pend(1, m.lock().unwrap().len()).await`): rustc keeps every temporary of the statement to its end, across the suspension; longhand drops it before the first suspension. First difference, dropping after 1 poll: native `[\"touch t\", \"-- drop after 1 polls\", \"drop pend\", \"drop t\"]`, lowered `[\"touch t\", \"drop t\", \"-- drop after 1 polls\", \"drop pend\"]`. With a `MutexGuard` temporary the native future is `!Send` and the lowered one `Send`. (An operand evaluated before the await, `D::new(\"t\").touch() + pend(1, 0).await`, is kept as rustc keeps it: `awaitee_operand_temporary_before_await_kept`.)",
-    differential! {
-        /// s6-1 with a field read of a temporary: `pend(1, D::new("t").0.len())`.
-        name: awaitee_operand_field_of_temporary,
-        items: {
-            #[lh] async fn go() -> usize { let n = pend(1, D::new("t").0.len()).await; n }
-        },
-        run: go(),
-    }
+differential! {
+    /// s6-1 with a field read of a temporary: `pend(1, D::new("t").0.len())`.
+    name: awaitee_operand_field_of_temporary,
+    items: {
+        #[lh] async fn go() -> usize { let n = pend(1, D::new("t").0.len()).await; n }
+    },
+    run: go(),
 }
 
-known_gap! {
-    reason: "s6-1 (runs differently): a temporary inside the operand of an `.await` that the awaitee does not borrow (`let n = pend(1, D::new(\"t\").touch()).await;`, `pend(1, v.into_iter().next()).await`, `pend(1, m.lock().unwrap().len()).await`): rustc keeps every temporary of the statement to its end, across the suspension; longhand drops it before the first suspension. First difference, dropping after 1 poll: native `[\"touch t\", \"-- drop after 1 polls\", \"drop pend\", \"drop t\"]`, lowered `[\"touch t\", \"drop t\", \"-- drop after 1 polls\", \"drop pend\"]`. With a `MutexGuard` temporary the native future is `!Send` and the lowered one `Send`. (An operand evaluated before the await, `D::new(\"t\").touch() + pend(1, 0).await`, is kept as rustc keeps it: `awaitee_operand_temporary_before_await_kept`.)",
-    differential! {
-        /// s6-1 with `v.into_iter().next()`: the `IntoIter` temporary (holding the
-        /// rest of `v`) lives across the await in rustc.
-        name: awaitee_operand_into_iter_next,
-        items: {
-            #[lh] async fn go(v: Vec<D>) -> bool { let n = pend(1, v.into_iter().next()).await; n.is_some() }
-        },
-        run: go(vec![D::new("x"), D::new("y")]),
-    }
+differential! {
+    /// s6-1 with `v.into_iter().next()`: the `IntoIter` temporary (holding the
+    /// rest of `v`) lives across the await in rustc.
+    name: awaitee_operand_into_iter_next,
+    items: {
+        #[lh] async fn go(v: Vec<D>) -> bool { let n = pend(1, v.into_iter().next()).await; n.is_some() }
+    },
+    run: go(vec![D::new("x"), D::new("y")]),
 }
 
-known_gap! {
-    reason: "s6-1 (runs differently): a temporary inside the operand of an `.await` that the awaitee does not borrow (`let n = pend(1, D::new(\"t\").touch()).await;`, `pend(1, v.into_iter().next()).await`, `pend(1, m.lock().unwrap().len()).await`): rustc keeps every temporary of the statement to its end, across the suspension; longhand drops it before the first suspension. First difference, dropping after 1 poll: native `[\"touch t\", \"-- drop after 1 polls\", \"drop pend\", \"drop t\"]`, lowered `[\"touch t\", \"drop t\", \"-- drop after 1 polls\", \"drop pend\"]`. With a `MutexGuard` temporary the native future is `!Send` and the lowered one `Send`. (An operand evaluated before the await, `D::new(\"t\").touch() + pend(1, 0).await`, is kept as rustc keeps it: `awaitee_operand_temporary_before_await_kept`.)",
-    differential! {
-        /// s6-1 in a `let else`: `let Some(n) = pend(1, v.into_iter().next()).await else { .. }`.
-        name: awaitee_operand_into_iter_next_let_else,
-        items: {
-            #[lh] async fn go(v: Vec<D>) -> bool { let Some(n) = pend(1, v.into_iter().next()).await else { return false }; true }
-        },
-        run: go(vec![D::new("x"), D::new("y")]),
-    }
+differential! {
+    /// s6-1 in a `let else`: `let Some(n) = pend(1, v.into_iter().next()).await else { .. }`.
+    name: awaitee_operand_into_iter_next_let_else,
+    items: {
+        #[lh] async fn go(v: Vec<D>) -> bool { let Some(n) = pend(1, v.into_iter().next()).await else { return false }; true }
+    },
+    run: go(vec![D::new("x"), D::new("y")]),
 }
 
-known_gap! {
-    reason: "s6-1 (runs differently): a temporary inside the operand of an `.await` that the awaitee does not borrow (`let n = pend(1, D::new(\"t\").touch()).await;`, `pend(1, v.into_iter().next()).await`, `pend(1, m.lock().unwrap().len()).await`): rustc keeps every temporary of the statement to its end, across the suspension; longhand drops it before the first suspension. First difference, dropping after 1 poll: native `[\"touch t\", \"-- drop after 1 polls\", \"drop pend\", \"drop t\"]`, lowered `[\"touch t\", \"drop t\", \"-- drop after 1 polls\", \"drop pend\"]`. With a `MutexGuard` temporary the native future is `!Send` and the lowered one `Send`. (An operand evaluated before the await, `D::new(\"t\").touch() + pend(1, 0).await`, is kept as rustc keeps it: `awaitee_operand_temporary_before_await_kept`.)",
-    differential! {
-        /// `let else` with an await in the scrutinee, another in the `else`
-        /// before it diverges (`return`), and one after.
-        name: let_else_awaits_before_in_and_after,
-        items: {
-            #[lh] async fn head(v: Vec<D>) -> Result<&'static str, String> {
-                let _guard = D::new("guard");
-                let Some(first) = pend(1, v.into_iter().next()).await else {
-                    let why = pend(1, String::from("empty")).await;
-                    return Err(why);
-                };
-                let [a, b] = pend(1, [first.0.len(), 2]).await else { unreachable!() };
-                pend(1, ()).await;
-                Ok(first.0)
-            }
-        },
-        run: async { (head(vec![D::new("x"), D::new("y")]).await, head(vec![]).await) },
-    }
+differential! {
+    /// `let else` with an await in the scrutinee, another in the `else`
+    /// before it diverges (`return`), and one after.
+    name: let_else_awaits_before_in_and_after,
+    items: {
+        #[lh] async fn head(v: Vec<D>) -> Result<&'static str, String> {
+            let _guard = D::new("guard");
+            let Some(first) = pend(1, v.into_iter().next()).await else {
+                let why = pend(1, String::from("empty")).await;
+                return Err(why);
+            };
+            let [a, b] = pend(1, [first.0.len(), 2]).await else { unreachable!() };
+            pend(1, ()).await;
+            Ok(first.0)
+        }
+    },
+    run: async { (head(vec![D::new("x"), D::new("y")]).await, head(vec![]).await) },
 }
 
-known_gap! {
-    reason: "s6-1 (runs differently): a temporary inside the operand of an `.await` that the awaitee does not borrow (`let n = pend(1, D::new(\"t\").touch()).await;`, `pend(1, v.into_iter().next()).await`, `pend(1, m.lock().unwrap().len()).await`): rustc keeps every temporary of the statement to its end, across the suspension; longhand drops it before the first suspension. First difference, dropping after 1 poll: native `[\"touch t\", \"-- drop after 1 polls\", \"drop pend\", \"drop t\"]`, lowered `[\"touch t\", \"drop t\", \"-- drop after 1 polls\", \"drop pend\"]`. With a `MutexGuard` temporary the native future is `!Send` and the lowered one `Send`. (An operand evaluated before the await, `D::new(\"t\").touch() + pend(1, 0).await`, is kept as rustc keeps it: `awaitee_operand_temporary_before_await_kept`.)",
-    send_case! {
-        /// s6-1 seen through `Send`: a `MutexGuard` temporary in the awaitee
-        /// (`pend(1, m.lock().unwrap().len()).await`) makes rustc's future `!Send`.
-        name: awaitee_operand_mutex_guard_send,
-        items: {
-            #[lh] async fn go(m: std::sync::Arc<std::sync::Mutex<Vec<u32>>>) -> usize {
-                let n = pend(1, m.lock().unwrap().len()).await;
-                n
-            }
-        },
-        future: go(std::sync::Arc::new(std::sync::Mutex::new(vec![1]))),
-        native_send: false,
-    }
+send_case! {
+    /// s6-1 seen through `Send`: a `MutexGuard` temporary in the awaitee
+    /// (`pend(1, m.lock().unwrap().len()).await`) makes rustc's future `!Send`.
+    name: awaitee_operand_mutex_guard_send,
+    items: {
+        #[lh] async fn go(m: std::sync::Arc<std::sync::Mutex<Vec<u32>>>) -> usize {
+            let n = pend(1, m.lock().unwrap().len()).await;
+            n
+        }
+    },
+    future: go(std::sync::Arc::new(std::sync::Mutex::new(vec![1]))),
+    native_send: false,
 }
 
 differential! {

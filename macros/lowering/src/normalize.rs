@@ -871,6 +871,21 @@ impl Hoist {
                 lifted.push((tmp.clone(), take_into(&tmp, base, false)));
                 self.borrowed(r, lifted);
             }
+            // `pend(1, m.lock().unwrap().len())`: the guard is a temporary
+            // of the statement too, alive across the await.
+            Expr::MethodCall(m) if borrows_receiver_temporary(m) => {
+                let tmp = self.temp();
+                let base = borrowed_temporary(&mut m.receiver);
+                // Its own operands' borrowed temporaries come first.
+                self.lift_borrowed(base, lifted);
+                lifted.push((tmp.clone(), take_into(&tmp, base, false)));
+                if takes_receiver_mutably(&m.method.to_string()) {
+                    self.mutable.insert(tmp.to_string());
+                }
+                for arg in m.args.iter_mut() {
+                    self.lift_borrowed(arg, lifted);
+                }
+            }
             Expr::Paren(p) => self.lift_borrowed(&mut p.expr, lifted),
             Expr::Group(g) => self.lift_borrowed(&mut g.expr, lifted),
             Expr::Cast(c) => self.lift_borrowed(&mut c.expr, lifted),
@@ -1005,6 +1020,7 @@ fn hoisted(m: &syn::ExprMatch) -> bool {
 fn borrows_temporary(e: &mut Expr) -> bool {
     match e {
         Expr::Reference(r) => borrows_new_value(r),
+        Expr::MethodCall(m) if borrows_receiver_temporary(m) => true,
         Expr::Paren(p) => borrows_temporary(&mut p.expr),
         Expr::Group(g) => borrows_temporary(&mut g.expr),
         Expr::Cast(c) => borrows_temporary(&mut c.expr),
@@ -1013,6 +1029,104 @@ fn borrows_temporary(e: &mut Expr) -> bool {
         Expr::Unary(u) => borrows_temporary(&mut u.expr),
         _ if builds_value(e) => operands(e).into_iter().any(borrows_temporary),
         _ => false,
+    }
+}
+
+/// Is `m` a method that borrows its receiver, called on a temporary (or a
+/// place in one: `make().items.len()`)? rustc keeps that temporary to the end
+/// of the statement. Only methods that borrow their receiver whatever the
+/// type are known (`len`, `next`, `get`, ...): one taking `self`
+/// (a builder's, `send`) consumes the temporary, which must then not be
+/// kept, and without types the two cannot be told apart otherwise.
+fn borrows_receiver_temporary(m: &syn::ExprMethodCall) -> bool {
+    let name = m.method.to_string();
+    let borrowing = takes_receiver_mutably(&name)
+        || matches!(
+            name.as_str(),
+            "len"
+                | "is_empty"
+                | "get"
+                | "first"
+                | "contains"
+                | "contains_key"
+                | "starts_with"
+                | "ends_with"
+                | "as_str"
+                | "as_slice"
+                | "as_bytes"
+                | "as_ref"
+                | "as_deref"
+                | "iter"
+                | "keys"
+                | "values"
+                | "chars"
+                | "bytes"
+                | "lines"
+                | "trim"
+                | "to_string"
+                | "to_owned"
+                | "to_vec"
+                | "clone"
+                | "capacity"
+        );
+    let base = borrowed_temporary_ref(&m.receiver);
+    borrowing && !place_expression(base) && !returns_reference(base)
+}
+
+/// Is `e` a method call known to return a reference or a borrowing view
+/// (`it.as_ref()`, `s.trim()`, `v.iter()`)? Nothing to drop then, and
+/// naming it would only make its lifetime a stored one.
+fn returns_reference(e: &Expr) -> bool {
+    let Expr::MethodCall(m) = e else { return false };
+    matches!(
+        m.method.to_string().as_str(),
+        "as_ref"
+            | "as_mut"
+            | "as_str"
+            | "as_slice"
+            | "as_bytes"
+            | "as_deref"
+            | "as_deref_mut"
+            | "trim"
+            | "trim_start"
+            | "trim_end"
+            | "get"
+            | "get_mut"
+            | "first"
+            | "last"
+            | "iter"
+            | "iter_mut"
+            | "chars"
+            | "bytes"
+            | "lines"
+            | "keys"
+            | "values"
+            | "deref"
+            | "deref_mut"
+    )
+}
+
+/// Methods of the list above that borrow their receiver mutably.
+fn takes_receiver_mutably(name: &str) -> bool {
+    matches!(
+        name,
+        "next" | "next_back" | "peek" | "get_mut" | "first_mut" | "as_mut" | "iter_mut"
+    )
+}
+
+/// `borrowed_temporary` without changing anything.
+fn borrowed_temporary_ref(e: &Expr) -> &Expr {
+    match e {
+        Expr::Field(f) => borrowed_temporary_ref(&f.base),
+        Expr::Index(i) => borrowed_temporary_ref(&i.expr),
+        Expr::Unary(syn::ExprUnary {
+            op: syn::UnOp::Deref(_),
+            expr,
+            ..
+        }) => borrowed_temporary_ref(expr),
+        Expr::Paren(p) => borrowed_temporary_ref(&p.expr),
+        Expr::Group(g) => borrowed_temporary_ref(&g.expr),
+        value => value,
     }
 }
 
