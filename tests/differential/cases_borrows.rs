@@ -534,6 +534,8 @@ differential! {
             fn with(mut self, s: &'static str) -> Self { self.0.push(s); self }
             fn build(self) -> Vec<&'static str> { self.0.clone() }
         }
+        // The receivers are the point: `iter` and `get` borrow theirs.
+        #[allow(clippy::iter_count, clippy::get_first)]
         #[lh] async fn go() -> (usize, usize, Option<&'static str>, Vec<&'static str>) {
             let a = pend(1, make("len").items.len()).await;
             log("after len");

@@ -14,14 +14,18 @@
     unused_variables,
     unused_mut,
     unused_assignments,
-    unused_braces
+    unused_braces,
+    irrefutable_let_patterns
 )]
 // Shapes written on purpose: explicit lifetimes on `async fn`s returning
 // references (the point of those cases), tuple outputs of results, `let`
 // then return (the binding's drop order is the point), a `Drain` held and
 // stepped by hand across awaits, `mem::replace` with `Some(..)` as users
-// write it, and `ref` parameter bindings (finding s6-3 is about them).
+// write it, `ref` parameter bindings (finding s6-3 is about them), and a
+// `MutexGuard` temporary held across an await (s6-1: it makes the future
+// `!Send`, as it does in rustc).
 #![allow(
+    clippy::await_holding_lock,
     clippy::needless_lifetimes,
     clippy::type_complexity,
     clippy::let_and_return,
