@@ -1816,3 +1816,459 @@ differential! {
     },
     run: async { (go(Some(4)).await, go(None).await) },
 }
+
+// ---------------------------------------------------------------------------
+// 8. More let-chains: positions, temporaries, cancellation
+// ---------------------------------------------------------------------------
+
+differential! {
+    /// A let-chain as a call argument and as an operand of `+`, each
+    /// awaiting in a condition and in a branch.
+    name: let_chain_as_call_argument_and_operand,
+    items: {
+        fn pair(a: u32, b: u32) -> (u32, u32) { (a, b) }
+        #[lh] async fn go(x: Option<u32>) -> (u32, u32) {
+            let p = pair(
+                if let Some(v) = x && pend(1, v > 1).await { v } else { pend(1, 0).await },
+                1 + if let Some(v) = x && let w = pend(1, v * 2).await && w < 10 { w } else { 100 },
+            );
+            p
+        }
+    },
+    run: async { (go(None).await, go(Some(1)).await, go(Some(3)).await, go(Some(9)).await) },
+}
+
+differential! {
+    /// A let-chain in the tail of a `match` arm inside a `loop`, the arm's
+    /// `else` breaking the loop with a value and the body continuing.
+    name: let_chain_in_match_arm_in_loop_break_value,
+    items: {
+        #[lh] async fn go(events: Vec<(u8, Option<D>)>) -> (usize, &'static str) {
+            let mut it = events.into_iter();
+            let mut n = 0;
+            let why = loop {
+                let Some((kind, payload)) = it.next() else { break "eof" };
+                match kind {
+                    0 => if let Some(d) = payload && pend(1, d.touch() > 1).await {
+                        n += 1;
+                        continue;
+                    } else {
+                        break "bad payload";
+                    },
+                    1 => { pend(1, ()).await; }
+                    _ => break "unknown",
+                }
+            };
+            (n, why)
+        }
+    },
+    run: async {
+        let a = go(vec![(0, Some(D::new("aa"))), (1, None), (0, Some(D::new("bb")))]).await;
+        let b = go(vec![(0, Some(D::new("aa"))), (0, Some(D::new("b"))), (0, Some(D::new("cc")))]).await;
+        let c = go(vec![(1, Some(D::new("x"))), (7, None)]).await;
+        (a, b, c)
+    },
+}
+
+known_gap! {
+    reason: "s7-6 (compile error): a let-chain used as a `let` value whose condition awaits after a `let` and whose `else` returns an awaited value, the binding then used in an operator (`let inner = if let Some(y) = b && pend(1, y > 1).await { y } else { return pend(1, 0).await }; inner + 1`): in the lowering `inner` has type `!` in some arm (the `else`'s `return` is its only value there), so rustc reports error[E0277]: cannot add `i32` to `!` (`cannot add `usize` to `!`` in the realistic case) at `inner + ..`. Without the chain (`if pend(1, c).await { 1 } else { return pend(1, 0).await }`, `match`, plain `if let`), with an unawaited `return`, or with `let z: u32 = inner;` before the use it compiles.",
+    differential! {
+        /// A chain that `return`s from its `else` while bindings of an outer
+        /// chain are alive, in a function returning `Result`.
+        name: let_chain_return_from_else_inside_outer_chain,
+        items: {
+            #[lh] async fn go(a: Option<D>, b: Result<D, String>) -> Result<usize, String> {
+                let _g = D::new("g");
+                if let Some(x) = a && pend(1, x.touch() > 0).await {
+                    let inner = if let Ok(y) = b && let n = pend(1, y.touch()).await && n > 1 {
+                        n
+                    } else {
+                        return Err(pend(1, format!("inner failed with {}", x.0)).await);
+                    };
+                    Ok(inner + x.touch())
+                } else {
+                    Ok(0)
+                }
+            }
+        },
+        run: async {
+            (
+                go(None, Ok(D::new("yy"))).await,
+                go(Some(D::new("x")), Ok(D::new("y"))).await,
+                go(Some(D::new("x")), Err("e".into())).await,
+                go(Some(D::new("x")), Ok(D::new("yy"))).await,
+            )
+        },
+    }
+}
+
+known_gap! {
+    reason: "s7-6 (compile error): a let-chain used as a `let` value whose condition awaits after a `let` and whose `else` returns an awaited value, the binding then used in an operator (`let inner = if let Some(y) = b && pend(1, y > 1).await { y } else { return pend(1, 0).await }; inner + 1`): in the lowering `inner` has type `!` in some arm (the `else`'s `return` is its only value there), so rustc reports error[E0277]: cannot add `i32` to `!` (`cannot add `usize` to `!`` in the realistic case) at `inner + ..`. Without the chain (`if pend(1, c).await { 1 } else { return pend(1, 0).await }`, `match`, plain `if let`), with an unawaited `return`, or with `let z: u32 = inner;` before the use it compiles.",
+    differential! {
+        /// The smallest shape of s7-6.
+        name: let_chain_value_else_returns_awaited_then_operator,
+        items: {
+            #[lh] async fn go(b: Option<u32>) -> u32 {
+                let inner = if let Some(y) = b && pend(1, y > 1).await { y } else { return pend(1, 0).await };
+                inner + 1
+            }
+        },
+        run: async { (go(None).await, go(Some(1)).await, go(Some(2)).await) },
+    }
+}
+
+differential! {
+    /// A chain over a `HashMap`-like lookup: `if let Some(v) = map.get(&k)
+    /// && let Some(w) = fetch(v).await`, the map mutated in the `else`.
+    name: let_chain_map_get_then_mutate_in_else,
+    items: {
+        #[lh] async fn fetch(v: &D) -> Option<usize> { pend(1, (v.0.len() > 1).then(|| v.0.len())).await }
+        #[lh] async fn go(keys: Vec<u32>) -> (Vec<usize>, usize) {
+            let mut map = std::collections::BTreeMap::new();
+            map.insert(1, D::new("a"));
+            map.insert(2, D::new("bb"));
+            let mut out = vec![];
+            for k in keys {
+                if let Some(v) = map.get(&k) && let Some(w) = fetch(v).await {
+                    out.push(w);
+                } else {
+                    map.insert(k, D::new("ins"));
+                    pend(1, ()).await;
+                }
+            }
+            (out, map.len())
+        }
+    },
+    run: go(vec![1, 2, 3, 2, 3]),
+}
+
+differential! {
+    /// `while let` chain with `ref mut` into a local `Option` and an awaited
+    /// operand that reads it, the option emptied in the body.
+    name: while_let_chain_ref_mut_option_emptied,
+    items: {
+        #[lh] async fn go(mut cur: Option<Vec<D>>) -> Vec<&'static str> {
+            let mut out = vec![];
+            while let Some(ref mut v) = cur && pend(1, !v.is_empty()).await {
+                let d = v.pop().unwrap();
+                out.push(d.0);
+                if d.0 == "last" { cur = None; }
+            }
+            out
+        }
+    },
+    run: async { (go(Some(vec![D::new("last"), D::new("b"), D::new("a")])).await, go(Some(vec![D::new("x")])).await, go(None).await) },
+}
+
+differential! {
+    /// A let-chain whose awaited operand is a method call on a binding
+    /// (`conn.ready().await`) with a `self`-borrowing async method, then the
+    /// binding moved in the body.
+    name: let_chain_method_on_binding_then_moved,
+    items: {
+        struct Conn(D, u32);
+        impl Conn {
+            #[lh] async fn ready(&self) -> bool { pend(1, self.1 > 0).await }
+        }
+        #[lh] async fn finish(c: Conn) -> u32 { pend(1, ()).await; c.1 }
+        #[lh] async fn go(c: Option<Conn>) -> u32 {
+            if let Some(conn) = c && conn.ready().await {
+                let n = finish(conn).await;
+                n + 1
+            } else {
+                0
+            }
+        }
+    },
+    run: async { (go(None).await, go(Some(Conn(D::new("c0"), 0))).await, go(Some(Conn(D::new("c1"), 5))).await) },
+}
+
+known_gap! {
+    reason: "s7-7 (runs differently): a `let _ = D::new(\"wild\")` operand in a let-chain whose body (or a later operand) awaits (`if let _ = D::new(\"wild\") && k > 1 { pend(1, ()).await; log(\"body\"); 1 } else { 0 }`): the value is a temporary of the condition, which rustc keeps to the end of the `then` block (or until before the `else`); longhand drops it before the first suspension. First difference: native `[\"body\", \"drop wild\", ..]`, lowered `[\"drop wild\", \"body\", ..]`; with an awaited operand after it (`pend(1, Some(k)).await && let _ = D::new(\"wild\") && let _keep = D::new(\"keep\") && pend(1, a > 1).await`) longhand drops it at once, before `keep` is made. A plain `if let _ = D::new(..) { .. .await }` and `match D::new(..) { _ => .. }` are kept as rustc keeps them.",
+    differential! {
+        /// A chain with `let _ = ..` and `let _x = ..` parts (one dropped at
+        /// once, one kept) between awaits.
+        name: let_chain_wildcard_and_underscore_bindings,
+        items: {
+            #[lh] async fn go(k: u32) -> u32 {
+                if let Some(a) = pend(1, Some(k)).await && let _ = D::new("wild") && let _keep = D::new("keep") && pend(1, a > 1).await {
+                    log("body");
+                    pend(1, ()).await;
+                    a
+                } else {
+                    0
+                }
+            }
+        },
+        run: async { (go(1).await, go(2).await) },
+    }
+}
+
+known_gap! {
+    reason: "s7-7 (runs differently): a `let _ = D::new(\"wild\")` operand in a let-chain whose body (or a later operand) awaits (`if let _ = D::new(\"wild\") && k > 1 { pend(1, ()).await; log(\"body\"); 1 } else { 0 }`): the value is a temporary of the condition, which rustc keeps to the end of the `then` block (or until before the `else`); longhand drops it before the first suspension. First difference: native `[\"body\", \"drop wild\", ..]`, lowered `[\"drop wild\", \"body\", ..]`; with an awaited operand after it (`pend(1, Some(k)).await && let _ = D::new(\"wild\") && let _keep = D::new(\"keep\") && pend(1, a > 1).await`) longhand drops it at once, before `keep` is made. A plain `if let _ = D::new(..) { .. .await }` and `match D::new(..) { _ => .. }` are kept as rustc keeps them.",
+    differential! {
+        /// The smallest shape of s7-7: `let _ = D::new("wild") && k > 1` with an
+        /// await in the body.
+        name: let_chain_wildcard_temporary_body_awaits,
+        items: {
+            #[lh] async fn go(k: u32) -> u32 {
+                if let _ = D::new("wild") && k > 1 { pend(1, ()).await; log("body"); 1 } else { 0 }
+            }
+        },
+        run: async { (go(1).await, go(2).await) },
+    }
+}
+
+known_gap! {
+    reason: "s7-7 (runs differently): a `let _ = D::new(\"wild\")` operand in a let-chain whose body (or a later operand) awaits (`if let _ = D::new(\"wild\") && k > 1 { pend(1, ()).await; log(\"body\"); 1 } else { 0 }`): the value is a temporary of the condition, which rustc keeps to the end of the `then` block (or until before the `else`); longhand drops it before the first suspension. First difference: native `[\"body\", \"drop wild\", ..]`, lowered `[\"drop wild\", \"body\", ..]`; with an awaited operand after it (`pend(1, Some(k)).await && let _ = D::new(\"wild\") && let _keep = D::new(\"keep\") && pend(1, a > 1).await`) longhand drops it at once, before `keep` is made. A plain `if let _ = D::new(..) { .. .await }` and `match D::new(..) { _ => .. }` are kept as rustc keeps them.",
+    differential! {
+        /// s7-7 after an awaited first operand: `pend(1, k > 1).await && let _ =
+        /// D::new("wild")`, the body awaiting.
+        name: let_chain_awaited_bool_then_wildcard_temporary,
+        items: {
+            #[lh] async fn go(k: u32) -> u32 {
+                if pend(1, k > 1).await && let _ = D::new("wild") { log("body"); pend(1, ()).await; 1 } else { 0 }
+            }
+        },
+        run: async { (go(1).await, go(2).await) },
+    }
+}
+
+differential! {
+    /// A `while let` chain that awaits in the first operand's scrutinee
+    /// (`rx.recv().await`) and matches a `Result` in the second `let`.
+    name: while_let_chain_recv_then_parse,
+    items: {
+        struct Rx(Vec<&'static str>, D);
+        impl Rx {
+            #[lh] async fn recv(&mut self) -> Option<String> { pend(1, ()).await; self.0.pop().map(String::from) }
+        }
+        #[lh] async fn go(lines: Vec<&'static str>) -> (Vec<u32>, usize) {
+            let mut rx = Rx(lines, D::new("rx"));
+            let mut got = vec![];
+            while let Some(line) = rx.recv().await && let Ok(n) = line.trim().parse::<u32>() {
+                let _t = D::new("line");
+                got.push(pend(1, n).await);
+            }
+            (got, rx.0.len())
+        }
+    },
+    run: async { (go(vec!["9", "x", "2", " 1"]).await, go(vec![]).await) },
+}
+
+differential! {
+    /// A chain in a `match` guard's place: the arm body is a chain over the
+    /// arm's bindings, for a `Result<Option<D>, String>` scrutinee awaited.
+    name: let_chain_over_arm_bindings,
+    items: {
+        #[lh] async fn load(k: u32) -> Result<Option<D>, String> {
+            pend(1, match k { 0 => Err("zero".into()), 1 => Ok(None), _ => Ok(Some(D::new("val"))) }).await
+        }
+        #[lh] async fn go(k: u32) -> String {
+            match load(k).await {
+                Ok(opt) => if let Some(d) = opt && let n = pend(1, d.touch()).await && n == k as usize {
+                    format!("match {}", d.0)
+                } else {
+                    "no match".into()
+                },
+                Err(e) => e,
+            }
+        }
+    },
+    run: async { (go(0).await, go(1).await, go(2).await, go(3).await) },
+}
+
+// ---------------------------------------------------------------------------
+// 9. Awaits in every expression position
+// ---------------------------------------------------------------------------
+
+differential! {
+    /// Awaits in a struct literal, an index, a method chain receiver and
+    /// arguments, a binary op and a `match` scrutinee, with temporaries.
+    name: awaits_in_expression_positions,
+    items: {
+        #[derive(Debug)]
+        struct Row { id: u32, name: String, score: i64 }
+        #[lh] async fn go(v: Vec<i64>) -> (Row, i64, usize) {
+            let _g = D::new("g");
+            let row = Row {
+                id: pend(1, 7).await,
+                name: pend(1, "row").await.to_uppercase(),
+                score: v[pend(1, 1usize).await] * pend(1, 2).await,
+            };
+            let s = match pend(1, v.len()).await { 0 => -1, n => v[n - 1] + pend(1, 100).await };
+            let n = pend(1, vec![1, 2, 3]).await.iter().map(|x| x * 2).filter(|x| *x > pend_sync(2)).count();
+            (row, s, n)
+        }
+        fn pend_sync(x: i32) -> i32 { x }
+    },
+    run: go(vec![5, 6, 7]),
+}
+
+differential! {
+    /// Awaits as block tails in `if`/`else` used as arguments, and in a
+    /// labeled block's `break` value.
+    name: awaits_as_block_tails_and_break_values,
+    items: {
+        fn add(a: u32, b: u32) -> u32 { a + b }
+        #[lh] async fn go(c: bool) -> u32 {
+            let x = add({ let _t = D::new("t1"); pend(1, 1).await }, if c { pend(1, 10).await } else { 20 });
+            let y = 'b: {
+                if x > 15 { break 'b pend(1, x * 2).await; }
+                let _u = D::new("u");
+                pend(1, x).await
+            };
+            x + y
+        }
+    },
+    run: async { (go(true).await, go(false).await) },
+}
+
+differential! {
+    /// An awaited value compared in a `while` condition and the loop body
+    /// using `&&`/`||` with awaits on the right side (short-circuit).
+    name: short_circuit_awaits_in_conditions,
+    items: {
+        #[lh] async fn go(v: Vec<u32>) -> (u32, u32) {
+            let mut i = 0;
+            let mut hits = 0;
+            while i < v.len() && pend(1, v[i] != 0).await {
+                if v[i] % 2 == 0 || pend(1, v[i] > 4).await { hits += 1; }
+                if v[i] > 100 && { let _t = D::new("never"); pend(1, true).await } { hits += 100; }
+                i += 1;
+            }
+            (i as u32, hits)
+        }
+    },
+    run: go(vec![2, 3, 5, 0, 9]),
+}
+
+differential! {
+    /// Shadowing a `D` local with awaited values of other types, the
+    /// shadowed one living to the end of the scope.
+    name: shadowing_across_awaits_drop_order,
+    items: {
+        #[lh] async fn go() -> String {
+            let x = D::new("x1");
+            let x = (x, pend(1, 2).await);
+            let x = { let (d, n) = x; pend(1, ()).await; (n, D::new("x2"), d) };
+            let y = D::new("y");
+            let x = pend(1, format!("{} {}", x.0, x.1 .0)).await;
+            x
+        }
+    },
+    run: go(),
+}
+
+// ---------------------------------------------------------------------------
+// 10. More dead borrows and scopes
+// ---------------------------------------------------------------------------
+
+differential! {
+    /// `Vec::last_mut` then `if let` on it, then the vector pushed in the
+    /// same iteration, the loop awaiting at the end; also with `first_mut`.
+    name: dead_borrow_last_mut_if_let_then_push,
+    items: {
+        #[lh] async fn go(xs: Vec<u32>) -> Vec<u32> {
+            let mut runs: Vec<u32> = vec![];
+            let _g = D::new("g");
+            for x in xs {
+                if let Some(last) = runs.last_mut() && *last == x {
+                    *last += 0;
+                    log("same");
+                } else {
+                    runs.push(x);
+                }
+                if let Some(f) = runs.first_mut() { *f += 1; }
+                runs.push(0);
+                runs.pop();
+                pend(1, ()).await;
+            }
+            runs
+        }
+    },
+    run: go(vec![1, 1, 2, 3, 3]),
+}
+
+differential! {
+    /// A `&mut` from `HashMap::entry(..).or_default()` kept in a local, the
+    /// map used again in a branch that awaits, the `&mut` dead by then.
+    name: dead_borrow_entry_or_default_branch_await,
+    items: {
+        #[lh] async fn go(ops: Vec<(&'static str, u32)>) -> Vec<(&'static str, u32)> {
+            let mut m: std::collections::BTreeMap<&'static str, u32> = Default::default();
+            for (k, v) in ops {
+                let slot = m.entry(k).or_default();
+                *slot += v;
+                let big = *slot > 5;
+                if big {
+                    m.remove(k);
+                    pend(1, ()).await;
+                    log(format!("evicted {k}"));
+                } else if m.len() > 1 {
+                    pend(2, ()).await;
+                }
+            }
+            m.into_iter().collect()
+        }
+    },
+    run: go(vec![("a", 1), ("b", 2), ("a", 9), ("c", 1)]),
+}
+
+differential! {
+    /// A guard struct holding a `D` and `&mut u32` counter (no `Drop` impl),
+    /// the counter read after its last use, then awaits; in a `match` arm.
+    name: dead_borrow_struct_guard_in_match_arm,
+    items: {
+        struct Tick<'a> { _d: D, n: &'a mut u32 }
+        #[lh] async fn go(ks: Vec<u8>) -> u32 {
+            let mut count = 0;
+            for k in ks {
+                match k {
+                    0 => {
+                        let t = Tick { _d: D::new("tick"), n: &mut count };
+                        *t.n += 1;
+                        log(format!("count {count}"));
+                        pend(1, ()).await;
+                    }
+                    _ => pend(1, ()).await,
+                }
+            }
+            count
+        }
+    },
+    run: go(vec![0, 1, 0]),
+}
+
+differential! {
+    /// `Option::as_mut` and `as_deref_mut` views used, the option replaced,
+    /// then awaits.
+    name: dead_borrow_option_as_mut_then_replace,
+    items: {
+        #[lh] async fn go(mut cur: Option<Vec<D>>) -> usize {
+            let view = cur.as_mut();
+            let n = view.map_or(0, |v| { v.push(D::new("added")); v.len() });
+            let old = cur.replace(vec![]);
+            pend(1, ()).await;
+            let s = cur.as_deref_mut().map_or(0, |s| s.len());
+            pend(1, ()).await;
+            n + s + old.map_or(0, |v| v.len())
+        }
+    },
+    run: async { (go(None).await, go(Some(vec![D::new("a")])).await) },
+}
+
+differential! {
+    /// The working neighbours of s7-6 and s7-7: a `let` value from an `if`
+    /// whose condition awaits and whose `else` returns an awaited value, a
+    /// `match` doing the same, and `if let _ = D::new(..)` / `match
+    /// D::new(..) { _ => .. }` with an await in the body.
+    name: else_return_awaited_and_wildcard_scrutinee_neighbours,
+    items: {
+        #[lh] async fn a(c: bool) -> u32 { let inner = if pend(1, c).await { 1 } else { return pend(1, 0).await }; inner + 1 }
+        #[lh] async fn b(o: Option<u32>) -> u32 { let inner = match o { Some(y) => y, None => return pend(1, 0).await }; inner + 1 }
+        #[lh] async fn c(k: u32) -> u32 { if let _ = D::new("wild") { pend(1, ()).await; log("body"); k } else { 0 } }
+        #[lh] async fn d(k: u32) -> u32 { match D::new("wild2") { _ => { pend(1, ()).await; log("body"); k } } }
+    },
+    run: async { (a(true).await, a(false).await, b(Some(3)).await, b(None).await, c(1).await, d(2).await) },
+}
