@@ -15,6 +15,9 @@
     unused_assignments,
     unused_braces
 )]
+// `if let _ = D::new(..)` and leading irrefutable `let`s in chains are
+// written on purpose: their temporaries' lifetimes are the point (s7-7).
+#![allow(irrefutable_let_patterns)]
 
 use crate::harness::*;
 
@@ -2271,4 +2274,164 @@ differential! {
         #[lh] async fn d(k: u32) -> u32 { match D::new("wild2") { _ => { pend(1, ()).await; log("body"); k } } }
     },
     run: async { (a(true).await, a(false).await, b(Some(3)).await, b(None).await, c(1).await, d(2).await) },
+}
+
+// ---------------------------------------------------------------------------
+// 11. Panics, async closures over shared state, more protocols
+// ---------------------------------------------------------------------------
+
+differential! {
+    /// A panic in the middle of a loop over a `Vec<D>` being drained, with a
+    /// span guard and an awaitee alive in another local.
+    name: panic_mid_drain_with_guards,
+    items: {
+        #[lh] async fn go(mut v: Vec<D>) -> usize {
+            let _span = D::new("span");
+            let mut n = 0;
+            for d in v.drain(..) {
+                let got = pend(1, d.touch()).await;
+                if got > 3 { panic!("too long: {}", d.0); }
+                n += got;
+            }
+            n
+        }
+    },
+    run: async { (go(vec![D::new("a"), D::new("bb")]).await, go(vec![D::new("a"), D::new("long!"), D::new("c")]).await) },
+}
+
+differential! {
+    /// A panic while a `RefCell::borrow_mut` guard is held across an await;
+    /// the unwind drops the guard and the pushed value in rustc's order.
+    name: panic_while_refcell_borrowed_after_await,
+    items: {
+        #[lh] async fn go(c: std::rc::Rc<std::cell::RefCell<Vec<D>>>, fail: bool) -> usize {
+            let mut b = c.borrow_mut();
+            b.push(pend(1, D::new("pushed")).await);
+            if fail { panic!("failed with {} items", b.len()); }
+            b.len()
+        }
+    },
+    run: async {
+        let c = std::rc::Rc::new(std::cell::RefCell::new(vec![D::new("seed")]));
+        let a = go(c.clone(), false).await;
+        let b = go(c.clone(), true).await;
+        (a, b)
+    },
+}
+
+differential! {
+    /// An async closure over `Rc<RefCell<..>>` shared state, passed as `impl
+    /// AsyncFnMut`, called in a `while let` chain.
+    name: async_closure_shared_state_in_while_let_chain,
+    items: {
+        #[lh] async fn drain(mut next: impl AsyncFnMut() -> Option<D>, limit: usize) -> Vec<&'static str> {
+            let mut out = vec![];
+            while let Some(d) = next().await && out.len() < limit {
+                out.push(d.0);
+            }
+            out
+        }
+        #[lh] async fn go(limit: usize) -> (Vec<&'static str>, usize) {
+            let q = std::rc::Rc::new(std::cell::RefCell::new(vec![D::new("c"), D::new("b"), D::new("a")]));
+            let q2 = q.clone();
+            let out = drain(async move || { pend(1, ()).await; q2.borrow_mut().pop() }, limit).await;
+            let left = q.borrow().len();
+            (out, left)
+        }
+    },
+    run: async { (go(2).await, go(9).await) },
+}
+
+differential! {
+    /// A rate limiter with a token bucket refilled on awaits, requests held
+    /// in a `VecDeque<D>` and admitted in a `while let` chain.
+    name: token_bucket_admits_in_while_let_chain,
+    items: {
+        struct Bucket { tokens: u32, refills: u32 }
+        impl Bucket {
+            #[lh] async fn refill(&mut self) { pend(1, ()).await; self.tokens += 1; self.refills += 1; }
+            fn take(&mut self) -> bool { if self.tokens > 0 { self.tokens -= 1; true } else { false } }
+        }
+        #[lh] async fn go(reqs: Vec<D>) -> (Vec<&'static str>, u32) {
+            let mut q: std::collections::VecDeque<D> = reqs.into();
+            let mut b = Bucket { tokens: 1, refills: 0 };
+            let mut admitted = vec![];
+            loop {
+                while let Some(front) = q.front() && b.take() {
+                    log(format!("admit {}", front.0));
+                    let r = q.pop_front().unwrap();
+                    admitted.push(pend(1, r.0).await);
+                }
+                if q.is_empty() || b.refills >= 3 { break; }
+                b.refill().await;
+            }
+            (admitted, b.refills)
+        }
+    },
+    run: go(vec![D::new("r1"), D::new("r2"), D::new("r3"), D::new("r4"), D::new("r5")]),
+}
+
+differential! {
+    /// A framed-protocol parser: a byte buffer filled by awaited reads, frames
+    /// split off with `drain(..n)`, a `match` on the frame kind that awaits,
+    /// and an error on a bad header.
+    name: framed_protocol_parser,
+    items: {
+        #[lh] async fn read(chunks: &mut Vec<Vec<u8>>) -> Option<Vec<u8>> { pend(1, ()).await; if chunks.is_empty() { None } else { Some(chunks.remove(0)) } }
+        #[lh] async fn go(mut chunks: Vec<Vec<u8>>) -> Result<Vec<String>, String> {
+            let _conn = D::new("conn");
+            let mut buf: Vec<u8> = vec![];
+            let mut out = vec![];
+            loop {
+                while buf.len() >= 2 && buf.len() >= 2 + buf[1] as usize {
+                    let frame: Vec<u8> = buf.drain(..2 + buf[1] as usize).collect();
+                    match frame[0] {
+                        b'T' => out.push(pend(1, String::from_utf8_lossy(&frame[2..]).into_owned()).await),
+                        b'N' => { let _n = D::new("num"); out.push(format!("{}", pend(1, frame[2..].iter().map(|b| *b as u32).sum::<u32>()).await)); }
+                        other => return Err(format!("bad kind {other}")),
+                    }
+                }
+                let Some(c) = read(&mut chunks).await else { break };
+                buf.extend(c);
+            }
+            if !buf.is_empty() { return Err(format!("{} trailing bytes", buf.len())); }
+            Ok(out)
+        }
+    },
+    run: async {
+        let a = go(vec![vec![b'T', 2, b'h'], vec![b'i', b'N', 3, 1, 2], vec![3]]).await;
+        let b = go(vec![vec![b'T', 1, b'x', b'Z', 0]]).await;
+        let c = go(vec![vec![b'T', 5, b'a']]).await;
+        (a, b, c)
+    },
+}
+
+differential! {
+    /// A scheduler that pops the next job from a `BinaryHeap` in a let-chain
+    /// with an awaited readiness check (a job not ready yet is dropped with
+    /// its chain), the `else if` peeking at the next one.
+    name: scheduler_heap_let_chain_requeue,
+    items: {
+        #[derive(PartialEq, Eq, PartialOrd, Ord)]
+        struct Job(u32, &'static str);
+        #[lh] async fn ready(j: &Job, tick: u32) -> bool { pend(1, j.0 <= tick).await }
+        #[lh] async fn go(jobs: Vec<Job>) -> Vec<(u32, &'static str)> {
+            let mut heap: std::collections::BinaryHeap<std::cmp::Reverse<Job>> = jobs.into_iter().map(std::cmp::Reverse).collect();
+            let mut done = vec![];
+            let mut tick = 0;
+            let _sched = D::new("sched");
+            while tick < 6 {
+                if let Some(std::cmp::Reverse(job)) = heap.pop() && ready(&job, tick).await {
+                    done.push((tick, job.1));
+                } else if let Some(std::cmp::Reverse(job)) = heap.peek() {
+                    log(format!("waiting for {}", job.1));
+                    tick += 1;
+                } else {
+                    break;
+                }
+            }
+            done
+        }
+    },
+    run: go(vec![Job(2, "b"), Job(0, "a"), Job(3, "c")]),
 }
