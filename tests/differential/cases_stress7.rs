@@ -15,9 +15,26 @@
     unused_assignments,
     unused_braces
 )]
-// `if let _ = D::new(..)` and leading irrefutable `let`s in chains are
-// written on purpose: their temporaries' lifetimes are the point (s7-7).
-#![allow(irrefutable_let_patterns)]
+// Shapes written on purpose: `if let _ = D::new(..)` and `match D::new(..)
+// { _ => .. }` (their temporaries' lifetimes are the point, s7-7), guards
+// and `RefCell` borrows held across awaits (what rustc keeps is the point),
+// `(k > 0).then(|| D::new(..))` (eager `then_some` would make and drop a
+// `D`, which the log shows), `return` inside an `async` block, `let` then
+// return after shadowing (the binding's drop order is the point), explicit
+// lifetimes on `async fn`s returning references, and `or_insert_with` /
+// `drain(..).collect()` as users write them.
+#![allow(
+    irrefutable_let_patterns,
+    clippy::match_single_binding,
+    clippy::await_holding_lock,
+    clippy::await_holding_refcell_ref,
+    clippy::unnecessary_lazy_evaluations,
+    clippy::needless_return,
+    clippy::let_and_return,
+    clippy::needless_lifetimes,
+    clippy::unwrap_or_default,
+    clippy::drain_collect
+)]
 
 use crate::harness::*;
 
@@ -187,7 +204,7 @@ differential! {
         enum Msg { Data(D, u32), Ping(u32), Close }
         #[lh] async fn parse(d: &D, n: u32) -> Result<Option<u32>, String> {
             pend(1, ()).await;
-            if n == 99 { Err(format!("bad {}", d.0)) } else { Ok((n % 2 == 0).then_some(n / 2)) }
+            if n == 99 { Err(format!("bad {}", d.0)) } else { Ok(n.is_multiple_of(2).then_some(n / 2)) }
         }
         #[lh] async fn validate(x: u32) -> Result<D, u32> { pend(1, if x < 10 { Ok(D::new("valid")) } else { Err(x) }).await }
         #[lh] async fn handle(msgs: Vec<Msg>) -> Result<Vec<String>, String> {
@@ -680,7 +697,7 @@ differential! {
         #[lh] async fn go(items: Vec<(u32, D)>) -> Vec<(u32, usize)> {
             let mut groups: std::collections::BTreeMap<u32, Vec<D>> = std::collections::BTreeMap::new();
             for (k, d) in items {
-                if k % 2 == 0 {
+                if k.is_multiple_of(2) {
                     let g = groups.entry(k).or_insert_with(Vec::new);
                     g.push(d);
                     let total: usize = groups.values().map(Vec::len).sum();
@@ -765,7 +782,7 @@ differential! {
                 let w = Writer { tag: D::new("w"), out: &mut v };
                 w.out.push(i);
                 v.push(100 + i);
-                if i % 2 == 0 {
+                if i.is_multiple_of(2) {
                     pend(1, ()).await;
                 } else {
                     log("odd");
@@ -1329,7 +1346,7 @@ differential! {
     /// `async fn` returning `Option`, with awaits between.
     name: option_try_chain_with_awaits,
     items: {
-        #[lh] async fn lookup(id: u32) -> Option<D> { pend(1, (id % 2 == 0).then(|| D::new("user"))).await }
+        #[lh] async fn lookup(id: u32) -> Option<D> { pend(1, id.is_multiple_of(2).then(|| D::new("user"))).await }
         #[lh] async fn go(id: u32) -> Option<usize> {
             let u = lookup(id).await?;
             let n = pend(1, u.0.len().checked_sub(id as usize)).await?;
@@ -2136,7 +2153,7 @@ differential! {
             let mut i = 0;
             let mut hits = 0;
             while i < v.len() && pend(1, v[i] != 0).await {
-                if v[i] % 2 == 0 || pend(1, v[i] > 4).await { hits += 1; }
+                if v[i].is_multiple_of(2) || pend(1, v[i] > 4).await { hits += 1; }
                 if v[i] > 100 && { let _t = D::new("never"); pend(1, true).await } { hits += 100; }
                 i += 1;
             }
