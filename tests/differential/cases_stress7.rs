@@ -2452,3 +2452,97 @@ differential! {
     },
     run: go(vec![Job(2, "b"), Job(0, "a"), Job(3, "c")]),
 }
+
+// ---------------------------------------------------------------------------
+// 12. Dead borrows beside destructors, under Miri
+// ---------------------------------------------------------------------------
+
+differential! {
+    /// A struct holding a `D` and `&mut Vec<D>` made in each iteration, the
+    /// vector pushed to after its last use, then an awaited method on the
+    /// vector's owner; the struct drops at the end of the iteration.
+    name: dead_borrow_struct_then_owner_awaited_method,
+    items: {
+        struct Cursor<'a> { _tag: D, items: &'a mut Vec<D> }
+        struct Owner { items: Vec<D> }
+        impl Owner {
+            #[lh] async fn settle(&mut self) -> usize { pend(1, ()).await; self.items.len() }
+        }
+        #[lh] async fn go(n: u32) -> Vec<usize> {
+            let mut o = Owner { items: vec![] };
+            let mut out = vec![];
+            for _ in 0..n {
+                let c = Cursor { _tag: D::new("cursor"), items: &mut o.items };
+                c.items.push(D::new("via-cursor"));
+                o.items.push(D::new("direct"));
+                out.push(o.settle().await);
+            }
+            out
+        }
+    },
+    run: go(2),
+}
+
+differential! {
+    /// `get_or_insert_with` on a field of `self` inside a `&mut self` async
+    /// method, the field replaced, then `self` awaited again.
+    name: dead_borrow_field_get_or_insert_then_self_awaits,
+    items: {
+        struct Svc { conn: Option<D>, calls: u32 }
+        impl Svc {
+            #[lh] async fn ping(&mut self) -> u32 { pend(1, ()).await; self.calls += 1; self.calls }
+            #[lh] async fn call(&mut self) -> (usize, u32) {
+                let c = self.conn.get_or_insert_with(|| D::new("conn"));
+                let n = c.touch();
+                if self.calls > 0 { self.conn = None; }
+                let a = self.ping().await;
+                let b = self.ping().await;
+                (n, a + b)
+            }
+        }
+        #[lh] async fn go() -> ((usize, u32), (usize, u32)) {
+            let mut s = Svc { conn: None, calls: 0 };
+            let a = s.call().await;
+            let b = s.call().await;
+            (a, b)
+        }
+    },
+    run: go(),
+}
+
+differential! {
+    /// A `&mut D` from `iter_mut().find(..)` used, the vector sorted, then
+    /// an await borrowing the vector.
+    name: dead_borrow_iter_mut_find_then_await_borrowing_owner,
+    items: {
+        #[lh] async fn count(v: &[D]) -> usize { pend(1, ()).await; v.len() }
+        #[lh] async fn go(mut v: Vec<D>) -> (usize, usize) {
+            let hit = v.iter_mut().find(|d| d.0.starts_with('b'));
+            let n = hit.map_or(0, |d| d.touch());
+            v.sort_by_key(|d| d.0);
+            let c = count(&v).await;
+            (n, c)
+        }
+    },
+    run: go(vec![D::new("c"), D::new("b1"), D::new("a")]),
+}
+
+differential! {
+    /// A `Vec<&mut D>` of views into a local, used, the local pushed to,
+    /// then an await, in a `match` arm.
+    name: dead_borrow_vec_of_mut_views_then_await,
+    items: {
+        #[lh] async fn go(mut v: Vec<D>, k: u8) -> usize {
+            match k {
+                0 => {
+                    let views: Vec<&mut D> = v.iter_mut().collect();
+                    let n: usize = views.iter().map(|d| d.touch()).sum();
+                    v.push(D::new("new"));
+                    pend(1, n).await + v.len()
+                }
+                _ => pend(1, v.len()).await,
+            }
+        }
+    },
+    run: async { (go(vec![D::new("a"), D::new("bb")], 0).await, go(vec![D::new("z")], 1).await) },
+}
