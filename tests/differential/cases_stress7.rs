@@ -22,8 +22,10 @@
 // `D`, which the log shows), `return` inside an `async` block, `let` then
 // return after shadowing (the binding's drop order is the point), explicit
 // lifetimes on `async fn`s returning references, and `or_insert_with` /
-// `drain(..).collect()` as users write them.
+// `drain(..).collect()` as users write them, and `let ref d = make().0;`
+// (s7-2 is about it).
 #![allow(
+    clippy::toplevel_ref_arg,
     irrefutable_let_patterns,
     clippy::match_single_binding,
     clippy::await_holding_lock,
@@ -841,110 +843,92 @@ differential! {
 // 3. `ref` and by-value `Copy` bindings on temporaries
 // ---------------------------------------------------------------------------
 
-known_gap! {
-    reason: "s7-2 (compile error): a `let` whose pattern binds by `ref` inside a destructuring (or `let ref`) on a temporary, used after an `.await` (`let (ref d, _) = make(k); pend(1, ()).await; d.touch()`, also `let (ref d, n) = make(k);` and `let ref d = make(k).0;`): rustc extends the temporary to the end of the block; longhand keeps `d` in the state but leaves the temporary in the first poll's scope. rustc: error[E0716]: temporary value dropped while borrowed (at `make(k)`). (`let r = &make();` is handled.)",
-    differential! {
-        /// The smallest shape of s7-2: `let (ref d, _) = make(k);` then await.
-        name: let_ref_in_tuple_pattern_on_temporary_across_await,
-        items: {
-            fn make(k: u32) -> (D, u32) { (D::new("made"), k) }
-            #[lh] async fn go(k: u32) -> usize { let (ref d, _) = make(k); pend(1, ()).await; d.touch() }
-        },
-        run: go(3),
-    }
+differential! {
+    /// The smallest shape of s7-2: `let (ref d, _) = make(k);` then await.
+    name: let_ref_in_tuple_pattern_on_temporary_across_await,
+    items: {
+        fn make(k: u32) -> (D, u32) { (D::new("made"), k) }
+        #[lh] async fn go(k: u32) -> usize { let (ref d, _) = make(k); pend(1, ()).await; d.touch() }
+    },
+    run: go(3),
 }
 
-known_gap! {
-    reason: "s7-2 (compile error): a `let` whose pattern binds by `ref` inside a destructuring (or `let ref`) on a temporary, used after an `.await` (`let (ref d, _) = make(k); pend(1, ()).await; d.touch()`, also `let (ref d, n) = make(k);` and `let ref d = make(k).0;`): rustc extends the temporary to the end of the block; longhand keeps `d` in the state but leaves the temporary in the first poll's scope. rustc: error[E0716]: temporary value dropped while borrowed (at `make(k)`). (`let r = &make();` is handled.)",
-    differential! {
-        /// s7-2 with a copied binding beside the `ref` one and a guard local:
-        /// `let (ref d, n) = make(k);` then await.
-        name: let_ref_and_copy_on_temporary,
-        items: {
-            fn make(k: u32) -> (D, u32) { (D::new("made"), k) }
-            #[lh] async fn go(k: u32) -> usize {
-                let _g = D::new("g");
-                let (ref d, n) = make(k);
+differential! {
+    /// s7-2 with a copied binding beside the `ref` one and a guard local:
+    /// `let (ref d, n) = make(k);` then await.
+    name: let_ref_and_copy_on_temporary,
+    items: {
+        fn make(k: u32) -> (D, u32) { (D::new("made"), k) }
+        #[lh] async fn go(k: u32) -> usize {
+            let _g = D::new("g");
+            let (ref d, n) = make(k);
+            pend(1, ()).await;
+            d.touch() + n as usize
+        }
+    },
+    run: go(3),
+}
+
+differential! {
+    /// s7-2 with `let ref d = make(k).0;` (the field of a temporary).
+    name: let_ref_field_of_temporary_across_await,
+    items: {
+        fn make(k: u32) -> (D, u32) { (D::new("made"), k) }
+        #[lh] async fn go(k: u32) -> usize { let ref d = make(k).0; pend(1, ()).await; d.touch() }
+    },
+    run: go(3),
+}
+
+differential! {
+    /// The smallest shape of s7-3: `if let (ref d, n @ 1..) = make(k)` with
+    /// an await in the body.
+    name: if_let_ref_and_copy_on_temporary_plain,
+    items: {
+        fn make(k: u32) -> (D, u32) { (D::new("made"), k) }
+        #[lh] async fn go(k: u32) -> usize {
+            if let (ref d, n @ 1..) = make(k) {
                 pend(1, ()).await;
                 d.touch() + n as usize
+            } else {
+                0
             }
-        },
-        run: go(3),
-    }
+        }
+    },
+    run: async { (go(0).await, go(3).await) },
 }
 
-known_gap! {
-    reason: "s7-2 (compile error): a `let` whose pattern binds by `ref` inside a destructuring (or `let ref`) on a temporary, used after an `.await` (`let (ref d, _) = make(k); pend(1, ()).await; d.touch()`, also `let (ref d, n) = make(k);` and `let ref d = make(k).0;`): rustc extends the temporary to the end of the block; longhand keeps `d` in the state but leaves the temporary in the first poll's scope. rustc: error[E0716]: temporary value dropped while borrowed (at `make(k)`). (`let r = &make();` is handled.)",
-    differential! {
-        /// s7-2 with `let ref d = make(k).0;` (the field of a temporary).
-        name: let_ref_field_of_temporary_across_await,
-        items: {
-            fn make(k: u32) -> (D, u32) { (D::new("made"), k) }
-            #[lh] async fn go(k: u32) -> usize { let ref d = make(k).0; pend(1, ()).await; d.touch() }
-        },
-        run: go(3),
-    }
-}
-
-known_gap! {
-    reason: "s7-3 (compile error): an `if let` on a temporary whose pattern mixes a `ref` binding with a by-value (`Copy`) one and whose body awaits (`if let (ref d, n @ 1..) = make(k) { pend(1, ()).await; d.touch() + n as usize } else { 0 }`): longhand hoists the scrutinee into `let mut __temporary0 = make(k);` but keeps only `d` and `n` in the state, not the temporary `d` points into. rustc: error[E0716]: temporary value dropped while borrowed. With `ref` bindings only (`if let (ref d, 1..) = make(k)`) and in a `match` (`Pair { ref a, n } =>`) it works.",
-    differential! {
-        /// The smallest shape of s7-3: `if let (ref d, n @ 1..) = make(k)` with
-        /// an await in the body.
-        name: if_let_ref_and_copy_on_temporary_plain,
-        items: {
-            fn make(k: u32) -> (D, u32) { (D::new("made"), k) }
-            #[lh] async fn go(k: u32) -> usize {
-                if let (ref d, n @ 1..) = make(k) {
-                    pend(1, ()).await;
-                    d.touch() + n as usize
-                } else {
-                    0
-                }
+differential! {
+    /// s7-3 in a let-chain: `if let (ref d, n) = make(k) && n > 0`.
+    name: if_let_ref_and_copy_on_temporary,
+    items: {
+        fn make(k: u32) -> (D, u32) { (D::new("made"), k) }
+        #[lh] async fn go(k: u32) -> usize {
+            if let (ref d, n) = make(k) && n > 0 {
+                pend(1, ()).await;
+                d.touch() + n as usize
+            } else {
+                0
             }
-        },
-        run: async { (go(0).await, go(3).await) },
-    }
+        }
+    },
+    run: async { (go(0).await, go(3).await) },
+}
+
+differential! {
+    /// The smallest shape of s7-4: `if let (ref d, n) = p` on a local tuple,
+    /// await in the body.
+    name: if_let_ref_and_copy_on_local_minimal,
+    items: {
+        #[lh] async fn go(k: u32) -> usize {
+            let p = (D::new("p"), k);
+            if let (ref d, n) = p { pend(1, ()).await; d.touch() + n as usize } else { 0 }
+        }
+    },
+    run: go(3),
 }
 
 known_gap! {
-    reason: "s7-3 (compile error): an `if let` on a temporary whose pattern mixes a `ref` binding with a by-value (`Copy`) one and whose body awaits (`if let (ref d, n @ 1..) = make(k) { pend(1, ()).await; d.touch() + n as usize } else { 0 }`): longhand hoists the scrutinee into `let mut __temporary0 = make(k);` but keeps only `d` and `n` in the state, not the temporary `d` points into. rustc: error[E0716]: temporary value dropped while borrowed. With `ref` bindings only (`if let (ref d, 1..) = make(k)`) and in a `match` (`Pair { ref a, n } =>`) it works.",
-    differential! {
-        /// s7-3 in a let-chain: `if let (ref d, n) = make(k) && n > 0`.
-        name: if_let_ref_and_copy_on_temporary,
-        items: {
-            fn make(k: u32) -> (D, u32) { (D::new("made"), k) }
-            #[lh] async fn go(k: u32) -> usize {
-                if let (ref d, n) = make(k) && n > 0 {
-                    pend(1, ()).await;
-                    d.touch() + n as usize
-                } else {
-                    0
-                }
-            }
-        },
-        run: async { (go(0).await, go(3).await) },
-    }
-}
-
-known_gap! {
-    reason: "s7-4 (compile error): the same mix on a local: `let p = (D::new(\"p\"), k); if let (ref d, n) = p { pend(1, ()).await; d.touch() + n as usize } else { 0 }` (with or without `p` used after): `d` is kept in the state, `p` is not pinned in place. rustc: error[E0505]: cannot move out of `p` because it is borrowed, and error[E0597]: `p.0` does not live long enough. With `ref` bindings only (`if let (ref d, 1..) = p`) it works.",
-    differential! {
-        /// The smallest shape of s7-4: `if let (ref d, n) = p` on a local tuple,
-        /// await in the body.
-        name: if_let_ref_and_copy_on_local_minimal,
-        items: {
-            #[lh] async fn go(k: u32) -> usize {
-                let p = (D::new("p"), k);
-                if let (ref d, n) = p { pend(1, ()).await; d.touch() + n as usize } else { 0 }
-            }
-        },
-        run: go(3),
-    }
-}
-
-known_gap! {
-    reason: "s7-4 (compile error): the same mix on a local: `let p = (D::new(\"p\"), k); if let (ref d, n) = p { pend(1, ()).await; d.touch() + n as usize } else { 0 }` (with or without `p` used after): `d` is kept in the state, `p` is not pinned in place. rustc: error[E0505]: cannot move out of `p` because it is borrowed, and error[E0597]: `p.0` does not live long enough. With `ref` bindings only (`if let (ref d, 1..) = p`) it works.",
+    reason: "domains 5 family (runs differently, partial move): `let (a, _, _) = p;` after the `if let (ref d, n, Some(ref q)) = p` moves `p.0` out and leaves `p.2` (a `D`) in `p`; rustc drops the rest when `p` goes out of scope (native `[\"touch p\", \"touch q\", \"touch p\", \"drop p\", \"drop q\", ..]`), longhand at the destructuring (`[.., \"touch q\", \"drop q\", \"touch p\", \"drop p\", ..]`). The `if let` itself (s7-4) is lowered: `if_let_ref_and_copy_on_local_minimal`",
     differential! {
         /// s7-4 with two `ref` bindings and a copy, the local destructured
         /// after the `if let`.
@@ -1890,51 +1874,45 @@ differential! {
     },
 }
 
-known_gap! {
-    reason: "s7-6 (compile error): a let-chain used as a `let` value whose condition awaits after a `let` and whose `else` returns an awaited value, the binding then used in an operator (`let inner = if let Some(y) = b && pend(1, y > 1).await { y } else { return pend(1, 0).await }; inner + 1`): in the lowering `inner` has type `!` in some arm (the `else`'s `return` is its only value there), so rustc reports error[E0277]: cannot add `i32` to `!` (`cannot add `usize` to `!`` in the realistic case) at `inner + ..`. Without the chain (`if pend(1, c).await { 1 } else { return pend(1, 0).await }`, `match`, plain `if let`), with an unawaited `return`, or with `let z: u32 = inner;` before the use it compiles.",
-    differential! {
-        /// A chain that `return`s from its `else` while bindings of an outer
-        /// chain are alive, in a function returning `Result`.
-        name: let_chain_return_from_else_inside_outer_chain,
-        items: {
-            #[lh] async fn go(a: Option<D>, b: Result<D, String>) -> Result<usize, String> {
-                let _g = D::new("g");
-                if let Some(x) = a && pend(1, x.touch() > 0).await {
-                    let inner = if let Ok(y) = b && let n = pend(1, y.touch()).await && n > 1 {
-                        n
-                    } else {
-                        return Err(pend(1, format!("inner failed with {}", x.0)).await);
-                    };
-                    Ok(inner + x.touch())
+differential! {
+    /// A chain that `return`s from its `else` while bindings of an outer
+    /// chain are alive, in a function returning `Result`.
+    name: let_chain_return_from_else_inside_outer_chain,
+    items: {
+        #[lh] async fn go(a: Option<D>, b: Result<D, String>) -> Result<usize, String> {
+            let _g = D::new("g");
+            if let Some(x) = a && pend(1, x.touch() > 0).await {
+                let inner = if let Ok(y) = b && let n = pend(1, y.touch()).await && n > 1 {
+                    n
                 } else {
-                    Ok(0)
-                }
+                    return Err(pend(1, format!("inner failed with {}", x.0)).await);
+                };
+                Ok(inner + x.touch())
+            } else {
+                Ok(0)
             }
-        },
-        run: async {
-            (
-                go(None, Ok(D::new("yy"))).await,
-                go(Some(D::new("x")), Ok(D::new("y"))).await,
-                go(Some(D::new("x")), Err("e".into())).await,
-                go(Some(D::new("x")), Ok(D::new("yy"))).await,
-            )
-        },
-    }
+        }
+    },
+    run: async {
+        (
+            go(None, Ok(D::new("yy"))).await,
+            go(Some(D::new("x")), Ok(D::new("y"))).await,
+            go(Some(D::new("x")), Err("e".into())).await,
+            go(Some(D::new("x")), Ok(D::new("yy"))).await,
+        )
+    },
 }
 
-known_gap! {
-    reason: "s7-6 (compile error): a let-chain used as a `let` value whose condition awaits after a `let` and whose `else` returns an awaited value, the binding then used in an operator (`let inner = if let Some(y) = b && pend(1, y > 1).await { y } else { return pend(1, 0).await }; inner + 1`): in the lowering `inner` has type `!` in some arm (the `else`'s `return` is its only value there), so rustc reports error[E0277]: cannot add `i32` to `!` (`cannot add `usize` to `!`` in the realistic case) at `inner + ..`. Without the chain (`if pend(1, c).await { 1 } else { return pend(1, 0).await }`, `match`, plain `if let`), with an unawaited `return`, or with `let z: u32 = inner;` before the use it compiles.",
-    differential! {
-        /// The smallest shape of s7-6.
-        name: let_chain_value_else_returns_awaited_then_operator,
-        items: {
-            #[lh] async fn go(b: Option<u32>) -> u32 {
-                let inner = if let Some(y) = b && pend(1, y > 1).await { y } else { return pend(1, 0).await };
-                inner + 1
-            }
-        },
-        run: async { (go(None).await, go(Some(1)).await, go(Some(2)).await) },
-    }
+differential! {
+    /// The smallest shape of s7-6.
+    name: let_chain_value_else_returns_awaited_then_operator,
+    items: {
+        #[lh] async fn go(b: Option<u32>) -> u32 {
+            let inner = if let Some(y) = b && pend(1, y > 1).await { y } else { return pend(1, 0).await };
+            inner + 1
+        }
+    },
+    run: async { (go(None).await, go(Some(1)).await, go(Some(2)).await) },
 }
 
 differential! {
@@ -2003,55 +1981,46 @@ differential! {
     run: async { (go(None).await, go(Some(Conn(D::new("c0"), 0))).await, go(Some(Conn(D::new("c1"), 5))).await) },
 }
 
-known_gap! {
-    reason: "s7-7 (runs differently): a `let _ = D::new(\"wild\")` operand in a let-chain whose body (or a later operand) awaits (`if let _ = D::new(\"wild\") && k > 1 { pend(1, ()).await; log(\"body\"); 1 } else { 0 }`): the value is a temporary of the condition, which rustc keeps to the end of the `then` block (or until before the `else`); longhand drops it before the first suspension. First difference: native `[\"body\", \"drop wild\", ..]`, lowered `[\"drop wild\", \"body\", ..]`; with an awaited operand after it (`pend(1, Some(k)).await && let _ = D::new(\"wild\") && let _keep = D::new(\"keep\") && pend(1, a > 1).await`) longhand drops it at once, before `keep` is made. A plain `if let _ = D::new(..) { .. .await }` and `match D::new(..) { _ => .. }` are kept as rustc keeps them.",
-    differential! {
-        /// A chain with `let _ = ..` and `let _x = ..` parts (one dropped at
-        /// once, one kept) between awaits.
-        name: let_chain_wildcard_and_underscore_bindings,
-        items: {
-            #[lh] async fn go(k: u32) -> u32 {
-                if let Some(a) = pend(1, Some(k)).await && let _ = D::new("wild") && let _keep = D::new("keep") && pend(1, a > 1).await {
-                    log("body");
-                    pend(1, ()).await;
-                    a
-                } else {
-                    0
-                }
+differential! {
+    /// A chain with `let _ = ..` and `let _x = ..` parts (one dropped at
+    /// once, one kept) between awaits.
+    name: let_chain_wildcard_and_underscore_bindings,
+    items: {
+        #[lh] async fn go(k: u32) -> u32 {
+            if let Some(a) = pend(1, Some(k)).await && let _ = D::new("wild") && let _keep = D::new("keep") && pend(1, a > 1).await {
+                log("body");
+                pend(1, ()).await;
+                a
+            } else {
+                0
             }
-        },
-        run: async { (go(1).await, go(2).await) },
-    }
+        }
+    },
+    run: async { (go(1).await, go(2).await) },
 }
 
-known_gap! {
-    reason: "s7-7 (runs differently): a `let _ = D::new(\"wild\")` operand in a let-chain whose body (or a later operand) awaits (`if let _ = D::new(\"wild\") && k > 1 { pend(1, ()).await; log(\"body\"); 1 } else { 0 }`): the value is a temporary of the condition, which rustc keeps to the end of the `then` block (or until before the `else`); longhand drops it before the first suspension. First difference: native `[\"body\", \"drop wild\", ..]`, lowered `[\"drop wild\", \"body\", ..]`; with an awaited operand after it (`pend(1, Some(k)).await && let _ = D::new(\"wild\") && let _keep = D::new(\"keep\") && pend(1, a > 1).await`) longhand drops it at once, before `keep` is made. A plain `if let _ = D::new(..) { .. .await }` and `match D::new(..) { _ => .. }` are kept as rustc keeps them.",
-    differential! {
-        /// The smallest shape of s7-7: `let _ = D::new("wild") && k > 1` with an
-        /// await in the body.
-        name: let_chain_wildcard_temporary_body_awaits,
-        items: {
-            #[lh] async fn go(k: u32) -> u32 {
-                if let _ = D::new("wild") && k > 1 { pend(1, ()).await; log("body"); 1 } else { 0 }
-            }
-        },
-        run: async { (go(1).await, go(2).await) },
-    }
+differential! {
+    /// The smallest shape of s7-7: `let _ = D::new("wild") && k > 1` with an
+    /// await in the body.
+    name: let_chain_wildcard_temporary_body_awaits,
+    items: {
+        #[lh] async fn go(k: u32) -> u32 {
+            if let _ = D::new("wild") && k > 1 { pend(1, ()).await; log("body"); 1 } else { 0 }
+        }
+    },
+    run: async { (go(1).await, go(2).await) },
 }
 
-known_gap! {
-    reason: "s7-7 (runs differently): a `let _ = D::new(\"wild\")` operand in a let-chain whose body (or a later operand) awaits (`if let _ = D::new(\"wild\") && k > 1 { pend(1, ()).await; log(\"body\"); 1 } else { 0 }`): the value is a temporary of the condition, which rustc keeps to the end of the `then` block (or until before the `else`); longhand drops it before the first suspension. First difference: native `[\"body\", \"drop wild\", ..]`, lowered `[\"drop wild\", \"body\", ..]`; with an awaited operand after it (`pend(1, Some(k)).await && let _ = D::new(\"wild\") && let _keep = D::new(\"keep\") && pend(1, a > 1).await`) longhand drops it at once, before `keep` is made. A plain `if let _ = D::new(..) { .. .await }` and `match D::new(..) { _ => .. }` are kept as rustc keeps them.",
-    differential! {
-        /// s7-7 after an awaited first operand: `pend(1, k > 1).await && let _ =
-        /// D::new("wild")`, the body awaiting.
-        name: let_chain_awaited_bool_then_wildcard_temporary,
-        items: {
-            #[lh] async fn go(k: u32) -> u32 {
-                if pend(1, k > 1).await && let _ = D::new("wild") { log("body"); pend(1, ()).await; 1 } else { 0 }
-            }
-        },
-        run: async { (go(1).await, go(2).await) },
-    }
+differential! {
+    /// s7-7 after an awaited first operand: `pend(1, k > 1).await && let _ =
+    /// D::new("wild")`, the body awaiting.
+    name: let_chain_awaited_bool_then_wildcard_temporary,
+    items: {
+        #[lh] async fn go(k: u32) -> u32 {
+            if pend(1, k > 1).await && let _ = D::new("wild") { log("body"); pend(1, ()).await; 1 } else { 0 }
+        }
+    },
+    run: async { (go(1).await, go(2).await) },
 }
 
 differential! {

@@ -277,30 +277,10 @@ fn sum_slowly(
                                                 }
                                             }
                                         };
-                                    }
-                                    loop {
-                                        {
-                                            unsafe {
-                                                ::longhand::__private::ptr::write(
-                                                    __lh_this,
-                                                    SumSlowlyState::Join0 {
-                                                        iter0: ::longhand::__private::Kept::new(__iter0),
-                                                        total: ::longhand::__private::Kept::new(total),
-                                                    },
-                                                )
-                                            };
-                                            ::longhand::__private::trace::transition(
-                                                "sum_slowly",
-                                                "Join0",
-                                                "Join0",
-                                                "the loop's next iteration",
-                                            );
-                                            continue '__lh_dispatch;
-                                        };
-                                        ::core::unreachable!(
-                                            "longhand: this point follows a suspension"
-                                        )
-                                    }
+                                    };
+                                    ::core::unreachable!(
+                                        "longhand: this point follows a suspension"
+                                    )
                                 }
                             }
                             total
@@ -380,8 +360,10 @@ fn sum_slowly(
                                         )
                                     }
                                 }
-                            }
-                            total
+                            };
+                            ::core::unreachable!(
+                                "longhand: this point follows a suspension"
+                            )
                         };
                         unsafe {
                             ::longhand::__private::ptr::write(

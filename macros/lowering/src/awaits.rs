@@ -213,6 +213,18 @@ pub fn diverges_at(e: &Expr, suspends: &dyn Fn(&ExprAwait) -> bool) -> bool {
         Expr::Unary(u) => diverges(&u.expr),
         Expr::Let(l) => diverges(&l.expr),
         Expr::Block(b) if b.label.is_none() => b.block.stmts.iter().any(stmt_diverges),
+        // A labeled block diverges as a loop does: when what it runs first
+        // diverges before a `break` can leave it (a cut let-chain's `else`
+        // that returns, see `let_chains`).
+        Expr::Block(b) => {
+            let label = b.label.as_ref().map(|l| l.name.ident.to_string());
+            match b.block.stmts.iter().position(stmt_diverges) {
+                Some(k) => !b.block.stmts[..=k]
+                    .iter()
+                    .any(|s| breaks_out(s, label.as_deref())),
+                None => false,
+            }
+        }
         Expr::Unsafe(u) => u.block.stmts.iter().any(stmt_diverges),
         Expr::If(i) => {
             diverges(&i.cond)

@@ -30,7 +30,7 @@
 //! (E0695), so those in the `if` that leave an enclosing loop name it; a loop
 //! without a label gets a hidden one.
 
-use crate::awaits::contains_await;
+use crate::awaits::{block_contains_await, contains_await};
 use proc_macro2::Span;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, Lifetime, parse_quote};
@@ -97,7 +97,7 @@ fn hidden_label(prefix: &str, next: &mut usize) -> Lifetime {
 impl VisitMut for Split {
     fn visit_expr_mut(&mut self, e: &mut Expr) {
         if let Expr::If(i) = e
-            && let Some(parts) = cut(&i.cond)
+            && let Some(parts) = cut(&i.cond, block_contains_await(&i.then_branch))
         {
             let mut find = Relabel {
                 target: None,
@@ -126,7 +126,7 @@ impl VisitMut for Split {
             return visit_mut::visit_expr_mut(self, e);
         }
         if let Expr::While(w) = e
-            && let Some(parts) = cut(&w.cond)
+            && let Some(parts) = cut(&w.cond, block_contains_await(&w.body))
         {
             let label = w.label.as_ref().map(|l| &l.name);
             let body = &w.body;
@@ -166,19 +166,28 @@ impl VisitMut for Split {
 }
 
 /// The parts of a let-chain condition that awaits after a `let`: its
-/// `&&` operands, cut before each one (but the first) that awaits. `None`
-/// when the condition needs no cut.
-fn cut(cond: &Expr) -> Option<Vec<Expr>> {
+/// `&&` operands, cut before each one (but the first) that awaits. When the
+/// body awaits (`body_awaits`), each `let` is a part of its own too: an `if
+/// let` alone keeps its scrutinee's temporaries (`let _ = D::new(..)`,
+/// `let (ref d, n) = make()`) across the body's awaits, as rustc keeps a
+/// chain's (see `normalize::NameBorrowedTemporaries`). `None` when the
+/// condition needs no cut.
+fn cut(cond: &Expr, body_awaits: bool) -> Option<Vec<Expr>> {
     let mut ops = Vec::new();
     flatten(cond, &mut ops);
-    let first_let = ops.iter().position(|op| matches!(op, Expr::Let(_)))?;
-    if !ops[first_let + 1..].iter().any(|op| contains_await(op)) {
+    let is_let = |op: &Expr| matches!(op, Expr::Let(_));
+    let first_let = ops.iter().position(|op| is_let(op))?;
+    let awaits_after_let = ops[first_let + 1..].iter().any(|op| contains_await(op));
+    if !(awaits_after_let || body_awaits && ops.len() > 1) {
         return None;
     }
     let mut parts: Vec<Expr> = Vec::new();
+    let mut previous_let = false;
     for op in ops {
+        let alone = body_awaits && (is_let(op) || previous_let);
+        previous_let = is_let(op);
         match parts.last_mut() {
-            Some(part) if !contains_await(op) => *part = parse_quote!(#part && #op),
+            Some(part) if !contains_await(op) && !alone => *part = parse_quote!(#part && #op),
             _ => parts.push(op.clone()),
         }
     }
