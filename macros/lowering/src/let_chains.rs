@@ -21,6 +21,11 @@
 //! }
 //! ```
 //!
+//! When the body awaits, each `let` becomes a part of its own as well: an
+//! `if let` alone has its scrutinee's temporaries named and kept across the
+//! body's awaits (`normalize`), as rustc keeps a chain's to the end of the
+//! `if`.
+//!
 //! A failed part ends its `if`, which drops its bindings (the innermost
 //! first), and then the ones around it, before `E`. A `while` loop's chain
 //! becomes `loop { if part1 { if part2 { B; continue; } } break; }`, with the
