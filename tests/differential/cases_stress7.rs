@@ -44,81 +44,69 @@ use crate::harness::*;
 // 1. Let-chains with awaits
 // ---------------------------------------------------------------------------
 
-known_gap! {
-    reason: "s7-1 (runs differently): a temporary borrowed by a call argument in the scrutinee of an `if let`, `match` or `while let` whose body awaits (`match lookup(&D::new(\"tmp\"), k) { Some(n) => { pend(1, ()).await; n } None => 0 }`; also the first `let` of a let-chain, and `count(&m.lock().unwrap())`): rustc keeps the temporary to the end of the `if let`/`match`/iteration, across the body's awaits; longhand drops it when the body first suspends (it is not stored in the state). First difference: native `[\"touch tmp\", \"then\", \"drop tmp\", ..]`, lowered `[\"touch tmp\", \"drop tmp\", \"then\", ..]`; with a `MutexGuard` temporary the native future is `!Send` and the lowered one `Send`. A method on a temporary receiver (`D::new(\"tmp\").opt(k)`) is kept as rustc keeps it.",
-    differential! {
-        /// A temporary borrowed by the first `let` of a chain (`lookup(&D::new("tmp"), k)`)
-        /// lives until the end of the `then` block or until before the `else`,
-        /// across the awaited second operand and the body's await.
-        name: let_chain_scrutinee_temporary_lives_across_awaits,
-        items: {
-            fn lookup(d: &D, k: u32) -> Option<u32> { d.touch(); (k > 0).then_some(k) }
-            #[lh] async fn go(k: u32) -> u32 {
-                if let Some(n) = lookup(&D::new("tmp"), k) && pend(1, n > 1).await {
-                    log("then");
-                    pend(1, ()).await;
-                    n
-                } else {
-                    log("else");
-                    0
-                }
+differential! {
+    /// A temporary borrowed by the first `let` of a chain (`lookup(&D::new("tmp"), k)`)
+    /// lives until the end of the `then` block or until before the `else`,
+    /// across the awaited second operand and the body's await.
+    name: let_chain_scrutinee_temporary_lives_across_awaits,
+    items: {
+        fn lookup(d: &D, k: u32) -> Option<u32> { d.touch(); (k > 0).then_some(k) }
+        #[lh] async fn go(k: u32) -> u32 {
+            if let Some(n) = lookup(&D::new("tmp"), k) && pend(1, n > 1).await {
+                log("then");
+                pend(1, ()).await;
+                n
+            } else {
+                log("else");
+                0
             }
-        },
-        run: async { (go(0).await, go(1).await, go(2).await) },
-    }
+        }
+    },
+    run: async { (go(0).await, go(1).await, go(2).await) },
 }
 
-known_gap! {
-    reason: "s7-1 (runs differently): a temporary borrowed by a call argument in the scrutinee of an `if let`, `match` or `while let` whose body awaits (`match lookup(&D::new(\"tmp\"), k) { Some(n) => { pend(1, ()).await; n } None => 0 }`; also the first `let` of a let-chain, and `count(&m.lock().unwrap())`): rustc keeps the temporary to the end of the `if let`/`match`/iteration, across the body's awaits; longhand drops it when the body first suspends (it is not stored in the state). First difference: native `[\"touch tmp\", \"then\", \"drop tmp\", ..]`, lowered `[\"touch tmp\", \"drop tmp\", \"then\", ..]`; with a `MutexGuard` temporary the native future is `!Send` and the lowered one `Send`. A method on a temporary receiver (`D::new(\"tmp\").opt(k)`) is kept as rustc keeps it.",
-    differential! {
-        /// The smallest shape of s7-1: a `match` whose scrutinee calls a
-        /// function with `&D::new("tmp")` and whose arm awaits.
-        name: match_scrutinee_ref_temporary_argument_arm_awaits,
-        items: {
-            fn lookup(d: &D, k: u32) -> Option<u32> { d.touch(); (k > 0).then_some(k) }
-            #[lh] async fn go(k: u32) -> u32 {
-                match lookup(&D::new("tmp"), k) {
-                    Some(n) => { pend(1, ()).await; log("then"); n }
-                    None => 0,
-                }
+differential! {
+    /// The smallest shape of s7-1: a `match` whose scrutinee calls a
+    /// function with `&D::new("tmp")` and whose arm awaits.
+    name: match_scrutinee_ref_temporary_argument_arm_awaits,
+    items: {
+        fn lookup(d: &D, k: u32) -> Option<u32> { d.touch(); (k > 0).then_some(k) }
+        #[lh] async fn go(k: u32) -> u32 {
+            match lookup(&D::new("tmp"), k) {
+                Some(n) => { pend(1, ()).await; log("then"); n }
+                None => 0,
             }
-        },
-        run: go(2),
-    }
+        }
+    },
+    run: go(2),
 }
 
-known_gap! {
-    reason: "s7-1 (runs differently): a temporary borrowed by a call argument in the scrutinee of an `if let`, `match` or `while let` whose body awaits (`match lookup(&D::new(\"tmp\"), k) { Some(n) => { pend(1, ()).await; n } None => 0 }`; also the first `let` of a let-chain, and `count(&m.lock().unwrap())`): rustc keeps the temporary to the end of the `if let`/`match`/iteration, across the body's awaits; longhand drops it when the body first suspends (it is not stored in the state). First difference: native `[\"touch tmp\", \"then\", \"drop tmp\", ..]`, lowered `[\"touch tmp\", \"drop tmp\", \"then\", ..]`; with a `MutexGuard` temporary the native future is `!Send` and the lowered one `Send`. A method on a temporary receiver (`D::new(\"tmp\").opt(k)`) is kept as rustc keeps it.",
-    differential! {
-        /// s7-1 in a `while let`: the temporary of each iteration's scrutinee
-        /// lives to the end of that iteration in rustc.
-        name: while_let_scrutinee_ref_temporary_argument_body_awaits,
-        items: {
-            fn lookup(d: &D, k: u32) -> Option<u32> { d.touch(); (k > 0).then_some(k) }
-            #[lh] async fn go(mut k: u32) -> u32 {
-                while let Some(n) = lookup(&D::new("tmp"), k) { pend(1, ()).await; log("body"); k -= 1; }
-                k
-            }
-        },
-        run: go(2),
-    }
+differential! {
+    /// s7-1 in a `while let`: the temporary of each iteration's scrutinee
+    /// lives to the end of that iteration in rustc.
+    name: while_let_scrutinee_ref_temporary_argument_body_awaits,
+    items: {
+        fn lookup(d: &D, k: u32) -> Option<u32> { d.touch(); (k > 0).then_some(k) }
+        #[lh] async fn go(mut k: u32) -> u32 {
+            while let Some(n) = lookup(&D::new("tmp"), k) { pend(1, ()).await; log("body"); k -= 1; }
+            k
+        }
+    },
+    run: go(2),
 }
 
-known_gap! {
-    reason: "s7-1 (runs differently): a temporary borrowed by a call argument in the scrutinee of an `if let`, `match` or `while let` whose body awaits (`match lookup(&D::new(\"tmp\"), k) { Some(n) => { pend(1, ()).await; n } None => 0 }`; also the first `let` of a let-chain, and `count(&m.lock().unwrap())`): rustc keeps the temporary to the end of the `if let`/`match`/iteration, across the body's awaits; longhand drops it when the body first suspends (it is not stored in the state). First difference: native `[\"touch tmp\", \"then\", \"drop tmp\", ..]`, lowered `[\"touch tmp\", \"drop tmp\", \"then\", ..]`; with a `MutexGuard` temporary the native future is `!Send` and the lowered one `Send`. A method on a temporary receiver (`D::new(\"tmp\").opt(k)`) is kept as rustc keeps it.",
-    send_case! {
-        /// s7-1 seen through `Send`: `if let Some(n) = count(&m.lock().unwrap())`
-        /// with an await in the body keeps the guard in rustc (`!Send`).
-        name: if_let_scrutinee_ref_guard_argument_send,
-        items: {
-            fn count(v: &[u32]) -> Option<usize> { Some(v.len()) }
-            #[lh] async fn go(m: std::sync::Arc<std::sync::Mutex<Vec<u32>>>) -> usize {
-                if let Some(n) = count(&m.lock().unwrap()) { pend(1, ()).await; n } else { 0 }
-            }
-        },
-        future: go(std::sync::Arc::new(std::sync::Mutex::new(vec![3]))),
-        native_send: false,
-    }
+send_case! {
+    /// s7-1 seen through `Send`: `if let Some(n) = count(&m.lock().unwrap())`
+    /// with an await in the body keeps the guard in rustc (`!Send`).
+    name: if_let_scrutinee_ref_guard_argument_send,
+    items: {
+        fn count(v: &[u32]) -> Option<usize> { Some(v.len()) }
+        #[lh] async fn go(m: std::sync::Arc<std::sync::Mutex<Vec<u32>>>) -> usize {
+            if let Some(n) = count(&m.lock().unwrap()) { pend(1, ()).await; n } else { 0 }
+        }
+    },
+    future: go(std::sync::Arc::new(std::sync::Mutex::new(vec![3]))),
+    native_send: false,
 }
 
 send_case! {

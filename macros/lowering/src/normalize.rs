@@ -363,6 +363,19 @@ impl NameBorrowedTemporaries {
                 self.name_unless_place(&mut i.expr, out);
             }
             Expr::Paren(p) => self.take_temporaries(&mut p.expr, borrowed, out),
+            // `lookup(&D::new("t"), k)`: what an argument borrows, as long as
+            // nothing evaluated before it has an effect (naming it moves its
+            // evaluation before the call's own).
+            Expr::Call(c) if inert(&c.func) && !is_into_iter(&c.func) => {
+                for arg in c.args.iter_mut() {
+                    if matches!(arg, Expr::Reference(_)) {
+                        self.take_temporaries(arg, false, out);
+                    }
+                    if !inert(arg) {
+                        break;
+                    }
+                }
+            }
             // A suspending `for` loop's head (see `DesugarFor`): its
             // temporaries live for the whole loop (`for x in make().iter()`).
             Expr::Call(c) if is_into_iter(&c.func) && c.args.len() == 1 => {
