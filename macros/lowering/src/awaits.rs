@@ -184,6 +184,15 @@ pub fn stmt_diverges(s: &syn::Stmt) -> bool {
 pub fn diverges_at(e: &Expr, suspends: &dyn Fn(&ExprAwait) -> bool) -> bool {
     let diverges = |e: &Expr| diverges_at(e, suspends);
     let stmt_diverges = |s: &syn::Stmt| stmt_diverges_at(s, suspends);
+    // A loop or labeled block diverges when what its body runs first
+    // always suspends (or leaves) before a `break` can leave it.
+    let diverges_before_break = |stmts: &[syn::Stmt], label: Option<&syn::Label>| {
+        let label = label.map(|l| l.name.ident.to_string());
+        match stmts.iter().position(stmt_diverges) {
+            Some(k) => !stmts[..=k].iter().any(|s| breaks_out(s, label.as_deref())),
+            None => false,
+        }
+    };
     match e {
         Expr::Await(a) => suspends(a) || diverges(&a.base),
         Expr::Return(_) | Expr::Break(_) | Expr::Continue(_) => true,
@@ -213,18 +222,8 @@ pub fn diverges_at(e: &Expr, suspends: &dyn Fn(&ExprAwait) -> bool) -> bool {
         Expr::Unary(u) => diverges(&u.expr),
         Expr::Let(l) => diverges(&l.expr),
         Expr::Block(b) if b.label.is_none() => b.block.stmts.iter().any(stmt_diverges),
-        // A labeled block diverges as a loop does: when what it runs first
-        // diverges before a `break` can leave it (a cut let-chain's `else`
-        // that returns, see `let_chains`).
-        Expr::Block(b) => {
-            let label = b.label.as_ref().map(|l| l.name.ident.to_string());
-            match b.block.stmts.iter().position(stmt_diverges) {
-                Some(k) => !b.block.stmts[..=k]
-                    .iter()
-                    .any(|s| breaks_out(s, label.as_deref())),
-                None => false,
-            }
-        }
+        // (A cut let-chain's `else` that returns, see `let_chains`.)
+        Expr::Block(b) => diverges_before_break(&b.block.stmts, b.label.as_ref()),
         Expr::Unsafe(u) => u.block.stmts.iter().any(stmt_diverges),
         Expr::If(i) => {
             diverges(&i.cond)
@@ -235,17 +234,7 @@ pub fn diverges_at(e: &Expr, suspends: &dyn Fn(&ExprAwait) -> bool) -> bool {
             diverges(&m.expr) || (!m.arms.is_empty() && m.arms.iter().all(|a| diverges(&a.body)))
         }
         Expr::While(w) => diverges(&w.cond),
-        Expr::Loop(l) => {
-            // A loop diverges when its body always suspends before it can
-            // reach a `break` that leaves it.
-            let label = l.label.as_ref().map(|l| l.name.ident.to_string());
-            match l.body.stmts.iter().position(stmt_diverges) {
-                Some(k) => !l.body.stmts[..=k]
-                    .iter()
-                    .any(|s| breaks_out(s, label.as_deref())),
-                None => false,
-            }
-        }
+        Expr::Loop(l) => diverges_before_break(&l.body.stmts, l.label.as_ref()),
         Expr::ForLoop(f) => diverges(&f.expr),
         Expr::Macro(m) => never_returns(&m.mac),
         _ => false,
