@@ -11,6 +11,7 @@
 
 mod awaitee;
 mod generator;
+mod guard_binding;
 mod lowered;
 mod native_check;
 mod pinned;
@@ -23,6 +24,7 @@ pub use awaitee::{
     poll_awaitee,
 };
 pub use generator::{GenIter, GenStream, Sink, empty_stream, gen_iter, gen_stream, offer};
+pub use guard_binding::{GuardBinding, HeldCopy, HeldRef, HoldByRef};
 pub use lowered::{Lowered, lowered};
 pub use native_check::{native_check, phantom_cons, phantom_of};
 pub use pinned::{PinGuard, PinLocal, PinSlot, PinSlots};
