@@ -1443,40 +1443,37 @@ differential! {
 // 20. Await positions in control flow
 // ---------------------------------------------------------------------------
 
-known_gap! {
-    reason: "s3-4 (documented limitation, tests/ui/await_in_match_guard.rs): `u if allowed(u, served).await => ..` is rejected: \"longhand does not lower `.await` inside a `match` guard yet\"",
-    differential! {
-        /// Awaits in `match` guards (a rate check per request), in a `while`
-        /// condition and in a `for` loop's range end.
-        name: awaits_in_guards_conditions_ranges,
-        items: {
-            async fn allowed(user: &str, n: u32) -> bool {
-                pend(1, ()).await;
-                !user.starts_with('x') && n < 3
+differential! {
+    /// Awaits in `match` guards (a rate check per request), in a `while`
+    /// condition and in a `for` loop's range end.
+    name: awaits_in_guards_conditions_ranges,
+    items: {
+        async fn allowed(user: &str, n: u32) -> bool {
+            pend(1, ()).await;
+            !user.starts_with('x') && n < 3
+        }
+        #[lh] async fn gate(reqs: Vec<(&'static str, D)>) -> Vec<String> {
+            let mut out = vec![];
+            let mut served = 0u32;
+            for (user, body) in reqs {
+                let verdict = match user {
+                    u if u.is_empty() => "empty".to_string(),
+                    u if allowed(u, served).await => { served += 1; format!("ok {u} {}", body.touch()) }
+                    u => format!("denied {u}"),
+                };
+                out.push(verdict);
             }
-            #[lh] async fn gate(reqs: Vec<(&'static str, D)>) -> Vec<String> {
-                let mut out = vec![];
-                let mut served = 0u32;
-                for (user, body) in reqs {
-                    let verdict = match user {
-                        u if u.is_empty() => "empty".to_string(),
-                        u if allowed(u, served).await => { served += 1; format!("ok {u} {}", body.touch()) }
-                        u => format!("denied {u}"),
-                    };
-                    out.push(verdict);
-                }
-                let mut i = 0;
-                while pend(1, i < served).await {
-                    i += 1;
-                }
-                for k in 0..pend(1, served).await {
-                    out.push(format!("slot {k}"));
-                }
-                out
+            let mut i = 0;
+            while pend(1, i < served).await {
+                i += 1;
             }
-        },
-        run: gate(vec![("ann", D::new("b1")), ("", D::new("b2")), ("xavier", D::new("b3")), ("bob", D::new("b4"))]),
-    }
+            for k in 0..pend(1, served).await {
+                out.push(format!("slot {k}"));
+            }
+            out
+        }
+    },
+    run: gate(vec![("ann", D::new("b1")), ("", D::new("b2")), ("xavier", D::new("b3")), ("bob", D::new("b4"))]),
 }
 
 differential! {

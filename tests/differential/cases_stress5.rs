@@ -290,22 +290,19 @@ known_gap! {
     }
 }
 
-known_gap! {
-    reason: "s5-1 (refused with a message, tests/ui/await_in_matches_guard.rs): `matches!(x, Some(n) if n > pend(1, 2).await)`: the guard runs only when the pattern matches, and longhand does not lower `.await` in a guard (as for a `match` guard, s3-4): \"longhand does not lower `.await` inside `matches!`'s guard yet\" (it was E0728 with no hint before)",
-    differential! {
-        /// `matches!` with a guard that awaits: the guard runs only when the
-        /// pattern matches.
-        name: matches_macro_guard_awaits,
-        items: {
-            #[lh] async fn guarded(x: Option<u32>) -> bool {
-                let _g = D::new("g");
-                let hit = matches!(x, Some(n) if n > pend(1, val("limit", 2u32)).await);
-                pend(1, ()).await;
-                hit
-            }
-        },
-        run: async { (guarded(None).await, guarded(Some(1)).await, guarded(Some(5)).await) },
-    }
+differential! {
+    /// `matches!` with a guard that awaits: the guard runs only when the
+    /// pattern matches.
+    name: matches_macro_guard_awaits,
+    items: {
+        #[lh] async fn guarded(x: Option<u32>) -> bool {
+            let _g = D::new("g");
+            let hit = matches!(x, Some(n) if n > pend(1, val("limit", 2u32)).await);
+            pend(1, ()).await;
+            hit
+        }
+    },
+    run: async { (guarded(None).await, guarded(Some(1)).await, guarded(Some(5)).await) },
 }
 
 // ---------------------------------------------------------------------------

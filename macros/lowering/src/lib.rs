@@ -42,6 +42,7 @@ mod emit;
 pub mod entry;
 mod exits;
 pub mod graph;
+mod guard_awaits;
 mod joins;
 mod let_chains;
 mod macro_aliases;
@@ -286,7 +287,10 @@ pub(crate) fn prepare(func: &syn::ItemFn, mode: mode::Mode) -> Prepared {
     }
     items.extend(awaiting_macros::wrap(&mut body));
     let_chains::split(&mut body);
+    guard_awaits::spell_out_matches(&mut body);
     awaits::describe(&mut body);
+    // (After `describe`: a guard's `.await` keeps the text the user wrote.)
+    guard_awaits::split(&mut body);
     recursion::hide(&mut body, &func.sig);
     let count = normalize::normalize(&mut body);
     rename_shadowed(&mut body);

@@ -61,6 +61,77 @@ pub fn tokens_contain_await(tokens: &TokenStream) -> bool {
     false
 }
 
+impl Checker<'_> {
+    /// A `match` whose guards await is chosen before it is matched (see
+    /// `guard_awaits`); two shapes that choice cannot take are refused.
+    fn check_awaiting_guards(&mut self, m: &syn::ExprMatch) {
+        let Some(last) = crate::guard_awaits::last_awaiting_guard(m) else {
+            return;
+        };
+        let mutable = matches!(&*m.expr, Expr::Reference(r) if r.mutability.is_some());
+        for arm in &m.arms[..=last] {
+            let Some((_, guard)) = &arm.guard else {
+                continue;
+            };
+            if mutable || binds_by_ref_mut(&arm.pat) {
+                self.errors.push(syn::Error::new(
+                    guard.span(),
+                    "longhand does not lower `.await` inside the guard of a `match` that binds \
+                     by `&mut` (a `ref mut` binding or a `&mut` scrutinee): await the value \
+                     before the `match` and test it in the guard",
+                ));
+            } else if let Some(jump) = unlabeled_jump(guard) {
+                self.errors.push(syn::Error::new(
+                    jump,
+                    "this `break`/`continue` is in a `match` whose guards await, which longhand \
+                     lowers inside a labeled block: name the loop it leaves with a label \
+                     (`'outer: loop { .. continue 'outer .. }`)",
+                ));
+            }
+        }
+    }
+}
+
+/// Does `pat` bind anything by `ref mut`?
+fn binds_by_ref_mut(pat: &syn::Pat) -> bool {
+    struct Find(bool);
+    impl<'a> Visit<'a> for Find {
+        fn visit_pat_ident(&mut self, p: &'a syn::PatIdent) {
+            self.0 |= p.by_ref.is_some() && p.mutability.is_some();
+            syn::visit::visit_pat_ident(self, p);
+        }
+        fn visit_expr(&mut self, _: &'a Expr) {}
+    }
+    let mut find = Find(false);
+    find.visit_pat(pat);
+    find.0
+}
+
+/// The span of an unlabeled `break` or `continue` in `e` that leaves an
+/// enclosing loop (not one of `e`'s own loops or closures).
+fn unlabeled_jump(e: &Expr) -> Option<proc_macro2::Span> {
+    struct Find(Option<proc_macro2::Span>);
+    impl<'a> Visit<'a> for Find {
+        fn visit_expr(&mut self, e: &'a Expr) {
+            match e {
+                Expr::Break(b) if b.label.is_none() => self.0 = self.0.or(Some(b.span())),
+                Expr::Continue(c) if c.label.is_none() => self.0 = self.0.or(Some(c.span())),
+                Expr::Loop(_)
+                | Expr::While(_)
+                | Expr::ForLoop(_)
+                | Expr::Closure(_)
+                | Expr::Async(_) => return,
+                _ => {}
+            }
+            syn::visit::visit_expr(self, e);
+        }
+        fn visit_item(&mut self, _: &'a syn::Item) {}
+    }
+    let mut find = Find(None);
+    find.visit_expr(e);
+    find.0
+}
+
 impl<'a> Visit<'a> for Checker<'_> {
     fn visit_expr_await(&mut self, e: &'a ExprAwait) {
         if !self.in_closure && !self.may_await {
@@ -102,18 +173,11 @@ impl<'a> Visit<'a> for Checker<'_> {
 
     fn visit_item(&mut self, _: &'a syn::Item) {}
 
-    fn visit_arm(&mut self, arm: &'a syn::Arm) {
-        if let Some((_, guard)) = &arm.guard
-            && !self.in_closure
-            && crate::awaits::contains_await(guard)
-        {
-            self.errors.push(syn::Error::new(
-                guard.span(),
-                "longhand does not lower `.await` inside a `match` guard yet: await the \
-                     value before the `match` and test it in the guard",
-            ));
+    fn visit_expr_match(&mut self, m: &'a syn::ExprMatch) {
+        if !self.in_closure {
+            self.check_awaiting_guards(m);
         }
-        syn::visit::visit_arm(self, arm);
+        syn::visit::visit_expr_match(self, m);
     }
 
     fn visit_macro(&mut self, mac: &'a Macro) {
@@ -156,6 +220,10 @@ impl<'a> Visit<'a> for Checker<'_> {
                      and run it always: await the value with a `let` before the `{name}!`"
                 ),
             ));
+        } else if let Some(Expr::Match(m)) = crate::guard_awaits::matches_as_match(mac)
+            && !self.in_closure
+        {
+            self.check_awaiting_guards(&m);
         } else if let Some(rest) = crate::macro_args::pattern_and_guard(mac)
             && !self.in_closure
             && tokens_contain_await(&rest)
