@@ -33,7 +33,7 @@ fn admit(
     enum AdmitState<P0, A0> {
         /// Created, not polled yet: holds the arguments `limits`. Pinned in place already: `user`.
         Unresumed { limits: ::longhand::__private::Kept<P0> },
-        /// Waiting at `limits.allows(&name).await` (line 4); keeps nothing else alive. Pinned in place meanwhile: `user`, `__lh_held_name`.
+        /// Waiting at `limits.allows(&name).await` (line 4); keeps nothing else alive. Pinned in place meanwhile: `user`, `name` (as its guard reads it).
         Suspend0 { __awaitee: ::longhand::__private::Awaitee<A0> },
         /// Finished: polling again panics.
         Returned,

@@ -201,10 +201,18 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         let pins = if pinned.is_empty() {
             String::new()
         } else {
-            format!(
-                " Pinned in place meanwhile: {}.",
-                list(pinned.iter().map(|b| b.ident.to_string()))
-            )
+            // A guard's held binding (see `guard_awaits`) by the user's name.
+            let shown: Vec<String> = pinned
+                .iter()
+                .map(|b| {
+                    let name = b.ident.to_string();
+                    match name.strip_prefix("__lh_held_") {
+                        Some(held) => format!("`{held}` (as its guard reads it)"),
+                        None => format!("`{name}`"),
+                    }
+                })
+                .collect();
+            format!(" Pinned in place meanwhile: {}.", shown.join(", "))
         };
         let doc = format!(" {at}{keeps}{pins}");
         let names = variants[n].iter().map(|f| &f.name);
