@@ -1921,6 +1921,23 @@ differential! {
 }
 
 differential! {
+    /// s4-1 after an awaited left operand: the block's own `.await` is in a
+    /// `let` (`a.await + { let v = b.await; v }`); in the arm of the first
+    /// suspension the block is cut at that `let` in code that never runs
+    /// there, and was still an operand of `+` (E0277, `u32 + !`).
+    name: block_awaiting_in_let_after_awaited_lhs,
+    items: {
+        #[lh] async fn f(x: u32) -> u32 {
+            let _d = D::new("d");
+            let y = pend(1, val("left", 1u32)).await + { let v = pend(2, val("right", x)).await; v * 2 };
+            let z = { let w = pend(1, x).await; w } * pend(1, 3u32).await;
+            y + z
+        }
+    },
+    run: f(5),
+}
+
+differential! {
     /// Control for s4-1: the same block as a call argument, and a block whose
     /// only await is its tail as an operand.
     name: block_awaiting_before_tail_as_call_arg,

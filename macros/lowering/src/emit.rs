@@ -1167,8 +1167,9 @@ impl VisitMut for Finalize<'_> {
         // + y`): in this arm's copy the block is cut short and has type `!`,
         // which no operator takes (E0277). The operation never happens here,
         // so only the operands up to the one that stops are written.
+        // (In a dead stretch too: there the block was cut at its first
+        // `.await`, which is only typed.)
         if let Expr::Binary(b) = e
-            && !self.dead
             && !crate::normalize::is_assign_op(&b.op)
         {
             let short_circuit = matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_));
@@ -1190,7 +1191,6 @@ impl VisitMut for Finalize<'_> {
         // when an operand before it must be evaluated first): its arms, which
         // bind values of type `!` here, never run in this arm.
         if let Expr::Match(m) = e
-            && !self.dead
             && self.cut_short(&m.expr)
         {
             self.visit_expr_mut(&mut m.expr);
