@@ -300,3 +300,66 @@ send_case! {
     future: f(Some("ab".to_string())),
     native_send: true,
 }
+
+differential! {
+    /// A guard that awaits inside an awaited `async` block, a `return` out
+    /// of a guard, the `match` as an operand after an awaited operand, and
+    /// a closure written after the `match` (a join point follows it).
+    name: guard_awaits_in_blocks_operands_and_returns,
+    items: {
+        #[lh] async fn f(x: Option<u32>, stop: bool) -> u32 {
+            let base = pend(1, val("base", 1u32)).await;
+            let inner = async {
+                match x {
+                    Some(n) if { if stop && n > 5 { return 100; } pend(1, n > 2).await } => n,
+                    Some(n) => n + 1,
+                    None => 0,
+                }
+            }
+            .await;
+            let sum = pend(1, val("left", 10u32)).await
+                + match inner {
+                    k if pend(1, k % 2 == 1).await => k * 2,
+                    k => k,
+                };
+            let add = |v: u32| v + base;
+            add(sum)
+        }
+    },
+    run: async {
+        (
+            f(Some(3), false).await,
+            f(Some(9), true).await,
+            f(Some(1), false).await,
+            f(None, true).await,
+        )
+    },
+}
+
+differential! {
+    /// A guard's binding is a `String` the guard passes by reference to an
+    /// awaited call and compares; the arm then moves it into a `Vec` kept
+    /// across the next await.
+    name: guard_awaits_arm_moves_binding_and_awaits,
+    items: {
+        async fn seen(set: &[String], s: &str) -> bool {
+            pend(1, ()).await;
+            set.iter().any(|x| x == s)
+        }
+        #[lh] async fn dedupe(items: Vec<Option<String>>) -> Vec<String> {
+            let mut out: Vec<String> = vec![];
+            for it in items {
+                match it {
+                    Some(s) if s.is_empty() || seen(&out, &s).await => log(format!("skip {s}")),
+                    Some(s) => {
+                        out.push(s);
+                        pend(1, ()).await;
+                    }
+                    None => break,
+                }
+            }
+            out
+        }
+    },
+    run: dedupe(vec![Some("a".into()), Some("".into()), Some("b".into()), Some("a".into()), None, Some("c".into())]),
+}
