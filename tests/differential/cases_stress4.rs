@@ -1938,6 +1938,26 @@ differential! {
 }
 
 differential! {
+    /// s4-1 beyond `+`: a block whose `let` awaits as an index, as the value
+    /// of a compound assignment after an awaited factor, under `-` and
+    /// `as`, as a method receiver and a field base, after an operand that
+    /// awaits (E0277 on `!` in the arm of the first suspension).
+    name: block_awaiting_in_let_as_index_unary_cast_receiver,
+    items: {
+        #[lh] async fn f(v: Vec<u32>, mut t: u32) -> (u32, u32, i64, usize, u32) {
+            let _d = D::new("d");
+            let x = v[pend(1, val("i", 0usize)).await] + v[{ let i = pend(1, val("j", 1usize)).await; i }];
+            t += pend(1, val("a", 2u32)).await * { let k = pend(2, val("k", 3u32)).await; k };
+            let n = pend(1, 4i32).await as i64 + -{ let q = pend(1, val("q", 1i32)).await; q } as i64;
+            let len = pend(1, 1usize).await + { let s = pend(1, String::from("abc")).await; s }.len();
+            let p = pend(1, 1u32).await + { let pair = pend(1, (7u32, D::new("pair"))).await; pair }.0;
+            (x, t, n, len, p)
+        }
+    },
+    run: f(vec![10, 20], 1),
+}
+
+differential! {
     /// Control for s4-1: the same block as a call argument, and a block whose
     /// only await is its tail as an operand.
     name: block_awaiting_before_tail_as_call_arg,

@@ -774,16 +774,69 @@ impl Finalize<'_> {
     }
 
     /// Is `x` a block that this arm cuts short after a statement that stops
-    /// here, so that its type is `!`? (An `.await` itself keeps its type,
-    /// see `output_of`.)
+    /// here, so that its type is `!` (or an expression that is written as
+    /// such a block here)? (An `.await` itself keeps its type, see
+    /// `output_of`.)
     fn cut_short(&self, x: &Expr) -> bool {
         match x {
+            Expr::Paren(p) => self.cut_short(&p.expr),
+            // A `match` whose arms all are (a hoisted operand's, see
+            // `normalize`), or whose scrutinee is.
+            Expr::Match(m) => {
+                self.cut_short(&m.expr)
+                    || (!m.arms.is_empty() && m.arms.iter().all(|a| self.cut_short(&a.body)))
+            }
+            // An operation one of whose operands is: it is written as that
+            // operand (see `operation_cut_short`).
+            Expr::Binary(_)
+            | Expr::Index(_)
+            | Expr::Unary(_)
+            | Expr::Cast(_)
+            | Expr::Field(_)
+            | Expr::MethodCall(_)
+            | Expr::Try(_) => self.operation_cut_short(x).is_some(),
             Expr::Block(blk) => blk.block.stmts.iter().any(|s| {
                 !matches!(s, syn::Stmt::Expr(_, None))
                     && crate::awaits::stmt_diverges_at(s, &|a| self.stops_at(a))
                     && !crate::awaits::stmt_diverges_at(s, &|_| false)
             }),
             _ => false,
+        }
+    }
+
+    /// `e` without its operation, when an operand of it is cut short here
+    /// (see [`Self::cut_short`]): the operands evaluated before that one,
+    /// then that one.
+    fn operation_cut_short(&self, e: &Expr) -> Option<Expr> {
+        let stops = |x: &Expr| self.cut_short(x);
+        match e {
+            Expr::Binary(b) if stops(&b.left) => Some((*b.left).clone()),
+            // A compound assignment evaluates a primitive's value first
+            // (longhand's order, see `normalize`); `&&` and `||` take `!`.
+            Expr::Binary(b) if crate::normalize::is_assign_op(&b.op) && stops(&b.right) => {
+                Some((*b.right).clone())
+            }
+            Expr::Binary(b)
+                if !matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) && stops(&b.right) =>
+            {
+                Some(after_operand((*b.left).clone(), (*b.right).clone()))
+            }
+            Expr::Index(i) if stops(&i.expr) => Some((*i.expr).clone()),
+            Expr::Index(i) if stops(&i.index) => {
+                let mut base: Expr = parse_quote!(&(__lh_base));
+                if let Expr::Reference(r) = &mut base
+                    && let Expr::Paren(p) = &mut *r.expr
+                {
+                    *p.expr = (*i.expr).clone();
+                }
+                Some(after_operand(base, (*i.index).clone()))
+            }
+            Expr::Unary(u) if stops(&u.expr) => Some((*u.expr).clone()),
+            Expr::Cast(c) if stops(&c.expr) => Some((*c.expr).clone()),
+            Expr::Field(f) if stops(&f.base) => Some((*f.base).clone()),
+            Expr::MethodCall(m) if stops(&m.receiver) => Some((*m.receiver).clone()),
+            Expr::Try(t) if stops(&t.expr) => Some((*t.expr).clone()),
+            _ => None,
         }
     }
 
@@ -1163,29 +1216,15 @@ impl VisitMut for Finalize<'_> {
     }
 
     fn visit_expr_mut(&mut self, e: &mut Expr) {
-        // An operand of a binary operator that stops here (`{ x.await; 1 }
-        // + y`): in this arm's copy the block is cut short and has type `!`,
-        // which no operator takes (E0277). The operation never happens here,
-        // so only the operands up to the one that stops are written.
-        // (In a dead stretch too: there the block was cut at its first
-        // `.await`, which is only typed.)
-        if let Expr::Binary(b) = e
-            && !crate::normalize::is_assign_op(&b.op)
-        {
-            let short_circuit = matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_));
-            if self.cut_short(&b.left) {
-                self.visit_expr_mut(&mut b.left);
-                *e = (*b.left).clone();
-                return;
-            }
-            if !short_circuit && self.cut_short(&b.right) {
-                self.visit_expr_mut(&mut b.left);
-                self.visit_expr_mut(&mut b.right);
-                let operand = hidden("__lh_operand");
-                let (left, right) = (&b.left, &b.right);
-                *e = parse_quote!({ let #operand = #left; #right });
-                return;
-            }
+        // An operand that stops here (`{ x.await; 1 } + y`, `v[{ let i =
+        // x.await; i }]`, `-{ .. }`): in this arm's copy the block is cut
+        // short and has type `!`, which no operator, index, field or method
+        // takes (E0277). The operation never happens here, so only the
+        // operands up to the one that stops are written. (In a dead stretch
+        // too: there the block was cut at its first `.await`, only typed.)
+        if let Some(short) = self.operation_cut_short(e) {
+            *e = short;
+            return self.visit_expr_mut(e);
         }
         // The same for a scrutinee (normalisation makes one of such a block
         // when an operand before it must be evaluated first): its arms, which
@@ -1338,4 +1377,25 @@ impl VisitMut for PlaceRewrite<'_> {
             args.args.iter_mut().for_each(|a| self.visit_expr_mut(a))
         });
     }
+}
+
+/// `{ let __lh_operand = first; then }`, built as syntax rather than parsed
+/// from tokens: the operands still carry the lowering's tags (on the
+/// patterns of their `let`s), which do not read back.
+fn after_operand(first: Expr, then: Expr) -> Expr {
+    let operand = hidden("__lh_operand");
+    let mut local: syn::Stmt = parse_quote!(let #operand = (););
+    if let syn::Stmt::Local(l) = &mut local
+        && let Some(init) = &mut l.init
+    {
+        *init.expr = first;
+    }
+    Expr::Block(syn::ExprBlock {
+        attrs: Vec::new(),
+        label: None,
+        block: Block {
+            brace_token: Default::default(),
+            stmts: vec![local, syn::Stmt::Expr(then, None)],
+        },
+    })
 }
