@@ -1958,6 +1958,32 @@ differential! {
 }
 
 differential! {
+    /// s4-1 in other places: a block whose `let` awaits as the value of a
+    /// `let .. else`, a `?` inside such a block after an awaited operand, and
+    /// blocks as reference, range and `&&` operands, call and method
+    /// arguments and tuple fields (the `let`'s pattern could not be typed
+    /// from the cut block's `!`, E0282).
+    name: block_awaiting_in_let_as_let_else_value_and_arguments,
+    items: {
+        fn takes(r: &u32, s: &str) -> u32 {
+            *r + s.len() as u32
+        }
+        #[lh] async fn f(v: Option<u32>) -> Result<u32, String> {
+            let _d = D::new("d");
+            let x = pend(1, val("x", 1u32)).await + { let y = pend(1, v).await.ok_or("none")?; y };
+            let Some(q) = ({ let z = pend(1, val("z", v)).await; z }) else { return Err("no".into()) };
+            let a = takes(&{ let k = pend(1, 2u32).await; k }, &{ let s = pend(1, String::from("ab")).await; s });
+            let r: Vec<u32> = (pend(1, 0u32).await..{ let e = pend(1, 3u32).await; e }).collect();
+            let c = if { let c = pend(1, true).await; c } && { let d = pend(1, false).await; !d } { 1 } else { 2 };
+            let m = pend(1, 1u32).await.max({ let m = pend(1, 5u32).await; m });
+            let w = (pend(1, 1u32).await, { let q = pend(1, 2u32).await; q }).1;
+            Ok(x + q + a + r.len() as u32 + c + m + w)
+        }
+    },
+    run: async { (f(Some(1)).await, f(None).await) },
+}
+
+differential! {
     /// Control for s4-1: the same block as a call argument, and a block whose
     /// only await is its tail as an operand.
     name: block_awaiting_before_tail_as_call_arg,

@@ -795,11 +795,15 @@ impl Finalize<'_> {
             | Expr::Field(_)
             | Expr::MethodCall(_)
             | Expr::Try(_) => self.operation_cut_short(x).is_some(),
-            Expr::Block(blk) => blk.block.stmts.iter().any(|s| {
-                !matches!(s, syn::Stmt::Expr(_, None))
-                    && crate::awaits::stmt_diverges_at(s, &|a| self.stops_at(a))
-                    && !crate::awaits::stmt_diverges_at(s, &|_| false)
-            }),
+            // (A labeled block that a `break` can leave first is not.)
+            Expr::Block(blk) => {
+                crate::awaits::diverges_at(x, &|a| self.stops_at(a))
+                    && blk.block.stmts.iter().any(|s| {
+                        !matches!(s, syn::Stmt::Expr(_, None))
+                            && crate::awaits::stmt_diverges_at(s, &|a| self.stops_at(a))
+                            && !crate::awaits::stmt_diverges_at(s, &|_| false)
+                    })
+            }
             _ => false,
         }
     }
@@ -1208,6 +1212,18 @@ impl VisitMut for Finalize<'_> {
                 )),
                 None,
             ));
+        }
+        // A `let` whose value is cut short here binds nothing here, and its
+        // pattern could not be typed from `!` (`let Some(q) = { let z =
+        // x.await; z } else { .. };`): only its value is written.
+        for s in &mut b.stmts {
+            if let syn::Stmt::Local(l) = s
+                && let Some(init) = &l.init
+                && self.cut_short(&init.expr)
+                && crate::awaits::diverges_at(&init.expr, &|a| self.stops_at(a))
+            {
+                *s = syn::Stmt::Expr((*init.expr).clone(), Some(Default::default()));
+            }
         }
         let declared = declared_locals(b);
         visit_mut::visit_block_mut(self, b);
