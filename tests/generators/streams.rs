@@ -62,3 +62,34 @@ fn a_panic_poisons_a_stream_with_rustcs_message() {
         Some("`async gen fn` resumed after panicking")
     );
 }
+
+/// Is `word` allowed? Suspends once first, as a lookup would.
+async fn allowed(word: &str) -> bool {
+    longhand::yield_now().await;
+    !word.starts_with('x')
+}
+
+#[longhand::generator]
+fn admitted(words: Vec<Option<String>>) -> impl Stream<Item = String> {
+    for w in words {
+        match w {
+            Some(s) if s.is_empty() => yield_!("(empty)".to_string()),
+            Some(s) if allowed(&s).await => {
+                yield_!(s.clone());
+                yield_!(format!("{s} again"));
+            }
+            Some(s) if s.len() > 3 => yield_!(format!("long {s}")),
+            Some(_) => {}
+            None => break,
+        }
+    }
+}
+
+#[test]
+fn a_stream_awaits_in_a_match_guard() {
+    let words = ["ab", "", "xylophone", "xy", "cd"].map(|w| Some(w.to_string()));
+    let mut input: Vec<Option<String>> = words.into();
+    input.insert(4, None);
+    let out: Vec<String> = longhand::block_on(admitted(input).collect());
+    assert_eq!(out, ["ab", "ab again", "(empty)", "long xylophone"]);
+}
