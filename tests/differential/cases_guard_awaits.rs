@@ -363,3 +363,52 @@ differential! {
     },
     run: dedupe(vec![Some("a".into()), Some("".into()), Some("b".into()), Some("a".into()), None, Some("c".into())]),
 }
+
+differential! {
+    /// `ref mut` bindings and a `&mut` scrutinee: the guard reads them
+    /// through shared references across its await; the arm taken then
+    /// mutates through them.
+    name: guard_awaits_ref_mut_and_mut_scrutinee,
+    items: {
+        struct Counter { hits: Vec<u32>, last: Option<(u32, D)> }
+        impl Counter {
+            #[lh] async fn bump(&mut self, k: u32) -> u32 {
+                match &mut self.last {
+                    Some((n, d)) if pend(1, *n + d.touch() as u32).await > k => {
+                        *n += 1;
+                        *n
+                    }
+                    Some((n, _)) => {
+                        *n = 0;
+                        pend(1, 0).await
+                    }
+                    None => {
+                        self.last = Some((k, D::new("first")));
+                        k
+                    }
+                }
+            }
+        }
+        #[lh] async fn grow(mut v: (u32, Vec<u32>)) -> (u32, Vec<u32>) {
+            match v {
+                (ref mut n, ref mut list) if pend(1, *n as usize + list.len()).await > 2 => {
+                    list.push(*n);
+                    *n += 10;
+                }
+                (ref mut n, _) => *n += 1,
+            }
+            v
+        }
+        type Grown = (u32, Vec<u32>);
+        #[lh] async fn go() -> (Vec<u32>, Grown, Grown) {
+            let mut c = Counter { hits: vec![], last: None };
+            for k in [3, 1, 9, 2] {
+                let h = c.bump(k).await;
+                c.hits.push(h);
+            }
+            let hits = c.hits.clone();
+            (hits, grow((1, vec![5])).await, grow((3, vec![])).await)
+        }
+    },
+    run: go(),
+}

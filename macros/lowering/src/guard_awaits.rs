@@ -144,12 +144,19 @@ impl Split {
             }
             e => (Some(e), parse_quote!(#scrutinee)),
         };
+        // What the peeks match: the place behind a shared reference; a
+        // `&mut` scrutinee reborrowed shared, so that its bindings are
+        // shared references too (a guard only reads them).
+        let peeked: Expr = match &*m.expr {
+            Expr::Reference(r) if r.mutability.is_some() => parse_quote!(&*#scrutinee),
+            _ => parse_quote!(*&#place),
+        };
         let mut steps: Vec<syn::Stmt> = Vec::new();
         for (i, arm) in m.arms[..=last].iter().enumerate() {
-            let pat = &arm.pat;
+            let pat = &shared(&arm.pat);
             let Some((_, guard)) = &arm.guard else {
                 steps.push(parse_quote! {
-                    match *&#place {
+                    match #peeked {
                         #pat if { break #choose #i } => {}
                         _ => {}
                     }
@@ -177,7 +184,7 @@ impl Split {
             .visit_expr_mut(&mut guard);
             steps.push(parse_quote! {
                 if let ::core::option::Option::Some((#(#held,)*)) = (#peek: {
-                    match *&#place {
+                    match #peeked {
                         #pat if {
                             break #peek (::core::option::Option::Some((#({
                                 #[allow(unused_imports)]
@@ -240,6 +247,25 @@ fn place(e: &Expr) -> bool {
         Expr::Group(g) => place(&g.expr),
         _ => false,
     }
+}
+
+/// `pat` with its `ref mut` bindings made `ref`: a guard reads a `ref mut`
+/// binding only through a shared reference, and the peek matches a place
+/// behind one.
+fn shared(pat: &syn::Pat) -> syn::Pat {
+    struct Shared;
+    impl VisitMut for Shared {
+        fn visit_pat_ident_mut(&mut self, p: &mut syn::PatIdent) {
+            if p.by_ref.is_some() {
+                p.mutability = None;
+            }
+            visit_mut::visit_pat_ident_mut(self, p);
+        }
+        fn visit_expr_mut(&mut self, _: &mut Expr) {}
+    }
+    let mut pat = pat.clone();
+    Shared.visit_pat_mut(&mut pat);
+    pat
 }
 
 /// The names `pat` binds, once each (the alternatives of an or-pattern bind

@@ -63,24 +63,16 @@ pub fn tokens_contain_await(tokens: &TokenStream) -> bool {
 
 impl Checker<'_> {
     /// A `match` whose guards await is chosen before it is matched (see
-    /// `guard_awaits`); two shapes that choice cannot take are refused.
+    /// `guard_awaits`), inside a labeled block, where an unlabeled `break`
+    /// or `continue` in such a guard would be E0695.
     fn check_awaiting_guards(&mut self, m: &syn::ExprMatch) {
         let Some(last) = crate::guard_awaits::last_awaiting_guard(m) else {
             return;
         };
-        let mutable = matches!(&*m.expr, Expr::Reference(r) if r.mutability.is_some());
         for arm in &m.arms[..=last] {
-            let Some((_, guard)) = &arm.guard else {
-                continue;
-            };
-            if mutable || binds_by_ref_mut(&arm.pat) {
-                self.errors.push(syn::Error::new(
-                    guard.span(),
-                    "longhand does not lower `.await` inside the guard of a `match` that binds \
-                     by `&mut` (a `ref mut` binding or a `&mut` scrutinee): await the value \
-                     before the `match` and test it in the guard",
-                ));
-            } else if let Some(jump) = unlabeled_jump(guard) {
+            if let Some((_, guard)) = &arm.guard
+                && let Some(jump) = unlabeled_jump(guard)
+            {
                 self.errors.push(syn::Error::new(
                     jump,
                     "this `break`/`continue` is in a `match` whose guards await, which longhand \
@@ -90,21 +82,6 @@ impl Checker<'_> {
             }
         }
     }
-}
-
-/// Does `pat` bind anything by `ref mut`?
-fn binds_by_ref_mut(pat: &syn::Pat) -> bool {
-    struct Find(bool);
-    impl<'a> Visit<'a> for Find {
-        fn visit_pat_ident(&mut self, p: &'a syn::PatIdent) {
-            self.0 |= p.by_ref.is_some() && p.mutability.is_some();
-            syn::visit::visit_pat_ident(self, p);
-        }
-        fn visit_expr(&mut self, _: &'a Expr) {}
-    }
-    let mut find = Find(false);
-    find.visit_pat(pat);
-    find.0
 }
 
 /// The span of an unlabeled `break` or `continue` in `e` that leaves an
