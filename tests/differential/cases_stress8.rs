@@ -194,7 +194,7 @@ differential! {
                     pend(1, ()).await;
                     log(format!("evicted {old}"));
                 }
-                self.map.insert(k, (v, D::new(if k % 2 == 0 { "even" } else { "odd" })));
+                self.map.insert(k, (v, D::new(if k.is_multiple_of(2) { "even" } else { "odd" })));
                 self.order.push_back(k);
                 v
             }
@@ -2438,4 +2438,256 @@ differential! {
         }
     },
     run: async { go(&Outer::B(Box::new(Outer::B(Box::new(Outer::A(3)))))).await },
+}
+
+// ---------------------------------------------------------------------------
+// 9. More probes around the findings
+// ---------------------------------------------------------------------------
+
+differential! {
+    /// The working neighbour of s8-4: a suffixed integer literal's local
+    /// reassigned after an await keeps its type (`u8`).
+    name: numeric_suffix_local_reassigned_after_await,
+    items: {
+        #[lh] async fn go() -> String {
+            let mut n = 0u8;
+            log(format!("start {n}"));
+            pend(1, ()).await;
+            n = 200;
+            format!("{} {}", std::mem::size_of_val(&n), n)
+        }
+    },
+    run: go(),
+}
+
+differential! {
+    /// The working neighbour of s8-4: a suffixed float literal's local
+    /// reassigned after an await keeps its type (`f32`).
+    name: float_suffix_local_reassigned_after_await,
+    items: {
+        #[lh] async fn go() -> String {
+            let mut x = 1.0f32;
+            log(format!("start {x}"));
+            pend(1, ()).await;
+            x = 0.1;
+            format!("{}", x * 3.0)
+        }
+    },
+    run: go(),
+}
+
+differential! {
+    /// The working neighbour of s8-4: the cursor annotated `&Outer` keeps
+    /// its type after the await, so `cur = b` coerces.
+    name: annotated_cursor_reassigned_after_await,
+    items: {
+        enum Outer { A(u32), B(Box<Outer>) }
+        #[lh] async fn go(m: &Outer) -> u32 {
+            let mut cur: &Outer = m;
+            if let Outer::B(b) = cur { pend(1, ()).await; cur = b; }
+            match cur { Outer::A(k) => *k, _ => 0 }
+        }
+    },
+    run: async { go(&Outer::B(Box::new(Outer::A(3)))).await },
+}
+
+known_gap! {
+    reason: "s8-3 (fails to compile, E0700): the realistic shape, a request header falling back to a field of `&self` (`req.header(\"lang\").unwrap_or(&self.default_lang)`) kept across an await in a handler taking `&self` and `&Req`. See `ref_from_either_of_two_params_across_await`.",
+    differential! {
+        /// s8-3 in a handler: a header or a default from `&self`.
+        name: header_or_default_from_self,
+        items: {
+            struct Req { headers: Vec<(String, String)> }
+            impl Req { fn header(&self, k: &str) -> Option<&String> { self.headers.iter().find(|(n, _)| n == k).map(|(_, v)| v) } }
+            struct Svc { default_lang: String }
+            impl Svc {
+                #[lh] async fn handle(&self, req: &Req) -> String {
+                    let lang = req.header("lang").unwrap_or(&self.default_lang);
+                    pend(1, ()).await;
+                    format!("hello in {lang}")
+                }
+            }
+        },
+        run: async {
+            let s = Svc { default_lang: "en".into() };
+            let r1 = Req { headers: vec![("lang".into(), "fr".into())] };
+            let r2 = Req { headers: vec![] };
+            (s.handle(&r1).await, s.handle(&r2).await)
+        },
+    }
+}
+
+known_gap! {
+    reason: "s8-3 (fails to compile, E0700): a struct with one lifetime (`Ctx<'x> { user: &'x str, path: &'x str }`) built from two `&str` parameters and kept across an await. See `ref_from_either_of_two_params_across_await`.",
+    differential! {
+        /// s8-3 with a one-lifetime context struct from two parameters.
+        name: context_struct_from_two_params,
+        items: {
+            struct Ctx<'x> { user: &'x str, path: &'x str }
+            #[lh] async fn go(user: &str, path: &str) -> String {
+                let ctx = Ctx { user, path };
+                pend(1, ()).await;
+                format!("{}@{}", ctx.user, ctx.path)
+            }
+        },
+        run: go("bob", "/x"),
+    }
+}
+
+differential! {
+    /// An `impl Iterator<Item = &'a u32>` argument beside a `&D` parameter,
+    /// iterated across awaits.
+    name: impl_iterator_of_refs_and_ref_param,
+    items: {
+        #[lh] async fn go<'a>(d: &D, it: impl Iterator<Item = &'a u32>) -> u32 {
+            let mut t = 0;
+            for x in it { t += pend(1, *x).await; }
+            t + d.touch() as u32
+        }
+    },
+    run: async { let v = vec![1, 2]; let d = D::new("d"); go(&d, v.iter()).await },
+}
+
+differential! {
+    /// The working neighbour of s8-1: `c.0?` on a field of a pinned local.
+    name: try_on_field_of_pinned_local,
+    items: {
+        #[lh] async fn go(k: u32) -> Option<usize> {
+            let c = ((k > 0).then(|| D::new("a")), D::new("b"));
+            let r = &c;
+            pend(1, ()).await;
+            r.1.touch();
+            let d = c.0?;
+            Some(d.touch())
+        }
+    },
+    run: async { (go(0).await, go(1).await) },
+}
+
+differential! {
+    /// The working neighbour of s8-1: `if let Some(d) = c.0` moving a field
+    /// of a pinned local.
+    name: if_let_moves_field_of_pinned_local,
+    items: {
+        #[lh] async fn go(k: u32) -> usize {
+            let c = ((k > 0).then(|| D::new("a")), D::new("b"));
+            let r = &c;
+            pend(1, ()).await;
+            r.1.touch();
+            if let Some(d) = c.0 { d.touch() } else { 0 }
+        }
+    },
+    run: async { (go(0).await, go(1).await) },
+}
+
+known_gap! {
+    reason: "s8-1 (fails to compile, E0507 at `job.payload`): a parameter pinned because `&job.id` is kept across an await, then `job.payload.unwrap()` (a consuming receiver on a field). See `move_field_of_pinned_local_as_consuming_receiver`.",
+    differential! {
+        /// s8-1 with `job.payload.unwrap()` on a pinned parameter.
+        name: unwrap_field_of_pinned_param,
+        items: {
+            struct Job { payload: Option<D>, id: u32 }
+            #[lh] async fn go(job: Job) -> usize {
+                let id = &job.id;
+                pend(1, ()).await;
+                log(format!("job {id}"));
+                job.payload.unwrap().touch()
+            }
+        },
+        run: go(Job { payload: Some(D::new("p")), id: 7 }),
+    }
+}
+
+differential! {
+    /// A conditional `drop` before an await: the drop flag decides at the
+    /// suspension and at the end.
+    name: conditional_drop_flag_across_await,
+    items: {
+        #[lh] async fn go(k: u32) -> u32 {
+            let g = D::new("g");
+            let h = D::new("h");
+            if k > 0 { drop(g); }
+            pend(1, ()).await;
+            if k > 1 { drop(h); }
+            pend(1, ()).await;
+            log("end");
+            k
+        }
+    },
+    run: async { (go(0).await, go(1).await, go(2).await) },
+}
+
+differential! {
+    /// A conditional move into a `Vec` before an await.
+    name: conditional_move_into_vec_across_await,
+    items: {
+        #[lh] async fn go(k: u32) -> usize {
+            let mut v = vec![];
+            let g = D::new("g");
+            if k > 0 { v.push(g); }
+            pend(1, ()).await;
+            v.len()
+        }
+    },
+    run: async { (go(0).await, go(1).await) },
+}
+
+differential! {
+/// The working neighbour of s8-3: a reference to a local or to a
+/// parameter, kept across an await.
+    name: ref_from_local_or_param_across_await,
+    items: {
+        #[lh] async fn go(p: &D, k: bool) -> usize {
+            let l = D::new("l");
+            let cur = if k { &l } else { p };
+            pend(1, ()).await;
+            cur.touch()
+        }
+    },
+    run: async { let p = D::new("p"); (go(&p, true).await, go(&p, false).await) },
+}
+
+differential! {
+    /// The working neighbour of s8-3: a `&'static str` literal or a
+    /// parameter (their intersection is the parameter's lifetime).
+    name: ref_from_static_or_param_across_await,
+    items: {
+        #[lh] async fn go(p: &str, k: bool) -> usize {
+            let cur = if k { "default" } else { p };
+            pend(1, ()).await;
+            cur.len()
+        }
+    },
+    run: async { (go("param", true).await, go("param", false).await) },
+}
+
+known_gap! {
+    reason: "s8-3 (fails to compile, E0700): the result of a `longest<'a>(a: &'a str, b: &'a str) -> &'a str` helper called on two `&str` parameters and kept across an await. See `ref_from_either_of_two_params_across_await`.",
+    differential! {
+        /// s8-3 through a `longest`-style helper
+        name: longest_of_two_params_across_await,
+        items: {
+            fn longest<'a>(a: &'a str, b: &'a str) -> &'a str { if a.len() >= b.len() { a } else { b } }
+            #[lh] async fn go(a: &str, b: &str) -> String {
+                let l = longest(a, b);
+                pend(1, ()).await;
+                l.to_uppercase()
+            }
+        },
+        run: go("ab", "abc"),
+    }
+}
+
+differential! {
+    /// An `async` block capturing two reference parameters, awaited after
+    /// another await.
+    name: async_block_capturing_two_params,
+    items: {
+        #[lh] async fn go(a: &D, b: &D) -> usize {
+            let fut = async { pend(1, ()).await; a.touch() + b.touch() };
+            pend(1, ()).await;
+            fut.await
+        }
+    },
+    run: async { let a = D::new("a"); let b = D::new("b"); go(&a, &b).await },
 }
