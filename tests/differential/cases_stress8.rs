@@ -2441,7 +2441,7 @@ differential! {
 }
 
 // ---------------------------------------------------------------------------
-// 9. More probes around the findings
+// 9. More shapes around the findings
 // ---------------------------------------------------------------------------
 
 differential! {
@@ -2633,8 +2633,8 @@ differential! {
 }
 
 differential! {
-/// The working neighbour of s8-3: a reference to a local or to a
-/// parameter, kept across an await.
+    /// The working neighbour of s8-3: a reference to a local or to a
+    /// parameter, kept across an await.
     name: ref_from_local_or_param_across_await,
     items: {
         #[lh] async fn go(p: &D, k: bool) -> usize {
@@ -2690,4 +2690,128 @@ differential! {
         }
     },
     run: async { let a = D::new("a"); let b = D::new("b"); go(&a, &b).await },
+}
+
+// ---------------------------------------------------------------------------
+// 10. A last handful
+// ---------------------------------------------------------------------------
+
+differential! {
+    /// A linked list of boxed nodes consumed with `Option::take` in a
+    /// `while let`, an await per node: the rest of the list drops on
+    /// cancellation.
+    name: linked_list_take_walk_across_awaits,
+    items: {
+        struct Node { d: D, next: Option<Box<Node>> }
+        #[lh] async fn go(head: Option<Box<Node>>) -> Vec<&'static str> {
+            let mut cur = head;
+            let mut out = vec![];
+            while let Some(mut node) = cur.take() {
+                cur = node.next.take();
+                pend(1, ()).await;
+                out.push(node.d.0);
+            }
+            out
+        }
+    },
+    run: go(Some(Box::new(Node { d: D::new("n1"), next: Some(Box::new(Node { d: D::new("n2"), next: Some(Box::new(Node { d: D::new("n3"), next: None })) })) }))),
+}
+
+differential! {
+    /// `Option::insert` and `get_or_insert` returning `&mut` used across
+    /// awaits; the replaced value drops at the `insert`.
+    name: option_insert_and_get_or_insert,
+    items: {
+        #[lh] async fn go() -> usize {
+            let mut slot = Some(D::new("old"));
+            let r = slot.insert(D::new("new"));
+            let n = pend(1, r.touch()).await;
+            r.0 = "renamed";
+            let mut other: Option<D> = None;
+            let o = other.get_or_insert(D::new("ins"));
+            pend(1, ()).await;
+            n + o.touch() + slot.map(|d| d.touch()).unwrap_or(0)
+        }
+    },
+    run: go(),
+}
+
+differential! {
+    /// `retain_mut` and `extend(drain(..))` between awaits on `Vec<D>`s.
+    name: retain_mut_and_extend_drain,
+    items: {
+        #[lh] async fn go() -> (Vec<&'static str>, usize) {
+            let mut a = vec![D::new("a1"), D::new("a2"), D::new("a3")];
+            let mut b = vec![D::new("b1")];
+            pend(1, ()).await;
+            a.retain_mut(|d| { if d.0 == "a1" { d.0 = "a1*"; } d.0 != "a2" });
+            pend(1, ()).await;
+            b.extend(a.drain(..1));
+            pend(1, ()).await;
+            (b.iter().map(|d| d.0).collect(), a.len())
+        }
+    },
+    run: go(),
+}
+
+differential! {
+    /// A generic function over a trait with an associated type and a
+    /// where-clause on it, draining a source with `&mut S` across awaits.
+    name: generic_drain_source_associated_type,
+    items: {
+        trait Source { type Item; fn pull(&mut self) -> Option<Self::Item>; }
+        struct Names(Vec<D>);
+        impl Source for Names { type Item = D; fn pull(&mut self) -> Option<D> { self.0.pop() } }
+        #[lh] async fn drain_all<S>(s: &mut S, limit: usize) -> Vec<S::Item>
+        where
+            S: Source,
+            S::Item: std::fmt::Debug,
+        {
+            let mut out = Vec::new();
+            while out.len() < limit {
+                let Some(x) = s.pull() else { break };
+                pend(1, ()).await;
+                out.push(x);
+            }
+            out
+        }
+    },
+    run: async {
+        let mut n = Names(vec![D::new("x"), D::new("y"), D::new("z")]);
+        let got = drain_all(&mut n, 2).await;
+        (got, n.0.len())
+    },
+}
+
+differential! {
+    /// `match v.as_mut_slice()` with `[a, .., b]` swapping through the
+    /// `&mut` bindings after an await.
+    name: slice_pattern_mut_ends_swap_after_await,
+    items: {
+        #[lh] async fn go(mut v: Vec<u32>) -> Vec<u32> {
+            match v.as_mut_slice() {
+                [a, .., b] => { pend(1, ()).await; std::mem::swap(a, b); }
+                [one] => *one += pend(1, 10).await,
+                [] => {}
+            }
+            v
+        }
+    },
+    run: async { (go(vec![1, 2, 3]).await, go(vec![5]).await, go(vec![]).await) },
+}
+
+differential! {
+    /// A closure capturing a parameter by reference, handed to a generic
+    /// helper by `&F` before and after awaits.
+    name: closure_by_ref_to_generic_helper_across_awaits,
+    items: {
+        fn call_twice<F: Fn(u32) -> u32>(f: &F, x: u32) -> u32 { f(f(x)) }
+        #[lh] async fn go(base: &D, k: u32) -> u32 {
+            let f = |x: u32| x + base.touch() as u32 + k;
+            let a = call_twice(&f, pend(1, 1).await);
+            pend(1, ()).await;
+            a + call_twice(&f, 0)
+        }
+    },
+    run: async { let d = D::new("b"); go(&d, 2).await },
 }
