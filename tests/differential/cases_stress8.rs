@@ -351,7 +351,8 @@ differential! {
 }
 
 differential! {
-    /// A request router: a `HashMap` of boxed handlers returning boxed
+    /// A request router: a `BTreeMap` (a `HashMap` would drop its handlers
+    /// in a different random order on each side) of boxed handlers returning boxed
     /// futures, looked up per request; a missing route awaits a fallback.
     name: request_router_trait_objects,
     items: {
