@@ -32,4 +32,5 @@ mod cases_stress4;
 mod cases_stress5;
 mod cases_stress6;
 mod cases_stress7;
+mod cases_stress8;
 mod cases_tokio_services;
