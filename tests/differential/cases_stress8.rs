@@ -2252,24 +2252,21 @@ differential! {
     run: go(),
 }
 
-known_gap! {
-    reason: "s8-3 (fails to compile, E0700 `hidden type for impl Future + Inspect captures lifetime that does not appear in bounds`, at the attribute): a local kept across an await whose type is a reference that may come from either of two reference parameters (`let cur = if first { a } else { b };` with `a: &D, b: &D`). Its region is the intersection of the two parameters' lifetimes, which is none of the function's lifetime parameters, so the stored type `GoState<.., &'x D>` cannot be named by the returned `impl Future`. rustc's own `async fn` erases the regions of the values its coroutine keeps, so it compiles. Distinct named lifetimes (`<'a, 'b>`), a generic `T`, `vec![a, b]`, `&self` with a `&str` argument, and a loop that reassigns the reference (`cur = b`) all fail the same way.",
-    differential! {
-        /// The smallest shape of s8-3.
-        name: ref_from_either_of_two_params_across_await,
-        items: {
-            #[lh] async fn go(a: &D, b: &D, first: bool) -> usize {
-                let cur = if first { a } else { b };
-                pend(1, ()).await;
-                cur.touch()
-            }
-        },
-        run: async { let a = D::new("a"); let b = D::new("b"); (go(&a, &b, true).await, go(&a, &b, false).await) },
-    }
+differential! {
+    /// The smallest shape of s8-3.
+    name: ref_from_either_of_two_params_across_await,
+    items: {
+        #[lh] async fn go(a: &D, b: &D, first: bool) -> usize {
+            let cur = if first { a } else { b };
+            pend(1, ()).await;
+            cur.touch()
+        }
+    },
+    run: async { let a = D::new("a"); let b = D::new("b"); (go(&a, &b, true).await, go(&a, &b, false).await) },
 }
 
 known_gap! {
-    reason: "s8-3 (fails to compile, E0700): a method choosing between a field of `&self` and a `&str` argument (`let cur: &str = if first { &self.name } else { alt };`) and keeping it across an await. See `ref_from_either_of_two_params_across_await`.",
+    reason: "s8-3 (fails to compile, E0700): a method without `pub` choosing between a field of `&self` and a `&str` argument (`let cur: &str = if first { &self.name } else { alt };`) and keeping it across an await: the lifetime of a value from either is their intersection, which only an extra lifetime parameter names, and a method without a visibility may implement a trait, which cannot take one (E0195); a `pub`, `pub(crate)` or `pub(self)` method gets it (`header_or_default_from_self_pub`).",
     differential! {
         /// s8-3 in a method: `&self` and `&str`.
         name: ref_from_self_or_arg_across_await,
@@ -2287,36 +2284,30 @@ known_gap! {
     }
 }
 
-known_gap! {
-    reason: "s8-3 (fails to compile, E0700): `vec![a, b]` of two reference parameters kept across an await (one element type for both lifetimes). See `ref_from_either_of_two_params_across_await`.",
-    differential! {
-        /// s8-3 with a `Vec<&D>` built from two parameters.
-        name: vec_of_refs_from_two_params_across_await,
-        items: {
-            #[lh] async fn go(a: &D, b: &D) -> usize {
-                let v = vec![a, b];
-                pend(1, ()).await;
-                v.iter().map(|d| d.touch()).sum()
-            }
-        },
-        run: async { let a = D::new("a"); let b = D::new("b"); go(&a, &b).await },
-    }
+differential! {
+    /// s8-3 with a `Vec<&D>` built from two parameters.
+    name: vec_of_refs_from_two_params_across_await,
+    items: {
+        #[lh] async fn go(a: &D, b: &D) -> usize {
+            let v = vec![a, b];
+            pend(1, ()).await;
+            v.iter().map(|d| d.touch()).sum()
+        }
+    },
+    run: async { let a = D::new("a"); let b = D::new("b"); go(&a, &b).await },
 }
 
-known_gap! {
-    reason: "s8-3 (fails to compile, E0700): a generic function (which gets the hidden `'__lh_borrow` only when it borrows its own local) choosing between two `&T` parameters. See `ref_from_either_of_two_params_across_await`.",
-    differential! {
-        /// s8-3 in a generic function.
-        name: ref_from_either_of_two_generic_params_across_await,
-        items: {
-            #[lh] async fn go<T: std::fmt::Debug>(a: &T, b: &T, first: bool) -> String {
-                let cur = if first { a } else { b };
-                pend(1, ()).await;
-                format!("{cur:?}")
-            }
-        },
-        run: async { let a = D::new("a"); let b = D::new("b"); (go(&a, &b, true).await, go(&a, &b, false).await) },
-    }
+differential! {
+    /// s8-3 in a generic function.
+    name: ref_from_either_of_two_generic_params_across_await,
+    items: {
+        #[lh] async fn go<T: std::fmt::Debug>(a: &T, b: &T, first: bool) -> String {
+            let cur = if first { a } else { b };
+            pend(1, ()).await;
+            format!("{cur:?}")
+        }
+    },
+    run: async { let a = D::new("a"); let b = D::new("b"); (go(&a, &b, true).await, go(&a, &b, false).await) },
 }
 
 differential! {
@@ -2493,7 +2484,7 @@ differential! {
 }
 
 known_gap! {
-    reason: "s8-3 (fails to compile, E0700): the realistic shape, a request header falling back to a field of `&self` (`req.header(\"lang\").unwrap_or(&self.default_lang)`) kept across an await in a handler taking `&self` and `&Req`. See `ref_from_either_of_two_params_across_await`.",
+    reason: "s8-3 (fails to compile, E0700): the realistic shape, a request header falling back to a field of `&self` (`req.header(\"lang\").unwrap_or(&self.default_lang)`) kept across an await in a handler taking `&self` and `&Req`, in a method without `pub` (see `ref_from_self_or_arg_across_await`; the `pub(self)` form, `header_or_default_from_self_pub`, works)",
     differential! {
         /// s8-3 in a handler: a header or a default from `&self`.
         name: header_or_default_from_self,
@@ -2518,21 +2509,48 @@ known_gap! {
     }
 }
 
-known_gap! {
-    reason: "s8-3 (fails to compile, E0700): a struct with one lifetime (`Ctx<'x> { user: &'x str, path: &'x str }`) built from two `&str` parameters and kept across an await. See `ref_from_either_of_two_params_across_await`.",
-    differential! {
-        /// s8-3 with a one-lifetime context struct from two parameters.
-        name: context_struct_from_two_params,
-        items: {
-            struct Ctx<'x> { user: &'x str, path: &'x str }
-            #[lh] async fn go(user: &str, path: &str) -> String {
-                let ctx = Ctx { user, path };
+differential! {
+    /// s8-3's handler as a method with a visibility (`pub(self)`, private
+    /// like no visibility, but never a trait's method): it gets the borrow
+    /// lifetime, and the header or the default is kept across the await.
+    name: header_or_default_from_self_pub,
+    items: {
+        struct Req { headers: Vec<(String, String)> }
+        impl Req { fn header(&self, k: &str) -> Option<&String> { self.headers.iter().find(|(n, _)| n == k).map(|(_, v)| v) } }
+        struct Svc { default_lang: String }
+        impl Svc {
+            #[lh] pub(self) async fn handle(&self, req: &Req) -> String {
+                let lang = req.header("lang").unwrap_or(&self.default_lang);
                 pend(1, ()).await;
-                format!("{}@{}", ctx.user, ctx.path)
+                format!("hello in {lang}")
             }
-        },
-        run: go("bob", "/x"),
-    }
+            #[lh] pub async fn pick(&self, alt: &str, first: bool) -> usize {
+                let cur: &str = if first { &self.default_lang } else { alt };
+                pend(1, ()).await;
+                cur.len()
+            }
+        }
+    },
+    run: async {
+        let s = Svc { default_lang: "en".into() };
+        let r1 = Req { headers: vec![("lang".into(), "fr".into())] };
+        let r2 = Req { headers: vec![] };
+        (s.handle(&r1).await, s.handle(&r2).await, s.pick("xyz", true).await, s.pick("xyz", false).await)
+    },
+}
+
+differential! {
+    /// s8-3 with a one-lifetime context struct from two parameters.
+    name: context_struct_from_two_params,
+    items: {
+        struct Ctx<'x> { user: &'x str, path: &'x str }
+        #[lh] async fn go(user: &str, path: &str) -> String {
+            let ctx = Ctx { user, path };
+            pend(1, ()).await;
+            format!("{}@{}", ctx.user, ctx.path)
+        }
+    },
+    run: go("bob", "/x"),
 }
 
 differential! {
@@ -2662,21 +2680,18 @@ differential! {
     run: async { (go("param", true).await, go("param", false).await) },
 }
 
-known_gap! {
-    reason: "s8-3 (fails to compile, E0700): the result of a `longest<'a>(a: &'a str, b: &'a str) -> &'a str` helper called on two `&str` parameters and kept across an await. See `ref_from_either_of_two_params_across_await`.",
-    differential! {
-        /// s8-3 through a `longest`-style helper
-        name: longest_of_two_params_across_await,
-        items: {
-            fn longest<'a>(a: &'a str, b: &'a str) -> &'a str { if a.len() >= b.len() { a } else { b } }
-            #[lh] async fn go(a: &str, b: &str) -> String {
-                let l = longest(a, b);
-                pend(1, ()).await;
-                l.to_uppercase()
-            }
-        },
-        run: go("ab", "abc"),
-    }
+differential! {
+    /// s8-3 through a `longest`-style helper
+    name: longest_of_two_params_across_await,
+    items: {
+        fn longest<'a>(a: &'a str, b: &'a str) -> &'a str { if a.len() >= b.len() { a } else { b } }
+        #[lh] async fn go(a: &str, b: &str) -> String {
+            let l = longest(a, b);
+            pend(1, ()).await;
+            l.to_uppercase()
+        }
+    },
+    run: go("ab", "abc"),
 }
 
 differential! {

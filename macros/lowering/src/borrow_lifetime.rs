@@ -65,9 +65,56 @@ fn names_any(tokens: proc_macro2::TokenStream, types: &[String]) -> bool {
     })
 }
 
+/// Does `sig` take two or more lifetimes (named, or elided in a reference
+/// or `'_`), in a function that cannot implement a trait's method? A value
+/// kept across an await may then borrow from either (`if first { a } else
+/// { b }`, `req.header(k).unwrap_or(&self.default)`): its lifetime is their
+/// intersection, which no parameter names, and the returned `impl Future`
+/// cannot capture it (E0700; rustc's own `async fn` erases it). The borrow
+/// lifetime below all of them names it. A trait's method cannot take it
+/// (E0195), and a method without `pub` may be one, so only functions
+/// without a receiver and methods with a visibility get it.
+pub fn mixes_lifetimes(sig: &Signature, vis: &syn::Visibility) -> bool {
+    if sig.receiver().is_some() && matches!(vis, syn::Visibility::Inherited) {
+        return false;
+    }
+    struct Count(usize);
+    impl<'a> syn::visit::Visit<'a> for Count {
+        fn visit_type_reference(&mut self, r: &'a syn::TypeReference) {
+            if r.lifetime.is_none() {
+                self.0 += 1;
+            }
+            syn::visit::visit_type_reference(self, r);
+        }
+        fn visit_lifetime(&mut self, l: &'a Lifetime) {
+            if l.ident == "_" {
+                self.0 += 1;
+            }
+        }
+        fn visit_type_bare_fn(&mut self, _: &'a syn::TypeBareFn) {}
+        fn visit_parenthesized_generic_arguments(
+            &mut self,
+            _: &'a syn::ParenthesizedGenericArguments,
+        ) {
+        }
+    }
+    let mut count = Count(sig.generics.lifetimes().count());
+    for input in &sig.inputs {
+        match input {
+            syn::FnArg::Typed(t) => syn::visit::Visit::visit_type(&mut count, &t.ty),
+            syn::FnArg::Receiver(r) => {
+                if matches!(r.reference, Some((_, None))) {
+                    count.0 += 1;
+                }
+            }
+        }
+    }
+    count.0 >= 2
+}
+
 /// Adds the borrow lifetime to `sig` if it declares type parameters or
-/// takes `impl Trait` arguments.
-pub fn add(sig: &mut Signature) {
+/// takes `impl Trait` arguments, or whatever it takes when `always`.
+pub fn add(sig: &mut Signature, always: bool) {
     let types: Vec<syn::Ident> = sig
         .generics
         .type_params()
@@ -77,7 +124,7 @@ pub fn add(sig: &mut Signature) {
         syn::FnArg::Typed(t) => matches!(*t.ty, Type::ImplTrait(_)),
         syn::FnArg::Receiver(_) => false,
     });
-    if types.is_empty() && !impl_args {
+    if types.is_empty() && !impl_args && !always {
         return;
     }
     let lifetime = Lifetime::new("'__lh_borrow", Span::call_site());

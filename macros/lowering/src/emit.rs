@@ -660,8 +660,9 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
     let generic_borrowed = crate::borrow_lifetime::generic_by_value(&item.sig)
         .iter()
         .any(|name| plan.liveness.kept_for_awaitees.contains(name));
-    if !plan.liveness.pinned.is_empty() || generic_borrowed {
-        crate::borrow_lifetime::add(&mut sig);
+    let mixes = crate::borrow_lifetime::mixes_lifetimes(&item.sig, &item.vis);
+    if !plan.liveness.pinned.is_empty() || generic_borrowed || mixes {
+        crate::borrow_lifetime::add(&mut sig, mixes);
     }
     if !generator {
         sig.output =
