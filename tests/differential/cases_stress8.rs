@@ -2338,64 +2338,55 @@ differential! {
     run: async { let v = vec![D::new("a"), D::new("b")]; (go(&v, true).await, go(&v, false).await) },
 }
 
-known_gap! {
-    reason: "s8-4 (fails to compile, E0308 `expected &str, found &String`-like mismatches at the user's patterns): a local whose type is set by its initializer (`let mut cur = m;`, `m: &Outer`) and that is assigned after an await without being live across it (`cur = b;` with `b: &Box<Outer>`, a deref coercion). In the code after the suspension longhand declares it again as `let mut cur;` without a type, so `cur = b` does not coerce: `cur` becomes `&Box<Outer>` and `match cur { Outer::A(k) => .. }` fails (rustc: `cur: &Outer` from the `let`, `cur = b` coerces). Expansion of the resume arm: `let mut cur; { let b = __lh_restored4; { __lh_resumed }; cur = b; } match cur { .. }`. A reassigned reference read only through methods (`cur.len()`, autoderef) compiles either way.",
-    differential! {
-        /// The smallest shape of s8-4.
-        name: reassigned_after_await_loses_coercion,
-        items: {
-            enum Outer { A(u32), B(Box<Outer>) }
-            #[lh] async fn go(m: &Outer) -> u32 {
-                let mut cur = m;
-                if let Outer::B(b) = cur { pend(1, ()).await; cur = b; }
-                match cur { Outer::A(k) => *k, _ => 0 }
-            }
-        },
-        run: async { go(&Outer::B(Box::new(Outer::A(3)))).await },
-    }
+differential! {
+    /// The smallest shape of s8-4.
+    name: reassigned_after_await_loses_coercion,
+    items: {
+        enum Outer { A(u32), B(Box<Outer>) }
+        #[lh] async fn go(m: &Outer) -> u32 {
+            let mut cur = m;
+            if let Outer::B(b) = cur { pend(1, ()).await; cur = b; }
+            match cur { Outer::A(k) => *k, _ => 0 }
+        }
+    },
+    run: async { go(&Outer::B(Box::new(Outer::A(3)))).await },
 }
 
-known_gap! {
-    reason: "s8-4 (fails to compile, E0308): the realistic shape, walking a boxed list with `cur = b` after an await in a `loop { match cur { .. } }`. See `reassigned_after_await_loses_coercion`.",
-    differential! {
-        /// Walking nested boxed enums by reference, the cursor reassigned
-        /// after an await in the arm.
-        name: walk_boxed_enum_cursor_reassigned_after_await,
-        items: {
-            enum Inner { X(D), Y(u32) }
-            enum Outer { A(Inner), B(Box<Outer>) }
-            #[lh] async fn depth(m: &Outer) -> usize {
-                let mut cur = m;
-                let mut n = 0;
-                loop {
-                    match cur {
-                        Outer::A(Inner::X(d)) => { pend(1, ()).await; return n + d.touch(); }
-                        Outer::A(Inner::Y(k)) => return n + pend(1, *k as usize).await,
-                        Outer::B(b) => { n += 1; pend(1, ()).await; cur = b; }
-                    }
+differential! {
+    /// Walking nested boxed enums by reference, the cursor reassigned
+    /// after an await in the arm.
+    name: walk_boxed_enum_cursor_reassigned_after_await,
+    items: {
+        enum Inner { X(D), Y(u32) }
+        enum Outer { A(Inner), B(Box<Outer>) }
+        #[lh] async fn depth(m: &Outer) -> usize {
+            let mut cur = m;
+            let mut n = 0;
+            loop {
+                match cur {
+                    Outer::A(Inner::X(d)) => { pend(1, ()).await; return n + d.touch(); }
+                    Outer::A(Inner::Y(k)) => return n + pend(1, *k as usize).await,
+                    Outer::B(b) => { n += 1; pend(1, ()).await; cur = b; }
                 }
             }
-        },
-        run: async { depth(&Outer::B(Box::new(Outer::A(Inner::X(D::new("leaf")))))).await },
-    }
+        }
+    },
+    run: async { depth(&Outer::B(Box::new(Outer::A(Inner::X(D::new("leaf")))))).await },
 }
 
-known_gap! {
-    reason: "s8-4 (fails to compile, E0308): the same with `&str` and `&String`: `let mut cur = \"lit\"; pend(1, ()).await; cur = &s; match cur { \"hello\" => .. }` (`cur` becomes `&String` after the await).",
-    differential! {
-        /// s8-4 with a string literal reassigned to `&String`.
-        name: str_cursor_reassigned_after_await_matched,
-        items: {
-            #[lh] async fn go(s: String) -> u32 {
-                let mut cur = "lit";
-                log(cur);
-                pend(1, ()).await;
-                cur = &s;
-                match cur { "hello" => 1, _ => 0 }
-            }
-        },
-        run: go("hello".to_string()),
-    }
+differential! {
+    /// s8-4 with a string literal reassigned to `&String`.
+    name: str_cursor_reassigned_after_await_matched,
+    items: {
+        #[lh] async fn go(s: String) -> u32 {
+            let mut cur = "lit";
+            log(cur);
+            pend(1, ()).await;
+            cur = &s;
+            match cur { "hello" => 1, _ => 0 }
+        }
+    },
+    run: go("hello".to_string()),
 }
 
 differential! {

@@ -61,6 +61,7 @@ mod select_macro;
 mod signature;
 mod splice;
 mod text;
+mod typed_copies;
 mod validate;
 mod yields;
 
@@ -282,6 +283,7 @@ pub(crate) fn prepare(func: &syn::ItemFn, mode: mode::Mode) -> Prepared {
     stmts.append(&mut body.stmts);
     body.stmts = stmts;
     assert_text::spell_out(&mut body);
+    typed_copies::write(&mut body);
     if mode.is_generator() {
         yields::mark(&mut body);
     }
