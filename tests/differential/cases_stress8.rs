@@ -19,7 +19,8 @@
 // rustc keeps is the point), `let x = x;` rebinding and shadowing chains
 // (their drop order is the point), arithmetic that overflows and indexing
 // out of bounds (the panic is the point), `for_each` and manual loops as
-// users write them, and `drain(..).collect()`.
+// users write them, `drain(..).collect()`, and `into_iter().count()` on a
+// field (the move out of a pinned local is the point).
 #![allow(
     clippy::await_holding_refcell_ref,
     clippy::redundant_locals,
@@ -32,6 +33,7 @@
     clippy::unnecessary_fold,
     clippy::useless_vec,
     clippy::shadow_unrelated,
+    clippy::iter_count,
     arithmetic_overflow,
     unconditional_panic
 )]
@@ -2042,43 +2044,37 @@ differential! {
 // 8. Findings (s8-N) and their working neighbours
 // ---------------------------------------------------------------------------
 
-known_gap! {
-    reason: "s8-1 (fails to compile, E0507 `cannot move out of a mutable reference` at `c.0`): a field of a local that is pinned (borrowed across an await, so kept in a pin slot) moved out as the receiver of a consuming method after the borrow's last use (`c.0.into_iter()`, `c.buf.map(..)`). rustc moves the field out of the local (a partial move, the rest dropped at the end of the scope). longhand keeps the local in its pin slot and reaches it through `&mut`, so the receiver cannot move out of it. The same move written `let a = c.0;`, `eat(c.0)`, `for d in c.0` or on the whole local (`c.map(..)`) compiles and matches (`move_field_of_pinned_local_*` below), so only the receiver position is missed.",
-    differential! {
-        /// The smallest shape of s8-1: `c.0.into_iter()` after the await that
-        /// `r = &c` is kept across.
-        name: move_field_of_pinned_local_as_consuming_receiver,
-        items: {
-            #[lh] async fn go() -> usize {
-                let c = (vec![D::new("a")], D::new("b"));
-                let r = &c;
-                pend(1, ()).await;
-                r.1.touch();
-                c.0.into_iter().count()
-            }
-        },
-        run: go(),
-    }
+differential! {
+    /// The smallest shape of s8-1: `c.0.into_iter()` after the await that
+    /// `r = &c` is kept across.
+    name: move_field_of_pinned_local_as_consuming_receiver,
+    items: {
+        #[lh] async fn go() -> usize {
+            let c = (vec![D::new("a")], D::new("b"));
+            let r = &c;
+            pend(1, ()).await;
+            r.1.touch();
+            c.0.into_iter().count()
+        }
+    },
+    run: go(),
 }
 
-known_gap! {
-    reason: "s8-1 (fails to compile, E0507 at `c.buf`): the realistic shape, a parameter `mut c: Conn` borrowed by `if let Some(b) = c.buf.as_mut() { .. await .. }`, then `c.buf.map(|b| b.len())` (`Option::map` takes `self`) as the tail. See `move_field_of_pinned_local_as_consuming_receiver`.",
-    differential! {
-        /// s8-1 on a parameter: `Option::as_mut` borrowed across awaits, then
-        /// the field consumed by `map`.
-        name: option_as_mut_then_field_consumed_by_map,
-        items: {
-            struct Conn { buf: Option<Vec<D>> }
-            #[lh] async fn go(mut c: Conn) -> usize {
-                if let Some(b) = c.buf.as_mut() {
-                    b.push(pend(1, D::new("pushed")).await);
-                    pend(1, ()).await;
-                }
-                c.buf.map(|b| b.len()).unwrap_or(0)
+differential! {
+    /// s8-1 on a parameter: `Option::as_mut` borrowed across awaits, then
+    /// the field consumed by `map`.
+    name: option_as_mut_then_field_consumed_by_map,
+    items: {
+        struct Conn { buf: Option<Vec<D>> }
+        #[lh] async fn go(mut c: Conn) -> usize {
+            if let Some(b) = c.buf.as_mut() {
+                b.push(pend(1, D::new("pushed")).await);
+                pend(1, ()).await;
             }
-        },
-        run: go(Conn { buf: Some(vec![D::new("old")]) }),
-    }
+            c.buf.map(|b| b.len()).unwrap_or(0)
+        }
+    },
+    run: go(Conn { buf: Some(vec![D::new("old")]) }),
 }
 
 differential! {
@@ -2590,22 +2586,19 @@ differential! {
     run: async { (go(0).await, go(1).await) },
 }
 
-known_gap! {
-    reason: "s8-1 (fails to compile, E0507 at `job.payload`): a parameter pinned because `&job.id` is kept across an await, then `job.payload.unwrap()` (a consuming receiver on a field). See `move_field_of_pinned_local_as_consuming_receiver`.",
-    differential! {
-        /// s8-1 with `job.payload.unwrap()` on a pinned parameter.
-        name: unwrap_field_of_pinned_param,
-        items: {
-            struct Job { payload: Option<D>, id: u32 }
-            #[lh] async fn go(job: Job) -> usize {
-                let id = &job.id;
-                pend(1, ()).await;
-                log(format!("job {id}"));
-                job.payload.unwrap().touch()
-            }
-        },
-        run: go(Job { payload: Some(D::new("p")), id: 7 }),
-    }
+differential! {
+    /// s8-1 with `job.payload.unwrap()` on a pinned parameter.
+    name: unwrap_field_of_pinned_param,
+    items: {
+        struct Job { payload: Option<D>, id: u32 }
+        #[lh] async fn go(job: Job) -> usize {
+            let id = &job.id;
+            pend(1, ()).await;
+            log(format!("job {id}"));
+            job.payload.unwrap().touch()
+        }
+    },
+    run: go(Job { payload: Some(D::new("p")), id: 7 }),
 }
 
 differential! {

@@ -19,9 +19,9 @@
 //! ```
 //!
 //! Only done where the rest of the block takes a field by value (as far as
-//! the text tells: a field neither borrowed, nor a method's receiver, nor
-//! assigned), matches the local by a pattern, or calls a method on the
-//! local itself (which may take `self` by value: `tx.commit()`); elsewhere
+//! the text tells: a field neither borrowed, nor a method's receiver unless
+//! the method is known to consume it, nor assigned), matches the local by a
+//! pattern, or calls a method on the local itself (which may take `self` by value: `tx.commit()`); elsewhere
 //! the local simply stays in its slot. Not done for a
 //! local that was moved or assigned as a whole before (its slot may be
 //! empty on some paths: the slot's flag knows, the moved-out local would
@@ -173,6 +173,14 @@ fn takes_field(stmts: &[Stmt], id: usize, refs: &HashMap<usize, (usize, UseKind)
                 // A method may take it by value (`entry.insert(v)` on a
                 // `VacantEntry`), which its type alone tells.
                 Expr::MethodCall(m) if self.is_it(&m.receiver) => self.found = true,
+                // A field moved by a method known to consume its receiver
+                // (`c.buf.map(..)`, `job.payload.unwrap()`).
+                Expr::MethodCall(m)
+                    if self.field_of(&m.receiver)
+                        && crate::analysis::method_consumes_receiver(m) =>
+                {
+                    self.found = true
+                }
                 Expr::MethodCall(m) => {
                     self.in_place(&m.receiver);
                     m.args.iter().for_each(|a| self.visit_expr(a));
