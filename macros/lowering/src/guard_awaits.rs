@@ -44,8 +44,10 @@
 //!
 //! A scrutinee that is not a place is evaluated once, into a binding of an
 //! outer `match` (so its temporaries still live to the end of the
-//! statement). `matches!(x, P if g.await)` is written out as the `match` it
-//! stands for first.
+//! statement). A guard only reads: a `ref mut` binding is peeked as `ref`,
+//! and a `&mut` scrutinee through a shared reborrow (`&*s`), as rustc's
+//! guard sees them through a shared reference. `matches!(x, P if g.await)`
+//! is written out as the `match` it stands for first.
 
 use crate::awaits::contains_await;
 use crate::names::{hidden, hidden_at};
