@@ -49,8 +49,28 @@ mod tests {
         out
     }
 
+    /// Two input lifetimes: the value kept across the await may borrow
+    /// from either (it gets the hidden borrow lifetime).
+    #[longhand::desugar]
+    async fn either(a: &str, b: &str, first: bool) -> usize {
+        let cur = if first { a } else { b };
+        futures::future::ready(()).await;
+        cur.len()
+    }
+
+    /// Two named lifetimes, the output borrowing one of them.
+    #[longhand::desugar]
+    async fn head<'a, 'b>(a: &'a str, b: &'b str) -> &'a str {
+        let n = b.len();
+        futures::future::ready(()).await;
+        &a[..n.min(a.len())]
+    }
+
     #[test]
     fn lowered_code_works_in_edition_2021() {
+        assert_eq!(futures::executor::block_on(either("abc", "de", true)), 3);
+        assert_eq!(futures::executor::block_on(either("abc", "de", false)), 2);
+        assert_eq!(futures::executor::block_on(head("hello", "ab")), "he");
         assert_eq!(futures::executor::block_on(shown(vec![1, 2], ",")), "1,2,");
         let db = Db {
             rows: vec![1, 2, 3],
