@@ -78,38 +78,19 @@ pub fn mixes_lifetimes(sig: &Signature, vis: &syn::Visibility) -> bool {
     if sig.receiver().is_some() && matches!(vis, syn::Visibility::Inherited) {
         return false;
     }
-    struct Count(usize);
-    impl<'a> syn::visit::Visit<'a> for Count {
-        fn visit_type_reference(&mut self, r: &'a syn::TypeReference) {
-            if r.lifetime.is_none() {
-                self.0 += 1;
-            }
-            syn::visit::visit_type_reference(self, r);
-        }
-        fn visit_lifetime(&mut self, l: &'a Lifetime) {
-            if l.ident == "_" {
-                self.0 += 1;
-            }
-        }
-        fn visit_type_bare_fn(&mut self, _: &'a syn::TypeBareFn) {}
-        fn visit_parenthesized_generic_arguments(
-            &mut self,
-            _: &'a syn::ParenthesizedGenericArguments,
-        ) {
-        }
-    }
-    let mut count = Count(sig.generics.lifetimes().count());
+    // Counted as `add` names them: each elided one is a lifetime of its own.
+    let mut elided = NameElided::default();
     for input in &sig.inputs {
         match input {
-            syn::FnArg::Typed(t) => syn::visit::Visit::visit_type(&mut count, &t.ty),
+            syn::FnArg::Typed(t) => elided.visit_type_mut(&mut (*t.ty).clone()),
             syn::FnArg::Receiver(r) => {
                 if matches!(r.reference, Some((_, None))) {
-                    count.0 += 1;
+                    elided.fresh();
                 }
             }
         }
     }
-    count.0 >= 2
+    sig.generics.lifetimes().count() + elided.names.len() >= 2
 }
 
 /// Adds the borrow lifetime to `sig` if it declares type parameters or
