@@ -788,14 +788,14 @@ impl Finalize<'_> {
                     || (!m.arms.is_empty() && m.arms.iter().all(|a| self.cut_short(&a.body)))
             }
             // An operation one of whose operands is: it is written as that
-            // operand (see `operation_cut_short`).
+            // operand (see `cut_operand`).
             Expr::Binary(_)
             | Expr::Index(_)
             | Expr::Unary(_)
             | Expr::Cast(_)
             | Expr::Field(_)
             | Expr::MethodCall(_)
-            | Expr::Try(_) => self.operation_cut_short(x).is_some(),
+            | Expr::Try(_) => self.cut_operand(x).is_some(),
             // (A labeled block that a `break` can leave first is not.)
             Expr::Block(blk) => {
                 crate::awaits::diverges_at(x, &|a| self.stops_at(a))
@@ -809,38 +809,41 @@ impl Finalize<'_> {
         }
     }
 
-    /// `e` without its operation, when an operand of it is cut short here
-    /// (see [`Self::cut_short`]): the operands evaluated before that one,
-    /// then that one.
-    fn operation_cut_short(&self, e: &Expr) -> Option<Expr> {
+    /// The operand of operation `e` that is cut short here (see
+    /// [`Self::cut_short`]), with what is evaluated before it.
+    fn cut_operand<'e>(&self, e: &'e Expr) -> Option<CutOperand<'e>> {
         let stops = |x: &Expr| self.cut_short(x);
+        let alone = |x| {
+            Some(CutOperand {
+                before: None,
+                cut: x,
+            })
+        };
         match e {
-            Expr::Binary(b) if stops(&b.left) => Some((*b.left).clone()),
+            Expr::Binary(b) if stops(&b.left) => alone(&*b.left),
             // A compound assignment evaluates a primitive's value first
             // (longhand's order, see `normalize`); `&&` and `||` take `!`.
             Expr::Binary(b) if crate::normalize::is_assign_op(&b.op) && stops(&b.right) => {
-                Some((*b.right).clone())
+                alone(&*b.right)
             }
             Expr::Binary(b)
                 if !matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) && stops(&b.right) =>
             {
-                Some(after_operand((*b.left).clone(), (*b.right).clone()))
+                Some(CutOperand {
+                    before: Some((&*b.left, false)),
+                    cut: &b.right,
+                })
             }
-            Expr::Index(i) if stops(&i.expr) => Some((*i.expr).clone()),
-            Expr::Index(i) if stops(&i.index) => {
-                let mut base: Expr = parse_quote!(&(__lh_base));
-                if let Expr::Reference(r) = &mut base
-                    && let Expr::Paren(p) = &mut *r.expr
-                {
-                    *p.expr = (*i.expr).clone();
-                }
-                Some(after_operand(base, (*i.index).clone()))
-            }
-            Expr::Unary(u) if stops(&u.expr) => Some((*u.expr).clone()),
-            Expr::Cast(c) if stops(&c.expr) => Some((*c.expr).clone()),
-            Expr::Field(f) if stops(&f.base) => Some((*f.base).clone()),
-            Expr::MethodCall(m) if stops(&m.receiver) => Some((*m.receiver).clone()),
-            Expr::Try(t) if stops(&t.expr) => Some((*t.expr).clone()),
+            Expr::Index(i) if stops(&i.expr) => alone(&*i.expr),
+            Expr::Index(i) if stops(&i.index) => Some(CutOperand {
+                before: Some((&*i.expr, true)),
+                cut: &i.index,
+            }),
+            Expr::Unary(u) if stops(&u.expr) => alone(&*u.expr),
+            Expr::Cast(c) if stops(&c.expr) => alone(&*c.expr),
+            Expr::Field(f) if stops(&f.base) => alone(&*f.base),
+            Expr::MethodCall(m) if stops(&m.receiver) => alone(&*m.receiver),
+            Expr::Try(t) if stops(&t.expr) => alone(&*t.expr),
             _ => None,
         }
     }
@@ -1221,7 +1224,6 @@ impl VisitMut for Finalize<'_> {
             if let syn::Stmt::Local(l) = s
                 && let Some(init) = &l.init
                 && self.cut_short(&init.expr)
-                && crate::awaits::diverges_at(&init.expr, &|a| self.stops_at(a))
             {
                 *s = syn::Stmt::Expr((*init.expr).clone(), Some(Default::default()));
             }
@@ -1239,7 +1241,7 @@ impl VisitMut for Finalize<'_> {
         // takes (E0277). The operation never happens here, so only the
         // operands up to the one that stops are written. (In a dead stretch
         // too: there the block was cut at its first `.await`, only typed.)
-        if let Some(short) = self.operation_cut_short(e) {
+        if let Some(short) = self.cut_operand(e).map(CutOperand::written) {
             *e = short;
             return self.visit_expr_mut(e);
         }
@@ -1396,23 +1398,54 @@ impl VisitMut for PlaceRewrite<'_> {
     }
 }
 
-/// `{ let __lh_operand = first; then }`, built as syntax rather than parsed
-/// from tokens: the operands still carry the lowering's tags (on the
-/// patterns of their `let`s), which do not read back.
-fn after_operand(first: Expr, then: Expr) -> Expr {
-    let operand = hidden("__lh_operand");
-    let mut local: syn::Stmt = parse_quote!(let #operand = (););
-    if let syn::Stmt::Local(l) = &mut local
-        && let Some(init) = &mut l.init
-    {
-        *init.expr = first;
+/// An operand an operation stops at in an arm (see `Finalize::cut_operand`).
+struct CutOperand<'e> {
+    /// The operand evaluated before it, if any, and whether it is a place
+    /// only borrowed (an index's base).
+    before: Option<(&'e Expr, bool)>,
+    /// The operand that is cut short.
+    cut: &'e Expr,
+}
+
+impl CutOperand<'_> {
+    /// The operation as written in that arm: the operand before, if any, as
+    /// `let __lh_operand = ..;` (`&(..)` when only borrowed), then the cut
+    /// one. Built as syntax rather than parsed from tokens: the operands
+    /// still carry the lowering's tags (on the patterns of their `let`s),
+    /// which do not read back.
+    fn written(self) -> Expr {
+        let Some((first, borrowed)) = self.before else {
+            return self.cut.clone();
+        };
+        let first = first.clone();
+        let value = if borrowed {
+            Expr::Reference(syn::ExprReference {
+                attrs: Vec::new(),
+                and_token: Default::default(),
+                mutability: None,
+                expr: Box::new(Expr::Paren(syn::ExprParen {
+                    attrs: Vec::new(),
+                    paren_token: Default::default(),
+                    expr: Box::new(first),
+                })),
+            })
+        } else {
+            first
+        };
+        let operand = hidden("__lh_operand");
+        let mut local: syn::Stmt = parse_quote!(let #operand = (););
+        if let syn::Stmt::Local(l) = &mut local
+            && let Some(init) = &mut l.init
+        {
+            *init.expr = value;
+        }
+        Expr::Block(syn::ExprBlock {
+            attrs: Vec::new(),
+            label: None,
+            block: Block {
+                brace_token: Default::default(),
+                stmts: vec![local, syn::Stmt::Expr(self.cut.clone(), None)],
+            },
+        })
     }
-    Expr::Block(syn::ExprBlock {
-        attrs: Vec::new(),
-        label: None,
-        block: Block {
-            brace_token: Default::default(),
-            stmts: vec![local, syn::Stmt::Expr(then, None)],
-        },
-    })
 }
