@@ -63,10 +63,7 @@ impl VisitMut for Inline {
         if hides_exits(&block.block) {
             return;
         }
-        let label = syn::Lifetime::new(
-            &format!("'__lh_async{}", self.next),
-            proc_macro2::Span::mixed_site(),
-        );
+        let label = crate::names::hidden_label(&format!("'__lh_async{}", self.next));
         self.next += 1;
         let mut body = block.block.clone();
         Exits { label: &label }.visit_block_mut(&mut body);

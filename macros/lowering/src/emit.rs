@@ -96,10 +96,6 @@ fn field_name(b: &Binding, taken: &mut Vec<String>) -> Ident {
     Ident::new(&name, Span::call_site())
 }
 
-fn lbl(name: &str) -> syn::Lifetime {
-    syn::Lifetime::new(name, Span::mixed_site())
-}
-
 /// Emits the whole lowered function.
 pub fn emit(plan: Plan<'_>) -> TokenStream {
     let item = plan.item;
@@ -460,7 +456,7 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
     let cx = hidden("__lh_cx");
     let pins = hidden("__lh_pins");
     let ret_var = hidden("__lh_ret");
-    let body_label = lbl("'__lh_body");
+    let body_label = crate::names::hidden_label("'__lh_body");
     let ret_annot = annotate.then(|| quote!(: #ret));
     let await_texts: Vec<String> = plan.await_docs.iter().map(|(t, _)| t.clone()).collect();
     // A sync generator's yields may hand their item to a sink (see
@@ -589,7 +585,7 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
             None => quote!(::longhand::__private::PinSlot::default()),
         }
     });
-    let dispatch = lbl("'__lh_dispatch");
+    let dispatch = crate::names::hidden_label("'__lh_dispatch");
     let closure_ret = annotate.then(|| quote!(-> ::longhand::__private::Poll<#poll_output>));
     // rustc's messages: `gen` blocks say `None` is all they give after a
     // panic; `async gen` blocks, like `async fn`, were "resumed".
@@ -898,7 +894,7 @@ impl Finalize<'_> {
     fn join_point(&self, n: usize) -> Expr {
         let write_state = self.write_kept(n);
         let transition = self.transition_to(n);
-        let dispatch = lbl("'__lh_dispatch");
+        let dispatch = crate::names::hidden_label("'__lh_dispatch");
         parse_quote! {{
             #write_state
             #transition
@@ -936,7 +932,7 @@ impl Finalize<'_> {
                 }
             }}
         } else if self.sink {
-            let dispatch = lbl("'__lh_dispatch");
+            let dispatch = crate::names::hidden_label("'__lh_dispatch");
             quote! {{
                 let __lh_offered = #offer;
                 #write_state
@@ -1009,7 +1005,7 @@ impl Finalize<'_> {
         let guard = hidden("__lh_guard");
         let slot = hidden("__lh_slot");
         let transition = self.transition_to(n);
-        let dispatch = lbl("'__lh_dispatch");
+        let dispatch = crate::names::hidden_label("'__lh_dispatch");
         crate::splice::expr(
             quote! {{
                 // SAFETY: while code runs the state is `Panicked` and owns

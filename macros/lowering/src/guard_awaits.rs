@@ -50,11 +50,11 @@
 //! is written out as the `match` it stands for first.
 
 use crate::awaits::contains_await;
-use crate::names::{hidden, hidden_at};
-use proc_macro2::{Ident, Span};
+use crate::names::{hidden, hidden_at, hidden_label};
+use proc_macro2::Ident;
 use std::collections::HashMap;
 use syn::visit_mut::{self, VisitMut};
-use syn::{Expr, Lifetime, parse_quote};
+use syn::{Expr, parse_quote};
 
 /// Writes out every `matches!` whose guard awaits as the `match` it stands
 /// for, so that the guard's `.await` is seen (and described) like any other.
@@ -134,8 +134,8 @@ impl Split {
         let n = self.next;
         self.next += 1;
         let chosen = hidden(&format!("__lh_arm{n}"));
-        let choose = Lifetime::new(&format!("'__lh_guards{n}"), Span::mixed_site());
-        let peek = Lifetime::new(&format!("'__lh_peek{n}"), Span::mixed_site());
+        let choose = hidden_label(&format!("'__lh_guards{n}"));
+        let peek = hidden_label(&format!("'__lh_peek{n}"));
         let scrutinee = hidden(&format!("__lh_scrutinee{n}"));
         // The place the arms are matched against, and the value it is
         // first bound from when the scrutinee is not a place.

@@ -36,7 +36,6 @@
 //! without a label gets a hidden one.
 
 use crate::awaits::{block_contains_await, contains_await};
-use proc_macro2::Span;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, Lifetime, parse_quote};
 
@@ -94,7 +93,7 @@ impl Split {
 }
 
 fn hidden_label(prefix: &str, next: &mut usize) -> Lifetime {
-    let label = Lifetime::new(&format!("{prefix}{next}"), Span::mixed_site());
+    let label = crate::names::hidden_label(&format!("{prefix}{next}"));
     *next += 1;
     label
 }

@@ -33,6 +33,11 @@ pub fn hidden_at(name: &str, span: Span) -> Ident {
     ident(name, Span::mixed_site().located_at(span))
 }
 
+/// A hygienic label or lifetime (`'__lh_body`) no user code can name.
+pub fn hidden_label(name: &str) -> syn::Lifetime {
+    syn::Lifetime::new(name, Span::mixed_site())
+}
+
 /// `prefix0`, `prefix1`, ...: the next of a series of hidden identifiers.
 pub fn numbered(prefix: &str, next: &mut usize) -> Ident {
     let ident = hidden(&format!("{prefix}{next}"));

@@ -25,7 +25,6 @@ use crate::awaits::await_id;
 use crate::bindings::bindings_of;
 use crate::names::{hidden, restored};
 use crate::splice;
-use proc_macro2::Span;
 use quote::quote;
 use std::collections::HashMap;
 use syn::visit_mut::{self, VisitMut};
@@ -155,12 +154,8 @@ impl Resumer<'_> {
 
     fn iteration_labels(&mut self) -> (syn::Lifetime, syn::Lifetime) {
         self.next_label += 1;
-        let label = |kind: &str| {
-            syn::Lifetime::new(
-                &format!("'__lh_{kind}{}", self.next_label),
-                Span::mixed_site(),
-            )
-        };
+        let label =
+            |kind: &str| crate::names::hidden_label(&format!("'__lh_{kind}{}", self.next_label));
         (label("loop"), label("iteration"))
     }
 
