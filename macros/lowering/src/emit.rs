@@ -202,7 +202,7 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
                 .iter()
                 .map(|b| {
                     let name = b.ident.to_string();
-                    match name.strip_prefix("__lh_held_") {
+                    match crate::guard_awaits::held_binding(&name) {
                         Some(held) => format!("`{held}` (as its guard reads it)"),
                         None => format!("`{name}`"),
                     }

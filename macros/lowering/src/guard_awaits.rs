@@ -97,6 +97,15 @@ pub fn matches_as_match(mac: &syn::Macro) -> Option<Expr> {
     syn::parse2(quote::quote!(match #scrutinee { #rest => true, _ => false })).ok()
 }
 
+/// The prefix of a guard's held binding: `k` is held as `__lh_held_k`.
+const HELD: &str = "__lh_held_";
+
+/// The user's name of a guard's held binding (`__lh_held_k` is `k`), for
+/// the state docs.
+pub fn held_binding(name: &str) -> Option<&str> {
+    name.strip_prefix(HELD)
+}
+
 /// Lowers every `match` of `block` with a guard that awaits (outside
 /// closures and items).
 pub fn split(block: &mut syn::Block) {
@@ -170,7 +179,7 @@ impl Split {
                 .iter()
                 .map(|n| {
                     hidden_at(
-                        &format!("__lh_held_{}", n.to_string().trim_start_matches("r#")),
+                        &format!("{HELD}{}", n.to_string().trim_start_matches("r#")),
                         n.span(),
                     )
                 })
