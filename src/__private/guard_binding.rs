@@ -30,12 +30,28 @@
 pub struct GuardBinding<'a, X: ?Sized>(pub &'a X);
 
 /// A binding that is a shared reference, copied out of the guard.
+///
+/// ```
+/// use longhand::__private::{GuardBinding, HeldCopy};
+/// let s = String::from("ab");
+/// let binding: &String = &s; // `ref s`, or `s` under match ergonomics
+/// let held: HeldCopy<&String> = GuardBinding(&binding).hold();
+/// assert_eq!((*held).len(), 2);
+/// ```
 #[derive(Clone, Copy)]
 pub struct HeldCopy<R>(R);
 
 /// A reference to the matched place of a by-value binding.
+///
+/// ```
+/// use longhand::__private::{GuardBinding, HeldRef, HoldByRef};
+/// let pair = (7u32, String::from("x"));
+/// let held: HeldRef<'_, u32> = GuardBinding(&pair.0).hold();
+/// assert_eq!(*held, 7);
+/// ```
 pub struct HeldRef<'a, X: ?Sized>(&'a X);
 
+// By hand: a derive would ask `X: Clone`, and only the reference is copied.
 impl<X: ?Sized> Clone for HeldRef<'_, X> {
     fn clone(&self) -> Self {
         *self

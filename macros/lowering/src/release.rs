@@ -21,8 +21,9 @@
 //! Only done where the rest of the block takes a field by value (as far as
 //! the text tells: a field neither borrowed, nor a method's receiver unless
 //! the method is known to consume it, nor assigned), matches the local by a
-//! pattern, or calls a method on the local itself (which may take `self` by value: `tx.commit()`); elsewhere
-//! the local simply stays in its slot. Not done for a
+//! pattern, or calls a method on the local itself (which may take `self` by
+//! value: `tx.commit()`); elsewhere the local simply stays in its slot. Not
+//! done for a
 //! local that was moved or assigned as a whole before (its slot may be
 //! empty on some paths: the slot's flag knows, the moved-out local would
 //! not).
