@@ -881,6 +881,9 @@ impl Hoist {
             Expr::Reference(r) if borrows_new_value(r) => {
                 let tmp = self.temp();
                 let base = borrowed_temporary(&mut r.expr);
+                // Its own borrowed temporaries first (`&lock().clone()`:
+                // the guard lives to the end of the statement too).
+                self.lift_borrowed(base, lifted);
                 lifted.push((tmp.clone(), take_into(&tmp, base, false)));
                 self.borrowed(r, lifted);
             }
