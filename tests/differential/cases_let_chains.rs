@@ -123,3 +123,25 @@ differential! {
     },
     run: async { (go(1).await, go(0).await, go(9).await) },
 }
+
+differential! {
+    /// An unlabeled `break` with a value from the crate root
+    /// (`break ::core::primitive::u32::MAX`) inside a let chain that awaits,
+    /// in a `loop`: longhand labels the `break`, and the value stays one
+    /// path, not a labeled expression.
+    name: let_chain_break_with_a_root_path_value,
+    items: {
+        #[lh] async fn f(items: Vec<Option<u32>>) -> u32 {
+            let mut it = items.into_iter();
+            loop {
+                let Some(item) = it.next() else { break 0 };
+                if let Some(n) = item
+                    && pend(1, n).await > 2
+                {
+                    break ::core::primitive::u32::MAX;
+                }
+            }
+        }
+    },
+    run: async { (f(vec![Some(1), None, Some(5)]).await, f(vec![Some(1)]).await) },
+}

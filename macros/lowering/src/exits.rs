@@ -13,6 +13,26 @@ pub fn return_to(label: &syn::Lifetime, value: Expr) -> Expr {
     crate::splice::expr(quote!(break #label (__lh_hole0)), vec![value])
 }
 
+/// Points the user's `break` (with or without a value) at `label`. A value
+/// that starts like a label or a path from the crate root (`break
+/// ::limits::MAX`) is put in parentheses: after a label, `'l ::x` would read
+/// as a labeled expression.
+pub fn break_to(b: &mut syn::ExprBreak, label: &syn::Lifetime) {
+    b.label = Some(label.clone());
+    if let Some(v) = &mut b.expr
+        && let Some(proc_macro2::TokenTree::Punct(p)) =
+            quote::ToTokens::to_token_stream(&**v).into_iter().next()
+        && matches!(p.as_char(), ':' | '\'')
+    {
+        let inner = std::mem::replace(&mut **v, Expr::Verbatim(Default::default()));
+        **v = Expr::Paren(syn::ExprParen {
+            attrs: Vec::new(),
+            paren_token: Default::default(),
+            expr: Box::new(inner),
+        });
+    }
+}
+
 /// `inner?` leaving the block labeled `label` with the residual.
 pub fn try_to(label: &syn::Lifetime, inner: Expr) -> Expr {
     let v = hidden("__lh_value");

@@ -222,7 +222,9 @@ impl VisitMut for Relabel<'_> {
         match e {
             Expr::Break(b) if b.label.is_none() => {
                 self.found = true;
-                b.label = self.target.cloned();
+                if let Some(target) = self.target {
+                    crate::exits::break_to(b, target);
+                }
                 visit_mut::visit_expr_mut(self, e);
             }
             Expr::Continue(c) if c.label.is_none() => {

@@ -383,7 +383,7 @@ impl VisitMut for Retarget {
                 if let Some(v) = &mut b.expr {
                     self.visit_expr_mut(v);
                 }
-                b.label = Some(self.whole.clone());
+                crate::exits::break_to(b, &self.whole);
             }
             Expr::Loop(_) | Expr::While(_) | Expr::ForLoop(_) => {
                 self.depth += 1;
