@@ -412,3 +412,33 @@ differential! {
     },
     run: go(),
 }
+
+differential! {
+    /// A guard that starts with a struct literal (`if Limit { .. }.allows(n).await`),
+    /// which a guard may hold and an `if` condition may not.
+    name: guard_await_on_a_struct_literal,
+    items: {
+        struct Limit {
+            max: usize,
+        }
+        impl Limit {
+            async fn allows(&self, n: usize) -> bool {
+                pend(1, n <= self.max).await
+            }
+        }
+        #[lh] async fn f(x: Option<String>) -> usize {
+            match x {
+                Some(s) if Limit { max: 3 }.allows(s.len()).await => s.len(),
+                Some(s) => 100 + s.len(),
+                None => 0,
+            }
+        }
+    },
+    run: async {
+        (
+            f(Some("ab".into())).await,
+            f(Some("abcdef".into())).await,
+            f(None).await,
+        )
+    },
+}

@@ -219,3 +219,28 @@ differential! {
     },
     run: f(4),
 }
+
+differential! {
+    /// Handlers that are not blocks and start with one (`unsafe { .. } + 1`),
+    /// and an `else` written the same way: each stays one expression, as
+    /// the arm of the `match` on the winner.
+    name: select_handlers_starting_with_a_block,
+    items: {
+        /// # Safety
+        ///
+        /// `n` points to a live `usize`.
+        unsafe fn read(n: *const usize) -> usize {
+            // SAFETY: the caller's pointer is to a live `usize`.
+            unsafe { *n }
+        }
+        #[lh] async fn f(open: bool) -> usize {
+            let n = 7;
+            tokio::select! {
+                a = pend(2, 10), if open => unsafe { read(&n) } + a,
+                b = pend(1, 20), if open => unsafe { read(&b) } + pend(1, 1).await,
+                else => unsafe { read(&n) } * 2,
+            }
+        }
+    },
+    run: async { (f(true).await, f(false).await) },
+}

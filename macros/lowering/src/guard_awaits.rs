@@ -193,25 +193,32 @@ impl Split {
                     .collect(),
             }
             .visit_expr_mut(&mut guard);
-            steps.push(parse_quote! {
-                if let ::core::option::Option::Some((#(#held,)*)) = (#peek: {
-                    match #peeked {
-                        #pat if {
-                            break #peek (::core::option::Option::Some((#({
-                                #[allow(unused_imports)]
-                                use ::longhand::__private::HoldByRef as _;
-                                ::longhand::__private::GuardBinding(&#names).hold()
-                            },)*)))
-                        } => {}
-                        _ => {}
+            // The guard goes in as syntax, not as tokens to parse back: a
+            // guard may hold a struct literal (`if f(S {}).await`), which
+            // an `if` condition reads differently.
+            let step = crate::splice::expr(
+                quote::quote! {
+                    if let ::core::option::Option::Some((#(#held,)*)) = (#peek: {
+                        match #peeked {
+                            #pat if {
+                                break #peek (::core::option::Option::Some((#({
+                                    #[allow(unused_imports)]
+                                    use ::longhand::__private::HoldByRef as _;
+                                    ::longhand::__private::GuardBinding(&#names).hold()
+                                },)*)))
+                            } => {}
+                            _ => {}
+                        }
+                        ::core::option::Option::None
+                    }) {
+                        if __lh_hole0 {
+                            break #choose #i;
+                        }
                     }
-                    ::core::option::Option::None
-                }) {
-                    if #guard {
-                        break #choose #i;
-                    }
-                }
-            });
+                },
+                vec![guard],
+            );
+            steps.push(syn::Stmt::Expr(step, None));
         }
         let none = last + 1;
         let arms = m.arms.iter().enumerate().map(|(i, arm)| {

@@ -155,31 +155,48 @@ impl Select {
             quote::quote!(let #c: bool = #value;)
         });
         let future_exprs = self.branches.iter().map(|b| &b.future);
-        let arms = self.branches.iter().zip(&variants).map(|(b, v)| {
-            let (pat, handler) = (&b.pat, &b.handler);
-            quote::quote!(#result::#v(#pat) => #handler,)
+        // The handlers (and `else`) go in as syntax, in holes, not as tokens
+        // to parse back: an arm reads `unsafe { .. } + 1` differently.
+        let hole = |i: usize| quote::format_ident!("__lh_hole{i}");
+        let arms = self
+            .branches
+            .iter()
+            .zip(&variants)
+            .enumerate()
+            .map(|(i, (b, v))| {
+                let (pat, handler) = (&b.pat, hole(i));
+                quote::quote!(#result::#v(#pat) => #handler,)
+            });
+        let otherwise = self.otherwise.as_ref().map(|_| {
+            let e = hole(count);
+            quote::quote!(#result::Else => #e,)
         });
-        let otherwise = self
-            .otherwise
-            .as_ref()
-            .map(|e| quote::quote!(#result::Else => #e,));
+        let holes = self
+            .branches
+            .iter()
+            .map(|b| b.handler.clone())
+            .chain(self.otherwise.clone())
+            .collect();
         let value = crate::names::hidden("__lh_v");
         let checks = self.branches.iter().map(|b| {
             let checked = without_bindings(&b.pat);
             quote::quote!(|#value| ::core::matches!(#value, #checked))
         });
         let race = awaited(parse_quote!(#helper(#enabled, #futures, #(#checks),*)));
-        let expr = parse_quote!({
-            #(#preconditions)*
-            let #enabled: [bool; #count] = [#(#conditions),*];
-            let #futures = (#(#future_exprs,)*);
-            match #race {
-                #(#arms)*
-                #otherwise
-                #[allow(unreachable_patterns)]
-                _ => ::core::unreachable!("longhand: `select!` returned a branch its pattern rejects"),
-            }
-        });
+        let expr = crate::splice::expr(
+            quote::quote!({
+                #(#preconditions)*
+                let #enabled: [bool; #count] = [#(#conditions),*];
+                let #futures = (#(#future_exprs,)*);
+                match #race {
+                    #(#arms)*
+                    #otherwise
+                    #[allow(unreachable_patterns)]
+                    _ => ::core::unreachable!("longhand: `select!` returned a branch its pattern rejects"),
+                }
+            }),
+            holes,
+        );
         (expr, self.items(mac, &helper, &result, &variants))
     }
 
