@@ -229,6 +229,31 @@ differential! {
 }
 
 differential! {
+    /// `bail!` in an arm of a `match` whose scrutinee suspends twice, so
+    /// that the arms are reached from two states and a closure (the one
+    /// longhand runs `bail!` in) gets a join point before it.
+    name: anyhow_bail_after_a_scrutinee_that_suspends_twice,
+    items: {
+        use anyhow::bail;
+        #[lh] async fn check(n: u32) -> anyhow::Result<u32> {
+            let kept = D::new("kept");
+            let m = match pend(1, n).await + pend(1, n).await {
+                m if m < 10 => m,
+                m => bail!("too big: {m} ({})", kept.touch()),
+            };
+            Ok(m + kept.touch() as u32)
+        }
+    },
+    run: async {
+        let mut out = Vec::new();
+        for n in [1, 7] {
+            out.push(check(n).await.map_err(|e| e.to_string()));
+        }
+        out
+    },
+}
+
+differential! {
     /// A failing `assert!` quotes its condition as written, whatever the
     /// lowering did to the names in it (a kept reference, a pinned local):
     /// conditions with braces, closures, a trailing comma, several lines

@@ -230,9 +230,9 @@ pub fn diverges_at(e: &Expr, suspends: &dyn Fn(&ExprAwait) -> bool) -> bool {
                 || (i.then_branch.stmts.iter().any(stmt_diverges)
                     && i.else_branch.as_ref().is_some_and(|(_, e)| diverges(e)))
         }
-        Expr::Match(m) => {
-            diverges(&m.expr) || (!m.arms.is_empty() && m.arms.iter().all(|a| diverges(&a.body)))
-        }
+        // (An empty `match` never completes: its scrutinee has no value,
+        // as in the `match never {}` longhand writes for `bail!`.)
+        Expr::Match(m) => diverges(&m.expr) || m.arms.iter().all(|a| diverges(&a.body)),
         Expr::While(w) => diverges(&w.cond),
         Expr::Loop(l) => diverges_before_break(&l.body.stmts, l.label.as_ref()),
         Expr::ForLoop(f) => diverges(&f.expr),

@@ -246,8 +246,17 @@ fn join_first(e: &mut Expr, join: Stmt) {
             b.block.stmts.insert(0, join);
         }
         _ => {
+            // Built as syntax: the branch's patterns carry binding tags,
+            // which do not parse back.
             let inner = std::mem::replace(e, parse_quote!(()));
-            *e = parse_quote!({ #join #inner });
+            *e = Expr::Block(syn::ExprBlock {
+                attrs: Vec::new(),
+                label: None,
+                block: syn::Block {
+                    brace_token: Default::default(),
+                    stmts: vec![join, Stmt::Expr(inner, None)],
+                },
+            });
         }
     }
 }
