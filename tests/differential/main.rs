@@ -33,4 +33,5 @@ mod cases_stress5;
 mod cases_stress6;
 mod cases_stress7;
 mod cases_stress8;
+mod cases_stress9;
 mod cases_tokio_services;
