@@ -274,6 +274,28 @@ differential! {
 }
 
 differential! {
+    /// The same with the type written out whole (`let (b, e): (u32, D) =
+    /// ..`): the arm that only jumps to the join keeps the type on a `_`.
+    name: typed_destructuring_let_around_a_join_point,
+    items: {
+        async fn wrap<F: std::future::Future<Output = u32>>(f: F) -> u32 {
+            f.await + 1
+        }
+        #[lh] async fn f(c: bool, k: u32) -> u32 {
+            let (b, e): (u32, D) = {
+                if c {
+                    pend(1, ()).await;
+                }
+                let g = async move { k };
+                (wrap(g).await, D::new("from the block"))
+            };
+            b + e.touch() as u32
+        }
+    },
+    run: async { (f(true, 3).await, f(false, 6).await) },
+}
+
+differential! {
     /// A loop with a closure (so its head is a join point) whose iteration
     /// assigns a local, reads it, awaits and `break`s: the code resumed
     /// after the await writes the loop out again, so it still declares the

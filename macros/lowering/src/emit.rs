@@ -881,10 +881,11 @@ impl Finalize<'_> {
             // A type written out stays (code before the join may need it),
             // unless it leaves holes nothing here would fill.
             l.pat = match &l.pat {
-                syn::Pat::Type(t) if !has_holes(&t.ty) => {
-                    let ty = &t.ty;
-                    parse_quote!(_: #ty)
-                }
+                // (Built as syntax: `_: T` is not a pattern syn parses alone.)
+                syn::Pat::Type(t) if !has_holes(&t.ty) => syn::Pat::Type(syn::PatType {
+                    pat: Box::new(parse_quote!(_)),
+                    ..t.clone()
+                }),
                 _ => parse_quote!(_),
             };
         }
