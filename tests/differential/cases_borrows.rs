@@ -596,3 +596,57 @@ differential! {
     },
     run: go(),
 }
+
+differential! {
+    /// Temporaries a `let` extends through the places rustc's extension
+    /// reaches (an `if`/`else if`/`else`, a `match`'s arms, a block's tail,
+    /// a cast, a tuple or struct literal between other values, `&mut`),
+    /// kept across awaits: each is made where it was, only on its path,
+    /// and dropped at the end of the block, after the `let`'s bindings.
+    name: temporaries_extended_through_branches_and_literals,
+    items: {
+        struct Pair<'a> {
+            first: D,
+            r: &'a D,
+            n: u32,
+        }
+        trait Named {
+            fn name(&self) -> &'static str;
+        }
+        impl Named for D {
+            fn name(&self) -> &'static str {
+                self.0
+            }
+        }
+        fn make(name: &'static str) -> D {
+            log(format!("make {name}"));
+            D::new(name)
+        }
+        #[lh] async fn f(k: u32) -> usize {
+            let a = if k == 0 {
+                &make("if")
+            } else if k == 1 {
+                &make("else if")
+            } else {
+                log("else");
+                &make("else")
+            };
+            let b = match k {
+                0 => &mut make("arm 0"),
+                _ => {
+                    log("arm");
+                    &mut make("arm")
+                }
+            };
+            pend(1, ()).await;
+            let c = &make("cast") as &dyn Named;
+            let t = (make("before"), &make("tuple"), pend(1, 2).await);
+            let p = Pair { first: make("first"), r: &make("field"), n: pend(1, 3).await };
+            let _after = D::new("after");
+            pend(1, ()).await;
+            a.touch() + b.touch() + c.name().len() + t.1.touch() + p.r.touch() + (t.2 + p.n) as usize
+                + p.first.touch()
+        }
+    },
+    run: async { (f(0).await, f(1).await, f(2).await) },
+}

@@ -287,52 +287,43 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "s9-1 (fails to compile, E0716): a temporary whose lifetime a `let` extends through the branches of an `if` (`let r = if c { &tmp(\"yes\", 1) } else { &tmp(\"no\", 2) };`, extension through `if`/`else` tails, Rust 1.79+) kept across an await: rustc extends both temporaries to the end of the enclosing block; longhand stores `r` in the suspend variant but leaves the temporaries in the `let` statement of the first poll, so they are freed at its end (`temporary value dropped while borrowed` at each `&tmp(..)`, `argument requires that borrow lasts for '1`). The direct form `let r = &tmp(..);` and an array of them work (`let_ref_temp_extended_across_await`, `let_ref_temps_in_array`).",
-    differential! {
-        /// `&temp()` extended through both branches of an `if`.
-        name: let_ref_temp_extended_through_if,
-        items: {
-            #[lh] async fn f(c: bool) -> u32 {
-                let r = if c { &tmp("yes", 1) } else { &tmp("no", 2) };
-                pend(1, ()).await;
-                r.get()
-            }
-        },
-        run: async { (f(true).await, f(false).await) },
-    }
+differential! {
+    /// `&temp()` extended through both branches of an `if`.
+    name: let_ref_temp_extended_through_if,
+    items: {
+        #[lh] async fn f(c: bool) -> u32 {
+            let r = if c { &tmp("yes", 1) } else { &tmp("no", 2) };
+            pend(1, ()).await;
+            r.get()
+        }
+    },
+    run: async { (f(true).await, f(false).await) },
 }
 
-known_gap! {
-    reason: "s9-1 (fails to compile, E0716): see `let_ref_temp_extended_through_if`; here through a block tail (`let r = { log(..); &tmp(..) };`).",
-    differential! {
-        /// `&temp()` extended through a block's tail.
-        name: let_ref_temp_extended_through_block_tail,
-        items: {
-            #[lh] async fn f() -> u32 {
-                let r = { log("in block"); &tmp("blk", 1) };
-                pend(1, ()).await;
-                r.get()
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// `&temp()` extended through a block's tail.
+    name: let_ref_temp_extended_through_block_tail,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let r = { log("in block"); &tmp("blk", 1) };
+            pend(1, ()).await;
+            r.get()
+        }
+    },
+    run: f(),
 }
 
-known_gap! {
-    reason: "s9-1 (fails to compile, E0716): see `let_ref_temp_extended_through_if`; here a tuple literal destructured by the `let` pattern (`let (x, y) = (&tmp(\"t0\", 3), D::new(\"plain\"));`, x used after an await): rustc extends the temporary (the operand of `&` in a tuple expression of an extending `let`); longhand keeps `x` and `y` but not the temporary (E0716 at `&tmp(\"t0\", 3)`). The same tuple bound whole fails too (`let_ref_temp_in_tuple_bound_whole`).",
-    differential! {
-        /// `&temp()` extended inside a tuple destructured by the `let`.
-        name: let_ref_temp_in_tuple_destructured,
-        items: {
-            #[lh] async fn f() -> u32 {
-                let (x, y) = (&tmp("t0", 3), D::new("plain"));
-                pend(1, ()).await;
-                x.get()
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// `&temp()` extended inside a tuple destructured by the `let`.
+    name: let_ref_temp_in_tuple_destructured,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let (x, y) = (&tmp("t0", 3), D::new("plain"));
+            pend(1, ()).await;
+            x.get()
+        }
+    },
+    run: f(),
 }
 
 differential! {
@@ -349,37 +340,31 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "s9-1 (fails to compile, E0716): see `let_ref_temp_extended_through_if`; here a tuple literal bound whole (`let t = (&tmp(\"t0\", 3), D::new(\"plain\"));`, `t.0` used after an await): E0716 at `&tmp(\"t0\", 3)`, `(&'1 Tmp, D)` stored in `Suspend0`. An array literal of `&tmp(..)` works (`let_ref_temps_in_array`).",
-    differential! {
-        /// `&temp()` extended inside a tuple bound whole.
-        name: let_ref_temp_in_tuple_bound_whole,
-        items: {
-            #[lh] async fn f() -> u32 {
-                let t = (&tmp("t0", 3), D::new("plain"));
-                pend(1, ()).await;
-                t.0.get()
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// `&temp()` extended inside a tuple bound whole.
+    name: let_ref_temp_in_tuple_bound_whole,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let t = (&tmp("t0", 3), D::new("plain"));
+            pend(1, ()).await;
+            t.0.get()
+        }
+    },
+    run: f(),
 }
 
-known_gap! {
-    reason: "s9-2 (fails to compile, E0716): an extended `&temp()` operand followed by an await later in the same struct literal (`let v = View { t: &tmp(\"field\", 7), n: pend(1, 1).await };`): rustc extends the temporary to the end of the block; longhand spills the earlier operand into `match tmp(..) { __tmp0 => match <await> { __tmp1 => View { t: &__tmp0, n: __tmp1 } } }`, so `__tmp0` is a binding of that match and dies at the end of the `let` statement while `v` keeps borrowing it (E0716 at the `#[lh]` span, `View<'1>` stored in `Suspend1`). Without the await in the literal it works (`let_ref_temp_in_struct_literal_await_after`), and so does an array literal with an await after an extended `&tmp(..)` (`let_ref_temps_in_array_with_await`).",
-    differential! {
-        /// `&temp()` extended in a struct literal whose later field awaits.
-        name: let_ref_temp_in_struct_literal,
-        items: {
-            struct View<'a> { t: &'a Tmp, n: u32 }
-            #[lh] async fn f() -> u32 {
-                let v = View { t: &tmp("field", 7), n: pend(1, 1).await };
-                pend(1, ()).await;
-                v.t.get() + v.n
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// `&temp()` extended in a struct literal whose later field awaits.
+    name: let_ref_temp_in_struct_literal,
+    items: {
+        struct View<'a> { t: &'a Tmp, n: u32 }
+        #[lh] async fn f() -> u32 {
+            let v = View { t: &tmp("field", 7), n: pend(1, 1).await };
+            pend(1, ()).await;
+            v.t.get() + v.n
+        }
+    },
+    run: f(),
 }
 
 differential! {
@@ -427,25 +412,22 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "s9-5 (runs differently): a temporary in the left operand of `&&`/`||` whose right operand awaits (`if tmp(\"c\", v).get() > 0 && pend(1, true).await { .. }`): the operands of a lazy boolean operator are terminating scopes, so rustc drops `tmp c` at the end of the left operand, before the await; longhand keeps it to the end of the condition (statement), across the await. Dropping after 1 poll: native `[\"make c\", \"get c\", \"drop tmp c\", \"-- drop after 1 polls\", \"drop pend\"]`, lowered `[\"make c\", \"get c\", \"-- drop after 1 polls\", \"drop pend\", \"drop tmp c\"]`. The same in a `let` (`lazy_and_left_temp_in_let`) and with `||` (`lazy_or_left_temp_in_if`)",
-    differential! {
-        /// An `if` condition's temporaries are dropped before the block runs,
-        /// even when the condition awaits.
-        name: if_condition_temps_dropped_before_block,
-        items: {
-            #[lh] async fn f(v: u32) -> u32 {
-                if tmp("c", v).get() > 0 && pend(1, true).await {
-                    log("in then");
-                    pend(1, 1).await
-                } else {
-                    log("in else");
-                    0
-                }
+differential! {
+    /// An `if` condition's temporaries are dropped before the block runs,
+    /// even when the condition awaits.
+    name: if_condition_temps_dropped_before_block,
+    items: {
+        #[lh] async fn f(v: u32) -> u32 {
+            if tmp("c", v).get() > 0 && pend(1, true).await {
+                log("in then");
+                pend(1, 1).await
+            } else {
+                log("in else");
+                0
             }
-        },
-        run: async { (f(1).await, f(0).await) },
-    }
+        }
+    },
+    run: async { (f(1).await, f(0).await) },
 }
 
 differential! {
@@ -1632,33 +1614,28 @@ differential! {
     run: go(),
 }
 
-known_gap! {
-    reason: "s9-5 (runs differently): see `if_condition_temps_dropped_before_block`; the smallest shape, in a `let` (`let b = tmp(\"c\", 1).get() > 0 && pend(1, true).await;`). Native drops `tmp c` before the suspension, lowered after `drop pend` when cancelled there.",
-    differential! {
-        /// The smallest shape of s9-5.
-        name: lazy_and_left_temp_in_let,
-        items: {
-            #[lh] async fn f() -> bool {
-                let b = tmp("c", 1).get() > 0 && pend(1, true).await;
-                b
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// The smallest shape of s9-5 (fixed): the left operand of `&&` ends
+    /// its temporaries before the right one awaits.
+    name: lazy_and_left_temp_in_let,
+    items: {
+        #[lh] async fn f() -> bool {
+            let b = tmp("c", 1).get() > 0 && pend(1, true).await;
+            b
+        }
+    },
+    run: f(),
 }
 
-known_gap! {
-    reason: "s9-5 (runs differently): see `if_condition_temps_dropped_before_block`; with `||` in an `if` condition.",
-    differential! {
-        /// s9-5 with `||`.
-        name: lazy_or_left_temp_in_if,
-        items: {
-            #[lh] async fn f() -> u32 {
-                if tmp("c", 0).get() > 0 || pend(1, true).await { 1 } else { 2 }
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// s9-5 (fixed) with `||`.
+    name: lazy_or_left_temp_in_if,
+    items: {
+        #[lh] async fn f() -> u32 {
+            if tmp("c", 0).get() > 0 || pend(1, true).await { 1 } else { 2 }
+        }
+    },
+    run: f(),
 }
 
 differential! {
@@ -2794,20 +2771,17 @@ differential! {
     run: async { (f(2).await, f(1).await, f(0).await) },
 }
 
-known_gap! {
-    reason: "s9-1 (fails to compile, E0716): see `let_ref_temp_extended_through_if`; through the arms of a `match` (`let r = match c { true => &tmp(\"a\", 1), false => &tmp(\"b\", 2) };`).",
-    differential! {
-        /// `&temp()` extended through `match` arms.
-        name: let_ref_temp_extended_through_match_arms,
-        items: {
-            #[lh] async fn f(c: bool) -> u32 {
-                let r = match c { true => &tmp("a", 1), false => &tmp("b", 2) };
-                pend(1, ()).await;
-                r.get()
-            }
-        },
-        run: async { (f(true).await, f(false).await) },
-    }
+differential! {
+    /// `&temp()` extended through `match` arms.
+    name: let_ref_temp_extended_through_match_arms,
+    items: {
+        #[lh] async fn f(c: bool) -> u32 {
+            let r = match c { true => &tmp("a", 1), false => &tmp("b", 2) };
+            pend(1, ()).await;
+            r.get()
+        }
+    },
+    run: async { (f(true).await, f(false).await) },
 }
 
 differential! {
@@ -2898,24 +2872,21 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "s9-5 (runs differently): see `if_condition_temps_dropped_before_block`; in a `while` condition (`while tmp(\"cond\", 3).get() > n && pend(1, true).await { .. }`): native drops `tmp cond` before the suspension, lowered after `drop pend` when cancelled there",
-    differential! {
-        /// A `while` condition with a temporary and an await (`while` conditions
-        /// drop their temporaries each time round, before the body).
-        name: while_condition_temp_and_await,
-        items: {
-            #[lh] async fn f() -> u32 {
-                let mut n = 0;
-                while tmp("cond", 3).get() > n && pend(1, true).await {
-                    log("body");
-                    n += 1;
-                }
-                n
+differential! {
+    /// A `while` condition with a temporary and an await (`while` conditions
+    /// drop their temporaries each time round, before the body).
+    name: while_condition_temp_and_await,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let mut n = 0;
+            while tmp("cond", 3).get() > n && pend(1, true).await {
+                log("body");
+                n += 1;
             }
-        },
-        run: f(),
-    }
+            n
+        }
+    },
+    run: f(),
 }
 
 differential! {
@@ -3485,22 +3456,20 @@ differential! {
     run: async { (f(true).await, f(false).await, g().await) },
 }
 
-known_gap! {
-    reason: "s9-10 (runs differently): the underscore assignment `_ = e;` (a destructuring assignment whose pattern is `_`) on a local with a destructor: like `let _ = e;` it does not move, so rustc keeps `e` to the end of its scope; longhand takes it as a move and drops `e` at the next suspension. Native `[\"drop awaited\", \"after\", \"drop e\", \"drop d\", \"-- ready\", ..]`, lowered `[\"drop e\", \"drop awaited\", \"after\", \"drop d\", ..]` (dropping after 1 poll: native `[\"-- drop after 1 polls\", \"drop pend\", \"drop e\"]`, lowered `[\"drop e\", \"-- drop after 1 polls\", \"drop pend\"]`). `let _ = d;` agrees (`underscore_let_does_not_move`).",
-    differential! {
-        /// The smallest shape of s9-10.
-        name: underscore_assignment_does_not_move,
-        items: {
-            #[lh] async fn f() -> u32 {
-                let e = D::new("e");
-                _ = e;
-                pend(1, ()).await;
-                log("after");
-                1
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// The smallest shape of s9-10 (fixed): `_ = e;` moves nothing, so `e`
+    /// is kept to the end of its scope, across the await.
+    name: underscore_assignment_does_not_move,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let e = D::new("e");
+            _ = e;
+            pend(1, ()).await;
+            log("after");
+            1
+        }
+    },
+    run: f(),
 }
 
 differential! {

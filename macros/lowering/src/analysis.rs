@@ -1529,7 +1529,9 @@ impl Resolver {
                     | syn::BinOp::ShlAssign(_)
                     | syn::BinOp::ShrAssign(_)
             ),
-            Expr::Cast(_) => true,
+            // (Not a cast to a reference or a pointer, `&t as &dyn Named`,
+            // which still points into what its operand borrows.)
+            Expr::Cast(c) => !matches!(&*c.ty, syn::Type::Reference(_) | syn::Type::Ptr(_)),
             Expr::Unary(u) => !matches!(u.op, syn::UnOp::Deref(_)),
             _ => false,
         };
@@ -1651,6 +1653,10 @@ impl Resolver {
             Expr::Reference(r) => self.expr(&r.expr, Borrow),
             Expr::Field(f) => self.expr(&f.base, if ctx == Move { Read } else { ctx }),
             Expr::Index(i) => self.operands(vec![(&*i.expr, Borrow), (&*i.index, Move)]),
+            // `_ = e;` moves nothing, as `let _ = e;` does not.
+            Expr::Assign(a) if matches!(&*a.left, Expr::Infer(_)) => {
+                self.expr(&a.right, UseKind::Borrow)
+            }
             Expr::Assign(a) => {
                 let from = self.borrows.len();
                 self.expr(&a.right, Move);

@@ -418,34 +418,107 @@ impl NameBorrowedTemporaries {
     /// Each is taken out into `out`, leaving `&tmp` (`&make().field` leaves
     /// `&tmp.field`; a place of a local, and a constant rustc promotes to a
     /// `'static`, are not temporaries).
-    fn take_extended(&mut self, e: &mut Expr, out: &mut Vec<(proc_macro2::Ident, Expr)>) {
+    /// Where the temporary is made only on some paths or among values that
+    /// must be evaluated around it (an `if`, a `match`, a block's tail, a
+    /// composite with other parts), it is declared before the `let` in
+    /// `deferred` and assigned where it was made (see `extend_in_place`).
+    fn take_extended(
+        &mut self,
+        e: &mut Expr,
+        out: &mut Vec<(proc_macro2::Ident, Expr)>,
+        deferred: &mut Vec<proc_macro2::Ident>,
+    ) {
         match e {
             Expr::Reference(r) if borrows_new_value(r) => {
                 let tmp = self.temp();
                 let value = take_into(&tmp, borrowed_temporary(&mut r.expr), false);
                 out.push((tmp, value));
             }
-            Expr::Paren(p) => self.take_extended(&mut p.expr, out),
+            Expr::Paren(p) => self.take_extended(&mut p.expr, out, deferred),
+            Expr::If(_) | Expr::Match(_) | Expr::Block(_) | Expr::Cast(_) => {
+                self.extend_in_place(e, deferred)
+            }
             _ => {
+                let Some(mut parts) = extending_parts(e) else {
+                    return;
+                };
                 // Named first, the temporaries must be all the composite
                 // evaluates: its other parts are places or constants.
-                let mut parts: Vec<&mut Expr> = match e {
-                    Expr::Tuple(t) => t.elems.iter_mut().collect(),
-                    Expr::Array(a) => a.elems.iter_mut().collect(),
-                    Expr::Struct(st) if st.rest.is_none() => {
-                        st.fields.iter_mut().map(|f| &mut f.expr).collect()
-                    }
-                    _ => return,
-                };
                 let extended = |x: &Expr| matches!(x, Expr::Reference(r) if borrows_new_value(r));
                 if parts.iter().all(|x| extended(x) || inert(x) || promoted(x)) {
                     for x in parts.iter_mut() {
-                        self.take_extended(x, out);
+                        self.take_extended(x, out, deferred);
+                    }
+                } else {
+                    for x in parts {
+                        self.extend_in_place(x, deferred);
                     }
                 }
             }
         }
     }
+
+    /// `take_extended` where the temporary is made on some paths only, or
+    /// between other values: `&make()` becomes `{ tmp = make(); &tmp }`
+    /// with `tmp` declared before the `let` (pushed on `deferred`), through
+    /// what rustc's extension reaches: an `if`'s and a `match`'s branches,
+    /// a block's tail, the parts of a tuple, array or struct literal and a
+    /// cast's operand.
+    fn extend_in_place(&mut self, e: &mut Expr, deferred: &mut Vec<proc_macro2::Ident>) {
+        match e {
+            Expr::Reference(r) if borrows_new_value(r) => {
+                let tmp = self.temp();
+                let value = take_into(&tmp, borrowed_temporary(&mut r.expr), false);
+                let borrow = std::mem::replace(e, parse_quote!(()));
+                *e = crate::splice::expr(
+                    quote::quote!({ #tmp = __lh_hole0; __lh_hole1 }),
+                    vec![value, borrow],
+                );
+                deferred.push(tmp);
+            }
+            Expr::Paren(p) => self.extend_in_place(&mut p.expr, deferred),
+            Expr::Cast(c) => self.extend_in_place(&mut c.expr, deferred),
+            Expr::Block(b) if b.label.is_none() && b.attrs.is_empty() => {
+                self.extend_tail(&mut b.block, deferred)
+            }
+            Expr::If(i) => {
+                self.extend_tail(&mut i.then_branch, deferred);
+                if let Some((_, other)) = &mut i.else_branch {
+                    self.extend_in_place(other, deferred);
+                }
+            }
+            Expr::Match(m) => {
+                for arm in &mut m.arms {
+                    self.extend_in_place(&mut arm.body, deferred);
+                }
+            }
+            _ => {
+                if let Some(parts) = extending_parts(e) {
+                    for x in parts {
+                        self.extend_in_place(x, deferred);
+                    }
+                }
+            }
+        }
+    }
+
+    /// `extend_in_place` on a block's tail expression.
+    fn extend_tail(&mut self, b: &mut syn::Block, deferred: &mut Vec<proc_macro2::Ident>) {
+        if let Some(Stmt::Expr(tail, None)) = b.stmts.last_mut() {
+            self.extend_in_place(tail, deferred);
+        }
+    }
+}
+
+/// The parts of a tuple, array or struct literal, which a `let` extends the
+/// borrowed temporaries of (not a struct's `..base`).
+fn extending_parts(e: &mut Expr) -> Option<Vec<&mut Expr>> {
+    Some(match e {
+        Expr::Tuple(t) => t.elems.iter_mut().collect(),
+        Expr::Array(a) => a.elems.iter_mut().collect(),
+        Expr::Struct(st) => st.fields.iter_mut().map(|f| &mut f.expr).collect(),
+        _ => return None,
+    })
 }
 
 /// Starts the `else` branch of `i` by dropping `temps`, latest first.
@@ -499,7 +572,13 @@ impl VisitMut for NameBorrowedTemporaries {
                 && awaits
             {
                 let mut named = Vec::new();
-                self.take_extended(&mut init.expr, &mut named);
+                let mut deferred = Vec::new();
+                self.take_extended(&mut init.expr, &mut named, &mut deferred);
+                stmts.extend(
+                    deferred
+                        .into_iter()
+                        .map(|tmp| -> Stmt { parse_quote!(let mut #tmp;) }),
+                );
                 // `let (ref d, n) = make();`: a `ref` binding extends the
                 // temporary it borrows to the end of the block too.
                 if crate::bindings::has_ref_binding(&l.pat) {
@@ -657,6 +736,20 @@ impl Hoist {
         upto: usize,
         include_last: bool,
     ) -> Vec<(proc_macro2::Ident, Expr)> {
+        // The operands of `&&` and `||` end their own temporaries: the left
+        // one's are dropped before the right one runs (and awaits). It is
+        // lifted whole, in a `let` of its own if it may make temporaries.
+        if let Expr::Binary(b) = target
+            && matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_))
+        {
+            let mut lifted = Vec::new();
+            if upto > 0 && (!inert(&b.left) || contains_await(&b.left)) {
+                let tmp = self.temp();
+                let value = take_into(&tmp, &mut b.left, false);
+                lifted.push((tmp, ending_temporaries(value)));
+            }
+            return lifted;
+        }
         // A method's receiver that is a place (`queues[i].push(x.await)`)
         // is borrowed or moved where it is used: only its index is lifted.
         if let Expr::MethodCall(m) = target
@@ -961,6 +1054,30 @@ impl Hoist {
             });
         }
     }
+}
+
+/// `e`, its temporaries ended where it is evaluated: `{ let v = e; v }`
+/// (a `let` ends its statement's temporaries, in every edition), unless it
+/// makes none (places, literals and operators on them).
+fn ending_temporaries(e: Expr) -> Expr {
+    fn plain(e: &Expr) -> bool {
+        match e {
+            Expr::Lit(_) | Expr::Path(_) => true,
+            Expr::Field(f) => plain(&f.base),
+            Expr::Paren(p) => plain(&p.expr),
+            Expr::Unary(u) => plain(&u.expr),
+            Expr::Cast(c) => plain(&c.expr),
+            Expr::Reference(r) => plain(&r.expr),
+            Expr::Binary(b) => plain(&b.left) && plain(&b.right),
+            Expr::Index(i) => plain(&i.expr) && plain(&i.index),
+            _ => false,
+        }
+    }
+    if plain(&e) {
+        return e;
+    }
+    let v = crate::names::hidden("__lh_operand");
+    crate::splice::expr(quote::quote!({ let #v = __lh_hole0; #v }), vec![e])
 }
 
 /// Puts the temporary `tmp` where `e` was (in braces if `moved`, which says
