@@ -1533,7 +1533,7 @@ differential! {
 }
 
 known_gap! {
-    reason: "s9-6 (runs differently): see `match_wildcard_arm_awaits_other_arm_moves`; here on a tuple temporary `(k, t)` whose first arm moves both parts out (`(0, (x, y)) => ..`) and whose `(_, _)` arm awaits: rustc drops the unmoved temporary at the end of the `match` (after the await), longhand at the `(_, _)` arm's suspension. Dropping after 2 polls: native `[.., \"-- drop after 2 polls\", \"drop pend\", \"drop t0\", \"drop t1\"]`, lowered `[.., \"drop t0\", \"drop t1\", \"-- drop after 2 polls\", \"drop pend\"]`",
+    reason: "s9-6 (runs differently): a `match` on a temporary tuple `(k, t)` whose first arm moves both parts out and awaits (`(0, (x, y)) => { pend(..).await; .. }`) and whose `(_, _)` arm awaits: rustc drops the unmoved temporary at the end of the `match` (after the await), longhand at the `(_, _)` arm's suspension. Dropping after 2 polls: native `[.., \"-- drop after 2 polls\", \"drop pend\", \"drop t0\", \"drop t1\"]`, lowered `[.., \"drop t0\", \"drop t1\", \"-- drop after 2 polls\", \"drop pend\"]`. The scrutinee is moved per arm only where the arms that move do not suspend (`match_wildcard_arm_awaits_other_arm_moves`); an arm that moves and then suspends still takes it as moved in every arm.",
     differential! {
         /// A `match` on a tuple of droppers by value, one arm moving both out,
         /// another binding with `_`, awaiting in each.
@@ -1650,39 +1650,33 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "s9-6 (runs differently): a `match` on a local where one arm moves out of it (`Some(x) if k == 0 => x.touch()`) and another arm binds nothing and awaits (`_ => pend(1, 7).await`): in the `_` arm nothing was moved, so rustc keeps `o` whole and drops it at the end of its scope, after the await; longhand drops it at the `_` arm's suspension. Dropping after 1 poll: native `[\"-- drop after 1 polls\", \"drop pend\", \"drop t\"]`, lowered `[\"drop t\", \"-- drop after 1 polls\", \"drop pend\"]`. Same on a temporary scrutinee (`match Some(D::new(\"t\")) { .. }`, `match_wildcard_arm_awaits_temp_scrutinee`). Probably the root of s7-5 and guard-1 (a conditional move taken as a move in every arm), here with a wildcard arm; without the moving arm it agrees (`match_wildcard_only_awaits`).",
-    differential! {
-        /// The smallest shape of s9-6.
-        name: match_wildcard_arm_awaits_other_arm_moves,
-        items: {
-            #[lh] async fn f(k: u32) -> usize {
-                let o = Some(D::new("t"));
-                match o {
-                    Some(x) if k == 0 => x.touch(),
-                    _ => pend(1, 7).await,
-                }
+differential! {
+    /// The smallest shape of s9-6.
+    name: match_wildcard_arm_awaits_other_arm_moves,
+    items: {
+        #[lh] async fn f(k: u32) -> usize {
+            let o = Some(D::new("t"));
+            match o {
+                Some(x) if k == 0 => x.touch(),
+                _ => pend(1, 7).await,
             }
-        },
-        run: f(1),
-    }
+        }
+    },
+    run: f(1),
 }
 
-known_gap! {
-    reason: "s9-6 (runs differently): see `match_wildcard_arm_awaits_other_arm_moves`; on a temporary scrutinee (`match Some(D::new(\"t\")) { Some(x) if k == 0 => x.touch(), _ => pend(1, 7).await }`): native drops `t` after `drop pend`, lowered before the suspension.",
-    differential! {
-        /// s9-6 on a temporary scrutinee.
-        name: match_wildcard_arm_awaits_temp_scrutinee,
-        items: {
-            #[lh] async fn f(k: u32) -> usize {
-                match Some(D::new("t")) {
-                    Some(x) if k == 0 => x.touch(),
-                    _ => pend(1, 7).await,
-                }
+differential! {
+    /// s9-6 on a temporary scrutinee.
+    name: match_wildcard_arm_awaits_temp_scrutinee,
+    items: {
+        #[lh] async fn f(k: u32) -> usize {
+            match Some(D::new("t")) {
+                Some(x) if k == 0 => x.touch(),
+                _ => pend(1, 7).await,
             }
-        },
-        run: f(1),
-    }
+        }
+    },
+    run: f(1),
 }
 
 differential! {

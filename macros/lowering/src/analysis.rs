@@ -390,6 +390,17 @@ fn scrutinee_use(pat: &Pat) -> UseKind {
     }
 }
 
+/// Is `e` a local or a field of one (`o`, `self.state.kind`), which a
+/// pattern can move out of?
+fn local_place(e: &Expr) -> bool {
+    match e {
+        Expr::Path(p) => p.path.get_ident().is_some(),
+        Expr::Field(f) => local_place(&f.base),
+        Expr::Paren(p) => local_place(&p.expr),
+        _ => false,
+    }
+}
+
 /// Does what `info` borrows get used again after `info`'s last use? Then
 /// its borrow of it is dead there (`let first = slot.get_or_insert_with(f);
 /// out.push(first.0); slot.replace(x.await)`): rustc accepts the body only
@@ -1756,10 +1767,29 @@ impl Resolver {
                 } else {
                     Borrow
                 };
-                self.expr(&m.expr, kind);
+                // A local's place (`match o`, `match self.state`) is moved
+                // out of only in the arms that bind by value, when they are
+                // taken: in the others (`_ => x.await`) it is still whole,
+                // and kept to the end of its scope. (Only where the arms
+                // that move do not suspend themselves.)
+                let moved_per_arm = kind == Move
+                    && local_place(&m.expr)
+                    && !m.arms.iter().any(|a| {
+                        binds_by_value(&a.pat)
+                            && (crate::awaits::contains_await(&a.body)
+                                || a.guard
+                                    .as_ref()
+                                    .is_some_and(|(_, g)| crate::awaits::contains_await(g)))
+                    });
+                self.expr(&m.expr, if moved_per_arm { Read } else { kind });
                 let node = self.branch_node(m.arms.len());
                 for (i, arm) in m.arms.iter().enumerate() {
                     self.in_branch(node, i, |r| {
+                        // (Before the arm's bindings, which may shadow it:
+                        // `c if c.is_whitespace()` in `match c`.)
+                        if moved_per_arm && binds_by_value(&arm.pat) {
+                            r.expr(&m.expr, Move);
+                        }
                         r.in_scope(|r| {
                             r.declare_from(&arm.pat, true, from, false, Some(&m.expr));
                             if let Some((_, g)) = &arm.guard {
