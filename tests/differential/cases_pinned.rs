@@ -722,3 +722,42 @@ differential! {
     },
     run: async { (f(true).await, f(false).await) },
 }
+
+differential! {
+    /// Pinned locals assigned inside a closure or block that is stored across
+    /// an await (a `poll_fn` awaitee assigning a local that a `pin!` future
+    /// sits beside, an `async` block), and inside a `move` closure, which
+    /// assigns its own copy: each assignment drops the old value in place.
+    name: pinned_locals_assigned_inside_stored_closures,
+    items: {
+        #[lh] async fn f() -> (u32, u32, u32) {
+            let mut total = 0u32;
+            let mut seen = D::new("seen before");
+            let mut fut = std::pin::pin!(pend(2, 5u32));
+            std::future::poll_fn(|cx| {
+                total += 1;
+                seen = D::new("seen in poll_fn");
+                fut.as_mut().poll(cx).map(|v| total += v)
+            })
+            .await;
+            let mut last = D::new("last before");
+            async {
+                pend(1, ()).await;
+                last = D::new("last in block");
+            }
+            .await;
+            let mut n = 1u32;
+            let r = &n;
+            pend(1, ()).await;
+            let x = *r;
+            let mut bump = move || {
+                n = 2 * n + 10;
+                n
+            };
+            let b = bump();
+            pend(1, ()).await;
+            (total + seen.touch() as u32 + last.touch() as u32, x + b + bump(), n)
+        }
+    },
+    run: f(),
+}

@@ -20,8 +20,10 @@
 // across awaits (what rustc keeps, and when it drops it, is the point),
 // `let x = ..; x` tails and `match` with one binding (their temporaries'
 // scopes are the point), and a labelled `loop` that always breaks (a
-// `break 'label value` out of nested loops is the point).
+// `break 'label value` out of nested loops is the point), and nested `if`s
+// in a hand-written join's `poll_fn` as people write them.
 #![allow(
+    clippy::collapsible_if,
     clippy::await_holding_refcell_ref,
     clippy::await_holding_lock,
     clippy::let_and_return,
@@ -1026,56 +1028,50 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "s9-3 (fails to compile, E0716): the awaitee is a closure (`poll_fn(|cx| ..)`, a hand-written join) that both polls a `std::pin::pin!`-ed local and assigns another local that is used after the await (`let mut a = pin!(work(2)); let mut ra = None; poll_fn(|cx| { .. a.as_mut().poll(cx) .. ra = Some(v); .. }).await; ra.unwrap()`): rustc's closure borrows the two locals of the coroutine; longhand moves both into pin slots and rewrites their uses inside the closure to `(*__lh_pin2).value` and `PinSlot::set(__lh_slot2, ..)`, whose pointers are `let`s of the current poll, so the closure captures poll-locals by reference while the stored `PollFn<{closure}>` outlives them (E0716 at the `#[lh]` span, `value captured here` at `|cx|`). Each alone works: a closure that only polls the `pin!`-ed local (`poll_fn(|cx| a.as_mut().poll(cx)).await`) or only assigns plain locals (`let (mut ra, mut rb) = (None, None); poll_fn(|cx| { ra = Some(1); .. }).await`), see `pin_macro_and_poll_fn_neighbours`",
-    differential! {
-        /// The smallest shape of s9-3.
-        name: pin_macro_local_in_poll_fn_closure,
-        items: {
-            #[lh] async fn work(n: u32) -> u32 { pend(n, n).await }
-            #[lh] async fn f() -> u32 {
-                let mut a = std::pin::pin!(work(2));
-                let mut ra = None;
-                std::future::poll_fn(|cx| {
-                    if ra.is_none() { if let std::task::Poll::Ready(v) = a.as_mut().poll(cx) { ra = Some(v); } }
-                    if ra.is_some() { std::task::Poll::Ready(()) } else { std::task::Poll::Pending }
-                }).await;
-                ra.unwrap()
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// The smallest shape of s9-3.
+    name: pin_macro_local_in_poll_fn_closure,
+    items: {
+        #[lh] async fn work(n: u32) -> u32 { pend(n, n).await }
+        #[lh] async fn f() -> u32 {
+            let mut a = std::pin::pin!(work(2));
+            let mut ra = None;
+            std::future::poll_fn(|cx| {
+                if ra.is_none() { if let std::task::Poll::Ready(v) = a.as_mut().poll(cx) { ra = Some(v); } }
+                if ra.is_some() { std::task::Poll::Ready(()) } else { std::task::Poll::Pending }
+            }).await;
+            ra.unwrap()
+        }
+    },
+    run: f(),
 }
 
-known_gap! {
-    reason: "s9-3 (fails to compile, E0716): see `pin_macro_local_in_poll_fn_closure`; the realistic shape, a hand-written join of two `pin!`-ed futures with `poll_fn`.",
 differential! {
-        /// A hand-written join of two futures with `pin!` and `poll_fn` inside a
-        /// lowered fn.
-        name: hand_written_join_with_pin_and_poll_fn,
-        items: {
-            use std::task::Poll;
-            #[lh] async fn work(name: &'static str, n: u32) -> u32 {
-                let _d = D::new(name);
-                pend(n, ()).await;
-                log(format!("{name} done"));
-                n
-            }
-            #[lh] async fn join() -> (u32, u32) {
-                let mut a = std::pin::pin!(work("a", 2));
-                let mut b = std::pin::pin!(work("b", 1));
-                let (mut ra, mut rb) = (None, None);
-                std::future::poll_fn(|cx| {
-                    if ra.is_none() { if let Poll::Ready(v) = a.as_mut().poll(cx) { ra = Some(v); } }
-                    if rb.is_none() { if let Poll::Ready(v) = b.as_mut().poll(cx) { rb = Some(v); } }
-                    if ra.is_some() && rb.is_some() { Poll::Ready(()) } else { Poll::Pending }
-                }).await;
-                pend(1, ()).await;
-                (ra.unwrap(), rb.unwrap())
-            }
-        },
-        run: join(),
-    }
+    /// A hand-written join of two futures with `pin!` and `poll_fn` inside a
+    /// lowered fn.
+    name: hand_written_join_with_pin_and_poll_fn,
+    items: {
+        use std::task::Poll;
+        #[lh] async fn work(name: &'static str, n: u32) -> u32 {
+            let _d = D::new(name);
+            pend(n, ()).await;
+            log(format!("{name} done"));
+            n
+        }
+        #[lh] async fn join() -> (u32, u32) {
+            let mut a = std::pin::pin!(work("a", 2));
+            let mut b = std::pin::pin!(work("b", 1));
+            let (mut ra, mut rb) = (None, None);
+            std::future::poll_fn(|cx| {
+                if ra.is_none() { if let Poll::Ready(v) = a.as_mut().poll(cx) { ra = Some(v); } }
+                if rb.is_none() { if let Poll::Ready(v) = b.as_mut().poll(cx) { rb = Some(v); } }
+                if ra.is_some() && rb.is_some() { Poll::Ready(()) } else { Poll::Pending }
+            }).await;
+            pend(1, ()).await;
+            (ra.unwrap(), rb.unwrap())
+        }
+    },
+    run: join(),
 }
 
 differential! {

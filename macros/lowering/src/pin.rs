@@ -406,6 +406,22 @@ impl VisitMut for Rewrite<'_> {
             *e = split;
             return self.visit_expr_mut(e);
         }
+        // Inside a closure the local was initialized when captured (rustc
+        // requires it), so it is assigned in place like any place: through
+        // the scope's reference, or the `move` closure's own copy. (The
+        // slot's pointer is a local of this poll, which a closure stored in
+        // the state must not borrow.)
+        if let Expr::Assign(a) = e
+            && self.nested > 0
+            && let Some((id, slot, _)) = self.pinned_ref(&a.left)
+        {
+            self.visit_expr_mut(&mut a.right);
+            let span = a.left.span();
+            *a.left = self
+                .captured(id, slot, span)
+                .unwrap_or_else(|| self.reach(id, slot, span));
+            return;
+        }
         if let Expr::Assign(a) = e
             && let Some((_, slot, _)) = self.pinned_ref(&a.left)
         {
