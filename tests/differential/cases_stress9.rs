@@ -2017,7 +2017,7 @@ differential! {
 }
 
 known_gap! {
-    reason: "s9-7 (runs differently): see `move_closure_copies_field_of_local`; the realistic shape, a `Box<dyn FnMut>` callback built by a `move` closure that only reads `d.0` (a `&'static str` field of a `D`) and is passed into an awaited call: native logs the three `cb ..` lines, then `drop cb-state` when `go` returns; lowered logs `drop cb-state` first, at the suspension of `each(..).await`",
+    reason: "s9-7 (runs differently): the s4-8 shape (`move_closure_copies_field_local_dropped_early` in cases_stress4.rs: `let d = D::new(\"d\"); let f = move || d.0.len(); pend(1, ()).await; f()`, rustc captures only the `Copy` field and drops `d` at the end of its scope); the realistic shape, a `Box<dyn FnMut>` callback built by a `move` closure that only reads `d.0` (a `&'static str` field of a `D`) and is passed into an awaited call: native logs the three `cb ..` lines, then `drop cb-state` when `go` returns; lowered logs `drop cb-state` first, at the suspension of `each(..).await`",
     differential! {
         /// A `Box<dyn FnMut>` callback invoked between awaits, capturing a
         /// counter and a dropper.
@@ -2322,23 +2322,6 @@ differential! {
         }
     },
     run: async { (f(5).await, f(0).await) },
-}
-
-known_gap! {
-    reason: "s9-7 (runs differently): a `move` closure that mentions a local only through a `Copy` field (`let f = move || d.0.len();`, `d: D` with a destructor): since edition 2021 the closure captures the place `d.0` by value, a copy, and `d` stays a live local of the fn, dropped at the end of its scope; longhand takes `d` as moved into the closure, does not keep it in the suspend variant and so drops it at the first suspension. Native `[\"-- drop after 1 polls\", \"drop pend\", \"drop d\"]` and `d` dropped after `f()` on completion; lowered `[\"drop d\", \"-- drop after 1 polls\", \"drop pend\"]`. A `move` closure that uses `d` itself (`move || d.touch()`) agrees (`move_closure_takes_whole_local`).",
-    differential! {
-        /// The smallest shape of s9-7.
-        name: move_closure_copies_field_of_local,
-        items: {
-            #[lh] async fn f() -> usize {
-                let d = D::new("d");
-                let f = move || d.0.len();
-                pend(1, ()).await;
-                f()
-            }
-        },
-        run: f(),
-    }
 }
 
 differential! {
@@ -2728,7 +2711,7 @@ differential! {
 }
 
 known_gap! {
-    reason: "s9-7 (runs differently): see `move_closure_copies_field_of_local`; an `async move` block that mentions one field of a struct without a destructor (`let fut = async move { .. s.a.touch() };`) captures only the place `s.a` (precise capture, as closures do), so `s.b` stays in the fn and is dropped when it returns; longhand takes `s` as moved whole into the block and drops the leftover `s.b` at the next suspension. Native `[\"touch a\", \"drop a\", \"drop b\", \"-- ready\", ..]`, lowered `[\"drop b\", \"touch a\", \"drop a\", \"-- ready\", ..]`",
+    reason: "s9-7 (runs differently): the s4-8 shape (`move_closure_copies_field_local_dropped_early` in cases_stress4.rs: `let d = D::new(\"d\"); let f = move || d.0.len(); pend(1, ()).await; f()`, rustc captures only the `Copy` field and drops `d` at the end of its scope); an `async move` block that mentions one field of a struct without a destructor (`let fut = async move { .. s.a.touch() };`) captures only the place `s.a` (precise capture, as closures do), so `s.b` stays in the fn and is dropped when it returns; longhand takes `s` as moved whole into the block and drops the leftover `s.b` at the next suspension. Native `[\"touch a\", \"drop a\", \"drop b\", \"-- ready\", ..]`, lowered `[\"drop b\", \"touch a\", \"drop a\", \"-- ready\", ..]`",
     differential! {
         /// An `async move` block mentioning one field of a struct without a
         /// destructor, stored and awaited after another await.
