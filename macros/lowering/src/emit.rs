@@ -1407,42 +1407,22 @@ struct CutOperand<'e> {
 impl CutOperand<'_> {
     /// The operation as written in that arm: the operand before, if any, as
     /// `let __lh_operand = ..;` (`&(..)` when only borrowed), then the cut
-    /// one. Built as syntax rather than parsed from tokens: the operands
-    /// still carry the lowering's tags (on the patterns of their `let`s),
-    /// which do not read back.
+    /// one. Spliced in (see `splice`) rather than parsed from tokens: the
+    /// operands still carry the lowering's tags (on the patterns of their
+    /// `let`s), which do not read back.
     fn written(self) -> Expr {
         let Some((first, borrowed)) = self.before else {
             return self.cut.clone();
         };
-        let first = first.clone();
-        let value = if borrowed {
-            Expr::Reference(syn::ExprReference {
-                attrs: Vec::new(),
-                and_token: Default::default(),
-                mutability: None,
-                expr: Box::new(Expr::Paren(syn::ExprParen {
-                    attrs: Vec::new(),
-                    paren_token: Default::default(),
-                    expr: Box::new(first),
-                })),
-            })
-        } else {
-            first
-        };
         let operand = hidden("__lh_operand");
-        let mut local: syn::Stmt = parse_quote!(let #operand = (););
-        if let syn::Stmt::Local(l) = &mut local
-            && let Some(init) = &mut l.init
-        {
-            *init.expr = value;
-        }
-        Expr::Block(syn::ExprBlock {
-            attrs: Vec::new(),
-            label: None,
-            block: Block {
-                brace_token: Default::default(),
-                stmts: vec![local, syn::Stmt::Expr(self.cut.clone(), None)],
-            },
-        })
+        let value = if borrowed {
+            quote!(&(__lh_hole0))
+        } else {
+            quote!(__lh_hole0)
+        };
+        crate::splice::expr(
+            quote!({ let #operand = #value; __lh_hole1 }),
+            vec![first.clone(), self.cut.clone()],
+        )
     }
 }

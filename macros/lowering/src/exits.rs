@@ -25,11 +25,7 @@ pub fn break_to(b: &mut syn::ExprBreak, label: &syn::Lifetime) {
         && matches!(p.as_char(), ':' | '\'')
     {
         let inner = std::mem::replace(&mut **v, Expr::Verbatim(Default::default()));
-        **v = Expr::Paren(syn::ExprParen {
-            attrs: Vec::new(),
-            paren_token: Default::default(),
-            expr: Box::new(inner),
-        });
+        **v = crate::splice::expr(quote!((__lh_hole0)), vec![inner]);
     }
 }
 

@@ -246,17 +246,10 @@ fn join_first(e: &mut Expr, join: Stmt) {
             b.block.stmts.insert(0, join);
         }
         _ => {
-            // Built as syntax: the branch's patterns carry binding tags,
-            // which do not parse back.
+            // Spliced in: the branch's patterns carry binding tags, which do
+            // not parse back.
             let inner = std::mem::replace(e, parse_quote!(()));
-            *e = Expr::Block(syn::ExprBlock {
-                attrs: Vec::new(),
-                label: None,
-                block: syn::Block {
-                    brace_token: Default::default(),
-                    stmts: vec![join, Stmt::Expr(inner, None)],
-                },
-            });
+            *e = crate::splice::expr(quote::quote!({ #join __lh_hole0 }), vec![inner]);
         }
     }
 }
