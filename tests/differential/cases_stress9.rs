@@ -3256,43 +3256,110 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "s9-8 (fails to compile, E0507): see `non_move_closure_consumes_local_minimal`; here the closure is called only on one path",
-    differential! {
-        /// A non-`move` closure that consumes a captured local (`|| drop(d)`)
-        /// captures it by value at creation.
-        name: non_move_closure_consuming_capture,
-        items: {
-            #[lh] async fn f(call: bool) -> u32 {
-                let d = D::new("d");
-                let x = D::new("x");
-                let f = || drop(d);
-                pend(1, ()).await;
-                if call { f(); }
-                log("end");
-                pend(1, 1).await
-            }
-        },
-        run: async { (f(true).await, f(false).await) },
-    }
+differential! {
+    /// A non-`move` closure that consumes a captured local (`|| drop(d)`)
+    /// captures it by value at creation.
+    name: non_move_closure_consuming_capture,
+    items: {
+        #[lh] async fn f(call: bool) -> u32 {
+            let d = D::new("d");
+            let x = D::new("x");
+            let f = || drop(d);
+            pend(1, ()).await;
+            if call { f(); }
+            log("end");
+            pend(1, 1).await
+        }
+    },
+    run: async { (f(true).await, f(false).await) },
 }
 
-known_gap! {
-    reason: "s9-8 (fails to compile, E0507): see `non_move_closure_consumes_local_minimal`; the same with an async block without `move` whose body consumes the local (`let fut = async { pend(1, ()).await; drop(d); 5 }; pend(1, ()).await; fut.await`): E0507 `cannot move out of __lh_pin0.value which is behind a mutable reference` at the `#[lh]` span",
-    differential! {
-        /// An async block without `move` that consumes a captured local.
-        name: async_block_consuming_capture,
-        items: {
-            #[lh] async fn f() -> u32 {
-                let d = D::new("d");
-                let x = D::new("x");
-                let fut = async { pend(1, ()).await; drop(d); 5 };
-                pend(1, ()).await;
-                fut.await
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// An async block without `move` that consumes a captured local.
+    name: async_block_consuming_capture,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let d = D::new("d");
+            let x = D::new("x");
+            let fut = async { pend(1, ()).await; drop(d); 5 };
+            pend(1, ()).await;
+            fut.await
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// A closure without `move` that borrows one local mutably, reads a
+    /// second and consumes a third (`mem::drop`): only the third is
+    /// captured by value, at creation; the others stay where they are.
+    name: non_move_closure_consumes_one_capture_borrows_others,
+    items: {
+        #[lh] async fn f() -> usize {
+            let d = D::new("d");
+            let mut v = vec![1u32];
+            let e = D::new("e");
+            let f = || { v.push(2); log(e.0); std::mem::drop(d); };
+            pend(1, ()).await;
+            f();
+            pend(1, ()).await;
+            v.len() + e.0.len()
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// A completion callback without `move` that sends on a captured
+    /// oneshot sender (`send` takes `self`): the sender moves into the
+    /// closure when it is made; called on one path only.
+    name: non_move_closure_sends_on_captured_oneshot,
+    items: {
+        #[lh] async fn f(k: u32) -> u32 {
+            let (tx, mut rx) = tokio::sync::oneshot::channel::<D>();
+            let x = D::new("x");
+            let done = || { let _ = tx.send(D::new("sent")); };
+            pend(1, ()).await;
+            if k > 0 { done(); }
+            pend(1, ()).await;
+            log(format!("{:?}", rx.try_recv().map(|d| d.0).ok()));
+            k
+        }
+    },
+    run: async { (f(1).await, f(0).await) },
+}
+
+differential! {
+    /// A `move` closure whose inner closure consumes the capture: both are
+    /// `FnOnce`, the outer one called on one path only.
+    name: closure_consuming_through_inner_closure,
+    items: {
+        #[lh] async fn f(k: u32) -> u32 {
+            let d = D::new("d");
+            let g = move || { let h = || drop(d); h(); 4 };
+            pend(1, ()).await;
+            let r = if k > 0 { g() } else { 0 };
+            pend(1, r).await
+        }
+    },
+    run: async { (f(1).await, f(0).await) },
+}
+
+differential! {
+    /// A `move` closure that drops a `Copy` capture is still an `Fn`:
+    /// called before and after an await.
+    name: move_closure_dropping_copy_capture_called_twice,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let n = 5u32;
+            #[allow(dropping_copy_types)]
+            let f = move || { drop(n); n + 1 };
+            let a = f();
+            pend(1, ()).await;
+            a + f()
+        }
+    },
+    run: f(),
 }
 
 differential! {
@@ -3349,59 +3416,50 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "s9-8 (fails to compile, E0507): a closure without `move` whose body consumes a captured local (`let f = || drop(d);`), kept across an await: rustc captures `d` by value (the capture mode follows the body's use), so `d` moves into the closure when it is created; longhand takes a non-`move` closure as borrowing what it mentions, keeps `d` in a pin slot and rewrites the body to use `(*__lh_pin0).value`, out of which `drop(..)` cannot move (`cannot move out of __lh_pin0.value which is behind a mutable reference` at the `#[lh]` span). With `move` (`move_closure_consumes_local`) or when the closure is not kept across an await it works.",
-    differential! {
-        /// The smallest shape of s9-8.
-        name: non_move_closure_consumes_local_minimal,
-        items: {
-            #[lh] async fn f() -> u32 {
-                let d = D::new("d");
-                let f = || drop(d);
-                pend(1, ()).await;
-                f();
-                1
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// The smallest shape of s9-8.
+    name: non_move_closure_consumes_local_minimal,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let d = D::new("d");
+            let f = || drop(d);
+            pend(1, ()).await;
+            f();
+            1
+        }
+    },
+    run: f(),
 }
 
-known_gap! {
-    reason: "s9-9 (fails to compile, E0382): calling a closure that is only `FnOnce` (`let f = move || drop(d); f();`) moves the closure, and an await follows while `f` is still in scope: rustc knows `f` is moved (and, when the call is conditional, `if call { f(); }`, drops it at the end of the scope through a drop flag); longhand does not take the call `f()` as a move of `f` and stores `f` in the next suspend variant (`use of moved value: f` at `let f`, `f moved due to this call`, `closure cannot be moved more than once as it is not Copy due to moving the variable d out of its environment`). Calling a `FnMut`/`Fn` closure is fine (`boxed_fn_mut_callback`, `closure_returning_futures_in_loop`), as is passing the `FnOnce` closure by value (`fn_once_closure_passed_by_value`).",
-    differential! {
-        /// The smallest shape of s9-9.
-        name: fn_once_closure_called_then_await,
-        items: {
-            #[lh] async fn f() -> u32 {
-                let d = D::new("d");
-                let f = move || drop(d);
-                f();
-                pend(1, 1).await
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// The smallest shape of s9-9.
+    name: fn_once_closure_called_then_await,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let d = D::new("d");
+            let f = move || drop(d);
+            f();
+            pend(1, 1).await
+        }
+    },
+    run: f(),
 }
 
-known_gap! {
-    reason: "s9-9 (fails to compile, E0382): see `fn_once_closure_called_then_await`; the call is conditional and after an await (`pend(1, ()).await; if call { f(); } .. pend(1, 1).await`), so rustc drops the closure (and `d` in it) at the end of the scope only when it was not called.",
-    differential! {
-        /// s9-9 with a conditional call.
-        name: fn_once_closure_called_conditionally,
-        items: {
-            #[lh] async fn f(call: bool) -> u32 {
-                let d = D::new("d");
-                let x = D::new("x");
-                let f = move || drop(d);
-                pend(1, ()).await;
-                if call { f(); }
-                log("end");
-                pend(1, 1).await
-            }
-        },
-        run: async { (f(true).await, f(false).await) },
-    }
+differential! {
+    /// s9-9 with a conditional call.
+    name: fn_once_closure_called_conditionally,
+    items: {
+        #[lh] async fn f(call: bool) -> u32 {
+            let d = D::new("d");
+            let x = D::new("x");
+            let f = move || drop(d);
+            pend(1, ()).await;
+            if call { f(); }
+            log("end");
+            pend(1, 1).await
+        }
+    },
+    run: async { (f(true).await, f(false).await) },
 }
 
 differential! {

@@ -717,6 +717,14 @@ struct Resolver {
     /// copying from the closure's reference): inside a `move` one every use
     /// moves.
     outer_moving: Option<bool>,
+    /// One flag per enclosing closure or async block: whether its body
+    /// consumes a local it captures (`|| drop(d)`, see `consumes_capture`).
+    consuming_captures: Vec<bool>,
+    /// Whether the closure or async block visited last consumed one: it is
+    /// then an `FnOnce`, and captured what it consumes by value.
+    last_capture_consumed: bool,
+    /// Set while visiting the operand of `drop(..)` itself.
+    consuming: bool,
     bindings: HashMap<usize, BindingInfo>,
     awaits: HashMap<usize, AwaitInfo>,
     /// Reference tag -> the binding it resolved to.
@@ -732,6 +740,31 @@ struct Resolver {
     current_tag: Option<usize>,
     /// The function's signature: its parameters' types and generics.
     sig: Option<syn::Signature>,
+}
+
+/// `drop(x)` on a plain local `x` (`mem::drop`, `std::mem::drop`, ..):
+/// inside a closure or `async` block, the one use that says for sure that
+/// the body consumes what it captured, whatever `x`'s type (dropping a
+/// `Copy` value is linted against). rustc then captures `x` by value, with
+/// or without `move`, and the closure is an `FnOnce`. Returns `x`.
+fn consumes_capture(c: &syn::ExprCall) -> Option<&Expr> {
+    let Expr::Path(f) = &*c.func else { return None };
+    let names: Vec<String> = f
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    let is_drop = matches!(
+        names.iter().map(String::as_str).collect::<Vec<_>>()[..],
+        ["drop"] | ["mem", "drop"] | ["std" | "core", "mem", "drop"]
+    );
+    match c.args.iter().collect::<Vec<_>>()[..] {
+        [x @ Expr::Path(p)] if is_drop && f.qself.is_none() && p.path.get_ident().is_some() => {
+            Some(x)
+        }
+        _ => None,
+    }
 }
 
 /// Methods that borrow their receiver only to compute an owned result: what
@@ -985,8 +1018,16 @@ impl Resolver {
     }
 
     fn use_name(&mut self, name: &str, kind: UseKind) {
+        // A captured local the body consumes (`|| drop(d)`) is captured by
+        // value, `move` or not, and the closure is an `FnOnce`.
+        let consumed =
+            self.consuming && self.outer_moving.is_some() && self.resolve(name).is_some();
+        if consumed {
+            self.consuming_captures.iter_mut().for_each(|c| *c = true);
+        }
         let kind = match self.outer_moving {
             Some(true) if kind != UseKind::Assign => UseKind::Move,
+            Some(false) if consumed => UseKind::Move,
             Some(false) if matches!(kind, UseKind::Move | UseKind::Read) => UseKind::Borrow,
             _ => kind,
         };
@@ -1072,7 +1113,12 @@ impl Resolver {
     /// binds, where the declared type or the initializer says (`callee`).
     fn callee_kind(&self, l: &syn::Local) -> (bool, Option<bool>) {
         let init = l.init.as_ref().map(|i| &*i.expr);
-        if matches!(init, Some(Expr::Closure(_) | Expr::Reference(_))) {
+        // A closure written here: an `FnOnce` if its body consumes what it
+        // captured (it was visited last).
+        if matches!(init, Some(Expr::Closure(_))) {
+            return (false, Some(self.last_capture_consumed));
+        }
+        if matches!(init, Some(Expr::Reference(_))) {
             return (false, Some(false));
         }
         let param = init
@@ -1320,7 +1366,8 @@ impl Resolver {
                 // destructor either (see `BindingInfo::reference`).
                 let reference = l.init.as_ref().is_some_and(|i| match &*i.expr {
                     Expr::Reference(_) => true,
-                    Expr::Closure(c) => c.capture.is_none(),
+                    // (One that consumes a capture owns it.)
+                    Expr::Closure(c) => c.capture.is_none() && !self.last_capture_consumed,
                     _ => false,
                 }) || matches!(&l.pat, Pat::Type(t) if matches!(&*t.ty, syn::Type::Reference(_)));
                 let simple = match &l.pat {
@@ -1342,10 +1389,10 @@ impl Resolver {
                 // `let y = x;` moves `x`'s value, and with it what it borrows.
                 let value = l.init.as_ref().map(|i| &*i.expr);
                 self.declare_from(&l.pat, l.init.is_some(), from, simple, value);
-                let closure = l
-                    .init
-                    .as_ref()
-                    .is_some_and(|i| matches!(&*i.expr, Expr::Closure(c) if c.capture.is_none()));
+                let closure = l.init.as_ref().is_some_and(|i| {
+                    matches!(&*i.expr, Expr::Closure(c) if c.capture.is_none())
+                        && !self.last_capture_consumed
+                });
                 if reference {
                     for b in bindings_of(&l.pat) {
                         if let Some(info) = self.bindings.get_mut(&b.id) {
@@ -1478,7 +1525,9 @@ impl Resolver {
             self.outer_moving = Some(moving);
         }
         self.borrowing_capture += !moving as usize;
+        self.consuming_captures.push(false);
         f(self);
+        self.last_capture_consumed = self.consuming_captures.pop().unwrap_or(false);
         self.borrowing_capture -= !moving as usize;
         if first {
             self.outer_moving = None;
@@ -1561,6 +1610,11 @@ impl Resolver {
             }
             Expr::Array(a) => self.operands(a.elems.iter().map(|x| (x, Move)).collect()),
             Expr::Tuple(t) => self.operands(t.elems.iter().map(|x| (x, Move)).collect()),
+            Expr::Call(c) if self.outer_moving.is_some() && consumes_capture(c).is_some() => {
+                self.consuming = true;
+                self.expr(&c.args[0], Move);
+                self.consuming = false;
+            }
             Expr::Call(c) => {
                 // `Iterator::next(&mut iter)` (a `for` loop's desugaring) is
                 // `iter.next()`: its result does not borrow `iter`.
@@ -1579,8 +1633,9 @@ impl Resolver {
                 // Calling a local (`let d = hook();`): an `Fn`'s output
                 // cannot borrow the callee itself, only what it borrows. The
                 // callee is read where its type says it is an `Fn` (or the
-                // closure is written in the body), consumed where it says
-                // `FnOnce`; a parameter of unknown type is read, another
+                // closure is written in the body and consumes none of its
+                // captures), consumed where it says `FnOnce` (or the closure
+                // does, `|| drop(d)`); a parameter of unknown type is read, another
                 // local (a loop's item, a value taken out of an `Option`)
                 // consumed, unless it is used again (`moves_that_copy` then
                 // makes the call a read).
@@ -1610,7 +1665,14 @@ impl Resolver {
                             .and_then(|id| self.bindings.get(&id))
                             .is_some_and(|info| info.oneshot_sender)
                 };
-                let kind = if method_consumes_receiver(m) || sends_once() {
+                let kind = if sends_once() && self.outer_moving.is_some() {
+                    // Consumes the captured sender (see `consumes_capture`).
+                    self.consuming = true;
+                    self.expr(&m.receiver, Move);
+                    self.consuming = false;
+                    m.args.iter().for_each(|x| self.expr(x, Move));
+                    return;
+                } else if method_consumes_receiver(m) || sends_once() {
                     Move
                 } else if returns_owned(&method) {
                     Read
