@@ -9,7 +9,9 @@
 //! under `catch_unwind`. Most mutants are not Rust and must come back as a
 //! compile error; many still are (an `.await` more, a `break ::path` in a
 //! let chain, a struct literal in a guard) and must lower. The random
-//! generator is seeded, so a failure names the mutant and repeats.
+//! generator is seeded, so a failure names the mutant and repeats
+//! (`LONGHAND_MUTANTS=N` and `LONGHAND_MUTANT_SEED=S` run longer or
+//! elsewhere).
 
 use proc_macro2::{Delimiter, Group, Ident, Punct, Spacing, Span, TokenStream, TokenTree};
 use std::panic;
@@ -154,7 +156,12 @@ fn mutated_bodies_never_make_the_lowering_panic() {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(10_000);
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    // A longer run by hand starts elsewhere: `LONGHAND_MUTANT_SEED=7`.
+    let seed: u64 = std::env::var("LONGHAND_MUTANT_SEED")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0x9e37_79b9_7f4a_7c15);
+    let mut rng = Rng(seed.max(1));
     let quiet = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
     let mut failures = Vec::new();
