@@ -203,3 +203,209 @@ send_case! {
     future: even(3),
     native_send: false,
 }
+
+// ---------------------------------------------------------------------------
+// `!Send` values dead at every await, in the shapes services write: rustc's
+// own future is `Send` there, so the lowered one must be too (a `!Send`
+// value in a slot or a variant it no longer needs would make it `!Send`).
+// ---------------------------------------------------------------------------
+
+send_case! {
+    /// An `Rc` temporary of a `let` initializer, gone at the `;`.
+    name: rc_temporary_of_a_statement,
+    items: {
+        #[lh] async fn f() -> usize {
+            let n = std::rc::Rc::new(5).as_ref() + 1;
+            pend(1, n).await
+        }
+    },
+    future: f(),
+    native_send: true,
+}
+
+send_case! {
+    /// An `Rc` moved into a function before the await.
+    name: rc_moved_into_a_call,
+    items: {
+        fn eat(r: std::rc::Rc<u32>) -> usize { *r as usize }
+        #[lh] async fn f() -> usize {
+            let r = std::rc::Rc::new(5);
+            let n = eat(r);
+            pend(1, n).await
+        }
+    },
+    future: f(),
+    native_send: true,
+}
+
+send_case! {
+    /// `Rc` temporaries of an `if let` and a `match` scrutinee whose arms do
+    /// not await.
+    name: rc_in_scrutinees_without_awaits,
+    items: {
+        #[lh] async fn f(k: u32) -> usize {
+            if let Some(v) = std::rc::Rc::new(Some(k)).as_ref() { log(format!("{v}")); }
+            let n = match *std::rc::Rc::new(k) { 0 => 1, x => x as usize };
+            pend(1, n).await
+        }
+    },
+    future: f(3),
+    native_send: true,
+}
+
+send_case! {
+    /// A `MutexGuard` (`!Send`) of a compound assignment's place, of a
+    /// block that ends, of an `if` condition and of a loop body's inner
+    /// block, each gone before its await.
+    name: mutex_guards_gone_before_awaits,
+    items: {
+        #[lh] async fn f(c: std::sync::Arc<std::sync::Mutex<u32>>) -> u32 {
+            *c.lock().unwrap() += 1;
+            let v = pend(1, 2).await;
+            let w = {
+                let g = c.lock().unwrap();
+                *g + 1
+            };
+            let x = if *c.lock().unwrap() > 0 { pend(1, 1).await } else { 0 };
+            for i in 0..2 {
+                { *c.lock().unwrap() += i; }
+                pend(1, ()).await;
+            }
+            let g = *c.lock().unwrap();
+            g + v + w + x
+        }
+    },
+    future: f(std::sync::Arc::new(std::sync::Mutex::new(1))),
+    native_send: true,
+}
+
+send_case! {
+    /// An `Rc` in a `let .. else` scrutinee, in a `while let` condition's
+    /// block, and in the tail after the last await.
+    name: rc_in_let_else_while_let_and_tail,
+    items: {
+        #[lh] async fn f(k: Option<u32>) -> u32 {
+            let Some(v) = *std::rc::Rc::new(k) else { return 0 };
+            let mut stack = vec![1u32, 2];
+            let mut t = v;
+            while let Some(x) = { let r = std::rc::Rc::new(stack.pop()); *r } {
+                t += pend(1, x).await;
+            }
+            let last = pend(1, t).await;
+            *std::rc::Rc::new(last)
+        }
+    },
+    future: f(Some(2)),
+    native_send: true,
+}
+
+send_case! {
+    /// A `!Send` local confined to one arm of a `match`, and one made after
+    /// the last await.
+    name: not_send_in_an_arm_and_after_the_last_await,
+    items: {
+        #[lh] async fn f(k: u32) -> usize {
+            let v = match k {
+                0 => { let n = NotSend::new("arm"); n.touch() }
+                _ => 2,
+            };
+            let w = pend(1, v).await;
+            let n = NotSend::new("late");
+            w + n.touch()
+        }
+    },
+    future: f(0),
+    native_send: true,
+}
+
+send_case! {
+    /// A `&Cell` (a reference to a `!Sync` value is `!Send`) last used
+    /// before the await, and an `Rc` inside an awaited `async` block.
+    name: not_sync_reference_dead_and_rc_inside_a_block,
+    items: {
+        #[lh] async fn f() -> usize {
+            let c = std::cell::Cell::new(3usize);
+            let r = &c;
+            let v = r.get();
+            let w = async { let n = std::rc::Rc::new(4usize); *n }.await;
+            pend(1, v + w).await
+        }
+    },
+    future: f(),
+    native_send: true,
+}
+
+send_case! {
+    /// A `MutexGuard` dropped explicitly after it was read: rustc counts a
+    /// local once borrowed as live to the end of its scope (`!Send`); the
+    /// lowering stores only what is live (`Send`).
+    name: mutex_guard_dropped_explicitly,
+    items: {
+        #[lh] async fn f(c: std::sync::Arc<std::sync::Mutex<u32>>) -> u32 {
+            let g = c.lock().unwrap();
+            let v = *g;
+            drop(g);
+            pend(1, v).await
+        }
+    },
+    future: f(std::sync::Arc::new(std::sync::Mutex::new(1))),
+    native_send: false,
+    lowered_send: true,
+}
+
+send_case! {
+    /// The same guard dropped in both arms of an `if`: moved on every path,
+    /// so nothing is kept for it (no drop flag either).
+    name: mutex_guard_dropped_in_every_arm,
+    items: {
+        #[lh] async fn f(c: std::sync::Arc<std::sync::Mutex<u32>>, k: bool) -> u32 {
+            let g = c.lock().unwrap();
+            let v = *g;
+            if k { drop(g); log("then"); } else { log("else"); drop(g); }
+            pend(1, v).await
+        }
+    },
+    future: f(std::sync::Arc::new(std::sync::Mutex::new(1)), true),
+    native_send: false,
+    lowered_send: true,
+}
+
+send_case! {
+    /// A `!Send` value taken out of an `Option` and dropped with it, and
+    /// an `Rc` made and dropped in each iteration of a loop that awaits.
+    name: not_send_taken_from_option_and_rc_per_iteration,
+    items: {
+        #[lh] async fn f(r: std::sync::Arc<u32>) -> usize {
+            let mut o = Some(NotSend::new("n"));
+            let v = o.take().map(|n| n.touch()).unwrap_or(0);
+            drop(o);
+            let mut t = v;
+            for _ in 0..2 {
+                let local = std::rc::Rc::new(*r);
+                t += *local as usize;
+                drop(local);
+                pend(1, ()).await;
+            }
+            t
+        }
+    },
+    future: f(std::sync::Arc::new(3)),
+    native_send: false,
+    lowered_send: true,
+}
+
+send_case! {
+    /// A guard dropped in one arm only: alive on the other path, `!Send`
+    /// on both sides.
+    name: mutex_guard_dropped_in_one_arm,
+    items: {
+        #[lh] async fn f(c: std::sync::Arc<std::sync::Mutex<u32>>, k: bool) -> u32 {
+            let g = c.lock().unwrap();
+            let v = *g;
+            if k { drop(g); }
+            pend(1, v).await
+        }
+    },
+    future: f(std::sync::Arc::new(std::sync::Mutex::new(1)), true),
+    native_send: false,
+}

@@ -464,6 +464,44 @@ fn moves_that_copy(r: &Resolver) -> HashMap<usize, (usize, UseKind)> {
     refs
 }
 
+/// Whether `moves`, each inside branches that do not enclose the point
+/// whose branches are `at`, together cover every way through one of them:
+/// a move in each arm of an `if`/`else` or a `match` (or, inside an arm,
+/// of a branching nested there).
+fn moved_every_way(r: &Resolver, moves: &[&Use], at: &[(usize, usize)]) -> bool {
+    fn covers(r: &Resolver, moves: &[&[(usize, usize)]]) -> bool {
+        if moves.iter().any(|b| b.is_empty()) {
+            return true;
+        }
+        let nodes: HashSet<usize> = moves.iter().map(|b| b[0].0).collect();
+        nodes.into_iter().any(|node| {
+            let arms = r.arms.get(&node).copied().unwrap_or(usize::MAX);
+            arms != usize::MAX
+                && (0..arms).all(|arm| {
+                    let inner: Vec<&[(usize, usize)]> = moves
+                        .iter()
+                        .filter(|b| b[0] == (node, arm))
+                        .map(|b| &b[1..])
+                        .collect();
+                    !inner.is_empty() && covers(r, &inner)
+                })
+        })
+    }
+    // Each move's branches below those it shares with the point.
+    let own: Vec<Vec<(usize, usize)>> = moves
+        .iter()
+        .map(|u| {
+            u.branches
+                .iter()
+                .copied()
+                .filter(|(n, _)| !at.iter().any(|(n2, _)| n2 == n))
+                .collect()
+        })
+        .collect();
+    let own: Vec<&[(usize, usize)]> = own.iter().map(Vec::as_slice).collect();
+    covers(r, &own)
+}
+
 /// Are two places in different arms of the same `if` or `match` (so no
 /// path passes through both)? Each is given by the branches enclosing it.
 fn other_arms(a: &[(usize, usize)], b: &[(usize, usize)]) -> bool {
@@ -626,7 +664,10 @@ fn decide(r: &Resolver, at: &AwaitInfo) -> Keep {
                     .iter()
                     .any(|(node, _)| !at.branches.iter().any(|(n2, _)| n2 == node))
         };
-        let only_conditionally_moved = moved && moves.iter().all(conditional);
+        // (Moved in every arm of some branching, `if k { drop(g) } else {
+        // drop(g) }`, it is moved on every path: no flag, nothing kept.)
+        let only_conditionally_moved =
+            moved && moves.iter().all(conditional) && !moved_every_way(r, &moves, &at.branches);
         // The awaitee borrows the closure (`once(&h).await`): it stays in
         // place while the awaitee runs. (A reference's method call borrows
         // through it, not it.)
