@@ -409,3 +409,41 @@ send_case! {
     future: f(std::sync::Arc::new(std::sync::Mutex::new(1)), true),
     native_send: false,
 }
+
+known_gap! {
+    reason: "send-1 (the lowered future is `!Send`, rustc's is `Send`): a reference to a `!Sync` value returned by a call (`let r = pick(&cell);`, type unwritten), last used before an await but still in scope: rustc keeps nothing for it (a reference has no destructor and `r` was never borrowed), longhand keeps it in the variant for the destructor its type might have, and `&Cell<u32>` is `!Send`. Written `let r: &Cell<u32> = ..` or `let r = &..`, it is known to be a reference and is not kept. Without types a value kept for its destructor cannot be told from one that has none",
+    send_case! {
+        /// A `&Cell` from a function, dead at the await.
+        name: reference_to_not_sync_from_a_call_dead_at_await,
+        items: {
+            fn pick(c: &std::cell::Cell<u32>) -> &std::cell::Cell<u32> { c }
+            #[lh] async fn f() -> u32 {
+                let cell = std::cell::Cell::new(1u32);
+                let r = pick(&cell);
+                r.set(2);
+                pend(1, ()).await;
+                cell.get()
+            }
+        },
+        future: f(),
+        native_send: true,
+    }
+}
+
+send_case! {
+    /// The neighbour of send-1: the reference's type written out, so it is
+    /// known to have no destructor and is not kept.
+    name: typed_reference_to_not_sync_dead_at_await,
+    items: {
+        fn pick(c: &std::cell::Cell<u32>) -> &std::cell::Cell<u32> { c }
+        #[lh] async fn f() -> u32 {
+            let cell = std::cell::Cell::new(1u32);
+            let r: &std::cell::Cell<u32> = pick(&cell);
+            r.set(2);
+            pend(1, ()).await;
+            cell.get()
+        }
+    },
+    future: f(),
+    native_send: true,
+}
