@@ -215,3 +215,74 @@ differential! {
     },
     run: async { (f(true).await, f(false).await) },
 }
+
+differential! {
+    /// A local moved in every arm of a `match` (by a call, `drop`, a `let`)
+    /// before an await: moved on every path, so nothing is kept or flagged.
+    name: moved_in_every_arm_of_a_match_then_await,
+    items: {
+        fn eat(d: D) -> usize { d.touch() }
+        #[lh] async fn f(k: u32) -> usize {
+            let d = D::new("d");
+            let e = D::new("e");
+            let n = match k { 0 => eat(d), 1 => { log("one"); drop(d); 1 } _ => { let x = d; x.touch() } };
+            pend(1, ()).await;
+            n + e.touch()
+        }
+    },
+    run: async { (f(0).await, f(1).await, f(2).await) },
+}
+
+differential! {
+    /// Moved in every arm of nested `if`s and an `else if` chain, in every
+    /// arm but one that returns, around awaits inside the arms, per loop
+    /// iteration, and in a guarded `match`.
+    name: moved_in_every_arm_nested_returning_and_looping,
+    items: {
+        fn eat(d: D) -> usize { d.touch() }
+        #[lh] async fn nested(k: u32, j: bool) -> usize {
+            let d = D::new("d");
+            let e = D::new("e");
+            if k == 0 { if j { drop(d) } else { eat(d); } } else if k == 1 { eat(d); } else { drop(d); }
+            pend(1, ()).await;
+            e.touch()
+        }
+        #[lh] async fn returning(k: u32) -> usize {
+            let d = D::new("d");
+            let e = D::new("e");
+            match k { 0 => { drop(d); } 1 => return 9, _ => { eat(d); } }
+            pend(1, ()).await;
+            e.touch()
+        }
+        #[lh] async fn awaiting(k: u32) -> usize {
+            let d = D::new("d");
+            let e = D::new("e");
+            if k == 0 { pend(1, ()).await; drop(d); } else { drop(d); pend(1, ()).await; }
+            pend(1, ()).await;
+            e.touch()
+        }
+        #[lh] async fn looping(k: u32) -> usize {
+            let mut t = 0;
+            for i in 0..3 {
+                let d = D::new("d");
+                if i == k { drop(d); } else { t += eat(d); }
+                pend(1, ()).await;
+            }
+            t
+        }
+        #[lh] async fn guarded(k: u32) -> usize {
+            let d = D::new("d");
+            let e = D::new("e");
+            match k { x if x > 5 => drop(d), _ => { eat(d); } }
+            pend(1, ()).await;
+            e.touch()
+        }
+    },
+    run: async {
+        (
+            (nested(0, true).await, nested(0, false).await, nested(1, true).await, nested(2, true).await),
+            (returning(0).await, returning(1).await, returning(2).await),
+            (awaiting(0).await, awaiting(1).await, looping(1).await, guarded(0).await, guarded(7).await),
+        )
+    },
+}
