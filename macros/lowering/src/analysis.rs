@@ -300,6 +300,13 @@ pub fn analyse(block: &syn::Block, awaits: usize, sig: &syn::Signature) -> Liven
             .filter(|info| borrow_ended(&r, info))
             .for_each(|info| pin(info.binding.id));
     }
+    // So does a local whose address was taken as a raw pointer, wherever
+    // it is in scope at a suspension point (see `raw_address_of`).
+    for id in &r.raw_addressed {
+        if r.awaits.values().any(|a| a.in_scope.contains(id)) {
+            pin(*id);
+        }
+    }
     // What `pin!` pinned stays in a slot wherever it is (see `pin_macros`).
     r.bindings
         .values()
@@ -766,6 +773,9 @@ struct Resolver {
     last_capture_consumed: bool,
     /// Set while visiting the operand of `drop(..)` itself.
     consuming: bool,
+    /// Locals whose address was taken as a raw pointer (see
+    /// `raw_address_of`).
+    raw_addressed: HashSet<usize>,
     bindings: HashMap<usize, BindingInfo>,
     awaits: HashMap<usize, AwaitInfo>,
     /// Reference tag -> the binding it resolved to.
@@ -781,6 +791,41 @@ struct Resolver {
     current_tag: Option<usize>,
     /// The function's signature: its parameters' types and generics.
     sig: Option<syn::Signature>,
+}
+
+/// The place whose address `e` takes as a raw pointer: `&raw mut x`,
+/// `addr_of!(x)`, `&mut x as *mut T`, `x.as_mut_ptr()`. A raw pointer
+/// carries no borrow the analysis can follow (it may be stored anywhere,
+/// `reg.out.push(p)`), so such a local stays in place while it is in scope
+/// at a suspension point, as in rustc's coroutine: moved into the state
+/// and back, it would leave the pointer behind.
+fn raw_address_of(e: &Expr) -> Option<Expr> {
+    let unparen = |e: &Expr| -> Expr {
+        let mut e = e;
+        while let Expr::Paren(p) = e {
+            e = &p.expr;
+        }
+        e.clone()
+    };
+    match e {
+        Expr::RawAddr(r) => Some(unparen(&r.expr)),
+        Expr::Macro(m)
+            if matches!(macro_args::name(&m.mac).as_str(), "addr_of" | "addr_of_mut") =>
+        {
+            m.mac.parse_body::<Expr>().ok().map(|x| unparen(&x))
+        }
+        Expr::Cast(c) if matches!(&*c.ty, syn::Type::Ptr(_)) => match unparen(&c.expr) {
+            Expr::Reference(r) => Some(unparen(&r.expr)),
+            _ => None,
+        },
+        Expr::MethodCall(m)
+            if m.args.is_empty()
+                && matches!(m.method.to_string().as_str(), "as_ptr" | "as_mut_ptr") =>
+        {
+            Some(unparen(&m.receiver))
+        }
+        _ => None,
+    }
 }
 
 /// `drop(x)` on a plain local `x` (`mem::drop`, `std::mem::drop`, ..):
@@ -1644,6 +1689,9 @@ impl Resolver {
 
     fn expr_inner(&mut self, e: &Expr, ctx: UseKind) {
         use UseKind::*;
+        if let Some(id) = raw_address_of(e).and_then(|place| self.place_binding(&place)) {
+            self.raw_addressed.insert(id);
+        }
         match e {
             Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
                 let name = p.path.segments[0].ident.to_string();
@@ -1948,6 +1996,7 @@ impl Resolver {
                 }
             }
             Expr::TryBlock(t) => self.block(&t.block),
+            Expr::RawAddr(r) => self.expr(&r.expr, Borrow),
             _ => {}
         }
     }

@@ -74,6 +74,36 @@ pub fn pattern_and_guard(mac: &Macro) -> Option<TokenStream> {
 /// `value; n`, if they are. For `matches!` and its kin, only the scrutinee
 /// is an expression: a pattern is never read (nor written back) as one.
 pub fn parse(mac: &Macro) -> Option<MacroArgs> {
+    let mut args = parse_tokens(mac)?;
+    use syn::visit_mut::VisitMut;
+    args.args
+        .iter_mut()
+        .for_each(|a| UnparenTagged.visit_expr_mut(a));
+    Some(args)
+}
+
+/// Takes the parentheses off a tagged path. syn writes a path that carries
+/// an attribute in parentheses where it is an operand (`(#[__lh_ref(3)]
+/// Some)(3)`), so arguments written back with their tags would keep them
+/// after the tags are gone, and `is!(o, (Some)(3))` no longer matches a
+/// `$p:pat`. Read back, they are taken off again (the user never writes
+/// the tag).
+struct UnparenTagged;
+
+impl syn::visit_mut::VisitMut for UnparenTagged {
+    fn visit_expr_mut(&mut self, e: &mut Expr) {
+        syn::visit_mut::visit_expr_mut(self, e);
+        if let Expr::Paren(p) = e
+            && p.attrs.is_empty()
+            && matches!(&*p.expr, Expr::Path(path) if crate::bindings::ref_tag(&path.attrs).is_some())
+        {
+            *e = (*p.expr).clone();
+        }
+    }
+    fn visit_macro_mut(&mut self, _: &mut Macro) {}
+}
+
+fn parse_tokens(mac: &Macro) -> Option<MacroArgs> {
     if mac.tokens.is_empty() || never_evaluated(mac) {
         return None;
     }
@@ -248,6 +278,9 @@ pub fn borrows_args(mac: &Macro) -> bool {
             | "unimplemented"
             | "matches"
             | "log"
+            // The place itself, not its value: `addr_of!(x)` is `&raw const x`.
+            | "addr_of"
+            | "addr_of_mut"
     )
 }
 
