@@ -140,7 +140,8 @@ fn fetch_total(
             clippy::diverging_sub_expression,
             clippy::redundant_field_names,
             clippy::while_immutable_condition,
-            clippy::needless_late_init
+            clippy::needless_late_init,
+            unfulfilled_lint_expectations
         )]
         |
             __lh_state,

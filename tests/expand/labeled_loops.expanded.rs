@@ -160,7 +160,8 @@ fn first_match(
             clippy::diverging_sub_expression,
             clippy::redundant_field_names,
             clippy::while_immutable_condition,
-            clippy::needless_late_init
+            clippy::needless_late_init,
+            unfulfilled_lint_expectations
         )]
         |
             __lh_state,

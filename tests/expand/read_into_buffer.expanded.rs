@@ -16,12 +16,12 @@ impl Connection {
                 ::core::marker::PhantomData::<()>,
             ),
             async move |mut __lh_args| -> std::io::Result<Vec<u8>> {
-                let (__self, ()) = __lh_args;
+                let (__lh_self, ()) = __lh_args;
                 let __lh_native: std::io::Result<Vec<u8>> = {
                     let mut buf = vec![0u8; 1024];
-                    let n = __self.stream.read(&mut buf).await?;
+                    let n = __lh_self.stream.read(&mut buf).await?;
                     buf.truncate(n);
-                    __self.received += 1;
+                    __lh_self.received += 1;
                     Ok(buf)
                 };
                 __lh_native
@@ -154,7 +154,8 @@ impl Connection {
                 clippy::diverging_sub_expression,
                 clippy::redundant_field_names,
                 clippy::while_immutable_condition,
-                clippy::needless_late_init
+                clippy::needless_late_init,
+                unfulfilled_lint_expectations
             )]
             |
                 __lh_state,
@@ -172,7 +173,7 @@ impl Connection {
                                 ReadMessageState::take_unresumed(__lh_this)
                             };
                             let __lh_ret: std::io::Result<Vec<u8>> = '__lh_body: {
-                                let __self: &mut Self = __lh_arg0;
+                                let __lh_self: &mut Self = __lh_arg0;
                                 let __lh_pinned_value = vec![0u8; 1024];
                                 let __lh_pin2 = unsafe {
                                     ::longhand::__private::PinSlot::init(
@@ -189,7 +190,7 @@ impl Connection {
                                             __lh_this,
                                             ReadMessageState::Suspend0 {
                                                 __awaitee: ::longhand::__private::Awaitee::uninit(),
-                                                self_: ::longhand::__private::Kept::new(__self),
+                                                self_: ::longhand::__private::Kept::new(__lh_self),
                                             },
                                         )
                                     };
@@ -280,7 +281,7 @@ impl Connection {
                                 ReadMessageState::take_suspend0(__lh_this)
                             };
                             let __lh_ret: std::io::Result<Vec<u8>> = '__lh_body: {
-                                let __self: &mut Self = __lh_restored0;
+                                let __lh_self: &mut Self = __lh_restored0;
                                 let __lh_pin2 = unsafe {
                                     ::longhand::__private::PinSlot::get(__lh_slot0)
                                 };
@@ -304,7 +305,7 @@ impl Connection {
                                 })
                                     .value
                                     .truncate(n);
-                                __self.received += 1;
+                                __lh_self.received += 1;
                                 Ok(unsafe {
                                     ::longhand::__private::PinSlot::take(__lh_slot0)
                                 })

@@ -184,7 +184,8 @@ fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
             clippy::diverging_sub_expression,
             clippy::redundant_field_names,
             clippy::while_immutable_condition,
-            clippy::needless_late_init
+            clippy::needless_late_init,
+            unfulfilled_lint_expectations
         )]
         #[inline(always)]
         |

@@ -75,7 +75,7 @@ struct Field {
 fn field_name(b: &Binding, taken: &mut Vec<String>) -> Ident {
     let raw = b.ident.to_string();
     let base = match raw.trim_start_matches('_') {
-        "self" => "self_".to_string(),
+        "self" | "lh_self" => "self_".to_string(),
         "" => "value".to_string(),
         s if raw.starts_with("__") => s.to_string(),
         _ => raw.trim_start_matches("r#").to_string(),
@@ -626,7 +626,11 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
                 clippy::while_immutable_condition,
                 // A `let x;` assigned after a suspension is declared again,
                 // without a value, in the arm that assigns it.
-                clippy::needless_late_init)]
+                clippy::needless_late_init,
+                // The user's `#[expect(unused_variables)]` is checked on the
+                // native copy of the body; in the arms the local may be kept
+                // for its destructor, and so used.
+                unfulfilled_lint_expectations)]
         #unsafe_awaits
         #inline
         |#state_arg, #pins_arg, #cx, #sink_arg| #closure_ret {

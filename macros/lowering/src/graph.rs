@@ -149,7 +149,7 @@ pub fn state_graph(item: TokenStream) -> Result<StateGraph, String> {
 fn field_label(ident: &proc_macro2::Ident) -> String {
     let s = ident.to_string();
     match s.trim_start_matches('_') {
-        "self" => "self".into(),
+        "self" | "lh_self" => "self".into(),
         t if s.starts_with("__") => t.to_string(),
         _ => s,
     }

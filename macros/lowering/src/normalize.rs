@@ -1,7 +1,7 @@
 //! Normalisation: rewrite the body, without changing what it does, into a
 //! shape the state machine can be cut from.
 //!
-//! 1. `self` becomes a hygienic local `__self` (a closure cannot rebind `self`).
+//! 1. `self` becomes a hygienic local `__lh_self` (a closure cannot rebind `self`).
 //!    A format string's implicit captures are written out as named arguments
 //!    (`println!("{x}")` as `println!("{x}", x = x)`), and a struct
 //!    literal's shorthand fields as `ids: ids`, so that they are uses.
@@ -142,10 +142,10 @@ pub fn rename_shadowed(
 
 /// The hygienic name `self` is rebound to inside the poll closure.
 pub fn self_ident(span: proc_macro2::Span) -> proc_macro2::Ident {
-    crate::names::hidden_at("__self", span)
+    crate::names::hidden_at("__lh_self", span)
 }
 
-/// Rewrites `self` into the hidden local `__self` throughout `block`.
+/// Rewrites `self` into the hidden local `__lh_self` throughout `block`.
 pub fn rename_self(block: &mut syn::Block) {
     RenameSelf.visit_block_mut(block);
 }

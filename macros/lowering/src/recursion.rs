@@ -24,7 +24,7 @@ use syn::visit::Visit;
 use syn::visit_mut::{self, VisitMut};
 
 /// Is `e` a call of the function being lowered (`name(..)`,
-/// `Self::name(..)`, `self.name(..)`, `__self.name(..)`)?
+/// `Self::name(..)`, `self.name(..)`, `__lh_self.name(..)`)?
 fn is_self_call(e: &Expr, name: &str) -> bool {
     match e {
         Expr::Call(c) => match &*c.func {
@@ -56,9 +56,9 @@ enum Receiver {
     Value,
 }
 
-/// Is `e` the function's `self` (`__self` once normalised)?
+/// Is `e` the function's `self` (`__lh_self` once normalised)?
 fn is_self(e: &Expr) -> bool {
-    matches!(e, Expr::Path(p) if p.path.is_ident("self") || p.path.is_ident("__self"))
+    matches!(e, Expr::Path(p) if p.path.is_ident("self") || p.path.is_ident("__lh_self"))
 }
 
 /// If `e` is `Box::pin(call)` for a call of a function, of a method of
