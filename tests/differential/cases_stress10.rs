@@ -30,7 +30,9 @@
 // borrows held across awaits, labelled loops that always break, `unsafe`
 // blocks and raw pointers written as people write them, `#[cfg]`s that
 // are always true or false, and an `impl` of a module's type inside a
-// body (`non_local_definitions`).
+// body (`non_local_definitions`); lifetimes named `'a` and `'b` where
+// elision would do and `self: &Self` receivers (the names and the
+// spelling are the point).
 #![allow(
     clippy::let_and_return,
     clippy::await_holding_refcell_ref,
@@ -52,7 +54,10 @@
     clippy::identity_op,
     clippy::unnecessary_operation,
     clippy::no_effect,
-    clippy::redundant_closure_call
+    clippy::redundant_closure_call,
+    clippy::needless_lifetimes,
+    clippy::needless_arbitrary_self_type,
+    clippy::useless_vec
 )]
 
 use crate::harness::*;
