@@ -1442,7 +1442,7 @@ differential! {
 }
 
 differential! {
-    /// Doc comments, `#[inline]`, `#[must_use]`-free attributes and a
+    /// A doc comment, `#[inline]`, a `#[doc = ..]` attribute and a
     /// clippy `allow` on the `async fn` itself, after `#[lh]`.
     name: attributes_after_lh_on_fn,
     items: {
@@ -2526,17 +2526,18 @@ differential! {
 }
 
 differential! {
-    /// `ManuallyDrop::take` after an await, the taken value dropped later
-    /// by scope.
+    /// `ManuallyDrop::take` of a pair of droppers after an await, the taken
+    /// value dropped later by scope (never dropped if the future is dropped
+    /// before the `take`).
     name: manually_drop_take_after_await,
     items: {
         #[lh] async fn f() -> usize {
-            let mut m = std::mem::ManuallyDrop::new(vec![D::new("v0"), D::new("v1")]);
+            let mut m = std::mem::ManuallyDrop::new((D::new("m0"), D::new("m1")));
             let e = D::new("e");
             pend(1, ()).await;
             let v = unsafe { std::mem::ManuallyDrop::take(&mut m) };
             pend(1, ()).await;
-            v.len()
+            v.0.touch() + v.1.touch()
         }
     },
     run: f(),
@@ -2558,14 +2559,25 @@ differential! {
 }
 
 differential! {
-    /// `Box::into_raw` / `Box::from_raw` round trip across an await.
+    /// `Box::into_raw` / `Box::from_raw` round trip across an await, the
+    /// raw pointer owned by a handle that frees it if the future is dropped
+    /// first (as FFI wrappers do).
     name: box_into_raw_round_trip,
     items: {
+        struct Handle(*mut D);
+        impl Drop for Handle {
+            fn drop(&mut self) {
+                if !self.0.is_null() {
+                    log("handle frees");
+                    drop(unsafe { Box::from_raw(self.0) });
+                }
+            }
+        }
         #[lh] async fn f() -> &'static str {
-            let raw = Box::into_raw(Box::new(D::new("boxed")));
+            let mut h = Handle(Box::into_raw(Box::new(D::new("boxed"))));
             let e = D::new("e");
             pend(1, ()).await;
-            let b = unsafe { Box::from_raw(raw) };
+            let b = unsafe { Box::from_raw(std::mem::replace(&mut h.0, std::ptr::null_mut())) };
             pend(1, ()).await;
             b.0
         }
