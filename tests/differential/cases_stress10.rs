@@ -506,30 +506,27 @@ differential! {
     run: go(),
 }
 
-known_gap! {
-    reason: "s10-7 (fails to compile, E0425): see `local_named___self_minimal`; `let this = &mut *self; .. let __self = this.total; pend(1, ()).await; self.total + __self` in a `&mut self` method: `cannot find value __self in this scope` at the `self` of `self.total`",
-    differential! {
-        /// A `&mut self` method whose local is named `this` and a helper's
-        /// named `__self`.
-        name: method_locals_this_and___self,
-        items: {
-            struct Acc { total: u32, d: D }
-            impl Acc {
-                #[lh] async fn add(&mut self, v: u32) -> u32 {
-                    let this = &mut *self;
-                    this.total += pend(1, v).await;
-                    let __self = this.total;
-                    pend(1, ()).await;
-                    self.total + __self
-                }
+differential! {
+    /// A `&mut self` method whose local is named `this` and a helper's
+    /// named `__self`.
+    name: method_locals_this_and___self,
+    items: {
+        struct Acc { total: u32, d: D }
+        impl Acc {
+            #[lh] async fn add(&mut self, v: u32) -> u32 {
+                let this = &mut *self;
+                this.total += pend(1, v).await;
+                let __self = this.total;
+                pend(1, ()).await;
+                self.total + __self
             }
-            async fn go() -> u32 {
-                let mut a = Acc { total: 1, d: D::new("acc") };
-                a.add(2).await + a.add(3).await
-            }
-        },
-        run: go(),
-    }
+        }
+        async fn go() -> u32 {
+            let mut a = Acc { total: 1, d: D::new("acc") };
+            a.add(2).await + a.add(3).await
+        }
+    },
+    run: go(),
 }
 
 differential! {
@@ -2432,23 +2429,20 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "s10-8 (runs differently, undefined behaviour): a raw pointer to a local kept across an await (`let mut x = 1u32; let p = std::ptr::addr_of_mut!(x); pend(1, ()).await; unsafe { *p += 10; } x`): rustc keeps `x` in place in the coroutine; longhand does not count a raw borrow as a borrow, so `x` is kept by value (moved into `Suspend0` and back out) and `p` points at where it was: native output `11`, lowered `1`",
-    differential! {
-        /// A raw pointer to a stack local (`addr_of_mut!`) kept across an
-        /// await and written through afterwards.
-        name: raw_pointer_to_local_kept_across_await,
-        items: {
-            #[lh] async fn f() -> u32 {
-                let mut x = 1u32;
-                let p = std::ptr::addr_of_mut!(x);
-                pend(1, ()).await;
-                unsafe { *p += 10; }
-                x
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// A raw pointer to a stack local (`addr_of_mut!`) kept across an
+    /// await and written through afterwards.
+    name: raw_pointer_to_local_kept_across_await,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let mut x = 1u32;
+            let p = std::ptr::addr_of_mut!(x);
+            pend(1, ()).await;
+            unsafe { *p += 10; }
+            x
+        }
+    },
+    run: f(),
 }
 
 differential! {
@@ -2965,20 +2959,17 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "s10-10 (warns differently): a lint expectation inside the body (`#[expect(unused_variables)] let unused = pend(1, 3).await;`) is unfulfilled in the lowered function: the poll closure is wrapped in `#[allow(unused_variables, unused_mut, unused_labels, unreachable_code, unused_braces, unused_parens, ..)]` (and the unused local, of unknown type, is kept in `Suspend1` for a destructor it may have), so the lint never fires and rustc warns `this lint expectation is unfulfilled` at the user's `unused_variables` (`#[warn(unfulfilled_lint_expectations)]`, an error under `-D warnings`); native compiles silently. Runs the same. Kept out of the build so that clippy `-D warnings` stays clean",
-    differential! {
-        /// `#[expect(unused_variables)]` on a `let` whose value awaits.
-        name: expect_lint_on_let_with_await,
-        items: {
-            #[lh] async fn f() -> u32 {
-                #[expect(unused_variables)]
-                let unused = pend(1, 3).await;
-                pend(1, 4).await
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// `#[expect(unused_variables)]` on a `let` whose value awaits.
+    name: expect_lint_on_let_with_await,
+    items: {
+        #[lh] async fn f() -> u32 {
+            #[expect(unused_variables)]
+            let unused = pend(1, 3).await;
+            pend(1, 4).await
+        }
+    },
+    run: f(),
 }
 
 differential! {
@@ -3661,7 +3652,7 @@ known_gap! {
 }
 
 known_gap! {
-    reason: "s10-5 (fails to compile): see `macro_declares_local_used_after_await`; an `unpack!(Some(n) = o)` macro expanding to `let $p = $e else { panic!(..) };`, `n` used after an await. Today it fails earlier, on s10-9 (`no rules expected (` at `unpack!(Some(n) = o)`, the argument re-emitted as `(Some) (n) = o`); with that fixed it would hit the `let` hidden in the expansion",
+    reason: "s10-5 (fails to compile): see `macro_declares_local_used_after_await`; an `unpack!(Some(n) = o)` macro expanding to `let $p = $e else { panic!(..) };`, `n` used after an await. (`cannot find value n` after the await; it first failed on s10-9, fixed: the argument was written back as `(Some) (n) = o`)",
     differential! {
         /// s10-5 in realistic form: an `unpack!` macro (as `let_assert!`-style
         /// crates write) expanding to a `let .. else`, its binding used after an
@@ -3682,103 +3673,88 @@ known_gap! {
     }
 }
 
-known_gap! {
-    reason: "s10-7 (fails to compile, E0425): a user local named `__self` in a method with a `self` receiver used after an await: `let __self = 1; pend(1, ()).await; self.0 + __self`: the receiver and the user's `__self` are taken as one local by name (the expansion keeps only one field `self_` for both, restored as `let __self = __lh_restored2;`), so the receiver is not kept: `cannot find value __self in this scope` at the `self` token after the await",
-    differential! {
-        /// The smallest shape of s10-7: a local named `__self` in a `&self`
-        /// method that uses `self` after an await.
-        name: local_named___self_minimal,
-        items: {
-            struct S(u32);
-            impl S {
-                #[lh] async fn m(&self) -> u32 {
-                    let __self = 1;
-                    pend(1, ()).await;
-                    self.0 + __self
-                }
+differential! {
+    /// The smallest shape of s10-7: a local named `__self` in a `&self`
+    /// method that uses `self` after an await.
+    name: local_named___self_minimal,
+    items: {
+        struct S(u32);
+        impl S {
+            #[lh] async fn m(&self) -> u32 {
+                let __self = 1;
+                pend(1, ()).await;
+                self.0 + __self
             }
-            async fn go() -> u32 { S(2).m().await }
-        },
-        run: go(),
-    }
+        }
+        async fn go() -> u32 { S(2).m().await }
+    },
+    run: go(),
 }
 
-known_gap! {
-    reason: "s10-8 (runs differently, undefined behaviour): see `raw_pointer_to_local_kept_across_await`; the same with `&raw mut x`: native `11`, lowered `1`",
-    differential! {
-        /// s10-8: `&raw mut x` kept across an await, written through after it.
-        name: raw_borrow_of_local_kept_across_await,
-        items: {
-            #[lh] async fn f() -> u32 {
-                let mut x = 1u32;
-                let p = &raw mut x;
-                pend(1, ()).await;
-                unsafe { *p += 10; }
-                x
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// s10-8: `&raw mut x` kept across an await, written through after it.
+    name: raw_borrow_of_local_kept_across_await,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let mut x = 1u32;
+            let p = &raw mut x;
+            pend(1, ()).await;
+            unsafe { *p += 10; }
+            x
+        }
+    },
+    run: f(),
 }
 
-known_gap! {
-    reason: "s10-8 (runs differently, undefined behaviour): see `raw_pointer_to_local_kept_across_await`; `reg.out.push(&mut len as *mut u32)` (an out-pointer registered with a C-style callback table), written through after an await, `len` read after another: native output `7`, lowered `0` (the `&mut len` is cast at once, so nothing borrows `len` as the lowering sees it)",
-    differential! {
-        /// s10-8: `&mut x as *mut u32` (an out-pointer handed to a C-style
-        /// callback registry) kept across awaits.
-        name: cast_mut_ref_to_raw_kept_across_await,
-        items: {
-            struct Registry { out: Vec<*mut u32> }
-            impl Registry {
-                fn fire(&self, v: u32) { for &p in &self.out { unsafe { *p = v; } } }
-            }
-            #[lh] async fn f() -> u32 {
-                let mut len = 0u32;
-                let mut reg = Registry { out: Vec::new() };
-                reg.out.push(&mut len as *mut u32);
-                pend(1, ()).await;
-                reg.fire(7);
-                pend(1, ()).await;
-                len
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// s10-8: `&mut x as *mut u32` (an out-pointer handed to a C-style
+    /// callback registry) kept across awaits.
+    name: cast_mut_ref_to_raw_kept_across_await,
+    items: {
+        struct Registry { out: Vec<*mut u32> }
+        impl Registry {
+            fn fire(&self, v: u32) { for &p in &self.out { unsafe { *p = v; } } }
+        }
+        #[lh] async fn f() -> u32 {
+            let mut len = 0u32;
+            let mut reg = Registry { out: Vec::new() };
+            reg.out.push(&mut len as *mut u32);
+            pend(1, ()).await;
+            reg.fire(7);
+            pend(1, ()).await;
+            len
+        }
+    },
+    run: f(),
 }
 
-known_gap! {
-    reason: "s10-8 (undefined behaviour, passes by chance): see `raw_pointer_to_local_kept_across_await`; `let p = std::ptr::addr_of!(x);` kept across an await and read after it: the output matches (the stale bytes still hold `5`), but `p` points at the slot `x` was moved out of; kept out of the build so that Miri runs of this file stay clean",
-    differential! {
-        /// A raw pointer to a local read (not written) across an await: the
-        /// value seen is the local's.
-        name: const_raw_pointer_read_across_await,
-        items: {
-            #[lh] async fn f() -> u32 {
-                let x = pend(1, 5u32).await;
-                let p = std::ptr::addr_of!(x);
-                pend(1, ()).await;
-                unsafe { *p }
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// A raw pointer to a local read (not written) across an await: the
+    /// value seen is the local's.
+    name: const_raw_pointer_read_across_await,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let x = pend(1, 5u32).await;
+            let p = std::ptr::addr_of!(x);
+            pend(1, ()).await;
+            unsafe { *p }
+        }
+    },
+    run: f(),
 }
 
-known_gap! {
-    reason: "s10-9 (fails to compile): the arguments of a user macro that parse as expressions are re-emitted with a call's callee in parentheses (`is!(o, Some(3))` becomes `is!(o, (Some) (3))`, `unpack!(Some(n) = o)` becomes `unpack!((Some) (n) = o)`, seen with `longhand expand`), so a `$p:pat` matcher no longer matches: `no rules expected (` at the `(3)`, `note: while trying to match` the macro's next token. A pattern argument is common (`assert_matches!`-style macros)",
-    differential! {
-        /// s10-9: a user macro taking a pattern after an expression
-        /// (`is!(o, Some(3))`, as `assert_matches!`-style macros do), after an
-        /// await.
-        name: user_macro_pattern_argument_after_await,
-        items: {
-            macro_rules! is { ($e:expr, $p:pat) => { matches!($e, $p) } }
-            #[lh] async fn f(o: Option<u32>) -> bool {
-                let d = D::new("d");
-                pend(1, ()).await;
-                is!(o, Some(3))
-            }
-        },
-        run: f(Some(3)),
-    }
+differential! {
+    /// s10-9: a user macro taking a pattern after an expression
+    /// (`is!(o, Some(3))`, as `assert_matches!`-style macros do), after an
+    /// await.
+    name: user_macro_pattern_argument_after_await,
+    items: {
+        macro_rules! is { ($e:expr, $p:pat) => { matches!($e, $p) } }
+        #[lh] async fn f(o: Option<u32>) -> bool {
+            let d = D::new("d");
+            pend(1, ()).await;
+            is!(o, Some(3))
+        }
+    },
+    run: f(Some(3)),
 }
