@@ -1243,24 +1243,21 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "s10-1 (fails to compile, E0425 and E0308): a `#[cfg(..)]` inside the body is not evaluated by the lowering (an attribute macro receives the body before cfg-stripping), which analyses and rewrites the attributed statement, arm or field as if it were there and rustc strips it afterwards: `let x = 1; #[cfg(any())] let x = pend(5, 100).await; pend(1, ()).await; x`: `cannot find value x in this scope` at the disabled `let`'s `x` (note: `this pattern doesn't include x, which is available in Suspend1`), and `expected &mut Awaitee<_>, found Awaitee<Pend<()>>` at `#[lh]`",
-    differential! {
-        /// `#[cfg(any())]` (always false) on a `let` whose value awaits: the
-        /// statement and its await do not exist.
-        name: cfg_false_on_let_with_await,
-        items: {
-            #[lh] async fn f() -> u32 {
-                let d = D::new("d");
-                let x = 1;
-                #[cfg(any())]
-                let x = pend(5, 100).await;
-                pend(1, ()).await;
-                x
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// `#[cfg(any())]` (always false) on a `let` whose value awaits: the
+    /// statement and its await do not exist.
+    name: cfg_false_on_let_with_await,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let d = D::new("d");
+            let x = 1;
+            #[cfg(any())]
+            let x = pend(5, 100).await;
+            pend(1, ()).await;
+            x
+        }
+    },
+    run: f(),
 }
 
 differential! {
@@ -1278,148 +1275,127 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "s10-1 (runs differently): a `#[cfg(..)]` inside the body is not evaluated by the lowering (an attribute macro receives the body before cfg-stripping), which analyses and rewrites the attributed statement, arm or field as if it were there and rustc strips it afterwards: a disabled `#[cfg(any())] record(a).await;` between two awaits still runs: native events `[\"drop e\", \"drop d\", \"-- ready\", ..]` in 3 polls, lowered `[\"record 2\", \"drop e\", ..]` in 6 polls; see `cfg_false_statement_await_minimal`",
-    differential! {
-        /// `#[cfg(any())]` on an expression statement that awaits (a metrics
-        /// call behind a disabled feature), between two real awaits.
-        name: cfg_false_on_expression_statement_await,
-        items: {
-            async fn record(n: u32) { pend(3, ()).await; log(format!("record {n}")); }
-            #[lh] async fn f() -> u32 {
-                let d = D::new("d");
-                let a = pend(1, 2).await;
+differential! {
+    /// `#[cfg(any())]` on an expression statement that awaits (a metrics
+    /// call behind a disabled feature), between two real awaits.
+    name: cfg_false_on_expression_statement_await,
+    items: {
+        async fn record(n: u32) { pend(3, ()).await; log(format!("record {n}")); }
+        #[lh] async fn f() -> u32 {
+            let d = D::new("d");
+            let a = pend(1, 2).await;
+            #[cfg(any())]
+            record(a).await;
+            let e = D::new("e");
+            a + pend(1, 1).await
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// `#[cfg(debug_assertions)]` (true in tests) on an expression
+    /// statement that awaits.
+    name: cfg_debug_assertions_statement_await,
+    items: {
+        async fn trace(n: u32) { pend(1, ()).await; log(format!("trace {n}")); }
+        #[lh] async fn f() -> u32 {
+            let d = D::new("d");
+            let a = pend(1, 2).await;
+            #[cfg(debug_assertions)]
+            trace(a).await;
+            #[cfg(not(debug_assertions))]
+            trace(a + 100).await;
+            a
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// `#[cfg(test)]` / `#[cfg(not(test))]` pairs declaring the same local
+    /// with different awaits.
+    name: cfg_test_pairs_declaring_same_local,
+    items: {
+        #[lh] async fn f() -> u32 {
+            #[cfg(test)]
+            let src = pend(1, 10u32).await;
+            #[cfg(not(test))]
+            let src = pend(7, 20u32).await;
+            let d = D::new("d");
+            src + pend(1, 1).await
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// `#[cfg(any())]` on a `match` arm whose body awaits; the other arms
+    /// await too.
+    name: cfg_false_on_match_arm_with_await,
+    items: {
+        #[lh] async fn f(k: u32) -> u32 {
+            let d = D::new("d");
+            match k {
                 #[cfg(any())]
-                record(a).await;
-                let e = D::new("e");
-                a + pend(1, 1).await
+                0 => pend(9, 900).await,
+                0 => pend(1, 1).await,
+                _ => pend(2, 2).await,
             }
-        },
-        run: f(),
-    }
+        }
+        async fn go() -> u32 { f(0).await * 10 + f(1).await }
+    },
+    run: go(),
 }
 
-known_gap! {
-    reason: "s10-1 (runs differently): a `#[cfg(..)]` inside the body is not evaluated by the lowering (an attribute macro receives the body before cfg-stripping), which analyses and rewrites the attributed statement, arm or field as if it were there and rustc strips it afterwards: both of a `#[cfg(debug_assertions)] trace(a).await;` / `#[cfg(not(debug_assertions))] trace(a + 100).await;` pair run: native `[\"trace 2\", \"drop d\", ..]` in 3 polls, lowered `[\"trace 2\", \"trace 102\", \"drop d\", ..]` in 4; see `cfg_false_statement_await_minimal`",
-    differential! {
-        /// `#[cfg(debug_assertions)]` (true in tests) on an expression
-        /// statement that awaits.
-        name: cfg_debug_assertions_statement_await,
-        items: {
-            async fn trace(n: u32) { pend(1, ()).await; log(format!("trace {n}")); }
-            #[lh] async fn f() -> u32 {
-                let d = D::new("d");
-                let a = pend(1, 2).await;
-                #[cfg(debug_assertions)]
-                trace(a).await;
-                #[cfg(not(debug_assertions))]
-                trace(a + 100).await;
-                a
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// `#[cfg(any())]` on a whole `let` whose value is a dropper: it is
+    /// never created.
+    name: cfg_false_on_let_dropper,
+    items: {
+        #[lh] async fn f() -> u32 {
+            #[cfg(any())]
+            let d = D::new("never");
+            let e = D::new("e");
+            pend(1, 1).await
+        }
+    },
+    run: f(),
 }
 
-known_gap! {
-    reason: "s10-1 (fails to compile, E0425 and E0308): a `#[cfg(..)]` inside the body is not evaluated by the lowering (an attribute macro receives the body before cfg-stripping), which analyses and rewrites the attributed statement, arm or field as if it were there and rustc strips it afterwards: a `#[cfg(test)] let src = pend(1, 10).await;` / `#[cfg(not(test))] let src = pend(7, 20).await;` pair: both are lowered as two suspension points and two bindings, one of which rustc strips: `cannot find value src` at the second `let` (`this pattern doesn't include src, which is available in Suspend2`) and at the later use, and `expected &mut Awaitee<_>, found Awaitee<..>` at `#[lh]`",
-    differential! {
-        /// `#[cfg(test)]` / `#[cfg(not(test))]` pairs declaring the same local
-        /// with different awaits.
-        name: cfg_test_pairs_declaring_same_local,
-        items: {
-            #[lh] async fn f() -> u32 {
-                #[cfg(test)]
-                let src = pend(1, 10u32).await;
-                #[cfg(not(test))]
-                let src = pend(7, 20u32).await;
-                let d = D::new("d");
-                src + pend(1, 1).await
+differential! {
+    /// `#[cfg(any())]` on a `for` loop statement that awaits in its body.
+    name: cfg_false_on_loop_with_await,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let mut n = 1;
+            #[cfg(any())]
+            for i in 0..3 {
+                n += pend(1, i).await;
             }
-        },
-        run: f(),
-    }
+            n + pend(1, 1).await
+        }
+    },
+    run: f(),
 }
 
-known_gap! {
-    reason: "s10-1 (fails to compile, E0282): a `#[cfg(..)]` inside the body is not evaluated by the lowering (an attribute macro receives the body before cfg-stripping), which analyses and rewrites the attributed statement, arm or field as if it were there and rustc strips it afterwards: a disabled arm `#[cfg(any())] 0 => pend(9, 900).await,` before `0 => pend(1, 1).await, _ => pend(2, 2).await`: `type annotations needed` pointing at the parameter `k` (`consider giving k an explicit type`)",
-    differential! {
-        /// `#[cfg(any())]` on a `match` arm whose body awaits; the other arms
-        /// await too.
-        name: cfg_false_on_match_arm_with_await,
-        items: {
-            #[lh] async fn f(k: u32) -> u32 {
-                let d = D::new("d");
-                match k {
-                    #[cfg(any())]
-                    0 => pend(9, 900).await,
-                    0 => pend(1, 1).await,
-                    _ => pend(2, 2).await,
-                }
-            }
-            async fn go() -> u32 { f(0).await * 10 + f(1).await }
-        },
-        run: go(),
-    }
-}
-
-known_gap! {
-    reason: "s10-1 (fails to compile, E0425 and E0308): a `#[cfg(..)]` inside the body is not evaluated by the lowering (an attribute macro receives the body before cfg-stripping), which analyses and rewrites the attributed statement, arm or field as if it were there and rustc strips it afterwards: a disabled `#[cfg(any())] let d = D::new(\"never\");` before an await, `d` never used: it is taken as live (it has a destructor) and stored at the suspension: `cannot find value d in this scope` at the disabled `let d`, and `expected &mut Awaitee<_>, found Awaitee<Pend<{integer}>>` at `#[lh]`",
-    differential! {
-        /// `#[cfg(any())]` on a whole `let` whose value is a dropper: it is
-        /// never created.
-        name: cfg_false_on_let_dropper,
-        items: {
-            #[lh] async fn f() -> u32 {
+differential! {
+    /// `#[cfg(any())]` on a struct literal field and a `cfg`'d field.
+    name: cfg_on_struct_literal_field,
+    items: {
+        #[derive(Debug)]
+        pub struct Conf { a: u32, #[cfg(any())] b: u32, c: u32 }
+        #[lh] async fn f() -> Conf {
+            let d = D::new("d");
+            Conf {
+                a: pend(1, 1).await,
                 #[cfg(any())]
-                let d = D::new("never");
-                let e = D::new("e");
-                pend(1, 1).await
+                b: pend(5, 2).await,
+                c: pend(1, 3).await,
             }
-        },
-        run: f(),
-    }
-}
-
-known_gap! {
-    reason: "s10-1 (fails to compile, E0277): a `#[cfg(..)]` inside the body is not evaluated by the lowering (an attribute macro receives the body before cfg-stripping), which analyses and rewrites the attributed statement, arm or field as if it were there and rustc strips it afterwards: a disabled `#[cfg(any())] for i in 0..3 { n += pend(1, i).await; }`: `cannot add-assign ! to u32` at the `+=` in the disabled loop (its await's output is only typed from code rustc strips)",
-    differential! {
-        /// `#[cfg(any())]` on a `for` loop statement that awaits in its body.
-        name: cfg_false_on_loop_with_await,
-        items: {
-            #[lh] async fn f() -> u32 {
-                let mut n = 1;
-                #[cfg(any())]
-                for i in 0..3 {
-                    n += pend(1, i).await;
-                }
-                n + pend(1, 1).await
-            }
-        },
-        run: f(),
-    }
-}
-
-known_gap! {
-    reason: "s10-1 (runs differently): a `#[cfg(..)]` inside the body is not evaluated by the lowering (an attribute macro receives the body before cfg-stripping), which analyses and rewrites the attributed statement, arm or field as if it were there and rustc strips it afterwards: a struct literal field `#[cfg(any())] b: pend(5, 2).await` is hoisted out of the literal (evaluation order) and awaited, then the field is stripped: same output `Conf { a: 1, c: 3 }`, native 3 polls, lowered 8",
-    differential! {
-        /// `#[cfg(any())]` on a struct literal field and a `cfg`'d field.
-        name: cfg_on_struct_literal_field,
-        items: {
-            #[derive(Debug)]
-            pub struct Conf { a: u32, #[cfg(any())] b: u32, c: u32 }
-            #[lh] async fn f() -> Conf {
-                let d = D::new("d");
-                Conf {
-                    a: pend(1, 1).await,
-                    #[cfg(any())]
-                    b: pend(5, 2).await,
-                    c: pend(1, 3).await,
-                }
-            }
-        },
-        run: f(),
-    }
+        }
+    },
+    run: f(),
 }
 
 differential! {
@@ -1539,24 +1515,22 @@ differential! {
     run: f(1),
 }
 
-known_gap! {
-    reason: "s10-1 (runs differently): a `#[cfg(..)]` inside the body is not evaluated by the lowering (an attribute macro receives the body before cfg-stripping), which analyses and rewrites the attributed statement, arm or field as if it were there and rustc strips it afterwards: `let v = vec![1, 2, 3]; #[cfg(any())] let v = vec![9]; len_of(&v).await + v.len()`: the uses of `v` after the disabled `let` are rewritten as if it shadowed `v` (no `.await` in the disabled statement): native output `6`, lowered `2` (both uses see `vec![9]`); compare `cfg_false_let_shadow_minimal`, which fails to compile",
-    differential! {
-        /// A `#[cfg(any())]` `let` between a borrow and the await that uses
-        /// it: the borrow's owner is still the one declared first.
-        name: cfg_false_let_shadow_of_borrowed_local,
-        items: {
-            async fn len_of(v: &Vec<u32>) -> usize { pend(1, v.len()).await }
-            #[lh] async fn f() -> usize {
-                let v = vec![1, 2, 3];
-                #[cfg(any())]
-                let v = vec![9];
-                len_of(&v).await + v.len()
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// A `#[cfg(any())]` `let` between a borrow and the await that uses
+    /// it: the borrow's owner is still the one declared first.
+    name: cfg_false_let_shadow_of_borrowed_local,
+    items: {
+        async fn len_of(v: &[u32]) -> usize { pend(1, v.len()).await }
+        #[lh] async fn f() -> usize {
+            let v = vec![1, 2, 3];
+            #[cfg(any())]
+            let v = vec![9];
+            len_of(&v).await + v.len()
+        }
+    },
+    run: f(),
 }
+
 // ---------------------------------------------------------------------------
 // 4. Panics as the oracle
 // ---------------------------------------------------------------------------
@@ -3550,40 +3524,34 @@ differential! {
 // 9. The smallest shapes of this round's findings
 // ---------------------------------------------------------------------------
 
-known_gap! {
-    reason: "s10-1 (runs differently): a `#[cfg(..)]` inside the body is not evaluated by the lowering (an attribute macro receives the body before cfg-stripping), which analyses and rewrites the attributed statement, arm or field as if it were there and rustc strips it afterwards: the smallest shape, `#[cfg(any())] pend(2, ()).await; 1`: the `.await` is hoisted out of the attributed statement into a suspension point of its own, so the disabled future is awaited anyway: native 1 poll, lowered 3 (`number of polls differs`, left 1, right 3)",
-    differential! {
-        /// The smallest shape of s10-1: an always-false `#[cfg]` on an
-        /// expression statement that awaits.
-        name: cfg_false_statement_await_minimal,
-        items: {
-            #[lh] async fn f() -> u32 {
-                #[cfg(any())]
-                pend(2, ()).await;
-                1
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// The smallest shape of s10-1: an always-false `#[cfg]` on an
+    /// expression statement that awaits.
+    name: cfg_false_statement_await_minimal,
+    items: {
+        #[lh] async fn f() -> u32 {
+            #[cfg(any())]
+            pend(2, ()).await;
+            1
+        }
+    },
+    run: f(),
 }
 
-known_gap! {
-    reason: "s10-1 (fails to compile, E0425 and E0308): a `#[cfg(..)]` inside the body is not evaluated by the lowering (an attribute macro receives the body before cfg-stripping), which analyses and rewrites the attributed statement, arm or field as if it were there and rustc strips it afterwards: `let x = 1; #[cfg(any())] let x = 2; pend(1, ()).await; x`: the disabled `let` is taken as shadowing `x`, so the `x` kept across the await is the stripped one: `cannot find value x in this scope` at the disabled `let x = 2`'s pattern, and `expected &mut Awaitee<_>, found Awaitee<Pend<()>>` (arguments to `output_of`) at the `#[lh]` span",
-    differential! {
-        /// s10-1 without an await in the `cfg`'d statement: an always-false
-        /// `let` shadowing a local that is used after an await.
-        name: cfg_false_let_shadow_minimal,
-        items: {
-            #[lh] async fn f() -> u32 {
-                let x = 1;
-                #[cfg(any())]
-                let x = 2;
-                pend(1, ()).await;
-                x
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// s10-1 without an await in the `cfg`'d statement: an always-false
+    /// `let` shadowing a local that is used after an await.
+    name: cfg_false_let_shadow_minimal,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let x = 1;
+            #[cfg(any())]
+            let x = 2;
+            pend(1, ()).await;
+            x
+        }
+    },
+    run: f(),
 }
 
 known_gap! {
@@ -3757,4 +3725,44 @@ differential! {
         }
     },
     run: f(Some(3)),
+}
+
+differential! {
+    /// `#[cfg]` in a method's body and in a generic function's, with four
+    /// conditions (sixteen lowerings, one kept), arms and a struct
+    /// pattern's field.
+    name: cfg_in_methods_and_four_conditions,
+    items: {
+        struct S { d: D, n: u32 }
+        impl S {
+            #[lh] async fn m(&self, k: u32) -> u32 {
+                #[cfg(debug_assertions)]
+                let a = pend(1, self.n).await;
+                #[cfg(not(debug_assertions))]
+                let a = pend(2, self.n + 100).await;
+                let v = match k {
+                    #[cfg(test)]
+                    0 => pend(1, 10).await,
+                    #[cfg(feature = "tracing")]
+                    0 => pend(9, 99).await,
+                    _ => 1,
+                };
+                #[cfg(unix)]
+                log("unix");
+                #[cfg(not(unix))]
+                log("not unix");
+                a + v + self.d.touch() as u32
+            }
+        }
+        #[lh] async fn g<T: Clone + std::fmt::Debug>(t: T) -> (T, u32) {
+            let S { d, #[cfg(any())] n: _, .. } = S { d: D::new("s"), n: 3 };
+            #[cfg(debug_assertions)]
+            pend(1, ()).await;
+            (t.clone(), d.touch() as u32)
+        }
+    },
+    run: async {
+        let s = S { d: D::new("self"), n: 2 };
+        (s.m(0).await, s.m(1).await, g(5u8).await)
+    },
 }

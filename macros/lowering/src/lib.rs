@@ -37,6 +37,7 @@ mod awaits;
 mod bindings;
 mod borrow_lifetime;
 mod callee;
+mod cfg_split;
 mod destructure;
 mod emit;
 pub mod entry;
@@ -107,7 +108,38 @@ pub fn desugar(attr: TokenStream, item: TokenStream) -> TokenStream {
     if !errors.is_empty() {
         return with_errors(errors, stand_in(&func));
     }
-    lower(&func, mode::Mode::Future)
+    lower_configured(&func, mode::Mode::Future)
+}
+
+/// Lowers `func` once per configuration its body's `#[cfg]`s distinguish,
+/// each under the `#[cfg]` that selects it (see `cfg_split`).
+fn lower_configured(func: &syn::ItemFn, mode: mode::Mode) -> TokenStream {
+    let conditions = cfg_split::conditions(&func.block);
+    if conditions.len() > cfg_split::MAX_CONDITIONS {
+        let e = syn::Error::new(
+            func.sig.ident.span(),
+            format!(
+                "longhand lowers a body once per configuration its `#[cfg]`s distinguish, and \
+                 this one names {} conditions ({}); at most {} are supported: move the \
+                 configured code into helper functions",
+                conditions.len(),
+                conditions.join(", "),
+                cfg_split::MAX_CONDITIONS
+            ),
+        );
+        return with_errors(vec![e], stand_in(func));
+    }
+    let mut out = TokenStream::new();
+    for set in cfg_split::assignments(&conditions) {
+        let mut configured = func.clone();
+        cfg_split::resolve(&mut configured.block, &set);
+        let lowered = lower(&configured, mode.clone());
+        out.extend(match conditions.is_empty() {
+            true => lowered,
+            false => cfg_split::select(lowered, &cfg_split::selector(&conditions, &set)),
+        });
+    }
+    out
 }
 
 /// Lowers a generator (`yield_!(v)` in a plain `fn` returning
@@ -161,7 +193,7 @@ pub fn generator(attr: TokenStream, item: TokenStream) -> TokenStream {
             quote!(#(#attrs)* #[allow(unused_variables)] #vis #sig { #empty }),
         );
     }
-    lower(&func, mode)
+    lower_configured(&func, mode)
 }
 
 /// A function taken through every step before emission.
