@@ -880,27 +880,24 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "s10-2 (fails to compile, E0425): see `inner_block_item_used_after_await_minimal`; a `static HITS: AtomicU32` declared in a `for` body that awaits, read after the await: `cannot find value HITS in this scope` (declaring it again in the resumed arm would not do either: two `static`s are two counters)",
-    differential! {
-        /// A `static` atomic counter declared inside a loop's body that awaits:
-        /// one static however the body is written out.
-        name: static_counter_in_loop_body,
-        items: {
-            #[lh] async fn f() -> u32 {
-                use std::sync::atomic::{AtomicU32, Ordering};
-                let mut seen = Vec::new();
-                for i in 0..3u32 {
-                    static HITS: AtomicU32 = AtomicU32::new(0);
-                    let before = HITS.fetch_add(1, Ordering::SeqCst);
-                    pend(1, ()).await;
-                    seen.push(HITS.load(Ordering::SeqCst) - before);
-                }
-                seen.iter().sum()
+differential! {
+    /// A `static` atomic counter declared inside a loop's body that awaits:
+    /// one static however the body is written out.
+    name: static_counter_in_loop_body,
+    items: {
+        #[lh] async fn f() -> u32 {
+            use std::sync::atomic::{AtomicU32, Ordering};
+            let mut seen = Vec::new();
+            for i in 0..3u32 {
+                static HITS: AtomicU32 = AtomicU32::new(0);
+                let before = HITS.fetch_add(1, Ordering::SeqCst);
+                pend(1, ()).await;
+                seen.push(HITS.load(Ordering::SeqCst) - before);
             }
-        },
-        run: f(),
-    }
+            seen.iter().sum()
+        }
+    },
+    run: f(),
 }
 
 differential! {
@@ -944,7 +941,7 @@ differential! {
 }
 
 known_gap! {
-    reason: "s10-6 (fails to compile, E0728): see `module_macro_expands_to_await`; here the `macro_rules! get { ($n:expr) => { pend(1, $n).await } }` is defined in the body itself, so longhand sees its `.await` and could refuse it with a message (`await is only allowed inside async functions and blocks` at the definition's `.await`, twice)",
+    reason: "s10-6 (fails to compile, E0728): see `module_macro_expands_to_await`; here the `macro_rules! get { ($n:expr) => { pend(1, $n).await } }` is defined in the body itself, so longhand sees its `.await`: refused with a message at the call (`get!` expands to an `.await`, which longhand cannot lower .., `tests/ui/await_in_body_macro_rules.rs`); it was `await is only allowed inside async functions and blocks` at the definition's `.await`, twice",
     differential! {
         /// A `macro_rules!` defined in the body whose expansion contains
         /// `.await` (a small retry helper).
@@ -998,47 +995,41 @@ known_gap! {
     }
 }
 
-known_gap! {
-    reason: "s10-3 (runs differently): a `macro_rules!` at the body's top level is hoisted with the body's items to the top of the function, but `macro_rules!` is scoped textually: `macro_rules! k { () => { 1u32 } } let a = k!(); pend(1, ()).await; macro_rules! k { () => { 20u32 } } let b = k!(); a + b` gives native `21`, lowered `40` (both `k!()` see the second definition; rustc warns `unused macro definition: k` on the first, in the lowered module only)",
-    differential! {
-        /// A `macro_rules!` redefined further down the body: each use sees the
-        /// definition above it.
-        name: macro_rules_redefined_after_await,
-        items: {
-            #[lh] async fn f() -> u32 {
-                macro_rules! k { () => { 1u32 } }
-                let a = k!();
-                pend(1, ()).await;
-                macro_rules! k { () => { 20u32 } }
-                let b = k!();
-                a + b
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// A `macro_rules!` redefined further down the body: each use sees the
+    /// definition above it.
+    name: macro_rules_redefined_after_await,
+    items: {
+        #[lh] async fn f() -> u32 {
+            macro_rules! k { () => { 1u32 } }
+            let a = k!();
+            pend(1, ()).await;
+            macro_rules! k { () => { 20u32 } }
+            let b = k!();
+            a + b
+        }
+    },
+    run: f(),
 }
 
-known_gap! {
-    reason: "s10-2 (runs differently): see `inner_block_item_used_after_await_minimal`; a block-local `fn k() -> u32 { 100 }` shadowing a module-level `fn k() -> u32 { 1 }`, called after an await in the block: the resumed code calls the module's `k`: native output `102`, lowered `3`",
-    differential! {
-        /// A nested `fn` in an inner block shadowing a module-level `fn` of the
-        /// same name: calls outside the block reach the module's.
-        name: inner_block_fn_shadows_module_fn,
-        items: {
-            fn k() -> u32 { 1 }
-            #[lh] async fn f() -> u32 {
-                let a = k();
-                let b = {
-                    fn k() -> u32 { 100 }
-                    pend(1, ()).await;
-                    k()
-                };
+differential! {
+    /// A nested `fn` in an inner block shadowing a module-level `fn` of the
+    /// same name: calls outside the block reach the module's.
+    name: inner_block_fn_shadows_module_fn,
+    items: {
+        fn k() -> u32 { 1 }
+        #[lh] async fn f() -> u32 {
+            let a = k();
+            let b = {
+                fn k() -> u32 { 100 }
                 pend(1, ()).await;
-                a + b + k()
-            }
-        },
-        run: f(),
-    }
+                k()
+            };
+            pend(1, ()).await;
+            a + b + k()
+        }
+    },
+    run: f(),
 }
 
 differential! {
@@ -1064,51 +1055,45 @@ differential! {
     run: go(),
 }
 
-known_gap! {
-    reason: "s10-2 (fails to compile, E0425): see `inner_block_item_used_after_await_minimal`; `{ use std::cmp::max as pick; pick(pend(1, 3).await, 7) }` and a second block with `use std::cmp::min as pick;`: `cannot find function pick in this scope` at both `pick(..)` calls (each runs after its block's await)",
-    differential! {
-        /// Two blocks each importing a different function under the same name
-        /// (`use std::cmp::max as pick;` / `min as pick`).
-        name: same_use_alias_in_two_blocks,
-        items: {
-            #[lh] async fn f() -> u32 {
-                let a = {
-                    use std::cmp::max as pick;
-                    pick(pend(1, 3u32).await, 7)
-                };
-                let b = {
-                    use std::cmp::min as pick;
-                    pick(pend(1, 3u32).await, 7)
-                };
-                a * 10 + b
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// Two blocks each importing a different function under the same name
+    /// (`use std::cmp::max as pick;` / `min as pick`).
+    name: same_use_alias_in_two_blocks,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let a = {
+                use std::cmp::max as pick;
+                pick(pend(1, 3u32).await, 7)
+            };
+            let b = {
+                use std::cmp::min as pick;
+                pick(pend(1, 3u32).await, 7)
+            };
+            a * 10 + b
+        }
+    },
+    run: f(),
 }
 
-known_gap! {
-    reason: "s10-2 (fails to compile, E0308): see `inner_block_item_used_after_await_minimal`; a block-local `struct Row(&'static str)` shadowing the module's `struct Row(u32)`, constructed after an await in the block (`Row(pend(1, \"x\").await)`): the resumed code resolves `Row` to the module's struct: `mismatched types, expected u32, found &str`",
-    differential! {
-        /// A nested `struct` in an inner block shadowing a module-level struct
-        /// of the same name, both used.
-        name: inner_block_struct_shadows_module_struct,
-        items: {
-            #[derive(Debug)]
-            struct Row(u32);
-            #[lh] async fn f() -> String {
-                let outer = Row(pend(1, 1).await);
-                let inner = {
-                    #[derive(Debug)]
-                    struct Row(&'static str);
-                    let r = Row(pend(1, "x").await);
-                    format!("{r:?}")
-                };
-                format!("{outer:?} {inner}")
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// A nested `struct` in an inner block shadowing a module-level struct
+    /// of the same name, both used.
+    name: inner_block_struct_shadows_module_struct,
+    items: {
+        #[derive(Debug)]
+        struct Row(u32);
+        #[lh] async fn f() -> String {
+            let outer = Row(pend(1, 1).await);
+            let inner = {
+                #[derive(Debug)]
+                struct Row(&'static str);
+                let r = Row(pend(1, "x").await);
+                format!("{r:?}")
+            };
+            format!("{outer:?} {inner}")
+        }
+    },
+    run: f(),
 }
 
 differential! {
@@ -1204,26 +1189,24 @@ differential! {
     run: f(vec![Dir::North, Dir::South, Dir::North]),
 }
 
-known_gap! {
-    reason: "s10-4 (fails to compile, E0425): see `thread_local_used_after_await_minimal`; a `thread_local!` counter declared at the top of the body, used before and after an await: `cannot find value SEEN in this scope` at the three uses after the await",
-    differential! {
-        /// A `thread_local!` declared in the body, used across awaits.
-        name: thread_local_in_body,
-        items: {
-            #[lh] async fn f() -> u32 {
-                thread_local! { static SEEN: Cell<u32> = const { Cell::new(0) }; }
-                SEEN.with(|s| s.set(s.get() + pend_sync(1)));
-                pend(1, ()).await;
-                SEEN.with(|s| s.set(s.get() + 1));
-                let v = SEEN.with(|s| s.get());
-                SEEN.with(|s| s.set(0));
-                v
-            }
-            fn pend_sync(n: u32) -> u32 { n }
-        },
-        run: f(),
-    }
+differential! {
+    /// A `thread_local!` declared in the body, used across awaits.
+    name: thread_local_in_body,
+    items: {
+        #[lh] async fn f() -> u32 {
+            thread_local! { static SEEN: Cell<u32> = const { Cell::new(0) }; }
+            SEEN.with(|s| s.set(s.get() + pend_sync(1)));
+            pend(1, ()).await;
+            SEEN.with(|s| s.set(s.get() + 1));
+            let v = SEEN.with(|s| s.get());
+            SEEN.with(|s| s.set(0));
+            v
+        }
+        fn pend_sync(n: u32) -> u32 { n }
+    },
+    run: f(),
 }
+
 // ---------------------------------------------------------------------------
 // 3. Attributes on statements, arms and the function
 // ---------------------------------------------------------------------------
@@ -3554,69 +3537,60 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "s10-2 (fails to compile, E0425): an item declared in an inner block (not at the body's top level) and used after an `.await` in that block: `let k = { const K: u32 = 2; pend(1, ()).await; K };`: `cannot find value K in this scope` at the `K` after the await. The items of the body's top level are declared once by the function; those of inner blocks stay where they were written, in the code that runs before the suspension, and the arm that resumes after it does not declare them",
-    differential! {
-        /// The smallest shape of s10-2: a `const` declared in an inner block
-        /// before an await and used after it.
-        name: inner_block_item_used_after_await_minimal,
-        items: {
-            #[lh] async fn f() -> u32 {
-                let k = {
-                    const K: u32 = 2;
-                    pend(1, ()).await;
-                    K
-                };
-                k
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// The smallest shape of s10-2: a `const` declared in an inner block
+    /// before an await and used after it.
+    name: inner_block_item_used_after_await_minimal,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let k = {
+                const K: u32 = 2;
+                pend(1, ()).await;
+                K
+            };
+            k
+        }
+    },
+    run: f(),
 }
 
-known_gap! {
-    reason: "s10-2 (fails to compile): see `inner_block_item_used_after_await_minimal`; two `match` arms each defining `macro_rules! tag` and using it after an await in the arm: `cannot find macro tag in this scope` at both `tag!()` (and `unused macro definition: tag` on both definitions)",
-    differential! {
-        /// s10-3 in realistic form: two `match` arms each defining their own
-        /// `macro_rules! tag`, each arm awaiting before using it.
-        name: macro_rules_per_arm_definitions,
-        items: {
-            #[lh] async fn f(kind: u8) -> &'static str {
-                let d = D::new("d");
-                match kind {
-                    0 => {
-                        macro_rules! tag { () => { "zero" } }
-                        pend(1, ()).await;
-                        tag!()
-                    }
-                    _ => {
-                        macro_rules! tag { () => { "other" } }
-                        pend(1, ()).await;
-                        tag!()
-                    }
+differential! {
+    /// s10-3 in realistic form: two `match` arms each defining their own
+    /// `macro_rules! tag`, each arm awaiting before using it.
+    name: macro_rules_per_arm_definitions,
+    items: {
+        #[lh] async fn f(kind: u8) -> &'static str {
+            let d = D::new("d");
+            match kind {
+                0 => {
+                    macro_rules! tag { () => { "zero" } }
+                    pend(1, ()).await;
+                    tag!()
+                }
+                _ => {
+                    macro_rules! tag { () => { "other" } }
+                    pend(1, ()).await;
+                    tag!()
                 }
             }
-            async fn go() -> (&'static str, &'static str) { (f(0).await, f(1).await) }
-        },
-        run: go(),
-    }
+        }
+        async fn go() -> (&'static str, &'static str) { (f(0).await, f(1).await) }
+    },
+    run: go(),
 }
 
-known_gap! {
-    reason: "s10-4 (fails to compile, E0425): an item declared by a macro at the body's top level (`thread_local! { static N: Cell<u32> = .. }`) is taken as an expression statement, not an item, so it is not declared by the function and the code after an await cannot see it: `cannot find value N in this scope` at `N.with(..)` after the await",
-    differential! {
-        /// The smallest shape of s10-4: `thread_local!` at the top of the body,
-        /// its key used after an await.
-        name: thread_local_used_after_await_minimal,
-        items: {
-            #[lh] async fn f() -> u32 {
-                thread_local! { static N: Cell<u32> = const { Cell::new(1) }; }
-                pend(1, ()).await;
-                N.with(|n| n.get())
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// The smallest shape of s10-4: `thread_local!` at the top of the body,
+    /// its key used after an await.
+    name: thread_local_used_after_await_minimal,
+    items: {
+        #[lh] async fn f() -> u32 {
+            thread_local! { static N: Cell<u32> = const { Cell::new(1) }; }
+            pend(1, ()).await;
+            N.with(|n| n.get())
+        }
+    },
+    run: f(),
 }
 
 known_gap! {

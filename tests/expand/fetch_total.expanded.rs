@@ -141,7 +141,8 @@ fn fetch_total(
             clippy::redundant_field_names,
             clippy::while_immutable_condition,
             clippy::needless_late_init,
-            unfulfilled_lint_expectations
+            unfulfilled_lint_expectations,
+            unused_macros
         )]
         |
             __lh_state,

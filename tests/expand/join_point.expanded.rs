@@ -163,7 +163,8 @@ fn sum_slowly(
             clippy::redundant_field_names,
             clippy::while_immutable_condition,
             clippy::needless_late_init,
-            unfulfilled_lint_expectations
+            unfulfilled_lint_expectations,
+            unused_macros
         )]
         |__lh_state, __lh_pins, __lh_cx| -> ::longhand::__private::Poll<u32> {
             let __lh_this: *mut _ = unsafe {

@@ -161,7 +161,8 @@ fn first_match(
             clippy::redundant_field_names,
             clippy::while_immutable_condition,
             clippy::needless_late_init,
-            unfulfilled_lint_expectations
+            unfulfilled_lint_expectations,
+            unused_macros
         )]
         |
             __lh_state,

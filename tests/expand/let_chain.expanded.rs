@@ -166,7 +166,8 @@ fn greet(id: u32) -> impl ::core::future::Future<Output = String> + ::longhand::
             clippy::redundant_field_names,
             clippy::while_immutable_condition,
             clippy::needless_late_init,
-            unfulfilled_lint_expectations
+            unfulfilled_lint_expectations,
+            unused_macros
         )]
         |__lh_state, __lh_pins, __lh_cx| -> ::longhand::__private::Poll<String> {
             let __lh_this: *mut _ = unsafe {

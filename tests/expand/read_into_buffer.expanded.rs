@@ -155,7 +155,8 @@ impl Connection {
                 clippy::redundant_field_names,
                 clippy::while_immutable_condition,
                 clippy::needless_late_init,
-                unfulfilled_lint_expectations
+                unfulfilled_lint_expectations,
+                unused_macros
             )]
             |
                 __lh_state,

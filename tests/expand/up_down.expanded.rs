@@ -185,7 +185,8 @@ fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
             clippy::redundant_field_names,
             clippy::while_immutable_condition,
             clippy::needless_late_init,
-            unfulfilled_lint_expectations
+            unfulfilled_lint_expectations,
+            unused_macros
         )]
         #[inline(always)]
         |

@@ -630,7 +630,10 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
                 // The user's `#[expect(unused_variables)]` is checked on the
                 // native copy of the body; in the arms the local may be kept
                 // for its destructor, and so used.
-                unfulfilled_lint_expectations)]
+                unfulfilled_lint_expectations,
+                // A block's `macro_rules!` is declared again in each arm that
+                // resumes after it, used there or not.
+                unused_macros)]
         #unsafe_awaits
         #inline
         |#state_arg, #pins_arg, #cx, #sink_arg| #closure_ret {

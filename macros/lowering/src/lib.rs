@@ -299,6 +299,46 @@ fn rename_shadowed(body: &mut syn::Block) {
     }
 }
 
+/// An item, or a macro that declares one (`thread_local! { .. }`).
+fn is_item(s: &syn::Stmt) -> bool {
+    match s {
+        syn::Stmt::Item(_) => true,
+        syn::Stmt::Macro(m) => m.mac.path.is_ident("thread_local"),
+        _ => false,
+    }
+}
+
+fn is_macro_rules(s: &syn::Stmt) -> bool {
+    matches!(s, syn::Stmt::Item(syn::Item::Macro(m)) if m.mac.path.is_ident("macro_rules"))
+}
+
+/// Takes the `static`s and `thread_local!`s out of the body's inner blocks
+/// (not out of closures, `async` blocks or items, which are not split).
+fn take_statics(body: &mut syn::Block) -> Vec<syn::Stmt> {
+    use syn::visit_mut::VisitMut;
+    struct Take(Vec<syn::Stmt>);
+    impl VisitMut for Take {
+        fn visit_block_mut(&mut self, b: &mut syn::Block) {
+            let (statics, rest): (Vec<_>, Vec<_>) =
+                std::mem::take(&mut b.stmts).into_iter().partition(|s| {
+                    matches!(s, syn::Stmt::Item(syn::Item::Static(_)))
+                        || matches!(s, syn::Stmt::Macro(m) if m.mac.path.is_ident("thread_local"))
+                });
+            b.stmts = rest;
+            self.0.extend(statics);
+            syn::visit_mut::visit_block_mut(self, b);
+        }
+        fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
+        fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}
+        fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+    }
+    let mut take = Take(Vec::new());
+    for s in &mut body.stmts {
+        take.visit_stmt_mut(s);
+    }
+    take.0
+}
+
 /// Runs steps 2 to 4 (parameters, normalisation, liveness) on a checked function.
 pub(crate) fn prepare(func: &syn::ItemFn, mode: mode::Mode) -> Prepared {
     let mut sig = func.sig.clone();
@@ -307,10 +347,15 @@ pub(crate) fn prepare(func: &syn::ItemFn, mode: mode::Mode) -> Prepared {
     // Items declared in the body (`struct`, `fn`, `use`) are visible in the
     // whole body wherever they are written; the state machine's arms are
     // separate blocks, so they move to the function's own body, once.
+    // (Not `macro_rules!`, which is scoped by its place in the text: it is
+    // declared again in each arm that resumes after it, see `resume`.) A
+    // `static` or `thread_local!` in an inner block moves too: declared
+    // again in each arm, it would be another variable.
     let (mut items, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut body.stmts)
         .into_iter()
-        .partition(|s| matches!(s, syn::Stmt::Item(_)));
+        .partition(|s| is_item(s) && !is_macro_rules(s));
     body.stmts = rest;
+    items.extend(take_statics(&mut body));
     let mut stmts: Vec<syn::Stmt> = params.iter().flat_map(|p| p.prelude.clone()).collect();
     stmts.append(&mut body.stmts);
     body.stmts = stmts;

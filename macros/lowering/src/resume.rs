@@ -104,8 +104,16 @@ impl Resumer<'_> {
         let k = b.stmts.iter().position(|s| stmt_contains(s, self.n))?;
         let mut stmts = Vec::new();
         for s in &b.stmts[..k] {
-            if let Stmt::Local(l) = s {
-                stmts.extend(self.rebind(&l.pat));
+            match s {
+                Stmt::Local(l) => stmts.extend(self.rebind(&l.pat)),
+                // An item declared earlier in the block (`const K`, `fn`,
+                // `use`, `macro_rules!`) is declared again in this arm, which
+                // is a block of its own: visible as in the user's block, and
+                // a macro still defined before its later uses. (The body's
+                // own items and every `static` are declared once, by the
+                // function, see `prepare`.)
+                Stmt::Item(_) => stmts.push(s.clone()),
+                _ => {}
             }
         }
         match &b.stmts[k] {
