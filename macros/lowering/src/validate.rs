@@ -15,6 +15,7 @@ pub fn check_body(block: &syn::Block, mode: &crate::mode::Mode, errors: &mut Vec
         in_async: false,
         generator: mode.is_generator(),
         may_await: mode.may_await(),
+        awaiting_macros: Vec::new(),
     };
     v.visit_block(block);
 }
@@ -27,6 +28,8 @@ struct Checker<'e> {
     in_async: bool,
     generator: bool,
     may_await: bool,
+    /// The `macro_rules!` defined in the body that expand to an `.await`.
+    awaiting_macros: Vec<String>,
 }
 
 /// Is this macro `yield_!` (any path ending in `yield_`)?
@@ -148,7 +151,15 @@ impl<'a> Visit<'a> for Checker<'_> {
         (self.in_closure, self.in_async) = (outer, outer_async);
     }
 
-    fn visit_item(&mut self, _: &'a syn::Item) {}
+    fn visit_item(&mut self, item: &'a syn::Item) {
+        if let syn::Item::Macro(m) = item
+            && m.mac.path.is_ident("macro_rules")
+            && let Some(name) = &m.ident
+            && tokens_contain_await(&m.mac.tokens)
+        {
+            self.awaiting_macros.push(name.to_string());
+        }
+    }
 
     fn visit_expr_match(&mut self, m: &'a syn::ExprMatch) {
         if !self.in_closure {
@@ -158,6 +169,17 @@ impl<'a> Visit<'a> for Checker<'_> {
     }
 
     fn visit_macro(&mut self, mac: &'a Macro) {
+        let name = mac.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
+        if !self.in_closure && !self.in_async && self.awaiting_macros.contains(&name) {
+            self.errors.push(syn::Error::new(
+                mac.path.span(),
+                format!(
+                    "`{name}!` expands to an `.await`, which longhand cannot lower: it sees a \
+                     macro's arguments, not what the macro expands to. Make the macro expand \
+                     to the future and write `.await` after the call (`{name}!(..).await`)"
+                ),
+            ));
+        }
         if is_yield(mac) && self.generator {
             if self.in_closure {
                 self.errors.push(syn::Error::new(
