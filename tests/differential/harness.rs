@@ -481,41 +481,8 @@ macro_rules! send_case {
         name: $name:ident,
         items: { $($items:tt)* },
         future: $fut:expr,
-        native_send: false,
-        lowered_send: true $(,)?
-    ) => {
-        send_case! {
-            $(#[$meta])*
-            name: $name,
-            items: { $($items)* },
-            future: $fut,
-            native_send: false,
-            @lowered true
-        }
-    };
-    (
-        $(#[$meta:meta])*
-        name: $name:ident,
-        items: { $($items:tt)* },
-        future: $fut:expr,
-        native_send: $expect:tt $(,)?
-    ) => {
-        send_case! {
-            $(#[$meta])*
-            name: $name,
-            items: { $($items)* },
-            future: $fut,
-            native_send: $expect,
-            @lowered $expect
-        }
-    };
-    (
-        $(#[$meta:meta])*
-        name: $name:ident,
-        items: { $($items:tt)* },
-        future: $fut:expr,
-        native_send: $expect:tt,
-        @lowered $lowered:tt
+        native_send: $expect:tt
+        $(, lowered_send: $lowered:tt)? $(,)?
     ) => {
         $(#[$meta])*
         mod $name {
@@ -553,8 +520,8 @@ macro_rules! send_case {
                 let native_send = is_send!(native::run());
                 let lowered_send = is_send!(lowered::run());
                 assert_eq!(native_send, $expect, "the native future's Send-ness is not what the case expects");
-                assert_eq!(lowered_send, $lowered, "lowered future Send = {lowered_send}, native Send = {native_send}");
-                send_case!(@static $lowered lowered::run());
+                assert_eq!(lowered_send, send_case!(@lowered [$($lowered)?] $expect), "lowered future Send = {lowered_send}, native Send = {native_send}");
+                send_case!(@static [$($lowered)?] $expect lowered::run());
             }
 
             #[test]
@@ -563,6 +530,11 @@ macro_rules! send_case {
             }
         }
     };
+    // `lowered_send`, where given, else `native_send`.
+    (@lowered [$lowered:tt] $expect:tt) => { $lowered };
+    (@lowered [] $expect:tt) => { $expect };
+    (@static [$lowered:tt] $expect:tt $e:expr) => { send_case!(@static $lowered $e) };
+    (@static [] $expect:tt $e:expr) => { send_case!(@static $expect $e) };
     (@static true $e:expr) => { $crate::harness::assert_send(&$e) };
     (@static false $e:expr) => { () };
 }
