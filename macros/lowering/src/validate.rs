@@ -169,7 +169,11 @@ impl<'a> Visit<'a> for Checker<'_> {
     }
 
     fn visit_macro(&mut self, mac: &'a Macro) {
-        let name = mac.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
+        let name = mac
+            .path
+            .get_ident()
+            .map(|i| i.to_string())
+            .unwrap_or_default();
         if !self.in_closure && !self.in_async && self.awaiting_macros.contains(&name) {
             self.errors.push(syn::Error::new(
                 mac.path.span(),
