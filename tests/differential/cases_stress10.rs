@@ -3718,7 +3718,7 @@ differential! {
                     #[cfg(test)]
                     0 => pend(1, 10).await,
                     #[cfg(feature = "tracing")]
-                    0 => pend(9, 99).await,
+                    1 => pend(9, 99).await,
                     _ => 1,
                 };
                 #[cfg(unix)]
