@@ -27,7 +27,7 @@ pub use generator::{GenIter, GenStream, Sink, empty_stream, gen_iter, gen_stream
 pub use guard_binding::{GuardBinding, HeldCopy, HeldRef, HoldByRef};
 pub use lowered::{Lowered, lowered};
 pub use native_check::{native_check, phantom_cons, phantom_of};
-pub use pinned::{PinGuard, PinLocal, PinSlot, PinSlots};
+pub use pinned::{Assign, PinGuard, PinLocal, PinSlot, PinSlots};
 pub use temporary::end_temporary;
 pub use try_trait::{FromResidual, Try};
 

@@ -16,7 +16,7 @@
 //! when the future is dropped is dropped with it.
 
 use super::StateMachine;
-use core::marker::PhantomPinned;
+use core::marker::{PhantomData, PhantomPinned};
 use core::mem::MaybeUninit;
 
 /// A local that never moves, as user code sees it: `(*pin).value`.
@@ -124,6 +124,23 @@ impl<T> PinSlot<T> {
         }
     }
 
+    /// The way to assign the local a new value (`cb = Some(Box::new(f))`)
+    /// from safe code: the value is an argument of [`Assign::put`], whose
+    /// parameter type is already known, so it is coerced there as in a
+    /// native assignment (an unsizing inside `Some(..)` or a tuple), and
+    /// the user's expression stays outside `unsafe`.
+    ///
+    /// # Safety
+    ///
+    /// `this` points to a slot of a pinned future, valid for `'a`.
+    #[inline(always)]
+    pub unsafe fn assign<'a>(this: *mut Self) -> Assign<'a, T> {
+        Assign {
+            slot: this,
+            _slot: PhantomData,
+        }
+    }
+
     /// Drops the value if it is live.
     #[inline(always)]
     pub(crate) fn drop_if_live(&mut self) {
@@ -132,6 +149,23 @@ impl<T> PinSlot<T> {
             // SAFETY: the flag says the value is there.
             unsafe { self.local.assume_init_drop() }
         }
+    }
+}
+
+/// A pending assignment to a pinned local, made by [`PinSlot::assign`].
+pub struct Assign<'a, T> {
+    slot: *mut PinSlot<T>,
+    _slot: PhantomData<&'a mut PinSlot<T>>,
+}
+
+impl<T> Assign<'_, T> {
+    /// Stores `value`, dropping the old value first if it is live (after
+    /// `value` was evaluated, as a native assignment does).
+    #[inline(always)]
+    pub fn put(self, value: T) {
+        // SAFETY: `PinSlot::assign`'s caller guaranteed the slot is valid
+        // for the handle's lifetime.
+        unsafe { PinSlot::set(self.slot, value) }
     }
 }
 

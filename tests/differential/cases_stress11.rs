@@ -4033,30 +4033,27 @@ differential! {
     run: go(),
 }
 
-known_gap! {
-    reason: "s11-2 (fails to compile, E0308 expected `dyn Future`, found `async` block): `inflight = Some(Box::pin(async move { .. }))` where `let mut inflight: Option<Pin<Box<dyn Future<Output = u32>>>>` is borrowed by an awaitee (`if let Some(f) = inflight.as_mut() { f.await }`): rustc coerces `Box<async block>` to `Box<dyn Future>` inside `Some(..)` because the assignment gives the expected type; longhand writes the assignment to the pinned local as `PinSlot::set(slot, value)` (src/__private/pinned.rs), a generic argument through which the expected type does not reach into `Some(..)`",
-    differential! {
-        /// A lazily created in-flight request: `Option<Pin<Box<dyn Future>>>`
-        /// polled through `as_mut()` by awaiting `&mut` to it.
-        name: lazy_in_flight_boxed_future,
-        items: {
-            #[lh] async fn f(n: u32) -> Vec<u32> {
-                let mut inflight: Option<BoxFut<'static, u32>> = None;
-                let mut out = vec![];
-                for i in 0..n {
-                    if inflight.is_none() {
-                        inflight = Some(Box::pin(async move { let d = D::new("req"); pend(2, i).await }));
-                    }
-                    if let Some(f) = inflight.as_mut() {
-                        out.push(f.await);
-                        inflight = None;
-                    }
+differential! {
+    /// A lazily created in-flight request: `Option<Pin<Box<dyn Future>>>`
+    /// polled through `as_mut()` by awaiting `&mut` to it.
+    name: lazy_in_flight_boxed_future,
+    items: {
+        #[lh] async fn f(n: u32) -> Vec<u32> {
+            let mut inflight: Option<BoxFut<'static, u32>> = None;
+            let mut out = vec![];
+            for i in 0..n {
+                if inflight.is_none() {
+                    inflight = Some(Box::pin(async move { let d = D::new("req"); pend(2, i).await }));
                 }
-                out
+                if let Some(f) = inflight.as_mut() {
+                    out.push(f.await);
+                    inflight = None;
+                }
             }
-        },
-        run: f(2),
-    }
+            out
+        }
+    },
+    run: f(2),
 }
 
 differential! {
@@ -4239,23 +4236,20 @@ async fn look<T>(_t: &T) {
     pend(1, ()).await;
 }
 
-known_gap! {
-    reason: "s11-2 (fails to compile, E0308 expected `Option<Box<dyn Fn() -> u32>>`, found `Option<Box<{closure}>>`): minimal, `let mut cb: Option<Box<dyn Fn() -> u32>> = None; look(&cb).await; cb = Some(Box::new(|| 1)); look(&cb).await;`: the assignment to a local that an awaitee borrows before and after goes through `PinSlot::set(slot, value)`, and the expected type no longer reaches the unsizing coercion inside `Some(..)` (a plain `cb = Box::new(..)` works: a function argument is a coercion site)",
-    differential! {
-        /// An `Option<Box<dyn Fn>>` local borrowed by awaitees, assigned
-        /// `Some(Box::new(closure))` between them.
-        name: pinned_option_box_dyn_assigned_some,
-        items: {
-            #[lh] async fn f() -> u32 {
-                let mut cb: Option<Box<dyn Fn() -> u32>> = None;
-                look(&cb).await;
-                cb = Some(Box::new(|| 1));
-                look(&cb).await;
-                cb.map(|c| c()).unwrap_or(0)
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// An `Option<Box<dyn Fn>>` local borrowed by awaitees, assigned
+    /// `Some(Box::new(closure))` between them.
+    name: pinned_option_box_dyn_assigned_some,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let mut cb: Option<Box<dyn Fn() -> u32>> = None;
+            look(&cb).await;
+            cb = Some(Box::new(|| 1));
+            look(&cb).await;
+            cb.map(|c| c()).unwrap_or(0)
+        }
+    },
+    run: f(),
 }
 
 differential! {

@@ -426,16 +426,23 @@ impl VisitMut for Rewrite<'_> {
             && let Some((_, slot, _)) = self.pinned_ref(&a.left)
         {
             self.visit_expr_mut(&mut a.right);
-            let value = hidden("__lh_assigned");
             let slot_ptr = slot_ident(slot);
             let right = (*a.right).clone();
-            // SAFETY (in the template): the slot belongs to this future.
-            *e = crate::splice::expr(
+            // SAFETY (in the templates): the slot belongs to this future.
+            let template = if crate::awaits::contains_await(&right) {
+                // The handle would be a temporary held across the
+                // suspension: the value is evaluated first instead (no
+                // expected type reaches it).
+                let value = hidden("__lh_assigned");
                 quote!(match __lh_hole0 {
                     #value => unsafe { ::longhand::__private::PinSlot::set(#slot_ptr, #value) },
-                }),
-                vec![right],
-            );
+                })
+            } else {
+                // The value is an argument whose type is known, coerced
+                // as in a native assignment (`cb = Some(Box::new(f))`).
+                quote!(unsafe { ::longhand::__private::PinSlot::assign(#slot_ptr) }.put(__lh_hole0))
+            };
+            *e = crate::splice::expr(template, vec![right]);
             return;
         }
         if let Some((id, slot, kind)) = self.pinned_ref(e) {
