@@ -4272,21 +4272,18 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "s11-3 (fails to compile, E0597 `s` does not live long enough): minimal, `let mut s: &u32 = &0; look(&s).await; s = &7; *s`: a local of reference type that an awaitee borrows and that is overwritten after the await before it is read; rustc keeps `s` in the coroutine while `look(&s)` holds it; longhand does not keep `s` across the await (its old value is dead there and a reference has no destructor), so the awaitee, stored in the state, borrows a local of the poll closure (`lifetime '1 appears in the type Pin<&mut FState<..>>`). With `s: u32`, or when `s` is read after the await, it compiles",
-    differential! {
-        /// A reference-typed local borrowed by an awaitee, then overwritten.
-        name: ref_local_borrowed_by_awaitee_then_overwritten,
-        items: {
-            #[lh] async fn f() -> u32 {
-                let mut s: &u32 = &0;
-                look(&s).await;
-                s = &7;
-                *s
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// A reference-typed local borrowed by an awaitee, then overwritten.
+    name: ref_local_borrowed_by_awaitee_then_overwritten,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let mut s: &u32 = &0;
+            look(&s).await;
+            s = &7;
+            *s
+        }
+    },
+    run: f(),
 }
 
 async fn emit(out: &mut Vec<String>, s: &&str) {
@@ -4294,28 +4291,25 @@ async fn emit(out: &mut Vec<String>, s: &&str) {
     out.push(s.to_string());
 }
 
-known_gap! {
-    reason: "s11-3 (fails to compile, E0597 `rest` does not live long enough, and E0716 temporary value dropped while borrowed at the attribute): the realistic shape, a tokenizer's cursor `let mut rest: &str = &line;` passed by reference to an awaited `emit(&mut out, &rest)` and then re-pointed with `rest = &line[pos..]` (not read in between); see `ref_local_borrowed_by_awaitee_then_overwritten`",
-    differential! {
-        /// A tokenizer cursor borrowed by an awaited emit and re-pointed
-        /// into the line after each emit.
-        name: cursor_borrowed_by_emit_then_repointed,
-        items: {
-            #[lh] async fn f(line: String) -> Vec<String> {
-                let g = D::new("g");
-                let mut out = vec![];
-                let mut rest: &str = &line;
-                let mut pos = 0;
-                while pos < line.len() {
-                    emit(&mut out, &rest).await;
-                    pos += 2;
-                    rest = &line[pos.min(line.len())..];
-                }
-                out
+differential! {
+    /// A tokenizer cursor borrowed by an awaited emit and re-pointed
+    /// into the line after each emit.
+    name: cursor_borrowed_by_emit_then_repointed,
+    items: {
+        #[lh] async fn f(line: String) -> Vec<String> {
+            let g = D::new("g");
+            let mut out = vec![];
+            let mut rest: &str = &line;
+            let mut pos = 0;
+            while pos < line.len() {
+                emit(&mut out, &rest).await;
+                pos += 2;
+                rest = &line[pos.min(line.len())..];
             }
-        },
-        run: f("abcde".to_string()),
-    }
+            out
+        }
+    },
+    run: f("abcde".to_string()),
 }
 
 differential! {

@@ -678,11 +678,16 @@ fn decide(r: &Resolver, at: &AwaitInfo) -> Keep {
         // The awaitee borrows the closure (`once(&h).await`): it stays in
         // place while the awaitee runs. (A reference's method call borrows
         // through it, not it.)
+        // So does a reference whose own place the awaitee borrows
+        // (`look(&s).await`, `s: &u32`), read again or not: the awaitee,
+        // stored in the state, points at it.
         let lent = || {
-            b.closure
-                && b.uses
-                    .iter()
-                    .any(|u| u.kind == UseKind::Borrow && u.pos >= at.operand && u.pos < at.pos)
+            b.uses.iter().any(|u| {
+                u.kind == UseKind::Borrow
+                    && u.pos >= at.operand
+                    && u.pos < at.pos
+                    && (b.closure || (b.reference && r.addressed.contains(&u.pos)))
+            })
         };
         let alive = if b.reference {
             read_next || lent()
@@ -776,6 +781,8 @@ struct Resolver {
     /// Locals whose address was taken as a raw pointer (see
     /// `raw_address_of`).
     raw_addressed: HashSet<usize>,
+    /// The uses that take a local's address (`&x`, `&mut x`), by position.
+    addressed: HashSet<usize>,
     bindings: HashMap<usize, BindingInfo>,
     awaits: HashMap<usize, AwaitInfo>,
     /// Reference tag -> the binding it resolved to.
@@ -1812,7 +1819,16 @@ impl Resolver {
             Expr::Cast(c) => self.expr(&c.expr, Move),
             Expr::Paren(p) => self.expr(&p.expr, ctx),
             Expr::Group(g) => self.expr(&g.expr, ctx),
-            Expr::Reference(r) => self.expr(&r.expr, Borrow),
+            Expr::Reference(r) => {
+                self.expr(&r.expr, Borrow);
+                if let Some(u) = self
+                    .local(&r.expr)
+                    .and_then(|id| self.bindings.get(&id))
+                    .and_then(|info| info.uses.last())
+                {
+                    self.addressed.insert(u.pos);
+                }
+            }
             Expr::Field(f) => self.expr(&f.base, if ctx == Move { Read } else { ctx }),
             Expr::Index(i) => self.operands(vec![(&*i.expr, Borrow), (&*i.index, Move)]),
             // `_ = e;` moves nothing, as `let _ = e;` does not.
