@@ -3848,24 +3848,142 @@ differential! {
     run: f(),
 }
 
+differential! {
+    /// A `move` closure returning its captured `D` (an `FnOnce`), called
+    /// after an await, with another await after the call.
+    name: fnonce_closure_called_between_awaits,
+    items: {
+        #[lh] async fn f() -> usize {
+            let d = D::new("captured");
+            let give = move || d;
+            pend(1, ()).await;
+            let d2 = give();
+            pend(1, ()).await;
+            d2.touch()
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// s11-1's neighbours: a `move` closure that gives its capture away
+    /// inside a tuple, called between awaits.
+    name: fnonce_closure_returns_capture_in_tuple,
+    items: {
+        #[lh] async fn f() -> usize {
+            let d = D::new("captured");
+            let give = move || (d, 1);
+            pend(1, ()).await;
+            let (d2, n) = give();
+            pend(1, ()).await;
+            d2.touch() + n
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// A `move` closure that gives its capture away on one path only
+    /// (`return Some(d)`), called between awaits.
+    name: fnonce_closure_returns_capture_early,
+    items: {
+        #[lh] async fn f(on: bool) -> usize {
+            let d = D::new("captured");
+            let give = move |flag: bool| {
+                if flag {
+                    return Some(d);
+                }
+                None
+            };
+            pend(1, ()).await;
+            let d2 = give(on);
+            pend(1, ()).await;
+            d2.map(|d| d.touch()).unwrap_or(7)
+        }
+    },
+    run: f(true),
+}
+
 known_gap! {
-    reason: "s11-1 (fails to compile, E0382 use of moved value: `give`): `let give = move || d; pend(1, ()).await; let d2 = give(); pend(1, ()).await;`: a closure that moves a capture out (returns it, wraps it, passes it to a by-value method) is only `FnOnce`, and calling it moves it; longhand takes the call as a borrow and keeps `give` in the state across the later await (with `move || drop(d)`, a `Box<dyn FnOnce>` or an `F: FnOnce` parameter it works)",
+    reason: "s11-1 (fails to compile, E0382 use of moved value: `give`): a `move` closure that gives one capture away and also uses another (`move || { if flag { return Some(d); } None }`, `flag: bool` captured): only a type says whether the other capture is `Copy`, so whether the closure owns something with a destructor that must live to the end of its scope; longhand counts a call as consuming the closure only when every capture is given away (`copy_returning_move_closure_owning_a_drop` is the shape it must not get wrong), so it keeps `give` across the second await, after the call moved it",
     differential! {
-        /// A `move` closure returning its captured `D` (an `FnOnce`), called
-        /// after an await, with another await after the call.
-        name: fnonce_closure_called_between_awaits,
+        /// A `move` closure that gives a capture away and reads another.
+        name: fnonce_closure_gives_one_capture_reads_another,
         items: {
-            #[lh] async fn f() -> usize {
+            #[lh] async fn f(flag: bool) -> usize {
                 let d = D::new("captured");
-                let give = move || d;
+                let give = move || {
+                    if flag {
+                        return Some(d);
+                    }
+                    None
+                };
                 pend(1, ()).await;
                 let d2 = give();
                 pend(1, ()).await;
-                d2.touch()
+                d2.map(|d| d.touch()).unwrap_or(7)
             }
         },
-        run: f(),
+        run: f(true),
     }
+}
+
+differential! {
+    /// A `move` closure returning a `Copy` capture (an `Fn`), called
+    /// between awaits and again after them.
+    name: copy_returning_move_closure_called_twice,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let g = D::new("g");
+            let n = 5;
+            let get = move || n;
+            pend(1, ()).await;
+            let a = get();
+            pend(1, ()).await;
+            let b = get();
+            g.touch();
+            a + b + n
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// A `move` closure returning a `Copy` capture, called once between
+    /// awaits: nothing it owns has a destructor.
+    name: copy_returning_move_closure_called_once,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let g = D::new("g");
+            let n = 5;
+            let get = move || n;
+            pend(1, ()).await;
+            let a = get();
+            pend(1, ()).await;
+            g.touch();
+            a
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// A `move` closure returning a `Copy` capture that also owns a value
+    /// with a destructor, called once between awaits and not used again:
+    /// rustc drops it (and the value) at the end of its scope.
+    name: copy_returning_move_closure_owning_a_drop,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let g = D::new("owned");
+            let n = 5;
+            let get = move || { g.touch(); n };
+            pend(1, ()).await;
+            let a = get();
+            pend(1, ()).await;
+            a
+        }
+    },
+    run: f(),
 }
 
 differential! {
@@ -4174,7 +4292,7 @@ impl ReplyTx {
 }
 
 known_gap! {
-    reason: "s11-1 (fails to compile, E0382 use of moved value: `respond`): the realistic shape, a request handler wrapping a one-shot reply handle in a closure (`let respond = move |v| reply.send(v);` with `fn send(self, ..)`), calling it with an awaited value and awaiting again afterwards; see `fnonce_closure_called_between_awaits`",
+    reason: "s11-1 (fails to compile, E0382 use of moved value: `respond`): the realistic shape, a request handler wrapping a one-shot reply handle in a closure (`let respond = move |v| reply.send(v);` with `fn send(self, ..)`), calling it with an awaited value and awaiting again afterwards. Whether `send` takes `self` (a one-shot reply) or `&self` (an mpsc sender, whose closure must then live, and keep the channel open, to the end of its scope) only the type says; longhand knows it for a sender made by `oneshot::channel()` in the body, not for a parameter of a user type. `fnonce_closure_called_between_awaits`, which returns the capture itself, works",
     differential! {
         /// A handler wrapping a one-shot reply in a closure, called once
         /// with an awaited value, then more work awaited.
@@ -4195,7 +4313,7 @@ known_gap! {
 }
 
 known_gap! {
-    reason: "s11-1 (fails to compile, E0507 cannot move out of a mutable reference): a non-`move` closure that moves its capture out (`let give = || d; let d2 = give(); pend(1, ()).await;`) captures `d` by value; longhand takes it as borrowing `d` and the call as borrowing the closure, keeps both across the await, and the closure body then moves `d` out of the state",
+    reason: "s11-1 (fails to compile, E0507 cannot move out of a mutable reference): a non-`move` closure that moves its capture out (`let give = || d; let d2 = give(); pend(1, ()).await;`) captures `d` by value; longhand takes it as borrowing `d` and the call as borrowing the closure, keeps both across the await, and the closure body then moves `d` out of the state. Left as it is on purpose: without `move`, rustc's capture mode itself depends on whether the type is `Copy` (`let get = || n;` with `n: u32` borrows `n`, and is an `Fn`), and taking `|| n` as consuming `n` would break that commoner shape; the `move` form works (`fnonce_closure_called_between_awaits`)",
     differential! {
         /// A non-`move` closure that moves its capture out, called before
         /// an await.
@@ -4351,24 +4469,21 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "s11-1 (fails to compile, E0507 cannot move out of a mutable reference, `async_call_once` takes ownership of the receiver): the async-closure form, `let c = async move || d; pend(1, ()).await; let d2 = c().await; pend(1, ()).await;`: an async closure that moves its capture out is only `AsyncFnOnce`; longhand takes the call as a borrow and keeps `c` in the state, so the call moves it out of the state",
-    differential! {
-        /// An `async move` closure returning its capture, called between
-        /// awaits.
-        name: asyncfnonce_closure_called_between_awaits,
-        items: {
-            #[lh] async fn f() -> usize {
-                let d = D::new("d");
-                let c = async move || d;
-                pend(1, ()).await;
-                let d2 = c().await;
-                pend(1, ()).await;
-                d2.touch()
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// An `async move` closure returning its capture, called between
+    /// awaits.
+    name: asyncfnonce_closure_called_between_awaits,
+    items: {
+        #[lh] async fn f() -> usize {
+            let d = D::new("d");
+            let c = async move || d;
+            pend(1, ()).await;
+            let d2 = c().await;
+            pend(1, ()).await;
+            d2.touch()
+        }
+    },
+    run: f(),
 }
 
 // ---------------------------------------------------------------------------

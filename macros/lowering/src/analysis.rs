@@ -778,6 +778,8 @@ struct Resolver {
     last_capture_consumed: bool,
     /// Set while visiting the operand of `drop(..)` itself.
     consuming: bool,
+    /// The locals a `move` closure returns (see `given_away`), by node.
+    given_away: HashSet<*const syn::ExprPath>,
     /// Locals whose address was taken as a raw pointer (see
     /// `raw_address_of`).
     raw_addressed: HashSet<usize>,
@@ -857,6 +859,73 @@ fn consumes_capture(c: &syn::ExprCall) -> Option<&Expr> {
             Some(x)
         }
         _ => None,
+    }
+}
+
+/// The plain locals a `move` closure's body gives away: its result, or part
+/// of it (`move || d`, `move || (d, 1)`, `move || Some(d)`, `move || S { d }`,
+/// `return d`), through blocks, `if` and `match` arms. Moving a capture out
+/// makes the closure an `FnOnce` (its call consumes it) when the capture is
+/// not `Copy`. When it is, the closure is an `Fn`; counting its call as a
+/// move is harmless only if the closure owns nothing with a destructor, so
+/// the caller requires every capture to be given away (see
+/// `gives_away_all`). A non-`move` closure is left alone: there rustc's
+/// capture mode itself depends on whether the type is `Copy` (`|| n`
+/// borrows `n: u32`).
+fn given_away<'a>(e: &'a Expr, out: &mut Vec<&'a syn::ExprPath>) {
+    struct Returns<'a, 'o>(&'o mut Vec<&'a syn::ExprPath>);
+    impl<'a> syn::visit::Visit<'a> for Returns<'a, '_> {
+        fn visit_expr_return(&mut self, r: &'a syn::ExprReturn) {
+            if let Some(e) = &r.expr {
+                given_away(e, self.0);
+            }
+        }
+        // (A nested closure or `async` block returns to its own caller.)
+        fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'a syn::ExprAsync) {}
+    }
+    fn tail<'a>(b: &'a syn::Block, out: &mut Vec<&'a syn::ExprPath>) {
+        syn::visit::Visit::visit_block(&mut Returns(out), b);
+        if let Some(syn::Stmt::Expr(e, None)) = b.stmts.last() {
+            given_away(e, out);
+        }
+    }
+    let constructor = |f: &Expr| {
+        matches!(f, Expr::Path(f) if f.path.segments.last().is_some_and(|s| {
+            s.ident.to_string().starts_with(|ch: char| ch.is_ascii_uppercase())
+        }))
+    };
+    match e {
+        Expr::Path(p) if p.qself.is_none() && p.path.get_ident().is_some() => out.push(p),
+        Expr::Paren(p) => given_away(&p.expr, out),
+        Expr::Group(g) => given_away(&g.expr, out),
+        Expr::Tuple(t) => t.elems.iter().for_each(|x| given_away(x, out)),
+        Expr::Array(a) => a.elems.iter().for_each(|x| given_away(x, out)),
+        // A tuple struct or variant (`Some(d)`, `W(d)`), by its capital.
+        Expr::Call(c) if constructor(&c.func) => c.args.iter().for_each(|x| given_away(x, out)),
+        Expr::Struct(s) => s.fields.iter().for_each(|f| given_away(&f.expr, out)),
+        Expr::Block(b) => tail(&b.block, out),
+        Expr::Unsafe(b) => tail(&b.block, out),
+        Expr::If(i) => {
+            tail(&i.then_branch, out);
+            if let Some((_, e)) = &i.else_branch {
+                given_away(e, out);
+            }
+        }
+        Expr::Match(m) => m.arms.iter().for_each(|a| given_away(&a.body, out)),
+        _ => syn::visit::Visit::visit_expr(&mut Returns(out), e),
+    }
+}
+
+/// How many times each identifier occurs in `tokens` (macro arguments
+/// included, since longhand cannot parse them all).
+fn count_idents(tokens: proc_macro2::TokenStream, counts: &mut HashMap<String, usize>) {
+    for tt in tokens {
+        match tt {
+            proc_macro2::TokenTree::Ident(i) => *counts.entry(i.to_string()).or_default() += 1,
+            proc_macro2::TokenTree::Group(g) => count_idents(g.stream(), counts),
+            _ => {}
+        }
     }
 }
 
@@ -1611,6 +1680,28 @@ impl Resolver {
         }
     }
 
+    /// Is every occurrence in a closure's body of a local in scope one that
+    /// the body gives away (`given`)? Then the closure owns only what it
+    /// gives away (any other name of a local counts against it, even a
+    /// parameter or field of the same name: the answer errs towards no).
+    fn gives_away_all(&self, body: &Expr, given: &[&syn::ExprPath]) -> bool {
+        let mut counts = HashMap::new();
+        count_idents(quote::ToTokens::to_token_stream(body), &mut counts);
+        for p in given {
+            if let Some(n) = p
+                .path
+                .get_ident()
+                .and_then(|i| counts.get_mut(&i.to_string()))
+            {
+                *n -= 1;
+            }
+        }
+        !given.is_empty()
+            && counts
+                .iter()
+                .all(|(name, n)| *n == 0 || self.resolve(name).is_none())
+    }
+
     /// Visits the body of a closure or `async` block, `move` or not.
     fn in_capture(&mut self, moving: bool, f: impl FnOnce(&mut Self)) {
         let first = self.outer_moving.is_none();
@@ -1702,7 +1793,11 @@ impl Resolver {
         match e {
             Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
                 let name = p.path.segments[0].ident.to_string();
+                // What a `move` closure returns consumes it (see `given_away`).
+                let given = self.given_away.contains(&(p as *const syn::ExprPath));
+                self.consuming |= given;
                 self.use_tagged(&name, crate::bindings::ref_tag(&p.attrs), ctx);
+                self.consuming &= !given;
             }
             Expr::Array(a) => self.operands(a.elems.iter().map(|x| (x, Move)).collect()),
             Expr::Tuple(t) => self.operands(t.elems.iter().map(|x| (x, Move)).collect()),
@@ -1990,6 +2085,14 @@ impl Resolver {
             }
             Expr::Closure(c) => {
                 let moving = c.capture.is_some();
+                if moving {
+                    let mut given = Vec::new();
+                    given_away(&c.body, &mut given);
+                    if self.gives_away_all(&c.body, &given) {
+                        self.given_away
+                            .extend(given.into_iter().map(|p| p as *const syn::ExprPath));
+                    }
+                }
                 self.in_scope(|r| {
                     for p in &c.inputs {
                         r.shadow(p);
