@@ -688,6 +688,9 @@ struct Req {
 }
 
 impl Req {
+    fn count(&self, extra: usize) -> usize {
+        self.headers.len() + extra
+    }
     fn new(method: &'static str) -> Req {
         log(format!("new {method}"));
         Req {
@@ -770,23 +773,39 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "r2-16 (old gap, fails to compile, E0507 cannot move out of a mutable reference): a local consumed by a user by-value method (`req = req.header(k, pend(1, v).await)` in a loop, `fn header(self, ..)`) is taken as borrowed, so it is kept (in the state) across the await after being moved; with braces (`{ req }.header(..)`) it compiles",
-    differential! {
-        /// A builder on a local receiver (not a temporary), reassigned with an
-        /// awaited argument: `req = req.header(.., fetch().await)`.
-        name: builder_local_reassigned_with_await_arg,
-        items: {
-            #[lh] async fn f(keys: Vec<&'static str>) -> Result<u32, String> {
-                let mut req = Req::new("GET");
-                for k in keys {
-                    req = req.header(k, pend(1, k.to_uppercase()).await);
-                }
-                send(req).await
+differential! {
+    /// A builder on a local receiver (not a temporary), reassigned with an
+    /// awaited argument: `req = req.header(.., fetch().await)`.
+    name: builder_local_reassigned_with_await_arg,
+    items: {
+        #[lh] async fn f(keys: Vec<&'static str>) -> Result<u32, String> {
+            let mut req = Req::new("GET");
+            for k in keys {
+                req = req.header(k, pend(1, k.to_uppercase()).await);
             }
-        },
-        run: f(vec!["a", "b"]),
-    }
+            send(req).await
+        }
+    },
+    run: f(vec!["a", "b"]),
+}
+
+differential! {
+    /// The r2-16 shape without a loop, twice in a row, and a `&self`
+    /// method in the same shape (`len = req.count(..)` reads, `req =
+    /// req.header(..)` consumes).
+    name: builder_local_reassigned_twice_then_read,
+    items: {
+        #[lh] async fn f() -> Result<u32, String> {
+            let mut req = Req::new("GET");
+            req = req.header("a", pend(1, String::from("x")).await);
+            let mut n = req.count(pend(1, 1).await);
+            req = req.header("b", pend(2, String::from("y")).await);
+            n = n.max(req.count(pend(1, 0).await));
+            let code = send(req).await?;
+            Ok(code + n as u32)
+        }
+    },
+    run: f(),
 }
 
 differential! {

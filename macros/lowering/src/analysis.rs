@@ -1934,9 +1934,13 @@ impl Resolver {
                 let from = self.borrows.len();
                 self.expr(&a.right, Move);
                 // What the new value borrows, the local now may too
-                // (`r = &b;`).
+                // (`r = &b;`). Never the local itself: what borrows its old
+                // value cannot outlive the assignment (`req =
+                // req.header(..)` on `&self` would be refused by rustc;
+                // `rest = &rest[1..]` borrows what `rest` points to).
                 if let Some(id) = self.local(&a.left) {
-                    let sources = self.sources_since(from, Some(&a.right));
+                    let mut sources = self.sources_since(from, Some(&a.right));
+                    sources.remove(&id);
                     if let Some(info) = self.bindings.get_mut(&id) {
                         info.sources.extend(sources);
                     }
