@@ -8,7 +8,7 @@
 //! ```
 //!
 //! The pinning rewrite needs that form when a place on the left is a pinned
-//! local: assigned as a whole it goes through `PinSlot::set`, which knows
+//! local: assigned as a whole it goes through `PinSlot::assign`, which knows
 //! whether the slot still holds a value to drop. Written in place
 //! (`(.., (*pin).value) = ..`) the assignment would drop a value that the
 //! right side had just moved out.

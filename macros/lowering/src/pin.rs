@@ -12,7 +12,9 @@
 //!
 //! and each use of it becomes, by how it is used: `(*__lh_pin7).value` (a
 //! place: borrowed, read, called with `&self`/`&mut self`), `PinSlot::take`
-//! (moved) or `PinSlot::set` (assigned as a whole). When the future resumes,
+//! (moved) or `PinSlot::assign(..).put(v)` (assigned as a whole; `put`'s
+//! known parameter type lets `v` coerce, `Some(Box::new(f))` into an
+//! `Option<Box<dyn Fn()>>`, as in a native assignment). When the future resumes,
 //! the pin and its guard are derived again at the same scope (`resume`).
 
 use crate::analysis::{Liveness, UseKind};
@@ -395,7 +397,7 @@ impl VisitMut for Rewrite<'_> {
             return;
         }
         // `(x, pinned) = ..`: each place assigned on its own (`destructure`),
-        // so that the pinned one goes through `PinSlot::set`.
+        // so that the pinned one goes through `PinSlot::assign`.
         if let Expr::Assign(a) = e
             && crate::destructure::is_destructuring(&a.left)
             && crate::destructure::places(&a.left)
