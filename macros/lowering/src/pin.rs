@@ -286,7 +286,7 @@ impl Rewrite<'_> {
         let id = tag_of(ident_pat)?;
         let slot = *self.slots.get(&id)?;
         let Some(init) = init else {
-            // `let x;`, assigned later (`PinSlot::set`): the guard drops it
+            // `let x;`, assigned later (`PinSlot::assign`): the guard drops it
             // at the end of its scope. There is no local to reach yet, and
             // the slot is empty: the reference is a placeholder (where the
             // future resumes with the local live, `resume` reaches it).
