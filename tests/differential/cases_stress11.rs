@@ -3948,6 +3948,27 @@ known_gap! {
 }
 
 differential! {
+    /// A `move` closure whose block ends in `return d` (the tail and a
+    /// `return` at once; the analysis once counted `d` twice there and
+    /// panicked), and one returning from an `if` tail.
+    name: fnonce_closure_tail_is_a_return,
+    items: {
+        #[lh] async fn f() -> usize {
+            let d = D::new("captured");
+            let e = D::new("other");
+            let give = move || { return d };
+            let pick = move |k: bool| if k { return Some(e) } else { None };
+            pend(1, ()).await;
+            let d2 = give();
+            let e2 = pick(true);
+            pend(1, ()).await;
+            d2.touch() + e2.map(|e| e.touch()).unwrap_or(0)
+        }
+    },
+    run: f(),
+}
+
+differential! {
     /// A `move` closure returning a `Copy` capture (an `Fn`), called
     /// between awaits and again after them.
     name: copy_returning_move_closure_called_twice,

@@ -884,9 +884,17 @@ fn given_away<'a>(e: &'a Expr, out: &mut Vec<&'a syn::ExprPath>) {
         fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
         fn visit_expr_async(&mut self, _: &'a syn::ExprAsync) {}
     }
+    // The statements are searched for `return`s, the tail given away (each
+    // visited once: a path found twice would be counted twice).
     fn tail<'a>(b: &'a syn::Block, out: &mut Vec<&'a syn::ExprPath>) {
-        syn::visit::Visit::visit_block(&mut Returns(out), b);
-        if let Some(syn::Stmt::Expr(e, None)) = b.stmts.last() {
+        let (last, rest) = match b.stmts.split_last() {
+            Some((syn::Stmt::Expr(e, None), rest)) => (Some(e), rest),
+            _ => (None, &b.stmts[..]),
+        };
+        for s in rest {
+            syn::visit::Visit::visit_stmt(&mut Returns(out), s);
+        }
+        if let Some(e) = last {
             given_away(e, out);
         }
     }
