@@ -541,3 +541,38 @@ differential! {
     },
     run: async { (f(0).await, f(2).await) },
 }
+
+differential! {
+    /// A condition that is a block whose statements await before its
+    /// value (`if let Some(w) = { x.await; v.first() }`, the same in a let
+    /// chain, a `while let` and a plain `if`): in the copy of the code that
+    /// suspends there, the bindings were typed from `!` (E0282 at `w`).
+    /// Found by the generator differential suite.
+    #[allow(clippy::blocks_in_conditions, clippy::manual_unwrap_or)]
+    name: block_condition_awaiting_before_its_value,
+    items: {
+        #[lh] async fn f(words: Vec<&'static str>) -> usize {
+            let mut t = 0;
+            if let Some(w) = {
+                pend(1, ()).await;
+                words.first()
+            } {
+                t += w.len();
+            }
+            if let Some(w) = { let _d = D::new("blk"); pend(1, ()).await; words.last() } && w.len() > 1 {
+                t += pend(1, w.len()).await;
+            } else {
+                t += 100;
+            }
+            let mut i = 0;
+            while let Some(w) = { pend(1, ()).await; words.get(i) } {
+                i += 1;
+                t += w.len();
+            }
+            if { pend(1, ()).await; t > 3 } { t += 1000; }
+            let v = if let Some(x) = { pend(1, D::new("x")).await }.touch().checked_sub(1) { x } else { 7 };
+            t + v
+        }
+    },
+    run: f(vec!["ab", "cde"]),
+}

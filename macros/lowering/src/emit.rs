@@ -790,6 +790,10 @@ impl Finalize<'_> {
                 self.cut_short(&m.expr)
                     || (!m.arms.is_empty() && m.arms.iter().all(|a| self.cut_short(&a.body)))
             }
+            Expr::If(i) => {
+                let mut cond = (*i.cond).clone();
+                self.cut_short(first_condition(&mut cond))
+            }
             // An operation one of whose operands is: it is written as that
             // operand (see `cut_operand`).
             Expr::Binary(_)
@@ -1259,6 +1263,23 @@ impl VisitMut for Finalize<'_> {
             *e = (*m.expr).clone();
             return;
         }
+        // And for an `if` whose condition (a `let`'s scrutinee first) stops
+        // here: `if let Some(w) = { x.await; v.first() } { w.len() }` would
+        // bind `w` from `!`, which leaves its type unknown (E0282). A
+        // `while` too: its first test is where this copy stops.
+        let cond = match e {
+            Expr::If(i) => Some(&mut i.cond),
+            Expr::While(w) => Some(&mut w.cond),
+            _ => None,
+        };
+        if let Some(cond) = cond
+            && self.cut_short(first_condition(cond))
+        {
+            let first = first_condition(cond);
+            self.visit_expr_mut(first);
+            *e = first.clone();
+            return;
+        }
         // The same within a statement: the arms of a `match` whose
         // scrutinee suspends (an operand hoisted before a later `.await`,
         // see `normalize`) run in the next state's arm. rustc still types
@@ -1431,5 +1452,19 @@ impl CutOperand<'_> {
             quote!({ let #operand = #value; __lh_hole1 }),
             vec![first.clone(), self.cut.clone()],
         )
+    }
+}
+
+/// What an `if` evaluates first: the leftmost operand of its `&&` chain, or
+/// that operand's scrutinee when it is a `let`.
+fn first_condition(cond: &mut Expr) -> &mut Expr {
+    if matches!(cond, Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)))
+        && let Expr::Binary(b) = cond
+    {
+        return first_condition(&mut b.left);
+    }
+    match cond {
+        Expr::Let(l) => &mut l.expr,
+        other => other,
     }
 }
