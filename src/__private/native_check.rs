@@ -16,6 +16,12 @@ use core::marker::PhantomData;
 #[inline(always)]
 pub fn native_check<A, R, F: AsyncFnOnce(A) -> R>(_args: PhantomData<A>, _body: F) {}
 
+/// A generator's `yield_!(v)` in the native check: takes `v` by value, as
+/// the generator does, typed as the item (`yielded::<u32>(v.iter().sum())`
+/// infers like the generator's own yield).
+#[inline(always)]
+pub fn yielded<T>(_value: T) {}
+
 /// The type of a value, without using the value.
 #[inline(always)]
 pub fn phantom_of<T>(_: &T) -> PhantomData<T> {

@@ -262,9 +262,11 @@ fn native_check(func: &syn::ItemFn, mode: &mode::Mode, params: &[signature::Para
     }
     let mut body = (*func.block).clone();
     normalize::rename_self(&mut body);
-    if mode.is_generator() {
+    if let Some(item) = mode.item() {
         // Each `yield_!(v)` is checked as an await that consumes `v`.
-        yields::as_native_awaits(&mut body);
+        let mut item = item.clone();
+        syn::visit_mut::VisitMut::visit_type_mut(&mut ImplAsInferred, &mut item);
+        yields::as_native_awaits(&mut body, &item);
     }
     let result = names::hidden("__lh_native");
     let args = names::hidden("__lh_args");

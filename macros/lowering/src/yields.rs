@@ -66,18 +66,21 @@ pub fn yielded(base: &Expr) -> Option<&Expr> {
     }
 }
 
-/// For the native check: `yield_!(v)` becomes an await that consumes `v`.
-pub fn as_native_awaits(block: &mut syn::Block) {
-    struct Native;
-    impl VisitMut for Native {
+/// For the native check: `yield_!(v)` becomes an await that consumes `v` as
+/// a value of the item type (`item`, with `_` for any `impl Trait` in it),
+/// so that `v` infers as it does in the generator.
+pub fn as_native_awaits(block: &mut syn::Block, item: &syn::Type) {
+    struct Native<'a>(&'a syn::Type);
+    impl VisitMut for Native<'_> {
         fn visit_expr_mut(&mut self, e: &mut Expr) {
             visit_mut::visit_expr_mut(self, e);
             if let Expr::Await(a) = e
                 && let Some(v) = yielded(&a.base)
             {
+                let item = self.0;
                 *e = crate::splice::expr(
                     quote::quote!({
-                        ::core::mem::drop(__lh_hole0);
+                        ::longhand::__private::yielded::<#item>(__lh_hole0);
                         ::core::future::ready(()).await
                     }),
                     vec![v.clone()],
@@ -89,5 +92,5 @@ pub fn as_native_awaits(block: &mut syn::Block) {
         fn visit_item_mut(&mut self, _: &mut syn::Item) {}
     }
     mark(block);
-    Native.visit_block_mut(block);
+    Native(item).visit_block_mut(block);
 }
