@@ -1,7 +1,12 @@
 //! `#[longhand::generator]`: generators lowered into the same state machines
-//! as `async fn`s, used as `Iterator`s and `Stream`s, compared against
-//! hand-computed sequences and hand-written `std::iter::from_fn` equivalents.
+//! as `async fn`s, used as `Iterator`s and `Stream`s, compared against rustc's
+//! own coroutines (`oracle.rs`, `differential.rs`), hand-computed sequences
+//! and hand-written `std::iter::from_fn` equivalents.
 
+#[macro_use]
+mod oracle;
+
+mod differential;
 mod internal;
 mod iterators;
 mod realistic;
