@@ -646,3 +646,64 @@ gen_differential! {
     },
     run: branches(4),
 }
+
+gen_differential! {
+    /// A yield inside a `match` guard, with the scrutinee's bindings alive
+    /// across it.
+    name: yield_in_a_match_guard,
+    items: {},
+    gen: fn guarded(v: Vec<(u32, &'static str)>) -> impl Iterator<Item = String> {
+        for pair in v {
+            match pair {
+                (n, name) if {
+                    yield_!(format!("test {name}"));
+                    n > 1
+                } => yield_!(format!("big {name}")),
+                (_, name) => {
+                    let _d = D(name);
+                    yield_!(format!("small {name}"));
+                }
+            }
+        }
+    },
+    run: guarded(vec![(2, "a"), (0, "b"), (5, "c")]),
+}
+
+gen_differential! {
+    /// An `impl Trait` parameter iterated across yields.
+    name: impl_trait_parameter,
+    items: {},
+    gen: fn doubled(input: impl IntoIterator<Item = u32>) -> impl Iterator<Item = u32> {
+        let _g = D("g");
+        for x in input {
+            yield_!(x * 2);
+        }
+    },
+    run: doubled(vec![1, 2, 3]),
+}
+
+gen_differential! {
+    /// A stream that creates a future borrowing its own local, yields,
+    /// then awaits that future: the future is kept (and dropped with the
+    /// stream) across the yield.
+    name: stream_future_created_before_a_yield,
+    items: {
+        pub async fn measure(s: &str) -> usize {
+            pend(1, ()).await;
+            s.len()
+        }
+    },
+    gen: fn later(words: Vec<String>) -> impl Stream<Item = usize> {
+        for w in words.iter() {
+            let fut = measure(w);
+            yield_!(0);
+            yield_!(fut.await);
+        }
+        let tail = async {
+            pend(1, ()).await;
+            words.len()
+        };
+        yield_!(tail.await);
+    },
+    run: later(vec!["ab".into(), "cde".into()]),
+}
