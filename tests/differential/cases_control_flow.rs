@@ -545,8 +545,9 @@ differential! {
 differential! {
     /// A condition that is a block whose statements await before its
     /// value (`if let Some(w) = { x.await; v.first() }`, the same in a let
-    /// chain, a `while let` and a plain `if`): in the copy of the code that
-    /// suspends there, the bindings were typed from `!` (E0282 at `w`).
+    /// chain, an `else if let`, a `while let`, a plain `if` and a `for`'s
+    /// iterable): in the copy of the code that suspends there, the
+    /// bindings were typed from `!` (E0282 at `w`).
     /// Found by the generator differential suite.
     #[allow(clippy::blocks_in_conditions, clippy::manual_unwrap_or)]
     name: block_condition_awaiting_before_its_value,
@@ -570,6 +571,14 @@ differential! {
                 t += w.len();
             }
             if { pend(1, ()).await; t > 3 } { t += 1000; }
+            for w in { pend(1, ()).await; words.iter() } {
+                t += w.len();
+            }
+            if t > 10_000 {
+                t = 0;
+            } else if let Some(w) = { pend(1, ()).await; words.get(1) } {
+                t += w.len();
+            }
             let v = if let Some(x) = { pend(1, D::new("x")).await }.touch().checked_sub(1) { x } else { 7 };
             t + v
         }

@@ -621,3 +621,29 @@ differential! {
         f(&v).await
     },
 }
+
+differential! {
+    /// Blocks that await before their value in every operand position: a
+    /// call's argument, a struct field, a tuple, an array, a `break`
+    /// value, the right of a `+` after a closure call.
+    #[allow(clippy::blocks_in_conditions, clippy::redundant_closure_call)]
+    name: block_operands_awaiting_before_their_value,
+    items: {
+        fn two(a: usize, b: &str) -> usize { a + b.len() }
+        struct P { a: usize, b: Vec<u32> }
+        #[lh] async fn f(words: Vec<&'static str>) -> usize {
+            let mut t = two({ pend(1, ()).await; 3 }, words[0]);
+            let p = P { a: { pend(1, D::new("field")).await.touch() }, b: Vec::new() };
+            t += p.a + p.b.len();
+            let (x, y) = ({ pend(1, ()).await; 4 }, words.len());
+            t += x + y;
+            let arr = [{ pend(1, ()).await; 5 }, t];
+            t += arr.iter().sum::<usize>();
+            let r = loop { break { pend(1, ()).await; words.first() }; };
+            t += r.map_or(0, |w| w.len());
+            let c = (|| 1)() + { pend(1, ()).await; words.len() };
+            t + c
+        }
+    },
+    run: f(vec!["ab", "cde"]),
+}

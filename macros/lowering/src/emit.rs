@@ -1266,10 +1266,12 @@ impl VisitMut for Finalize<'_> {
         // And for an `if` whose condition (a `let`'s scrutinee first) stops
         // here: `if let Some(w) = { x.await; v.first() } { w.len() }` would
         // bind `w` from `!`, which leaves its type unknown (E0282). A
-        // `while` too: its first test is where this copy stops.
+        // `while` too (its first test is where this copy stops), and a `for`
+        // whose iterable stops here.
         let cond = match e {
             Expr::If(i) => Some(&mut i.cond),
             Expr::While(w) => Some(&mut w.cond),
+            Expr::ForLoop(f) => Some(&mut f.expr),
             _ => None,
         };
         if let Some(cond) = cond
