@@ -17,14 +17,14 @@ fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
                 for x in list.iter() {
                     sum += x;
                     {
-                        ::core::mem::drop(sum);
+                        ::longhand::__private::yielded::<i32>(sum);
                         ::core::future::ready(()).await
                     };
                 }
                 for x in list.iter().rev() {
                     sum -= x;
                     {
-                        ::core::mem::drop(sum);
+                        ::longhand::__private::yielded::<i32>(sum);
                         ::core::future::ready(()).await
                     };
                 }
