@@ -300,3 +300,26 @@ differential! {
     },
     run: async { (f(0).await, f(2).await) },
 }
+
+differential! {
+    /// A `loop` with a value `break` that also leaves an outer loop with an
+    /// awaited value: resumed there, the inner loop has no value `break`
+    /// left and is `!`; the code after it (`inner % 2`) is not written.
+    name: break_outer_await_from_a_value_loop,
+    items: {
+        #[lh] async fn f(c: bool) -> u32 {
+            let _d = D::new("d");
+            'a: loop {
+                let inner = loop {
+                    if c {
+                        break 'a pend(1, 5).await;
+                    }
+                    break 2u32;
+                };
+                return inner % 2 + pend(1, 10).await;
+            }
+        }
+        async fn both() -> (u32, u32) { (f(true).await, f(false).await) }
+    },
+    run: both(),
+}

@@ -1170,6 +1170,33 @@ impl Finalize<'_> {
         }
     }
 
+    /// Cuts `b` after its first statement that always suspends or leaves,
+    /// unless nothing but the closing `unreachable!` follows it already;
+    /// returns that statement's index when it cut.
+    fn cut_after_divergence(&self, b: &mut Block) -> Option<usize> {
+        let k = b
+            .stmts
+            .iter()
+            .position(|s| crate::awaits::stmt_diverges_at(s, &|a| self.stops_at(a)))?;
+        let rest = &b.stmts[k + 1..];
+        if rest.is_empty() || (rest.len() == 1 && is_follows_suspension(&rest[0])) {
+            return None;
+        }
+        b.stmts.truncate(k + 1);
+        // The kept statement must stay a statement, not become the
+        // block's value, and rustc must see the block diverge (it
+        // does not know that a `while` whose condition suspends never
+        // ends): a tail that is never reached says so.
+        if let Some(syn::Stmt::Expr(_, semi @ None)) = b.stmts.last_mut() {
+            *semi = Some(Default::default());
+        }
+        b.stmts.push(syn::Stmt::Expr(
+            parse_quote!(::core::unreachable!(#FOLLOWS_SUSPENSION)),
+            None,
+        ));
+        Some(k)
+    }
+
     /// A statement that never runs and gives local `name` (binding `id`)
     /// the type of its field in the first state that keeps it, if any.
     fn typed_from_state(&self, id: usize, name: &Ident) -> Option<syn::Stmt> {
@@ -1203,27 +1230,8 @@ impl VisitMut for Finalize<'_> {
         // keeps rustc from typing it with the suspension's `!`. An arm that
         // runs on past its yields keeps all of it.
         // It still stops at a join point, whose code is written in its arm.
-        if let Some(k) = b
-            .stmts
-            .iter()
-            .position(|s| crate::awaits::stmt_diverges_at(s, &|a| self.stops_at(a)))
-            && k + 1 < b.stmts.len()
-        {
-            b.stmts.truncate(k + 1);
+        if let Some(k) = self.cut_after_divergence(b) {
             self.unbind_before_join(&mut b.stmts[k]);
-            // The kept statement must stay a statement, not become the
-            // block's value, and rustc must see the block diverge (it
-            // does not know that a `while` whose condition suspends never
-            // ends): a tail that is never reached says so.
-            if let Some(syn::Stmt::Expr(_, semi @ None)) = b.stmts.last_mut() {
-                *semi = Some(Default::default());
-            }
-            b.stmts.push(syn::Stmt::Expr(
-                parse_quote!(::core::unreachable!(
-                    "longhand: this point follows a suspension"
-                )),
-                None,
-            ));
         }
         // A `let` whose value is cut short here binds nothing here, and its
         // pattern could not be typed from `!` (`let Some(q) = { let z =
@@ -1236,8 +1244,16 @@ impl VisitMut for Finalize<'_> {
                 *s = syn::Stmt::Expr((*init.expr).clone(), Some(Default::default()));
             }
         }
-        let declared = declared_locals(b);
+        let mut declared = declared_locals(b);
         visit_mut::visit_block_mut(self, b);
+        // Cutting an inner block short can make a statement here diverge
+        // that did not before: a loop resumed at its `break 'outer
+        // x.await`, whose value `break` was in the part cut away, is `!`
+        // now (`let inner = '__lh_loop1: { .. };`), and code after it would
+        // be typed from that (`inner % 2`, E0277).
+        if let Some(k) = self.cut_after_divergence(b) {
+            declared.retain(|(at, ..)| *at <= k);
+        }
         self.type_dead_declarations(b, declared);
         drop_unused_declarations(b);
     }
@@ -1468,5 +1484,23 @@ fn first_condition(cond: &mut Expr) -> &mut Expr {
     match cond {
         Expr::Let(l) => &mut l.expr,
         other => other,
+    }
+}
+
+/// The message of the `unreachable!` that closes a block cut short.
+const FOLLOWS_SUSPENSION: &str = "longhand: this point follows a suspension";
+
+/// Is `s` the `unreachable!` that closes a block cut short?
+fn is_follows_suspension(s: &syn::Stmt) -> bool {
+    match s {
+        syn::Stmt::Expr(Expr::Macro(m), None) => {
+            m.mac
+                .path
+                .segments
+                .last()
+                .is_some_and(|p| p.ident == "unreachable")
+                && m.mac.tokens.to_string().contains(FOLLOWS_SUSPENSION)
+        }
+        _ => false,
     }
 }
