@@ -65,3 +65,21 @@ differential! {
     },
     run: f(vec![true, false, true]),
 }
+
+differential! {
+    /// A non-`move` `async` block awaiting futures held in locals of the
+    /// body: `.await` takes them by value, so rustc captures them by value
+    /// (the block owns and drops them), and borrows the rest (`d`).
+    name: async_block_awaits_captured_futures,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let d = D::new("d");
+            let a = pend(1, 2u32);
+            let c = pend(2, 3u32);
+            let b = async { let x = a.await; d.touch(); x + c.await };
+            pend(1, ()).await;
+            b.await
+        }
+    },
+    run: f(),
+}

@@ -1978,6 +1978,19 @@ impl Resolver {
                     Expr::MethodCall(m) if awaited_consumes_receiver(&m.method.to_string()) => {
                         self.method_call(m, Move)
                     }
+                    // `.await` takes its operand by value (`into_future(self)`),
+                    // whatever its type: a captured local awaited in an
+                    // `async` block or closure is captured by value, `move`
+                    // or not (`let b = async { a.await };`).
+                    base @ Expr::Path(p)
+                        if self.outer_moving.is_some()
+                            && p.qself.is_none()
+                            && p.path.get_ident().is_some() =>
+                    {
+                        self.consuming = true;
+                        self.expr(base, Move);
+                        self.consuming = false;
+                    }
                     base => self.expr(base, Move),
                 }
                 let pos = self.tick();
