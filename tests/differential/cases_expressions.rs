@@ -626,7 +626,11 @@ differential! {
     /// Blocks that await before their value in every operand position: a
     /// call's argument, a struct field, a tuple, an array, a `break`
     /// value, the right of a `+` after a closure call.
-    #[allow(clippy::blocks_in_conditions, clippy::redundant_closure_call)]
+    #[allow(
+        clippy::blocks_in_conditions,
+        clippy::redundant_closure_call,
+        clippy::never_loop
+    )]
     name: block_operands_awaiting_before_their_value,
     items: {
         fn two(a: usize, b: &str) -> usize { a + b.len() }

@@ -305,6 +305,7 @@ differential! {
     /// A `loop` with a value `break` that also leaves an outer loop with an
     /// awaited value: resumed there, the inner loop has no value `break`
     /// left and is `!`; the code after it (`inner % 2`) is not written.
+    #[allow(clippy::never_loop)]
     name: break_outer_await_from_a_value_loop,
     items: {
         #[lh] async fn f(c: bool) -> u32 {

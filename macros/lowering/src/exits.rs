@@ -16,13 +16,27 @@ pub fn return_to(label: &syn::Lifetime, value: Expr) -> Expr {
 /// Points the user's `break` (with or without a value) at `label`. A value
 /// that starts like a label or a path from the crate root (`break
 /// ::limits::MAX`) is put in parentheses: after a label, `'l ::x` would read
-/// as a labeled expression.
+/// as a labeled expression. So is an unlabelled block or loop: the user's
+/// `break { .. }` as `break 'l { .. }` trips rustc's
+/// `break_with_label_and_loop` lint, which no `#[allow]` in the expansion
+/// reaches (the parser reports it).
 pub fn break_to(b: &mut syn::ExprBreak, label: &syn::Lifetime) {
     b.label = Some(label.clone());
+    let unlabelled_block = |v: &Expr| match v {
+        Expr::Block(b) => b.label.is_none(),
+        Expr::Loop(l) => l.label.is_none(),
+        Expr::While(w) => w.label.is_none(),
+        Expr::ForLoop(f) => f.label.is_none(),
+        _ => false,
+    };
+    let starts_with_label = |v: &Expr| {
+        matches!(
+            quote::ToTokens::to_token_stream(v).into_iter().next(),
+            Some(proc_macro2::TokenTree::Punct(p)) if matches!(p.as_char(), ':' | '\'')
+        )
+    };
     if let Some(v) = &mut b.expr
-        && let Some(proc_macro2::TokenTree::Punct(p)) =
-            quote::ToTokens::to_token_stream(&**v).into_iter().next()
-        && matches!(p.as_char(), ':' | '\'')
+        && (starts_with_label(v) || unlabelled_block(v))
     {
         let inner = std::mem::replace(&mut **v, Expr::Verbatim(Default::default()));
         **v = crate::splice::expr(quote!((__lh_hole0)), vec![inner]);
