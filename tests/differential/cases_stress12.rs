@@ -15,8 +15,10 @@
 //! lifetimes (references returned from parameters after awaits, `impl Fn`
 //! and `&mut dyn Trait` parameters, generic structs with async methods), and
 //! panics mid-body with live values at several scope levels. Written to
-//! find where the lowering differs from rustc (findings "s12-N", kept as
-//! `known_gap!` with their reasons).
+//! find where the lowering differs from rustc. Its two findings are fixed
+//! (s12-1: a value `loop` resumed at a `break 'outer x.await`; s12-2: an
+//! `async` block awaiting a captured future); the old gaps it met again are
+//! kept as `known_gap!` with their reasons.
 #![allow(
     dead_code,
     unused_variables,
@@ -1227,35 +1229,32 @@ differential! {
     run: go(),
 }
 
-known_gap! {
-    reason: "s12-1 (fails to compile, E0277 cannot calculate the remainder of `!` divided by `i32`): a `let x = loop { .. }` whose body has both a value `break` and a `break 'outer pend(..).await` to an enclosing labelled loop, then `x` used with an operator (`inner % 2`): rustc types the inner `loop` from its value `break` (u32); in longhand's resume arm for the `break 'outer` suspension the inner loop is rewritten as a labelled block that only ever leaves through `break 'outer`, so it (and `inner`) is typed `!`, and `! % i32` does not resolve. See `s12_1_minimal_break_outer_await_from_value_loop`",
-    differential! {
-        /// Nested `loop`s with `break` carrying values out of both levels, an
-        /// await in the inner `loop`'s `break` value.
-        name: nested_loop_break_values_await,
-        items: {
-            #[lh] async fn f(limit: u32) -> (u32, u32) {
-                let mut i = 0;
-                let total = 'a: loop {
-                    let d = D::new("outer-iter");
-                    i += 1;
-                    let inner = loop {
-                        let e = D::new("inner-iter");
-                        if i > limit {
-                            break 'a pend(1, i * 100).await;
-                        }
-                        break pend(1, i).await;
-                    };
-                    if inner % 2 == 0 {
-                        continue;
+differential! {
+    /// Nested `loop`s with `break` carrying values out of both levels, an
+    /// await in the inner `loop`'s `break` value.
+    name: nested_loop_break_values_await,
+    items: {
+        #[lh] async fn f(limit: u32) -> (u32, u32) {
+            let mut i = 0;
+            let total = 'a: loop {
+                let d = D::new("outer-iter");
+                i += 1;
+                let inner = loop {
+                    let e = D::new("inner-iter");
+                    if i > limit {
+                        break 'a pend(1, i * 100).await;
                     }
-                    log(format!("odd {inner}"));
+                    break pend(1, i).await;
                 };
-                (total, i)
-            }
-        },
-        run: f(3),
-    }
+                if inner % 2 == 0 {
+                    continue;
+                }
+                log(format!("odd {inner}"));
+            };
+            (total, i)
+        }
+    },
+    run: f(3),
 }
 
 // ---------------------------------------------------------------------------
@@ -2497,28 +2496,25 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "s12-2 (fails to compile, E0507 cannot move out of `__lh_pin2.value` which is behind a mutable reference): a non-`move` `async` block that awaits a future held in a local of the body (`let a = async move { .. }; let b = async { let va = a.await; .. }; b.await`): rustc captures `a` by value (`.await` consumes it through `into_future`); longhand takes a non-`move` block as borrowing `a`, pins `a` in its own slot, and the block then moves out of that slot (the async-block sibling of s11-1). See `s12_2_minimal_async_block_awaits_captured_future`",
-    differential! {
-        /// Two `async` blocks, the second capturing the first's output by
-        /// awaiting it inside.
-        name: async_block_awaits_other_block,
-        items: {
-            #[lh] async fn f(x: u32) -> u32 {
-                let a = async move {
-                    let d = D::new("a");
-                    pend(1, x + 1).await
-                };
-                let b = async {
-                    let va = a.await;
-                    pend(1, va * 2).await
-                };
-                log("built");
-                b.await
-            }
-        },
-        run: f(4),
-    }
+differential! {
+    /// Two `async` blocks, the second capturing the first's output by
+    /// awaiting it inside.
+    name: async_block_awaits_other_block,
+    items: {
+        #[lh] async fn f(x: u32) -> u32 {
+            let a = async move {
+                let d = D::new("a");
+                pend(1, x + 1).await
+            };
+            let b = async {
+                let va = a.await;
+                pend(1, va * 2).await
+            };
+            log("built");
+            b.await
+        }
+    },
+    run: f(4),
 }
 
 differential! {
@@ -2566,40 +2562,39 @@ differential! {
     run: go(),
 }
 
-known_gap! {
-    reason: "s12-1 minimal (fails to compile, E0277 cannot calculate the remainder of `!` divided by `i32`): `'a: loop { let inner = loop { if c { break 'a pend(1, 5).await; } break 2u32; }; return inner % 2; }`: in the resume arm after the `break 'a` await the inner `loop` has no value `break` left, so longhand's labelled block typing it is `!`; rustc types it `u32`. The same shapes with `if`, a labelled block, or `return .await` in a `match` instead of the inner `loop` compile and pass",
-    differential! {
-        name: s12_1_minimal_break_outer_await_from_value_loop,
-        items: {
-            #[lh] async fn f(c: bool) -> u32 {
-                'a: loop {
-                    let inner = loop {
-                        if c {
-                            break 'a pend(1, 5).await;
-                        }
-                        break 2u32;
-                    };
-                    return inner % 2;
-                }
+differential! {
+    /// s12-1, minimal: resumed at the `break 'a` await, the inner `loop`
+    /// has no value `break` left and is `!`; `inner % 2` after it is not
+    /// written in that arm.
+    name: s12_1_minimal_break_outer_await_from_value_loop,
+    items: {
+        #[lh] async fn f(c: bool) -> u32 {
+            'a: loop {
+                let inner = loop {
+                    if c {
+                        break 'a pend(1, 5).await;
+                    }
+                    break 2u32;
+                };
+                return inner % 2;
             }
-        },
-        run: f(true),
-    }
+        }
+    },
+    run: f(true),
 }
 
-known_gap! {
-    reason: "s12-2 minimal (fails to compile, E0507 cannot move out of `__lh_pin0.value` which is behind a mutable reference): `let a = pend(1, 2u32); let b = async { a.await }; b.await`: rustc's non-`move` block captures `a` by value because `.await` consumes it; longhand pins `a` as a borrowed local and the block moves out of the pin slot",
-    differential! {
-        name: s12_2_minimal_async_block_awaits_captured_future,
-        items: {
-            #[lh] async fn f() -> u32 {
-                let a = pend(1, 2u32);
-                let b = async { a.await };
-                b.await
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// s12-2, minimal: a non-`move` `async` block awaiting a local future
+    /// captures it by value (`.await` consumes it).
+    name: s12_2_minimal_async_block_awaits_captured_future,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let a = pend(1, 2u32);
+            let b = async { a.await };
+            b.await
+        }
+    },
+    run: f(),
 }
 
 // ---------------------------------------------------------------------------
@@ -3088,25 +3083,22 @@ differential! {
     run: go(),
 }
 
-known_gap! {
-    reason: "s12-2 (fails to compile, E0507 cannot move out of `__lh_pin2.value` which is behind a mutable reference): the realistic shape, a request future built first and awaited inside a non-`move` task block (`let req = fetch_guarded(\"req\", id); let task = async { let v = req.await; .. }; task.await`); the `async move` form (`async_move_block_awaits_request_future`) passes",
-    differential! {
-        /// A spawned-task shape: a non-`move` `async` block that awaits a
-        /// request future built before it.
-        name: async_block_awaits_request_future,
-        items: {
-            #[lh] async fn f(id: u32) -> u32 {
-                let req = fetch_guarded("req", id);
-                let task = async {
-                    let v = req.await;
-                    pend(1, v + 1).await
-                };
-                log("spawned");
-                task.await
-            }
-        },
-        run: f(2),
-    }
+differential! {
+    /// A spawned-task shape: a non-`move` `async` block that awaits a
+    /// request future built before it.
+    name: async_block_awaits_request_future,
+    items: {
+        #[lh] async fn f(id: u32) -> u32 {
+            let req = fetch_guarded("req", id);
+            let task = async {
+                let v = req.await;
+                pend(1, v + 1).await
+            };
+            log("spawned");
+            task.await
+        }
+    },
+    run: f(2),
 }
 
 differential! {
