@@ -2586,6 +2586,7 @@ differential! {
 differential! {
     /// s12-2, minimal: a non-`move` `async` block awaiting a local future
     /// captures it by value (`.await` consumes it).
+    #[allow(clippy::redundant_async_block)]
     name: s12_2_minimal_async_block_awaits_captured_future,
     items: {
         #[lh] async fn f() -> u32 {

@@ -707,3 +707,87 @@ gen_differential! {
     },
     run: later(vec!["ab".into(), "cde".into()]),
 }
+
+gen_differential! {
+    /// A yield in a `let .. else`'s diverging `else`, and in the value of a
+    /// `match` arm whose scrutinee is a temporary with a destructor, kept
+    /// across the yield. (A field of the temporary as the scrutinee,
+    /// `match reply(..).1`, is the s4-3 gap of `tests/differential`: the
+    /// arm may move the field out, and longhand drops the rest first.)
+    name: yield_in_let_else_and_arm_values,
+    items: {
+        pub struct Reply(pub D, pub Option<u32>);
+        impl Reply {
+            pub fn get(&self) -> Option<u32> { self.1 }
+        }
+        pub fn reply(n: u32) -> Reply { Reply(D("reply"), n.is_multiple_of(2).then_some(n)) }
+    },
+    gen: fn replies(ns: Vec<u32>) -> impl Iterator<Item = u32> {
+        for n in ns {
+            let Some(v) = reply(n).1 else {
+                yield_!(1000 + n);
+                continue;
+            };
+            let w = match reply(v + 1).get() {
+                Some(x) => x,
+                None => {
+                    yield_!(v);
+                    v * 10
+                }
+            };
+            yield_!(w);
+        }
+    },
+    run: replies(vec![2, 3, 4]),
+}
+
+gen_differential! {
+    /// A `return` from a nested block while a borrowing iterator over a
+    /// local and values at three levels are alive.
+    name: return_with_a_borrowing_iterator_alive,
+    items: {},
+    gen: fn first_big(v: Vec<u32>, limit: u32) -> impl Iterator<Item = u32> {
+        let _top = D("top");
+        let owned: Vec<u32> = v.iter().map(|x| x * 2).collect();
+        let mut it = owned.iter();
+        loop {
+            let _lvl = D("lvl");
+            let Some(x) = it.next() else { break };
+            {
+                let _inner = D("inner");
+                if *x > limit {
+                    yield_!(*x);
+                    return;
+                }
+            }
+            yield_!(0);
+        }
+        yield_!(u32::MAX);
+    },
+    run: first_big(vec![1, 5, 9], 8),
+}
+
+gen_differential! {
+    /// A stream whose awaited future borrows the item it is about to
+    /// yield, and a `while let` over a channel-like queue refilled between
+    /// yields.
+    name: stream_queue_refilled_between_yields,
+    items: {
+        pub async fn weigh(s: &str) -> usize {
+            pend(1, ()).await;
+            s.len()
+        }
+    },
+    gen: fn drain(seed: Vec<&'static str>) -> impl Stream<Item = (String, usize)> {
+        let mut queue: std::collections::VecDeque<String> = seed.iter().map(|s| s.to_string()).collect();
+        let _q = D("queue");
+        while let Some(s) = queue.pop_front() {
+            let n = weigh(&s).await;
+            if n > 2 {
+                queue.push_back(s[1..].to_string());
+            }
+            yield_!((s, n));
+        }
+    },
+    run: drain(vec!["abcd", "x"]),
+}
