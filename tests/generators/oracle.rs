@@ -6,8 +6,8 @@
 //! the native side of a [`gen_differential!`] case is the generator's body
 //! inside an `async move` block, with `yield_!(v)` written as
 //! `yield_value(v).await` ([`yield_value`] parks `v` in a thread-local slot
-//! and returns `Pending` once). [`NativeIter`] and [`NativeStream`] drive that
-//! future the way rustc's `gen` and `async gen` blocks drive their coroutine:
+//! and returns `Pending` once). [`Native`] drives that future the way
+//! rustc's `gen` and `async gen` blocks drive their coroutine:
 //! a `Pending` with a parked value is an item, a `Pending` without one is an
 //! await that is not ready (streams only), `Ready` is the end. The parameters
 //! are moved in first with `let p = p;`, as rustc does for `async fn`.
@@ -108,98 +108,70 @@ enum Phase {
     Poisoned,
 }
 
-/// rustc's `gen` block, driven as an `Iterator`.
+/// rustc's `gen` block (as an `Iterator`) or `async gen` block (as a
+/// `Stream`): the same coroutine, driven by `next()` or `poll_next()`.
 ///
 /// ```ignore
-/// let it = NativeIter::<u32, _>::new(async move { yield_value(1u32).await });
+/// let it = Native::<u32, _>::new(async move { yield_value(1u32).await });
 /// ```
-pub struct NativeIter<T, F> {
+pub struct Native<T, F> {
     fut: Pin<Box<F>>,
     phase: Phase,
     _item: std::marker::PhantomData<fn() -> T>,
 }
 
-impl<T, F: Future<Output = ()>> NativeIter<T, F> {
+impl<T: 'static, F: Future<Output = ()>> Native<T, F> {
     pub fn new(fut: F) -> Self {
-        NativeIter {
+        Native {
             fut: Box::pin(fut),
             phase: Phase::Running,
             _item: std::marker::PhantomData,
         }
     }
-}
 
-impl<T: 'static, F: Future<Output = ()>> Iterator for NativeIter<T, F> {
-    type Item = T;
-    fn next(&mut self) -> Option<T> {
+    /// Resumes the body once: an item, the end, or `Pending` (an await that
+    /// is not ready). Resumed after a panic, it panics with `poisoned`.
+    fn step(&mut self, cx: &mut Context<'_>, poisoned: &str) -> Poll<Option<T>> {
         match self.phase {
-            Phase::Done => return None,
-            // What rustc's `gen` blocks do when resumed after a panic.
-            Phase::Poisoned => panic!("`gen fn` should just keep returning `None` after panicking"),
+            Phase::Done => return Poll::Ready(None),
+            Phase::Poisoned => panic!("{poisoned}"),
             Phase::Running => {}
         }
-        let mut cx = Context::from_waker(Waker::noop());
         let fut = self.fut.as_mut();
-        match catch_unwind(AssertUnwindSafe(|| resume(fut, &mut cx))) {
+        match catch_unwind(AssertUnwindSafe(|| resume(fut, cx))) {
             Err(p) => {
                 self.phase = Phase::Poisoned;
                 resume_unwind(p)
             }
             Ok((Poll::Ready(()), _)) => {
                 self.phase = Phase::Done;
-                None
-            }
-            Ok((Poll::Pending, Some(v))) => Some(item(v)),
-            Ok((Poll::Pending, None)) => panic!("a sync generator's body awaited"),
-        }
-    }
-}
-
-/// rustc's `async gen` block, driven as a `Stream`.
-///
-/// ```ignore
-/// let s = NativeStream::<u32, _>::new(async move { yield_value(1u32).await });
-/// ```
-pub struct NativeStream<T, F> {
-    fut: Pin<Box<F>>,
-    phase: Phase,
-    _item: std::marker::PhantomData<fn() -> T>,
-}
-
-impl<T, F: Future<Output = ()>> NativeStream<T, F> {
-    pub fn new(fut: F) -> Self {
-        NativeStream {
-            fut: Box::pin(fut),
-            phase: Phase::Running,
-            _item: std::marker::PhantomData,
-        }
-    }
-}
-
-impl<T: 'static, F: Future<Output = ()>> Stream for NativeStream<T, F> {
-    type Item = T;
-    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
-        // SAFETY: nothing is pinned structurally (`fut` is boxed); the
-        // fields are only replaced or used through the box's own pin.
-        let this = unsafe { self.get_unchecked_mut() };
-        match this.phase {
-            Phase::Done => return Poll::Ready(None),
-            Phase::Poisoned => panic!("`async gen fn` resumed after panicking"),
-            Phase::Running => {}
-        }
-        let fut = this.fut.as_mut();
-        match catch_unwind(AssertUnwindSafe(|| resume(fut, cx))) {
-            Err(p) => {
-                this.phase = Phase::Poisoned;
-                resume_unwind(p)
-            }
-            Ok((Poll::Ready(()), _)) => {
-                this.phase = Phase::Done;
                 Poll::Ready(None)
             }
             Ok((Poll::Pending, Some(v))) => Poll::Ready(Some(item(v))),
             Ok((Poll::Pending, None)) => Poll::Pending,
         }
+    }
+}
+
+impl<T: 'static, F: Future<Output = ()>> Iterator for Native<T, F> {
+    type Item = T;
+    fn next(&mut self) -> Option<T> {
+        let mut cx = Context::from_waker(Waker::noop());
+        // What rustc's `gen` blocks say when resumed after a panic.
+        let poisoned = "`gen fn` should just keep returning `None` after panicking";
+        match self.step(&mut cx, poisoned) {
+            Poll::Ready(v) => v,
+            Poll::Pending => panic!("a sync generator's body awaited"),
+        }
+    }
+}
+
+impl<T: 'static, F: Future<Output = ()>> Stream for Native<T, F> {
+    type Item = T;
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
+        // (`Native` is `Unpin`: its future is boxed.)
+        self.get_mut()
+            .step(cx, "`async gen fn` resumed after panicking")
     }
 }
 
@@ -255,44 +227,10 @@ fn panic_text(p: &(dyn Any + Send)) -> String {
 /// not a hang.
 const MAX_STEPS: usize = 200;
 
-/// Drives an iterator to its end (or a panic), then once more; returns the
-/// event log with every step's result in it, and how many steps it took.
-fn run_iter<I: Iterator<Item: Debug>>(make: impl Fn() -> I, limit: Option<usize>) -> Vec<String> {
-    let _ = take_log();
-    let mut it = make();
-    log("-- made");
-    let mut steps = 0;
-    let mut ended = false;
-    while limit.is_none_or(|l| steps < l) && steps < MAX_STEPS {
-        steps += 1;
-        match catch_unwind(AssertUnwindSafe(|| it.next())) {
-            Ok(Some(v)) => log(format!("-> {v:?}")),
-            Ok(None) => {
-                log("-> None");
-                ended = true;
-                break;
-            }
-            Err(p) => {
-                log(format!("-> panic {}", panic_text(&*p)));
-                ended = true;
-                break;
-            }
-        }
-    }
-    if ended {
-        match catch_unwind(AssertUnwindSafe(|| it.next())) {
-            Ok(v) => log(format!("-> again {v:?}")),
-            Err(p) => log(format!("-> again panic {}", panic_text(&*p))),
-        }
-    }
-    log(format!("-- drop after {steps} steps"));
-    drop(it);
-    take_log()
-}
-
-/// [`run_iter`] for a stream: every poll's result is logged, `Pending`
-/// included.
-fn run_stream<S: Stream<Item: Debug>>(make: impl Fn() -> S, limit: Option<usize>) -> Vec<String> {
+/// Drives a stream to its end (or a panic), then once more, polling at most
+/// `limit` times before that; returns the event log with every poll's
+/// result in it (an iterator is driven as `stream::iter` of it).
+fn run<S: Stream<Item: Debug>>(make: impl Fn() -> S, limit: Option<usize>) -> Vec<String> {
     let _ = take_log();
     let mut s = Box::pin(make());
     log("-- made");
@@ -342,27 +280,17 @@ fn steps_of(full: &[String]) -> usize {
 }
 
 /// Runs both iterators to the end and dropped after every number of steps;
-/// panics with both logs where they differ.
+/// panics with both logs where they differ. Each `next()` is a poll of
+/// `stream::iter` over the iterator, which adds nothing to the log.
 pub fn compare_iters<A, B>(native: impl Fn() -> A, lowered: impl Fn() -> B)
 where
     A: Iterator<Item: Debug>,
     B: Iterator<Item: Debug>,
 {
-    let full = run_iter(&native, None);
-    verbose(&full);
-    assert_eq!(
-        run_iter(&lowered, None),
-        full,
-        "full run (left: lowered, right: native)"
-    );
-    for k in 0..steps_of(&full) {
-        let n = run_iter(&native, Some(k));
-        assert_eq!(
-            run_iter(&lowered, Some(k)),
-            n,
-            "dropped after {k} steps (left: lowered, right: native)"
-        );
-    }
+    compare_streams(
+        || futures::stream::iter(native()),
+        || futures::stream::iter(lowered()),
+    )
 }
 
 /// [`compare_iters`] for streams, cancelled after every number of polls.
@@ -371,17 +299,17 @@ where
     A: Stream<Item: Debug>,
     B: Stream<Item: Debug>,
 {
-    let full = run_stream(&native, None);
+    let full = run(&native, None);
     verbose(&full);
     assert_eq!(
-        run_stream(&lowered, None),
+        run(&lowered, None),
         full,
         "full run (left: lowered, right: native)"
     );
     for k in 0..steps_of(&full) {
-        let n = run_stream(&native, Some(k));
+        let n = run(&native, Some(k));
         assert_eq!(
-            run_stream(&lowered, Some(k)),
+            run(&lowered, Some(k)),
             n,
             "dropped after {k} polls (left: lowered, right: native)"
         );
@@ -410,7 +338,7 @@ macro_rules! gen_differential {
         run: $run:expr $(,)?
     ) => {
         gen_differential!(@case $(#[$meta])* $name, { $($items)* }, $g, ($($p: $t),*),
-            Iterator, $item, NativeIter, compare_iters, $body, $run);
+            Iterator, $item, compare_iters, $body, $run);
     };
     (
         $(#[$meta:meta])*
@@ -420,10 +348,10 @@ macro_rules! gen_differential {
         run: $run:expr $(,)?
     ) => {
         gen_differential!(@case $(#[$meta])* $name, { $($items)* }, $g, ($($p: $t),*),
-            Stream, $item, NativeStream, compare_streams, $body, $run);
+            Stream, $item, compare_streams, $body, $run);
     };
     (@case $(#[$meta:meta])* $name:ident, { $($items:tt)* }, $g:ident, ($($p:ident : $t:ty),*),
-        $kind:ident, $item:ty, $native:ident, $compare:ident, $body:block, $run:expr) => {
+        $kind:ident, $item:ty, $compare:ident, $body:block, $run:expr) => {
         $(#[$meta])*
         mod $name {
             #[allow(unused_imports)]
@@ -447,7 +375,7 @@ macro_rules! gen_differential {
                 $($items)*
 
                 pub fn $g($($p: $t),*) -> impl $kind<Item = $item> {
-                    $native::<$item, _>::new(async move {
+                    $crate::oracle::Native::<$item, _>::new(async move {
                         $(let $p = $p;)*
                         $body
                     })
