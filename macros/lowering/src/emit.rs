@@ -790,10 +790,7 @@ impl Finalize<'_> {
                 self.cut_short(&m.expr)
                     || (!m.arms.is_empty() && m.arms.iter().all(|a| self.cut_short(&a.body)))
             }
-            Expr::If(i) => {
-                let mut cond = (*i.cond).clone();
-                self.cut_short(first_condition(&mut cond))
-            }
+            Expr::If(i) => self.cut_short(first_condition(&i.cond)),
             // An operation one of whose operands is: it is written as that
             // operand (see `cut_operand`).
             Expr::Binary(_)
@@ -1171,15 +1168,14 @@ impl Finalize<'_> {
     }
 
     /// Cuts `b` after its first statement that always suspends or leaves,
-    /// unless nothing but the closing `unreachable!` follows it already;
+    /// unless it is the last one or `b` was cut there already (`cut`);
     /// returns that statement's index when it cut.
-    fn cut_after_divergence(&self, b: &mut Block) -> Option<usize> {
+    fn cut_after_divergence(&self, b: &mut Block, cut: Option<usize>) -> Option<usize> {
         let k = b
             .stmts
             .iter()
             .position(|s| crate::awaits::stmt_diverges_at(s, &|a| self.stops_at(a)))?;
-        let rest = &b.stmts[k + 1..];
-        if rest.is_empty() || (rest.len() == 1 && is_follows_suspension(&rest[0])) {
+        if k + 1 == b.stmts.len() || cut == Some(k) {
             return None;
         }
         b.stmts.truncate(k + 1);
@@ -1191,7 +1187,9 @@ impl Finalize<'_> {
             *semi = Some(Default::default());
         }
         b.stmts.push(syn::Stmt::Expr(
-            parse_quote!(::core::unreachable!(#FOLLOWS_SUSPENSION)),
+            parse_quote!(::core::unreachable!(
+                "longhand: this point follows a suspension"
+            )),
             None,
         ));
         Some(k)
@@ -1230,7 +1228,8 @@ impl VisitMut for Finalize<'_> {
         // keeps rustc from typing it with the suspension's `!`. An arm that
         // runs on past its yields keeps all of it.
         // It still stops at a join point, whose code is written in its arm.
-        if let Some(k) = self.cut_after_divergence(b) {
+        let cut = self.cut_after_divergence(b, None);
+        if let Some(k) = cut {
             self.unbind_before_join(&mut b.stmts[k]);
         }
         // A `let` whose value is cut short here binds nothing here, and its
@@ -1251,7 +1250,7 @@ impl VisitMut for Finalize<'_> {
         // x.await`, whose value `break` was in the part cut away, is `!`
         // now (`let inner = '__lh_loop1: { .. };`), and code after it would
         // be typed from that (`inner % 2`, E0277).
-        if let Some(k) = self.cut_after_divergence(b) {
+        if let Some(k) = self.cut_after_divergence(b, cut) {
             declared.retain(|(at, ..)| *at <= k);
         }
         self.type_dead_declarations(b, declared);
@@ -1272,30 +1271,24 @@ impl VisitMut for Finalize<'_> {
         // The same for a scrutinee (normalisation makes one of such a block
         // when an operand before it must be evaluated first): its arms, which
         // bind values of type `!` here, never run in this arm.
-        if let Expr::Match(m) = e
-            && self.cut_short(&m.expr)
-        {
-            self.visit_expr_mut(&mut m.expr);
-            *e = (*m.expr).clone();
-            return;
-        }
         // And for an `if` whose condition (a `let`'s scrutinee first) stops
         // here: `if let Some(w) = { x.await; v.first() } { w.len() }` would
         // bind `w` from `!`, which leaves its type unknown (E0282). A
         // `while` too (its first test is where this copy stops), and a `for`
         // whose iterable stops here.
-        let cond = match e {
-            Expr::If(i) => Some(&mut i.cond),
-            Expr::While(w) => Some(&mut w.cond),
-            Expr::ForLoop(f) => Some(&mut f.expr),
+        let first = match &*e {
+            Expr::Match(m) => Some(&*m.expr),
+            Expr::If(i) => Some(first_condition(&i.cond)),
+            Expr::While(w) => Some(first_condition(&w.cond)),
+            Expr::ForLoop(f) => Some(&*f.expr),
             _ => None,
         };
-        if let Some(cond) = cond
-            && self.cut_short(first_condition(cond))
+        if let Some(first) = first
+            && self.cut_short(first)
         {
-            let first = first_condition(cond);
-            self.visit_expr_mut(first);
-            *e = first.clone();
+            let mut first = first.clone();
+            self.visit_expr_mut(&mut first);
+            *e = first;
             return;
         }
         // The same within a statement: the arms of a `match` whose
@@ -1475,32 +1468,10 @@ impl CutOperand<'_> {
 
 /// What an `if` evaluates first: the leftmost operand of its `&&` chain, or
 /// that operand's scrutinee when it is a `let`.
-fn first_condition(cond: &mut Expr) -> &mut Expr {
-    if matches!(cond, Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)))
-        && let Expr::Binary(b) = cond
-    {
-        return first_condition(&mut b.left);
-    }
+fn first_condition(cond: &Expr) -> &Expr {
     match cond {
-        Expr::Let(l) => &mut l.expr,
+        Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => first_condition(&b.left),
+        Expr::Let(l) => &l.expr,
         other => other,
-    }
-}
-
-/// The message of the `unreachable!` that closes a block cut short.
-const FOLLOWS_SUSPENSION: &str = "longhand: this point follows a suspension";
-
-/// Is `s` the `unreachable!` that closes a block cut short?
-fn is_follows_suspension(s: &syn::Stmt) -> bool {
-    match s {
-        syn::Stmt::Expr(Expr::Macro(m), None) => {
-            m.mac
-                .path
-                .segments
-                .last()
-                .is_some_and(|p| p.ident == "unreachable")
-                && m.mac.tokens.to_string().contains(FOLLOWS_SUSPENSION)
-        }
-        _ => false,
     }
 }
