@@ -1710,6 +1710,15 @@ impl Resolver {
                 .all(|(name, n)| *n == 0 || self.resolve(name).is_none())
     }
 
+    /// Visits `e` (a captured local) as moved by a use that consumes it
+    /// whatever its type (`drop(e)`, a oneshot `e.send(..)`, `e.await`):
+    /// the closure or `async` block captures it by value.
+    fn consumed(&mut self, e: &Expr) {
+        self.consuming = true;
+        self.expr(e, UseKind::Move);
+        self.consuming = false;
+    }
+
     /// Visits the body of a closure or `async` block, `move` or not.
     fn in_capture(&mut self, moving: bool, f: impl FnOnce(&mut Self)) {
         let first = self.outer_moving.is_none();
@@ -1810,9 +1819,7 @@ impl Resolver {
             Expr::Array(a) => self.operands(a.elems.iter().map(|x| (x, Move)).collect()),
             Expr::Tuple(t) => self.operands(t.elems.iter().map(|x| (x, Move)).collect()),
             Expr::Call(c) if self.outer_moving.is_some() && consumes_capture(c).is_some() => {
-                self.consuming = true;
-                self.expr(&c.args[0], Move);
-                self.consuming = false;
+                self.consumed(&c.args[0]);
             }
             Expr::Call(c) => {
                 // `Iterator::next(&mut iter)` (a `for` loop's desugaring) is
@@ -1866,9 +1873,7 @@ impl Resolver {
                 };
                 let kind = if sends_once() && self.outer_moving.is_some() {
                     // Consumes the captured sender (see `consumes_capture`).
-                    self.consuming = true;
-                    self.expr(&m.receiver, Move);
-                    self.consuming = false;
+                    self.consumed(&m.receiver);
                     m.args.iter().for_each(|x| self.expr(x, Move));
                     return;
                 } else if method_consumes_receiver(m) || sends_once() {
@@ -1987,9 +1992,7 @@ impl Resolver {
                             && p.qself.is_none()
                             && p.path.get_ident().is_some() =>
                     {
-                        self.consuming = true;
-                        self.expr(base, Move);
-                        self.consuming = false;
+                        self.consumed(base);
                     }
                     base => self.expr(base, Move),
                 }
