@@ -293,3 +293,75 @@ differential! {
         out
     },
 }
+
+differential! {
+    /// Locals a statement macro declares (s10-5): two `D`s bound by a
+    /// user's `bind2!`, both kept across awaits, dropped at the end of the
+    /// function in reverse order, or by the future's drop after any number of
+    /// polls; a third declared `mut` by the macro and mutated after an await.
+    name: macro_declared_locals_kept_and_dropped_in_order,
+    items: {
+        macro_rules! bind2 {
+            ($a:ident, $b:ident) => {
+                let $a = D::new("first");
+                let $b = D::new("second");
+            };
+        }
+        macro_rules! counter {
+            ($c:ident) => {
+                let mut $c = 0u32;
+            };
+        }
+        #[lh] async fn f(n: u32) -> usize {
+            let before = D::new("before");
+            bind2!(one, two);
+            counter!(hits);
+            pend(1, ()).await;
+            hits += one.touch() as u32;
+            let after = D::new("after");
+            pend(n, ()).await;
+            hits += n;
+            two.touch() + hits as usize + before.touch() + after.touch()
+        }
+    },
+    run: f(2),
+}
+
+differential! {
+    /// A `macro_rules!` defined in the body that declares a local, the local
+    /// moved away after an await, and another await before the end: the
+    /// moved local is not kept (its drop shows where `consume` drops it).
+    name: body_macro_declares_local_moved_after_await,
+    items: {
+        fn consume(d: D) -> usize {
+            d.touch()
+        }
+        #[lh] async fn f() -> usize {
+            macro_rules! make { ($n:ident, $s:literal) => { let $n = D::new($s); }; }
+            make!(token, "token");
+            pend(1, ()).await;
+            let used = consume(token);
+            pend(1, ()).await;
+            used
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// A macro that names a function (lower case, as functions are) which the
+    /// body calls again after an await: rebinding it as a local is harmless.
+    name: macro_naming_a_function_called_after_await,
+    items: {
+        fn helper(x: u32) -> u32 {
+            x * 3
+        }
+        macro_rules! call_twice { ($f:ident, $x:expr) => { log(format!("{}", $f($x) + $f($x))); }; }
+        #[lh] async fn f() -> u32 {
+            call_twice!(helper, 2);
+            pend(1, ()).await;
+            helper(5)
+        }
+    },
+    run: f(),
+}

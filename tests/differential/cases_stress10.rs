@@ -977,22 +977,19 @@ known_gap! {
     }
 }
 
-known_gap! {
-    reason: "s10-5 (fails to compile, E0425): a local declared inside a macro's expansion (`macro_rules! bind { ($n:ident = $e:expr) => { let $n = $e; } }`, `bind!(x = 5u32); pend(1, ()).await; x + 1`) is not seen by the liveness analysis, so it is not kept across the await: `cannot find value x in this scope` at the `x` after the await",
-    differential! {
-        /// A module-level macro that declares a local (`bind!(x = ..)`), the
-        /// local used after an await.
-        name: macro_declares_local_used_after_await,
-        items: {
-            macro_rules! bind { ($n:ident = $e:expr) => { let $n = $e; } }
-            #[lh] async fn f() -> u32 {
-                bind!(x = 5u32);
-                pend(1, ()).await;
-                x + 1
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// A module-level macro that declares a local (`bind!(x = ..)`), the
+    /// local used after an await.
+    name: macro_declares_local_used_after_await,
+    items: {
+        macro_rules! bind { ($n:ident = $e:expr) => { let $n = $e; } }
+        #[lh] async fn f() -> u32 {
+            bind!(x = 5u32);
+            pend(1, ()).await;
+            x + 1
+        }
+    },
+    run: f(),
 }
 
 differential! {
@@ -3593,26 +3590,23 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "s10-5 (fails to compile): see `macro_declares_local_used_after_await`; an `unpack!(Some(n) = o)` macro expanding to `let $p = $e else { panic!(..) };`, `n` used after an await. (`cannot find value n` after the await; it first failed on s10-9, fixed: the argument was written back as `(Some) (n) = o`)",
-    differential! {
-        /// s10-5 in realistic form: an `unpack!` macro (as `let_assert!`-style
-        /// crates write) expanding to a `let .. else`, its binding used after an
-        /// await.
-        name: macro_let_else_binding_used_after_await,
-        items: {
-            macro_rules! unpack {
-                ($p:pat = $e:expr) => { let $p = $e else { panic!("unpack failed") }; };
-            }
-            #[lh] async fn f(o: Option<u32>) -> u32 {
-                let d = D::new("d");
-                unpack!(Some(n) = o);
-                pend(1, ()).await;
-                n + 1
-            }
-        },
-        run: f(Some(2)),
-    }
+differential! {
+    /// s10-5 in realistic form: an `unpack!` macro (as `let_assert!`-style
+    /// crates write) expanding to a `let .. else`, its binding used after an
+    /// await.
+    name: macro_let_else_binding_used_after_await,
+    items: {
+        macro_rules! unpack {
+            ($p:pat = $e:expr) => { let $p = $e else { panic!("unpack failed") }; };
+        }
+        #[lh] async fn f(o: Option<u32>) -> u32 {
+            let d = D::new("d");
+            unpack!(Some(n) = o);
+            pend(1, ()).await;
+            n + 1
+        }
+    },
+    run: f(Some(2)),
 }
 
 differential! {

@@ -791,3 +791,27 @@ gen_differential! {
     },
     run: drain(vec!["abcd", "x"]),
 }
+
+gen_differential! {
+    /// Locals a statement macro declares (`take!(a, b)` expands to two
+    /// `let`s), kept across yields and dropped by the generator's drop after
+    /// every number of steps.
+    name: macro_declared_locals_across_yields,
+    items: {
+        macro_rules! take {
+            ($a:ident, $b:ident) => {
+                let $a = D("first");
+                let $b = D("second");
+            };
+        }
+    },
+    gen: fn pairs(n: u32) -> impl Iterator<Item = u32> {
+        take!(one, two);
+        for i in 0..n {
+            yield_!(i + one.0.len() as u32);
+        }
+        log(format!("end {} {}", one.0, two.0));
+        yield_!(two.0.len() as u32);
+    },
+    run: pairs(2),
+}

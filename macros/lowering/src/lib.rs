@@ -48,6 +48,7 @@ mod joins;
 mod let_chains;
 mod macro_aliases;
 mod macro_args;
+mod macro_locals;
 mod mode;
 mod names;
 mod normalize;

@@ -4,7 +4,9 @@
 //! 1. `self` becomes a hygienic local `__lh_self` (a closure cannot rebind `self`).
 //!    A format string's implicit captures are written out as named arguments
 //!    (`println!("{x}")` as `println!("{x}", x = x)`), and a struct
-//!    literal's shorthand fields as `ids: ids`, so that they are uses.
+//!    literal's shorthand fields as `ids: ids`, so that they are uses. A
+//!    local a statement macro may declare is bound again where longhand
+//!    sees it (`macro_locals`).
 //! 2. A `for` loop that suspends is desugared the way rustc desugars it
 //!    (`match IntoIterator::into_iter(e) { mut iter => loop { match
 //!    Iterator::next(&mut iter) { None => break, Some(p) => body } } }`), so
@@ -40,6 +42,7 @@ pub fn normalize(block: &mut syn::Block) -> usize {
     // (After inlining: an awaited `async` block's `pin!` is the body's own.)
     crate::pin_macros::write_out(block);
     ExplicitCaptures.visit_block_mut(block);
+    crate::macro_locals::rebind(block);
     MacroStmts.visit_block_mut(block);
     DesugarFor { next: 0 }.visit_block_mut(block);
     NameBorrowedTemporaries { next: 0 }.visit_block_mut(block);
