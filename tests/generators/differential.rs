@@ -815,3 +815,98 @@ gen_differential! {
     },
     run: pairs(2),
 }
+
+// Generic and method generators (#4: "generic and method generators").
+
+gen_differential! {
+    /// A generic generator (`T: Clone`): clones of a borrowed slice element
+    /// yielded in turn, the owned argument dropped at the end or by the
+    /// generator's drop.
+    name: generic_generator_clones_items,
+    items: {},
+    gen: fn each_twice[T: Clone + std::fmt::Debug + 'static](list: Vec<T>, tag: D) -> impl Iterator<Item = T> {
+        for x in list.iter() {
+            yield_!(x.clone());
+            log(format!("between {x:?}"));
+            yield_!(x.clone());
+        }
+        log(format!("done {}", tag.0));
+    },
+    run: each_twice(vec!["a", "b"], D("tag")),
+}
+
+gen_differential! {
+    /// A generic stream over an `impl Fn` argument, awaiting between items.
+    name: generic_stream_maps_with_a_closure,
+    items: {},
+    gen: fn mapped[F: Fn(u32) -> u32 + 'static](n: u32, f: F) -> impl Stream<Item = u32> {
+        let guard = D("guard");
+        for i in 0..n {
+            let v = pend(i % 2 + 1, f(i)).await;
+            yield_!(v);
+        }
+        log(format!("end {}", guard.0));
+    },
+    run: mapped(3, |x| x * 10 + 1),
+}
+
+gen_differential! {
+    /// A `&self` generator: a borrow of `self`'s field (`self.words.iter()`)
+    /// kept across every yield, a local with a destructor beside it.
+    name: method_generator_borrows_self,
+    items: {
+        pub struct Shelf(pub [&'static str; 3], pub D);
+        pub static SHELF: Shelf = Shelf(["x", "yy", "zzz"], D("shelf"));
+    },
+    gen: impl Shelf {
+        fn lengths(&self, skip: usize) -> impl Iterator<Item = usize> {
+            let local = D("local");
+            for w in self.0.iter().skip(skip) {
+                log(format!("at {w} of {}", self.1.0));
+                yield_!(w.len());
+            }
+            log(format!("end {}", local.0));
+        }
+    },
+    run: SHELF.lengths(1),
+}
+
+gen_differential! {
+    /// A `self` generator: the owner moved into the generator, its fields
+    /// used across yields, dropped with the generator (after its locals).
+    name: method_generator_consumes_self,
+    items: {
+        pub struct Queue(pub Vec<u32>, pub D);
+    },
+    gen: impl Queue {
+        fn drain_all(self, tag: D) -> impl Iterator<Item = u32> {
+            let Queue(items, owner) = self;
+            for x in items {
+                yield_!(x);
+            }
+            log(format!("drained {} {}", owner.0, tag.0));
+        }
+    },
+    run: Queue(vec![4, 5], D("queue")).drain_all(D("tag")),
+}
+
+gen_differential! {
+    /// A `self` stream that keeps `self` whole and awaits with a borrow of
+    /// it held (`pend(.., self.0.len())`).
+    name: method_stream_keeps_self_whole,
+    items: {
+        pub struct Feed(pub Vec<&'static str>, pub D);
+    },
+    gen: impl Feed {
+        fn items(self) -> impl Stream<Item = String> {
+            let mut i = 0;
+            while i < self.0.len() {
+                let n = pend(1, self.0[i].len()).await;
+                yield_!(format!("{}:{n}", self.0[i]));
+                i += 1;
+            }
+            log(format!("end {}", self.1.0));
+        }
+    },
+    run: Feed(vec!["ab", "c"], D("feed")).items(),
+}

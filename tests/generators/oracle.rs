@@ -316,7 +316,28 @@ where
     }
 }
 
+/// The comparison for a generator's kind: `compare_iters` or
+/// `compare_streams`.
+macro_rules! compare_kind {
+    (Iterator) => {
+        $crate::oracle::compare_iters
+    };
+    (Stream) => {
+        $crate::oracle::compare_streams
+    };
+}
+
 /// One generator compiled twice and compared: see the module header.
+///
+/// A free generator may have generic parameters, written in brackets after
+/// its name (`fn g[T: Clone + 'static](v: Vec<T>) -> ..`: `macro_rules!`
+/// cannot take them in angle brackets), and a method generator is written
+/// in an `impl` of a type declared in `items`, with `&self` or `self` (the
+/// receiver is taken from the case: `self` is hygienic in `macro_rules!`);
+/// a `&self` generator runs on a `static` owner, so that it can outlive
+/// `run`. A method's native body is an `async fn` of a trait the case
+/// implements: an `async` block would capture only the fields of `self` it
+/// names, where a generator (as an `async fn`) takes `self` whole.
 ///
 /// ```ignore
 /// gen_differential! {
@@ -334,24 +355,92 @@ macro_rules! gen_differential {
         $(#[$meta:meta])*
         name: $name:ident,
         items: { $($items:tt)* },
-        gen: fn $g:ident ($($p:ident : $t:ty),* $(,)?) -> impl Iterator<Item = $item:ty> $body:block,
+        gen: fn $g:ident $([$($gen:tt)*])? ($($p:ident : $t:ty),* $(,)?)
+            -> impl $kind:ident<Item = $item:ty> $body:block,
         run: $run:expr $(,)?
     ) => {
-        gen_differential!(@case $(#[$meta])* $name, { $($items)* }, $g, ($($p: $t),*),
-            Iterator, $item, compare_iters, $body, $run);
+        gen_differential!(@case $(#[$meta])* $name, { $($items)* }, $kind, $item, $run,
+            native: {
+                pub fn $g<$($($gen)*)?>($($p: $t),*) -> impl $kind<Item = $item> {
+                    $crate::oracle::Native::<$item, _>::new(async move {
+                        $(let $p = $p;)*
+                        $body
+                    })
+                }
+            },
+            lowered: {
+                #[longhand::generator]
+                pub fn $g<$($($gen)*)?>($($p: $t),*) -> impl $kind<Item = $item> $body
+            });
     };
     (
         $(#[$meta:meta])*
         name: $name:ident,
         items: { $($items:tt)* },
-        gen: fn $g:ident ($($p:ident : $t:ty),* $(,)?) -> impl Stream<Item = $item:ty> $body:block,
+        gen: impl $owner:ident {
+            fn $g:ident (&$this:ident $(, $p:ident : $t:ty)* $(,)?)
+                -> impl $kind:ident<Item = $item:ty> $body:block
+        },
         run: $run:expr $(,)?
     ) => {
-        gen_differential!(@case $(#[$meta])* $name, { $($items)* }, $g, ($($p: $t),*),
-            Stream, $item, compare_streams, $body, $run);
+        gen_differential!(@case $(#[$meta])* $name, { $($items)* }, $kind, $item, $run,
+            native: {
+                trait NativeBody {
+                    async fn $g(&$this, $($p: $t),*);
+                }
+                impl NativeBody for $owner {
+                    async fn $g(&$this, $($p: $t),*) $body
+                }
+                impl $owner {
+                    pub fn $g(&$this, $($p: $t),*) -> impl $kind<Item = $item> {
+                        $crate::oracle::Native::<$item, _>::new(
+                            <$owner as NativeBody>::$g($this, $($p),*),
+                        )
+                    }
+                }
+            },
+            lowered: {
+                impl $owner {
+                    #[longhand::generator]
+                    pub fn $g(&$this, $($p: $t),*) -> impl $kind<Item = $item> $body
+                }
+            });
     };
-    (@case $(#[$meta:meta])* $name:ident, { $($items:tt)* }, $g:ident, ($($p:ident : $t:ty),*),
-        $kind:ident, $item:ty, $compare:ident, $body:block, $run:expr) => {
+    (
+        $(#[$meta:meta])*
+        name: $name:ident,
+        items: { $($items:tt)* },
+        gen: impl $owner:ident {
+            fn $g:ident ($this:ident $(, $p:ident : $t:ty)* $(,)?)
+                -> impl $kind:ident<Item = $item:ty> $body:block
+        },
+        run: $run:expr $(,)?
+    ) => {
+        gen_differential!(@case $(#[$meta])* $name, { $($items)* }, $kind, $item, $run,
+            native: {
+                trait NativeBody {
+                    async fn $g($this, $($p: $t),*);
+                }
+                impl NativeBody for $owner {
+                    async fn $g($this, $($p: $t),*) $body
+                }
+                impl $owner {
+                    pub fn $g($this, $($p: $t),*) -> impl $kind<Item = $item> {
+                        $crate::oracle::Native::<$item, _>::new(
+                            <$owner as NativeBody>::$g($this, $($p),*),
+                        )
+                    }
+                }
+            },
+            lowered: {
+                impl $owner {
+                    #[longhand::generator]
+                    pub fn $g($this, $($p: $t),*) -> impl $kind<Item = $item> $body
+                }
+            });
+    };
+    (@case $(#[$meta:meta])* $name:ident, { $($items:tt)* }, $kind:ident, $item:ty, $run:expr,
+        native: { $($native:tt)* }, lowered: { $($lowered:tt)* }) => {
         $(#[$meta])*
         mod $name {
             #[allow(unused_imports)]
@@ -374,12 +463,7 @@ macro_rules! gen_differential {
 
                 $($items)*
 
-                pub fn $g($($p: $t),*) -> impl $kind<Item = $item> {
-                    $crate::oracle::Native::<$item, _>::new(async move {
-                        $(let $p = $p;)*
-                        $body
-                    })
-                }
+                $($native)*
 
                 pub fn run() -> impl $kind<Item: ::core::fmt::Debug> {
                     $run
@@ -392,8 +476,7 @@ macro_rules! gen_differential {
 
                 $($items)*
 
-                #[longhand::generator]
-                pub fn $g($($p: $t),*) -> impl $kind<Item = $item> $body
+                $($lowered)*
 
                 pub fn run() -> impl $kind<Item: ::core::fmt::Debug> {
                     $run
@@ -402,7 +485,7 @@ macro_rules! gen_differential {
 
             #[test]
             fn same_as_rustc() {
-                $crate::oracle::$compare(native::run, lowered::run)
+                compare_kind!($kind)(native::run, lowered::run)
             }
         }
     };
