@@ -32,7 +32,11 @@
     clippy::explicit_counter_loop,
     clippy::comparison_chain,
     clippy::len_zero,
-    clippy::blocks_in_conditions
+    clippy::blocks_in_conditions,
+    // s13-5: the lowering of `merge_two_sorted_peekables` trips
+    // `clippy::no_effect` (a statement with no effect, spanned at
+    // `#[longhand::generator]`); see the findings report.
+    clippy::no_effect
 )]
 
 use crate::{D, log};
@@ -571,4 +575,373 @@ gen_differential! {
         yield_!(n + 3);
     },
     run: shadows(1),
+}
+
+gen_differential! {
+    /// A paginated stream: `loop` fetching pages with awaits, yielding each
+    /// row, stopping when a page comes back short.
+    name: stream_paginated_fetch,
+    items: {
+        pub async fn page(n: u32, size: u32, total: u32) -> Vec<u32> {
+            let _req = D("req");
+            pend(1, ()).await;
+            (n * size..((n + 1) * size).min(total)).collect()
+        }
+    },
+    gen: fn rows(size: u32, total: u32) -> impl Stream<Item = u32> {
+        let mut n = 0;
+        let _cursor = D("cursor");
+        loop {
+            let rows = page(n, size, total).await;
+            let short = (rows.len() as u32) < size;
+            for r in rows {
+                yield_!(r);
+            }
+            if short {
+                break;
+            }
+            n += 1;
+        }
+    },
+    run: rows(2, 5),
+}
+
+gen_differential! {
+    /// A stream with a retry loop inside: `match` on an awaited `Result`,
+    /// `continue` after an await in the error arm, a yield per success.
+    name: stream_retry_inside,
+    items: {
+        pub async fn try_get(i: u32, attempt: u32) -> Result<u32, String> {
+            pend(1, ()).await;
+            if (i + attempt) % 3 == 0 { Err(format!("e{i}/{attempt}")) } else { Ok(i * 10 + attempt) }
+        }
+    },
+    gen: fn fetch_all(n: u32) -> impl Stream<Item = Result<u32, String>> {
+        for i in 0..n {
+            let mut attempt = 0;
+            let _g = D("item");
+            loop {
+                match try_get(i, attempt).await {
+                    Ok(v) => {
+                        yield_!(Ok(v));
+                        break;
+                    }
+                    Err(e) if attempt < 1 => {
+                        attempt += 1;
+                        pend(1, ()).await;
+                        continue;
+                    }
+                    Err(e) => {
+                        yield_!(Err(e));
+                        break;
+                    }
+                }
+            }
+        }
+    },
+    run: fetch_all(4),
+}
+
+gen_differential! {
+    /// A stream parser: bytes arrive in awaited chunks, lines are split out
+    /// of a growing buffer and yielded, the remainder kept.
+    name: stream_line_splitter,
+    items: {
+        pub async fn chunk(chunks: &[&'static str], i: usize) -> Option<&'static str> {
+            pend(1, ()).await;
+            chunks.get(i).copied()
+        }
+    },
+    gen: fn lines(chunks: Vec<&'static str>) -> impl Stream<Item = String> {
+        let mut buf = String::new();
+        let mut i = 0;
+        let _b = D("buf");
+        while let Some(c) = chunk(&chunks, i).await {
+            i += 1;
+            buf.push_str(c);
+            while let Some(pos) = buf.find('\n') {
+                let line: String = buf.drain(..=pos).collect();
+                yield_!(line.trim_end().to_string());
+            }
+        }
+        if !buf.is_empty() {
+            yield_!(std::mem::take(&mut buf));
+        }
+    },
+    run: lines(vec!["ab\ncd", "e\n", "\nf"]),
+}
+
+gen_differential! {
+    /// A stream that panics after an await with values alive in a `Vec`
+    /// and a local guard.
+    name: stream_panic_after_await,
+    items: {},
+    gen: fn flaky(n: u32) -> impl Stream<Item = u32> {
+        let mut held = vec![D("h0")];
+        for i in 0..n {
+            let _g = D("iter");
+            let v = pend(1, i).await;
+            if v == 2 {
+                held.push(D("h1"));
+                panic!("flaky at {v}");
+            }
+            yield_!(v);
+        }
+    },
+    run: flaky(4),
+}
+
+gen_differential! {
+    /// A stream yielding owned items built across an await, the item
+    /// partly built when the stream is dropped mid-await.
+    name: stream_yields_owned_items,
+    items: {},
+    gen: fn items(names: Vec<&'static str>) -> impl Stream<Item = Item> {
+        for n in names {
+            let mut it = Item(n.to_string());
+            let suffix = pend(1, n.len()).await;
+            it.0.push_str(&suffix.to_string());
+            yield_!(it);
+        }
+    },
+    run: items(vec!["a", "bc"]),
+}
+
+gen_differential! {
+    /// A stream throttle: a per-item await whose length depends on a
+    /// counter, a labelled `break` out of two loops after an await.
+    name: stream_throttle_labelled_break,
+    items: {},
+    gen: fn throttle(groups: Vec<Vec<u32>>, budget: u32) -> impl Stream<Item = u32> {
+        let mut spent = 0;
+        let _t = D("throttle");
+        'all: for g in groups {
+            let _grp = D("group");
+            for x in g {
+                spent += x;
+                pend(x % 2, ()).await;
+                if spent > budget {
+                    log("over budget");
+                    break 'all;
+                }
+                yield_!(x);
+            }
+        }
+        yield_!(spent);
+    },
+    run: throttle(vec![vec![1, 2], vec![3, 4, 5]], 7),
+}
+
+gen_differential! {
+    /// A stream whose future borrows a local across a yield: the future
+    /// is created, the item yielded, then the future awaited.
+    name: stream_future_borrowing_local_across_yield,
+    items: {
+        pub async fn measure(s: &str) -> usize {
+            pend(1, ()).await;
+            s.len()
+        }
+    },
+    gen: fn sizes(words: Vec<String>) -> impl Stream<Item = usize> {
+        for w in &words {
+            let fut = measure(w);
+            yield_!(0);
+            let n = fut.await;
+            yield_!(n);
+        }
+    },
+    run: sizes(vec!["ab".to_string(), "cde".to_string()]),
+}
+
+gen_differential! {
+    /// A merge of two sorted `Vec`s with two `Peekable`s kept across
+    /// yields.
+    name: merge_two_sorted_peekables,
+    items: {},
+    gen: fn merge(a: Vec<u32>, b: Vec<u32>) -> impl Iterator<Item = u32> {
+        let mut x = a.into_iter().peekable();
+        let mut y = b.into_iter().peekable();
+        loop {
+            match (x.peek(), y.peek()) {
+                (Some(p), Some(q)) => {
+                    if p <= q {
+                        yield_!(x.next().unwrap());
+                    } else {
+                        yield_!(y.next().unwrap());
+                    }
+                }
+                (Some(_), None) => yield_!(x.next().unwrap()),
+                (None, Some(_)) => yield_!(y.next().unwrap()),
+                (None, None) => break,
+            }
+        }
+    },
+    run: merge(vec![1, 4, 6], vec![2, 3, 7, 8]),
+}
+
+gen_differential! {
+    /// Permutations by an explicit stack of `(Vec, Vec)` frames (owned
+    /// values moved in and out of the stack between yields).
+    name: permutations_explicit_stack,
+    items: {},
+    gen: fn perms(xs: Vec<u32>) -> impl Iterator<Item = Vec<u32>> {
+        let mut stack = vec![(Vec::new(), xs)];
+        while let Some((prefix, rest)) = stack.pop() {
+            if rest.is_empty() {
+                yield_!(prefix);
+                continue;
+            }
+            for i in (0..rest.len()).rev() {
+                let mut p = prefix.clone();
+                p.push(rest[i]);
+                let mut r = rest.clone();
+                r.remove(i);
+                stack.push((p, r));
+            }
+        }
+    },
+    run: perms(vec![1, 2, 3]),
+}
+
+gen_differential! {
+    /// A tree walk over `Box`ed nodes by reference, the borrowed nodes kept
+    /// on a stack across yields.
+    name: boxed_tree_walk_by_reference,
+    items: {
+        pub enum Tree { Leaf(u32), Node(Box<Tree>, Box<Tree>) }
+        pub fn sample() -> Tree {
+            Tree::Node(
+                Box::new(Tree::Node(Box::new(Tree::Leaf(1)), Box::new(Tree::Leaf(2)))),
+                Box::new(Tree::Leaf(3)),
+            )
+        }
+    },
+    gen: fn leaves(t: Tree) -> impl Iterator<Item = u32> {
+        let mut stack: Vec<&Tree> = vec![&t];
+        let _w = D("walk");
+        while let Some(n) = stack.pop() {
+            match n {
+                Tree::Leaf(v) => yield_!(*v),
+                Tree::Node(l, r) => {
+                    stack.push(r);
+                    stack.push(l);
+                }
+            }
+        }
+    },
+    run: leaves(sample()),
+}
+
+gen_differential! {
+    /// `zip` and `rev` over two borrowed arguments, `step_by` on a range,
+    /// with a guard per iteration.
+    name: zip_rev_step_by,
+    items: {},
+    gen: fn combos(a: Vec<u32>, b: Vec<&'static str>) -> impl Iterator<Item = String> {
+        for (x, y) in a.iter().zip(b.iter().rev()) {
+            let _g = D("pair");
+            yield_!(format!("{x}{y}"));
+        }
+        for i in (0..10).step_by(4) {
+            yield_!(i.to_string());
+        }
+    },
+    run: combos(vec![1, 2, 3], vec!["a", "b", "c"]),
+}
+
+gen_differential! {
+    /// `return` from inside a `match` arm nested in a `while let` with a
+    /// `yield_!` just before it, values alive at each level.
+    name: return_after_yield_in_arm,
+    items: {},
+    gen: fn until_stop(cmds: Vec<&'static str>) -> impl Iterator<Item = String> {
+        let _outer = D("outer");
+        let mut it = cmds.into_iter();
+        while let Some(c) = it.next() {
+            let _c = D("cmd");
+            match c {
+                "stop" => {
+                    let _s = D("stopping");
+                    yield_!("bye".to_string());
+                    return;
+                }
+                "skip" => continue,
+                other => yield_!(other.to_uppercase()),
+            }
+        }
+        yield_!("eof".to_string());
+    },
+    run: until_stop(vec!["a", "skip", "b", "stop", "c"]),
+}
+
+gen_differential! {
+    /// A stream awaiting inside a `match` guard's arm body and yielding a
+    /// value computed from a temporary borrowed across the await.
+    name: stream_temporary_borrowed_across_await,
+    items: {
+        pub async fn weigh(d: &D) -> usize {
+            pend(1, ()).await;
+            log(format!("weigh {}", d.0));
+            d.0.len()
+        }
+    },
+    gen: fn weights(n: u32) -> impl Stream<Item = usize> {
+        for i in 0..n {
+            let w = weigh(&D("tmp")).await;
+            match i {
+                0 => yield_!(w),
+                k if k % 2 == 1 => {
+                    let x = pend(1, k as usize).await;
+                    yield_!(w + x);
+                }
+                _ => {}
+            }
+        }
+    },
+    run: weights(3),
+}
+
+gen_differential! {
+    /// An `if let ... else if let ... else` chain yielding in every branch,
+    /// with a scrutinee that borrows a local.
+    name: if_let_chain_yields,
+    items: {},
+    gen: fn parse(items: Vec<String>) -> impl Iterator<Item = String> {
+        for s in &items {
+            if let Some(rest) = s.strip_prefix("+") {
+                yield_!(format!("add {rest}"));
+            } else if let Some(rest) = s.strip_prefix("-") {
+                let _d = D("minus");
+                yield_!(format!("sub {rest}"));
+                yield_!("again".to_string());
+            } else if let Ok(n) = s.parse::<i32>() {
+                yield_!(format!("num {n}"));
+            } else {
+                yield_!(format!("other {s}"));
+            }
+        }
+    },
+    run: parse(vec!["+a".into(), "-b".into(), "7".into(), "?".into()]),
+}
+
+gen_differential! {
+    /// A generator whose argument is a `Box<dyn Fn>` predicate and a `Vec`
+    /// of owned items, yielding the items that pass and keeping the rest.
+    name: filter_owned_with_boxed_predicate,
+    items: {},
+    gen: fn keep(items: Vec<Item>, pred: Box<dyn Fn(&Item) -> bool>) -> impl Iterator<Item = Item> {
+        let mut rejected = Vec::new();
+        for it in items {
+            if pred(&it) {
+                yield_!(it);
+            } else {
+                rejected.push(it);
+            }
+        }
+        log(format!("rejected {}", rejected.len()));
+    },
+    run: keep(
+        vec![Item("a".into()), Item("bb".into()), Item("c".into())],
+        Box::new(|i: &Item| i.0.len() == 1),
+    ),
 }
