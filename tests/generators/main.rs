@@ -7,6 +7,7 @@
 mod oracle;
 
 mod differential;
+mod differential_stress13;
 mod internal;
 mod iterators;
 mod realistic;
