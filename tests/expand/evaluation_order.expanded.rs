@@ -151,7 +151,8 @@ fn report(
             clippy::while_immutable_condition,
             clippy::needless_late_init,
             unfulfilled_lint_expectations,
-            unused_macros
+            unused_macros,
+            clippy::no_effect
         )]
         |__lh_state, __lh_pins, __lh_cx| -> ::longhand::__private::Poll<String> {
             let __lh_this: *mut _ = unsafe {

@@ -142,7 +142,8 @@ fn fetch_total(
             clippy::while_immutable_condition,
             clippy::needless_late_init,
             unfulfilled_lint_expectations,
-            unused_macros
+            unused_macros,
+            clippy::no_effect
         )]
         |
             __lh_state,

@@ -167,7 +167,8 @@ fn greet(id: u32) -> impl ::core::future::Future<Output = String> + ::longhand::
             clippy::while_immutable_condition,
             clippy::needless_late_init,
             unfulfilled_lint_expectations,
-            unused_macros
+            unused_macros,
+            clippy::no_effect
         )]
         |__lh_state, __lh_pins, __lh_cx| -> ::longhand::__private::Poll<String> {
             let __lh_this: *mut _ = unsafe {

@@ -156,7 +156,8 @@ impl Connection {
                 clippy::while_immutable_condition,
                 clippy::needless_late_init,
                 unfulfilled_lint_expectations,
-                unused_macros
+                unused_macros,
+                clippy::no_effect
             )]
             |
                 __lh_state,

@@ -186,7 +186,8 @@ fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
             clippy::while_immutable_condition,
             clippy::needless_late_init,
             unfulfilled_lint_expectations,
-            unused_macros
+            unused_macros,
+            clippy::no_effect
         )]
         #[inline(always)]
         |

@@ -32,11 +32,7 @@
     clippy::explicit_counter_loop,
     clippy::comparison_chain,
     clippy::len_zero,
-    clippy::blocks_in_conditions,
-    // s13-5: the lowering of `merge_two_sorted_peekables` trips
-    // `clippy::no_effect` (a statement with no effect, spanned at
-    // `#[longhand::generator]`); see the findings report.
-    clippy::no_effect
+    clippy::blocks_in_conditions
 )]
 
 use crate::{D, log};

@@ -633,7 +633,11 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
                 unfulfilled_lint_expectations,
                 // A block's `macro_rules!` is declared again in each arm that
                 // resumes after it, used there or not.
-                unused_macros)]
+                unused_macros,
+                // What is left of a statement resumed at its suspension may
+                // be only the resumed value (`match k { A => yield_!(v), .. }`
+                // resumed in that arm: `{ __lh_resumed };`).
+                clippy::no_effect)]
         #unsafe_awaits
         #inline
         |#state_arg, #pins_arg, #cx, #sink_arg| #closure_ret {
