@@ -1462,25 +1462,23 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "s13-1 (fails to compile, E0507 cannot move out of index of `Vec<Vec<u32>>`): an index place whose element is not `Copy` (`grid[i]`, a `Vec<u32>`) used as the base of a further index whose operand awaits (`grid[i][j.await]`, `t.rows[i.await][j.await]`): longhand evaluates the base into a temporary by value (`match t.rows[..] { __tmp => __tmp[..] }`), a move out of the index; rustc evaluates it as a place (`&t.rows[i]`, kept across the await). See `nested_index_base_not_copy_minimal`",
-    differential! {
-        /// Index expressions with awaits on both sides: the base and the index
-        /// each await, nested indexing, and an index into a field.
-        name: index_awaits_both_sides,
-        items: {
-            struct T { rows: Vec<Vec<u32>> }
-            #[lh] async fn f() -> (u32, u32, u32) {
-                let grid = vec![vec![1, 2, 3], vec![4, 5, 6]];
-                let a = pend(1, grid.clone()).await[pend(1, val("i", 1)).await][pend(1, val("j", 2)).await];
-                let t = T { rows: grid };
-                let b = t.rows[pend(1, 0).await][pend(1, 1).await];
-                let c = [10, 20, 30][pend(1, 2usize).await];
-                (a, b, c)
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// Index expressions with awaits on both sides: the base and the index
+    /// each await, nested indexing, and an index into a field (s13-1: the
+    /// base `g[i]` was moved out of its `Vec`, E0507).
+    name: index_awaits_both_sides,
+    items: {
+        struct T { rows: Vec<Vec<u32>> }
+        #[lh] async fn f() -> (u32, u32, u32) {
+            let grid = vec![vec![1, 2, 3], vec![4, 5, 6]];
+            let a = pend(1, grid.clone()).await[pend(1, val("i", 1)).await][pend(1, val("j", 2)).await];
+            let t = T { rows: grid };
+            let b = t.rows[pend(1, 0).await][pend(1, 1).await];
+            let c = [10, 20, 30][pend(1, 2usize).await];
+            (a, b, c)
+        }
+    },
+    run: f(),
 }
 
 differential! {
@@ -1815,21 +1813,19 @@ differential! {
     run: f("1,2,3"),
 }
 
-known_gap! {
-    reason: "s13-1 minimal (fails to compile, E0507 cannot move out of index of `Vec<Vec<u32>>`): `let g = vec![vec![1u32, 2], vec![3, 4]]; g[1][pend(1, 0usize).await]`: the base `g[1]` is evaluated by value into a temporary before the await; rustc borrows it in place (`&g[1]` across the await). The same with `g[1] == pend(1, vec![3, 4]).await` (an index place as the left operand of a comparison) and `&g[0][..pend(1, 1usize).await]` (E0161 cannot move a value of type `str`, E0507 out of index of `Vec<String>`)",
-    differential! {
-        /// A non-`Copy` index place as the base of an index that awaits.
-        name: nested_index_base_not_copy_minimal,
-        items: {
-            #[lh] async fn f() -> (u32, bool) {
-                let g = vec![vec![1u32, 2], vec![3, 4]];
-                let a = g[1][pend(1, 0usize).await];
-                let b = g[1] == pend(1, vec![3, 4]).await;
-                (a, b)
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// A non-`Copy` index place as the base of an index that awaits, and
+    /// compared with an awaited value (s13-1, E0507: it stays a place now).
+    name: nested_index_base_not_copy_minimal,
+    items: {
+        #[lh] async fn f() -> (u32, bool) {
+            let g = vec![vec![1u32, 2], vec![3, 4]];
+            let a = g[1][pend(1, 0usize).await];
+            let b = g[1] == pend(1, vec![3, 4]).await;
+            (a, b)
+        }
+    },
+    run: f(),
 }
 
 // Not a case: `let a = [[1u32, 2], [3, 4]]; a[val("i", 1)][pend(1, 0usize).await]`
@@ -1856,62 +1852,56 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "s13-2 (fails to compile, E0425 cannot find value `__tmp1` in this scope, and E0070 invalid left-hand side of assignment): an assignment whose place is an index of an index (`g[i][j.await] = v.await;` on `[[u32; 2]; 2]`): after the suspension in the place, longhand writes the place as a block (`({ let __tmp0 = __lh_restored6; __tmp0[{ __lh_resumed }] }) = __tmp1`), not a place, and the already evaluated value `__tmp1` was not kept across the suspension. The same for `g[i][j.await] = v;` (E0070, E0425), `g[i][j.await] += v;` (E0067), `g[i.await][j] = v;` (E0425 `__tmp0`), `g[i].a[j.await] = v;` and `(*r).a[j.await] = v.await;` (E0425, E0070); `r.a[j.await] = v;`, `v[i.await] = x.await;` and `g[i][j] += x.await;` work",
-    differential! {
-        /// A game board update: a cell of a 2-d grid assigned with an
-        /// awaited column and an awaited value.
-        name: grid_cell_assigned_awaited_index_and_value,
-        items: {
-            #[lh] async fn f() -> [[u32; 2]; 2] {
-                let mut g = [[1u32, 2], [3, 4]];
-                g[val("i", 0)][pend(1, val("j", 1usize)).await] = pend(1, val("v", 9)).await;
-                g[pend(1, val("i", 1)).await][val("j", 0usize)] = val("w", 7);
-                g
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// A game board update: a cell of a 2-d grid assigned with an
+    /// awaited column and an awaited value (s13-2). The grid is a `Vec` of
+    /// `Vec`s: on nested arrays rustc 1.95 itself writes the wrong cell when
+    /// the first index is kept across the await (see the note above
+    /// `nested_index_receivers_and_fields`), and longhand the right one.
+    name: grid_cell_assigned_awaited_index_and_value,
+    items: {
+        #[lh] async fn f() -> Vec<Vec<u32>> {
+            let mut g = vec![vec![1u32, 2], vec![3, 4]];
+            g[val("i", 0)][pend(1, val("j", 1usize)).await] = pend(1, val("v", 9)).await;
+            g[pend(1, val("i", 1)).await][val("j", 0usize)] = val("w", 7);
+            g
+        }
+    },
+    run: f(),
 }
 
-known_gap! {
-    reason: "s13-2 (fails to compile, E0067 invalid left-hand side of assignment): the compound form, `counts[row][pend(1, col).await] += 1;` on a `Vec<[u32; 3]>` histogram: see `grid_cell_assigned_awaited_index_and_value`",
-    differential! {
-        /// A histogram of (row, col) pairs whose column is looked up
-        /// asynchronously.
-        name: histogram_compound_assign_nested_index,
-        items: {
-            #[lh] async fn f(pairs: Vec<(usize, usize)>) -> Vec<[u32; 3]> {
-                let mut counts = vec![[0u32; 3]; 2];
-                for (row, col) in pairs {
-                    counts[row][pend(1, col).await] += 1;
-                }
-                counts
+differential! {
+    /// A histogram of (row, col) pairs whose column is looked up
+    /// asynchronously (s13-2, `+=` on a nested place, E0067).
+    name: histogram_compound_assign_nested_index,
+    items: {
+        #[lh] async fn f(pairs: Vec<(usize, usize)>) -> Vec<[u32; 3]> {
+            let mut counts = vec![[0u32; 3]; 2];
+            for (row, col) in pairs {
+                counts[row][pend(1, col).await] += 1;
             }
-        },
-        run: f(vec![(0, 1), (1, 2), (0, 1)]),
-    }
+            counts
+        }
+    },
+    run: f(vec![(0, 1), (1, 2), (0, 1)]),
 }
 
-known_gap! {
-    reason: "s13-2 (fails to compile, E0425 cannot find value `__tmp..`, E0070): a field of an indexed struct as the place (`rooms[id].seats[pend(1, seat).await] = Some(name);`): see `grid_cell_assigned_awaited_index_and_value`",
-    differential! {
-        /// A booking table: a seat in a room of a `Vec` of rooms, the seat
-        /// number resolved by an await.
-        name: booking_field_of_indexed_struct_assigned,
-        items: {
-            #[derive(Debug)]
-            struct Room { seats: [Option<&'static str>; 3] }
-            #[lh] async fn book(reqs: Vec<(usize, usize, &'static str)>) -> Vec<Room> {
-                let mut rooms = vec![Room { seats: [None; 3] }, Room { seats: [None; 3] }];
-                for (id, seat, name) in reqs {
-                    rooms[id].seats[pend(1, seat).await] = Some(name);
-                }
-                rooms
+differential! {
+    /// A booking table: a seat in a room of a `Vec` of rooms, the seat
+    /// number resolved by an await (s13-2).
+    name: booking_field_of_indexed_struct_assigned,
+    items: {
+        #[derive(Debug)]
+        struct Room { seats: [Option<&'static str>; 3] }
+        #[lh] async fn book(reqs: Vec<(usize, usize, &'static str)>) -> Vec<Room> {
+            let mut rooms = vec![Room { seats: [None; 3] }, Room { seats: [None; 3] }];
+            for (id, seat, name) in reqs {
+                rooms[id].seats[pend(1, seat).await] = Some(name);
             }
-        },
-        run: book(vec![(0, 2, "ann"), (1, 0, "bo")]),
-    }
+            rooms
+        }
+    },
+    run: book(vec![(0, 2, "ann"), (1, 0, "bo")]),
 }
 
 differential! {
@@ -2670,24 +2660,22 @@ differential! {
     run: go(),
 }
 
-known_gap! {
-    reason: "s13-2 (fails to compile, E0425 cannot find value `__tmp0` in this scope): a plain assignment to a field of an index place whose index awaits (`slots[pend(1, id).await].1 = name;`, also with an awaiting value: `v[i.await].0 = y.await;`, E0425 `__tmp1`): the value, evaluated before the place as rustc does for `=`, is not kept across the suspension in the place. The compound forms (`v[i.await].1 += x;`, `v[i.await].1 += x.await;`) and a direct index (`v[i.await] = x;`) work",
-    differential! {
-        /// A slot table: the slot of an id resolved by an await, one field
-        /// of the slot's tuple assigned.
-        name: slot_field_assigned_with_awaited_index,
-        items: {
-            #[lh] async fn assign(names: Vec<(u32, &'static str)>) -> Vec<(u32, &'static str)> {
-                let mut slots = vec![(0u32, ""); 3];
-                for (id, name) in names {
-                    slots[pend(1, id as usize % 3).await].1 = name;
-                    slots[id as usize % 3].0 += 1;
-                }
-                slots
+differential! {
+    /// A slot table: the slot of an id resolved by an await, one field
+    /// of the slot's tuple assigned (s13-2: the value, lifted first, was not
+    /// kept across the place's await, E0425).
+    name: slot_field_assigned_with_awaited_index,
+    items: {
+        #[lh] async fn assign(names: Vec<(u32, &'static str)>) -> Vec<(u32, &'static str)> {
+            let mut slots = vec![(0u32, ""); 3];
+            for (id, name) in names {
+                slots[pend(1, id as usize % 3).await].1 = name;
+                slots[id as usize % 3].0 += 1;
             }
-        },
-        run: assign(vec![(1, "a"), (5, "b"), (4, "c")]),
-    }
+            slots
+        }
+    },
+    run: assign(vec![(1, "a"), (5, "b"), (4, "c")]),
 }
 
 differential! {
@@ -2712,20 +2700,17 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "s13-3 (runs differently, drop order): a temporary in the scrutinee of a `match` that is itself inside an awaited operand (`pend(1, match len_of(&D::new(\"t\")) { k => k }).await`): rustc keeps the temporary to the end of the enclosing statement, across the suspension (dropping after 1 poll: native `[\"len t\", \"-- drop after 1 polls\", \"drop pend\", \"drop t\"]`), longhand drops it at the end of the `match`, before suspending (lowered `[\"len t\", \"drop t\", \"-- drop after 1 polls\", \"drop pend\"]`). Without the `match` (`pend(1, len_of(&D::new(\"t\"))).await`), in a block (`pend(1, { len_of(&D::new(\"t\")) })`, edition 2024 drops block-tail temporaries at the block's end) or under an `if` condition it matches rustc. The same in a generator: `yield_!(match name_len(&D(\"t3\")) { 2 => 20, k => k })` drops `t3` before the item is delivered, rustc after",
-    differential! {
-        /// The minimal shape: a `match` on a call borrowing a temporary,
-        /// as the operand of an awaited call.
-        name: match_scrutinee_temporary_in_awaited_operand,
-        items: {
-            #[lh] async fn f() -> usize {
-                let x = pend(1, match len_of(&D::new("t")) { 2 => 20, k => k }).await;
-                x
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// The minimal shape: a `match` on a call borrowing a temporary,
+    /// as the operand of an awaited call.
+    name: match_scrutinee_temporary_in_awaited_operand,
+    items: {
+        #[lh] async fn f() -> usize {
+            let x = pend(1, match len_of(&D::new("t")) { 2 => 20, k => k }).await;
+            x
+        }
+    },
+    run: f(),
 }
 
 /// A cache whose lock guard logs its release.
@@ -2748,24 +2733,21 @@ impl Cache {
     }
 }
 
-known_gap! {
-    reason: "s13-3 (runs differently, drop order): the realistic shape, a lock guard taken in a `match` scrutinee inside an awaited call's argument (`fetch(match cache.lock().0.get(&k) { Some(v) => *v, None => 0 }).await`): rustc holds the guard to the end of the statement, through the call and across its await (native `[\"lock\", \"fetch 5\", \"unlock\", ..]`: the well-known footgun), longhand drops it at the end of the `match`, before `fetch` is even called (lowered `[\"lock\", \"unlock\", \"fetch 5\", ..]`)",
-    differential! {
-        /// A lookup whose cache guard lives in a `match` scrutinee inside
-        /// an awaited call's argument.
-        name: cache_guard_in_match_scrutinee_of_awaited_arg,
-        items: {
-            #[lh] async fn lookup(cache: &Cache, k: u32) -> u32 {
-                let n = fetch(match cache.lock().0.get(&k) { Some(v) => *v, None => 0 }).await;
-                n + 1
-            }
-            async fn go() -> (u32, u32) {
-                let c = Cache { map: RefCell::new(BTreeMap::from([(1, 5)])) };
-                (lookup(&c, 1).await, lookup(&c, 2).await)
-            }
-        },
-        run: go(),
-    }
+differential! {
+    /// A lookup whose cache guard lives in a `match` scrutinee inside
+    /// an awaited call's argument.
+    name: cache_guard_in_match_scrutinee_of_awaited_arg,
+    items: {
+        #[lh] async fn lookup(cache: &Cache, k: u32) -> u32 {
+            let n = fetch(match cache.lock().0.get(&k) { Some(v) => *v, None => 0 }).await;
+            n + 1
+        }
+        async fn go() -> (u32, u32) {
+            let c = Cache { map: RefCell::new(BTreeMap::from([(1, 5)])) };
+            (lookup(&c, 1).await, lookup(&c, 2).await)
+        }
+    },
+    run: go(),
 }
 
 differential! {

@@ -364,8 +364,9 @@ gen_differential! {
     /// Yielded temporary expressions: a call borrowing a temporary `D`
     /// (kept to the end of the statement, across the yield), a block
     /// expression with a local, an `if` whose condition borrows a
-    /// temporary (dropped at the condition's end). The `match` form is
-    /// s13-3, see `tests/differential/cases_stress13.rs`.
+    /// temporary (dropped at the condition's end), and a `match` whose
+    /// scrutinee borrows one (s13-3: kept to the end of the statement,
+    /// across the yield; longhand dropped it at the end of the `match`).
     name: yielded_temporary_expressions,
     items: {
         pub fn name_len(d: &D) -> usize {
@@ -380,6 +381,10 @@ gen_differential! {
             name_len(&d) * 2
         });
         yield_!(if name_len(&D("t3")) == 2 { 20 } else { 0 });
+        yield_!(match name_len(&D("t4")) {
+            2 => 20,
+            k => k,
+        });
     },
     run: temps(1),
 }

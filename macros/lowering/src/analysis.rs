@@ -1944,6 +1944,13 @@ impl Resolver {
                 self.expr(&a.right, UseKind::Borrow)
             }
             Expr::Assign(a) => {
+                // A place that suspends (`*lock.write().await = v`) is
+                // evaluated before its value, lifted into a temporary
+                // (`normalize`), is written: that value is read after it.
+                let place_first = crate::awaits::contains_await(&a.left);
+                if place_first {
+                    self.assignee(&a.left);
+                }
                 let from = self.borrows.len();
                 self.expr(&a.right, Move);
                 // What the new value borrows, the local now may too
@@ -1958,7 +1965,9 @@ impl Resolver {
                         info.sources.extend(sources);
                     }
                 }
-                self.assignee(&a.left);
+                if !place_first {
+                    self.assignee(&a.left);
+                }
             }
             // `lo..end.await`: a plain start is read after the suspension.
             Expr::Range(r) => self.operands(

@@ -768,6 +768,38 @@ impl Hoist {
             lifted.extend(self.lift_operands(args, upto - 1, include_last));
             return lifted;
         }
+        // An index's base that is a place (`g[i][x.await]`, `rows[0][..n.await]`)
+        // is indexed where it is used, by reference or by value (a `Copy`
+        // element), which longhand cannot tell: only its own indices are
+        // lifted. Named, a non-`Copy` element would be moved out of its
+        // collection. A base that hoisting has already wrapped
+        // (`pend(..).await[i.await][j.await]`) gives its temporaries to this
+        // index, so that what it indexes is a place again.
+        if let Expr::Index(ix) = target
+            && upto > 0
+        {
+            let mut lifted = Vec::new();
+            unwrap_hoisted(&mut ix.expr, &mut lifted);
+            self.lift_operand(&mut ix.expr, true, &mut lifted);
+            if include_last {
+                self.lift_operand(&mut ix.index, false, &mut lifted);
+            }
+            return lifted;
+        }
+        // A comparison borrows its operands (`PartialEq::eq(&a, &b)`): a place
+        // among them (`row[1] == x.await`) stays where it is.
+        if let Expr::Binary(b) = target
+            && is_comparison(&b.op)
+        {
+            let mut lifted = Vec::new();
+            if upto > 0 {
+                self.lift_operand(&mut b.left, true, &mut lifted);
+            }
+            if upto > 1 || (upto == 1 && include_last) {
+                self.lift_operand(&mut b.right, true, &mut lifted);
+            }
+            return lifted;
+        }
         self.lift_operands(operands(target), upto, include_last)
     }
 
@@ -812,8 +844,10 @@ impl Hoist {
     /// only borrows (the receiver of `make().len()`, the operand of
     /// `&make()`) are lifted too, before it, rather than dropped at the
     /// suspension.
-    /// An assignment's value lifted first, then its place's index if that
-    /// suspends (`v[i.await]`): rustc's order for `=` and primitive `+=`.
+    /// An assignment's value lifted first, then the indices of its place
+    /// that are not inert, in order (`g[i()][j.await].n`): rustc's order for
+    /// `=` and primitive `+=`. The place stays a place, its indices
+    /// temporaries, and its suspension is in a temporary's initializer.
     fn value_then_place(
         &mut self,
         value: &mut Expr,
@@ -821,12 +855,42 @@ impl Hoist {
     ) -> Vec<(proc_macro2::Ident, Expr)> {
         let mut lifted = Vec::new();
         self.lift_value(value, &mut lifted);
-        if let Expr::Index(i) = place
-            && contains_await(&i.index)
-        {
-            self.lift_value(&mut i.index, &mut lifted);
-        }
+        self.lift_place_indices(place, &mut lifted);
         lifted
+    }
+
+    /// Lifts the indices of place `e` that are not inert, outermost base
+    /// first.
+    fn lift_place_indices(&mut self, e: &mut Expr, lifted: &mut Vec<(proc_macro2::Ident, Expr)>) {
+        match e {
+            Expr::Index(i) => {
+                self.lift_place_indices(&mut i.expr, lifted);
+                if !inert(&i.index) {
+                    self.lift_value(&mut i.index, lifted);
+                }
+            }
+            Expr::Field(f) => self.lift_place_indices(&mut f.base, lifted),
+            Expr::Paren(p) => self.lift_place_indices(&mut p.expr, lifted),
+            Expr::Group(g) => self.lift_place_indices(&mut g.expr, lifted),
+            _ => {}
+        }
+    }
+
+    /// Visits the place of an assignment that suspends: its indices and
+    /// any base that is not a place are normalised, while the index and
+    /// field expressions themselves stay places (hoisted, an index of an
+    /// index would be a `match`, which cannot be assigned to).
+    fn visit_place(&mut self, e: &mut Expr) {
+        match e {
+            Expr::Index(i) => {
+                self.visit_place(&mut i.expr);
+                self.visit_expr_mut(&mut i.index);
+            }
+            Expr::Field(f) => self.visit_place(&mut f.base),
+            Expr::Paren(p) => self.visit_place(&mut p.expr),
+            Expr::Group(g) => self.visit_place(&mut g.expr),
+            _ => self.visit_expr_mut(e),
+        }
     }
 
     fn lift_value(&mut self, op: &mut Expr, lifted: &mut Vec<(proc_macro2::Ident, Expr)>) {
@@ -998,6 +1062,10 @@ impl Hoist {
                     self.lift_borrowed(arg, lifted);
                 }
             }
+            // A `match`'s scrutinee is not a temporary scope: what it
+            // borrows lives to the end of the statement, across the await
+            // (`pend(match len(&D::new("t")) { .. }).await`).
+            Expr::Match(m) if !hoisted(m) => self.lift_borrowed(&mut m.expr, lifted),
             Expr::Paren(p) => self.lift_borrowed(&mut p.expr, lifted),
             Expr::Group(g) => self.lift_borrowed(&mut g.expr, lifted),
             Expr::Cast(c) => self.lift_borrowed(&mut c.expr, lifted),
@@ -1152,11 +1220,13 @@ fn hoisted(m: &syn::ExprMatch) -> bool {
 }
 
 /// Does `e` borrow a temporary it creates (`&make()`), where
-/// `Hoist::lift_borrowed` finds it: not in a branch, block or closure?
+/// `Hoist::lift_borrowed` finds it: not in a branch, block or closure (a
+/// `match`'s scrutinee is not a branch)?
 fn borrows_temporary(e: &mut Expr) -> bool {
     match e {
         Expr::Reference(r) => borrows_new_value(r),
         Expr::MethodCall(m) if borrows_receiver_temporary(m) => true,
+        Expr::Match(m) if !hoisted(m) => borrows_temporary(&mut m.expr),
         Expr::Paren(p) => borrows_temporary(&mut p.expr),
         Expr::Group(g) => borrows_temporary(&mut g.expr),
         Expr::Cast(c) => borrows_temporary(&mut c.expr),
@@ -1360,8 +1430,10 @@ fn builds_value(e: &Expr) -> bool {
     }
 }
 
-fn index_suspends(e: &Expr) -> bool {
-    matches!(e, Expr::Index(i) if contains_await(&i.index))
+/// Is `op` a comparison (`==`, `<`, ..), which borrows its operands?
+fn is_comparison(op: &syn::BinOp) -> bool {
+    use syn::BinOp::*;
+    matches!(op, Eq(_) | Ne(_) | Lt(_) | Le(_) | Gt(_) | Ge(_))
 }
 
 /// Is `op` a compound assignment (`+=`, `<<=`, ..)?
@@ -1437,7 +1509,17 @@ impl VisitMut for Hoist {
             self.wrap(e, lifted);
             return;
         }
-        visit_mut::visit_expr_mut(self, e);
+        match e {
+            Expr::Assign(a) if contains_await(&a.left) => {
+                self.visit_expr_mut(&mut a.right);
+                self.visit_place(&mut a.left);
+            }
+            Expr::Binary(b) if is_assign_op(&b.op) && contains_await(&b.left) => {
+                self.visit_expr_mut(&mut b.right);
+                self.visit_place(&mut b.left);
+            }
+            _ => visit_mut::visit_expr_mut(self, e),
+        }
         match e {
             Expr::Await(a) => {
                 let base = &mut *a.base;
@@ -1462,7 +1544,7 @@ impl VisitMut for Hoist {
                 self.wrap(e, lifted);
             }
             // `v[i.await] = x`: `x` is evaluated first, then the index.
-            Expr::Assign(a) if index_suspends(&a.left) => {
+            Expr::Assign(a) if contains_await(&a.left) => {
                 let lifted = self.value_then_place(&mut a.right, &mut a.left);
                 self.wrap(e, lifted);
             }
