@@ -946,3 +946,65 @@ gen_differential! {
         Box::new(|i: &Item| i.0.len() == 1),
     ),
 }
+
+gen_differential! {
+    /// s13-4 in a stream: an awaited state machine, `st = match st { .. }`
+    /// whose last arm awaits and then leaves the loop (the assignment never
+    /// happens there, so `st` keeps its old value across that await).
+    name: stream_state_machine,
+    items: {
+        #[derive(Clone, Copy, Debug)]
+        pub enum Conn {
+            Connecting(u32),
+            Ready(u32),
+            Closing,
+        }
+    },
+    gen: fn session(msgs: u32) -> impl Stream<Item = String> {
+        let mut st = Conn::Connecting(0);
+        let _s = D("session");
+        loop {
+            st = match st {
+                Conn::Connecting(tries) if tries < 2 => {
+                    pend(1, ()).await;
+                    yield_!(format!("connecting {tries}"));
+                    Conn::Connecting(tries + 1)
+                }
+                Conn::Connecting(_) => Conn::Ready(0),
+                Conn::Ready(n) if n < msgs => {
+                    let v = pend(1, n * 7).await;
+                    yield_!(format!("msg {v}"));
+                    Conn::Ready(n + 1)
+                }
+                Conn::Ready(_) => Conn::Closing,
+                Conn::Closing => {
+                    pend(1, ()).await;
+                    break;
+                }
+            };
+        }
+        yield_!("closed".to_string());
+    },
+    run: session(2),
+}
+
+gen_differential! {
+    /// s13-4, the smallest iterator form: the `break` arm yields before
+    /// leaving, and the generator yields again after the loop.
+    name: value_or_break_after_a_yield,
+    items: {},
+    gen: fn steps(limit: u32) -> impl Iterator<Item = u32> {
+        let mut st = 0u32;
+        loop {
+            st = if st < limit {
+                yield_!(st);
+                st + 1
+            } else {
+                yield_!(50);
+                break;
+            };
+        }
+        yield_!(99);
+    },
+    run: steps(2),
+}

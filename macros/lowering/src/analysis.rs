@@ -618,13 +618,35 @@ fn decide(r: &Resolver, at: &AwaitInfo) -> Keep {
         // A use after a move, on the same path, means the "move" copied
         // (`let y = base; peek(&base).await`), or the local was assigned
         // again: either way it holds a value.
+        // A move that reaches `at` only round a loop (`st = if c { st + 1 }
+        // else { x.await; break }`: `st + 1` in the previous iteration) is
+        // followed by what comes after it in that iteration and by what
+        // comes before `at` in this one; an assignment there gives the local
+        // its value back only if it runs whenever the move does.
+        let straight = |u: &Use| {
+            u.pos < at.pos
+                && !u.then.skips(at.pos, &r.ends)
+                && !other_arms(&u.branches, &at.branches)
+        };
         let used_after = |m: &Use| {
             b.uses.iter().filter(before).any(|v| {
-                v.kind != UseKind::Move
-                    && v.pos > m.pos
-                    && !wraps(v)
-                    && !wraps(m)
-                    && !other_arms(&m.branches, &v.branches)
+                if v.kind == UseKind::Move {
+                    return false;
+                }
+                if !wraps(v) && !wraps(m) {
+                    return v.pos > m.pos && !other_arms(&m.branches, &v.branches);
+                }
+                let definite = |on: &[(usize, usize)]| {
+                    v.kind != UseKind::Assign || v.branches.iter().all(|b| on.contains(b))
+                };
+                wraps(m)
+                    && !straight(m)
+                    && wraps(v)
+                    && ((v.pos > m.pos
+                        && !m.then.skips(v.pos, &r.ends)
+                        && !other_arms(&m.branches, &v.branches)
+                        && definite(&m.branches))
+                        || (straight(v) && definite(&at.branches)))
             })
         };
         let moves: Vec<&Use> = b
@@ -637,10 +659,12 @@ fn decide(r: &Resolver, at: &AwaitInfo) -> Keep {
         // The uses `at` reaches (straight on, or round a loop); and whether
         // the code resumed after `at` names the binding at all (it is
         // written out whole, jumped-over parts too).
+        // (A use in another arm of a branching that encloses `at` is
+        // reached only round a loop, at the next iteration: `around`.)
         let after = |u: &&Use| {
             u.pos > at.pos
                 && !at.then.skips(u.pos, &r.ends)
-                && (round(u, false) || !other_arms(&u.branches, &at.branches))
+                && !other_arms(&u.branches, &at.branches)
         };
         // (Jumps do not count here: the resumed code writes the enclosing
         // loops out again whole.)
@@ -2069,17 +2093,10 @@ impl Resolver {
                 // A local's place (`match o`, `match self.state`) is moved
                 // out of only in the arms that bind by value, when they are
                 // taken: in the others (`_ => x.await`) it is still whole,
-                // and kept to the end of its scope. (Only where the arms
-                // that move do not suspend themselves.)
-                let moved_per_arm = kind == Move
-                    && local_place(&m.expr)
-                    && !m.arms.iter().any(|a| {
-                        binds_by_value(&a.pat)
-                            && (crate::awaits::contains_await(&a.body)
-                                || a.guard
-                                    .as_ref()
-                                    .is_some_and(|(_, g)| crate::awaits::contains_await(g)))
-                    });
+                // and kept to the end of its scope. (A move in another arm
+                // is reached from a suspension point only round a loop: see
+                // `after` in `decide`.)
+                let moved_per_arm = kind == Move && local_place(&m.expr);
                 self.expr(&m.expr, if moved_per_arm { Read } else { kind });
                 let node = self.branch_node(m.arms.len());
                 for (i, arm) in m.arms.iter().enumerate() {
