@@ -860,20 +860,11 @@ impl Hoist {
     }
 
     /// Lifts the indices of place `e` that are not inert, outermost base
-    /// first.
+    /// first: [`Self::lift_place_operands`] short of a dereference's
+    /// operand, which an assignment's place writes through (`*guard() =
+    /// v`: lifted, the guard would need a `mut` binding for `DerefMut`).
     fn lift_place_indices(&mut self, e: &mut Expr, lifted: &mut Vec<(proc_macro2::Ident, Expr)>) {
-        match e {
-            Expr::Index(i) => {
-                self.lift_place_indices(&mut i.expr, lifted);
-                if !inert(&i.index) {
-                    self.lift_value(&mut i.index, lifted);
-                }
-            }
-            Expr::Field(f) => self.lift_place_indices(&mut f.base, lifted),
-            Expr::Paren(p) => self.lift_place_indices(&mut p.expr, lifted),
-            Expr::Group(g) => self.lift_place_indices(&mut g.expr, lifted),
-            _ => {}
-        }
+        self.lift_place_parts(e, lifted, false);
     }
 
     /// Visits the place of an assignment that suspends: its indices and
@@ -1014,17 +1005,31 @@ impl Hoist {
     /// by value (a `Copy` element), which longhand cannot tell, and an
     /// unsized one (`v[a..b]`) cannot be named at all.
     fn lift_place_operands(&mut self, e: &mut Expr, lifted: &mut Vec<(proc_macro2::Ident, Expr)>) {
+        self.lift_place_parts(e, lifted, true);
+    }
+
+    /// The walk of [`Self::lift_place_operands`] and
+    /// [`Self::lift_place_indices`]: a dereference's operand is lifted only
+    /// `through_deref`.
+    fn lift_place_parts(
+        &mut self,
+        e: &mut Expr,
+        lifted: &mut Vec<(proc_macro2::Ident, Expr)>,
+        through_deref: bool,
+    ) {
         match e {
             Expr::Index(i) => {
-                self.lift_place_operands(&mut i.expr, lifted);
+                self.lift_place_parts(&mut i.expr, lifted, through_deref);
                 if !inert(&i.index) {
                     self.lift_value(&mut i.index, lifted);
                 }
             }
-            Expr::Field(f) => self.lift_place_operands(&mut f.base, lifted),
-            Expr::Paren(p) => self.lift_place_operands(&mut p.expr, lifted),
-            Expr::Group(g) => self.lift_place_operands(&mut g.expr, lifted),
-            Expr::Unary(u) if !inert(&u.expr) => self.lift_value(&mut u.expr, lifted),
+            Expr::Field(f) => self.lift_place_parts(&mut f.base, lifted, through_deref),
+            Expr::Paren(p) => self.lift_place_parts(&mut p.expr, lifted, through_deref),
+            Expr::Group(g) => self.lift_place_parts(&mut g.expr, lifted, through_deref),
+            Expr::Unary(u) if through_deref && !inert(&u.expr) => {
+                self.lift_value(&mut u.expr, lifted)
+            }
             _ => {}
         }
     }
