@@ -651,3 +651,36 @@ differential! {
     },
     run: f(vec!["ab", "cde"]),
 }
+
+differential! {
+    /// An assignment whose place suspends (`*slot.lock().await = make()`, as
+    /// with an async lock's guard) and whose value is not a plain local: the
+    /// value is evaluated first (rustc's order for `=`), lifted into a
+    /// temporary, and written after the place's await, so it is kept across
+    /// it; a local value is kept too. A `D` value shows when the old one and
+    /// the new one drop, and the guard is a `mut` temporary (`DerefMut`).
+    #[allow(clippy::await_holding_refcell_ref)]
+    name: assign_through_awaited_guard_after_its_value,
+    items: {
+        struct Slot(std::cell::RefCell<D>);
+        impl Slot {
+            async fn lock(&self) -> std::cell::RefMut<'_, D> {
+                pend(1, self.0.borrow_mut()).await
+            }
+        }
+        fn make(name: &'static str) -> D {
+            log(format!("make {name}"));
+            D::new(name)
+        }
+        #[lh] async fn f() -> usize {
+            let slot = Slot(std::cell::RefCell::new(D::new("old")));
+            *slot.lock().await = make("new");
+            let n = slot.0.borrow().touch();
+            *slot.lock().await = pend(1, make("newer")).await;
+            let fresh = make("fresh");
+            *slot.lock().await = fresh;
+            n + slot.0.borrow().touch()
+        }
+    },
+    run: f(),
+}

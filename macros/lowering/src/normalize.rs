@@ -862,7 +862,7 @@ impl Hoist {
     /// Lifts the indices of place `e` that are not inert, outermost base
     /// first: [`Self::lift_place_operands`] short of a dereference's
     /// operand, which an assignment's place writes through (`*guard() =
-    /// v`: lifted, the guard would need a `mut` binding for `DerefMut`).
+    /// v`), unless it suspends.
     fn lift_place_indices(&mut self, e: &mut Expr, lifted: &mut Vec<(proc_macro2::Ident, Expr)>) {
         self.lift_place_parts(e, lifted, false);
     }
@@ -1009,8 +1009,8 @@ impl Hoist {
     }
 
     /// The walk of [`Self::lift_place_operands`] and
-    /// [`Self::lift_place_indices`]: a dereference's operand is lifted only
-    /// `through_deref`.
+    /// [`Self::lift_place_indices`]: a dereference's operand is lifted
+    /// `through_deref`, or else only if it suspends.
     fn lift_place_parts(
         &mut self,
         e: &mut Expr,
@@ -1030,6 +1030,35 @@ impl Hoist {
             Expr::Unary(u) if through_deref && !inert(&u.expr) => {
                 self.lift_value(&mut u.expr, lifted)
             }
+            // An assignment through what an await gives (`*lock.write().await
+            // = v`): the guard is lifted, into a `mut` temporary for
+            // `DerefMut`, after the value. Left in the place, its suspension
+            // would follow the value's use there (`=` evaluates the value
+            // first), and the arm that suspends would move the value before
+            // storing it.
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) && contains_await(&u.expr) => {
+                self.lift_suspending_base(&mut u.expr, lifted)
+            }
+            _ => {}
+        }
+    }
+
+    /// Lifts, into a `mut` temporary, the value that suspends at the base of
+    /// place `e` (`cell.lock().await` in `cell.lock().await.0`): the fields
+    /// and indices above it stay projections of that temporary (a field
+    /// moved out of it could be part of a value with a destructor).
+    fn lift_suspending_base(&mut self, e: &mut Expr, lifted: &mut Vec<(proc_macro2::Ident, Expr)>) {
+        match e {
+            Expr::Field(f) => self.lift_suspending_base(&mut f.base, lifted),
+            Expr::Paren(p) => self.lift_suspending_base(&mut p.expr, lifted),
+            Expr::Group(g) => self.lift_suspending_base(&mut g.expr, lifted),
+            Expr::Index(i) if contains_await(&i.expr) => {
+                self.lift_suspending_base(&mut i.expr, lifted);
+                if !inert(&i.index) {
+                    self.lift_value(&mut i.index, lifted);
+                }
+            }
+            _ if contains_await(e) => self.lift_receiver(e, lifted),
             _ => {}
         }
     }
