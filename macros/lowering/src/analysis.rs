@@ -605,11 +605,14 @@ fn decide(r: &Resolver, at: &AwaitInfo) -> Keep {
                 .any(|l| u.loops.contains(l) && !b.loops.contains(l) && !first.exits.contains(l))
         };
         let wraps = |u: &Use| round(u, true);
-        let exclusive = |u: &Use| !wraps(u) && other_arms(&u.branches, &at.branches);
-        // Jumped over: a `break` after the use leaves the code `at` is in.
-        let before = |u: &&Use| {
-            !exclusive(u) && ((u.pos < at.pos && !u.then.skips(at.pos, &r.ends)) || wraps(u))
+        // Before `at` in this iteration: not in another arm, and not jumped
+        // over (a `break` after the use leaves the code `at` is in).
+        let straight = |u: &Use| {
+            u.pos < at.pos
+                && !u.then.skips(at.pos, &r.ends)
+                && !other_arms(&u.branches, &at.branches)
         };
+        let before = |u: &&Use| straight(u) || wraps(u);
         let initialized = b.initialized
             || b.uses
                 .iter()
@@ -623,11 +626,6 @@ fn decide(r: &Resolver, at: &AwaitInfo) -> Keep {
         // followed by what comes after it in that iteration and by what
         // comes before `at` in this one; an assignment there gives the local
         // its value back only if it runs whenever the move does.
-        let straight = |u: &Use| {
-            u.pos < at.pos
-                && !u.then.skips(at.pos, &r.ends)
-                && !other_arms(&u.branches, &at.branches)
-        };
         let used_after = |m: &Use| {
             b.uses.iter().filter(before).any(|v| {
                 if v.kind == UseKind::Move {
