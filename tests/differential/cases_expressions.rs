@@ -684,3 +684,23 @@ differential! {
     },
     run: f(),
 }
+
+differential! {
+    /// Comparisons around awaits: the left operand awaits and the right one
+    /// holds a closure (`x.await == apply(|v| v + 1, n)`), and a place of a
+    /// `Vec` of `Vec`s compared with an awaited value (`rows[1] ==
+    /// x.await`, borrowed where it stands).
+    name: comparison_awaiting_before_a_closure,
+    items: {
+        fn apply(f: impl Fn(u32) -> u32, n: u32) -> u32 {
+            f(n)
+        }
+        #[lh] async fn f(k: u32) -> (bool, bool) {
+            let rows = vec![vec![1u32, 2], vec![3, 4]];
+            let same = pend(k, val("left", 3u32)).await == apply(|v| v + 1, val("n", 2));
+            let row = rows[1] == pend(1, vec![3, 4]).await;
+            (same, row)
+        }
+    },
+    run: async { (f(0).await, f(2).await) },
+}

@@ -765,7 +765,7 @@ impl Hoist {
                 self.lift_receiver(&mut m.receiver, &mut lifted);
             }
             let args = m.args.iter_mut().collect();
-            lifted.extend(self.lift_operands(args, upto - 1, include_last));
+            lifted.extend(self.lift_operands(args, upto - 1, include_last, false));
             return lifted;
         }
         // An index's base that is a place (`g[i][x.await]`, `rows[0][..n.await]`)
@@ -788,36 +788,27 @@ impl Hoist {
         }
         // A comparison borrows its operands (`PartialEq::eq(&a, &b)`): a place
         // among them (`row[1] == x.await`) stays where it is.
-        if let Expr::Binary(b) = target
-            && is_comparison(&b.op)
-        {
-            let mut lifted = Vec::new();
-            if upto > 0 {
-                self.lift_operand(&mut b.left, true, &mut lifted);
-            }
-            if upto > 1 || (upto == 1 && include_last) {
-                self.lift_operand(&mut b.right, true, &mut lifted);
-            }
-            return lifted;
-        }
-        self.lift_operands(operands(target), upto, include_last)
+        let borrowed = matches!(target, Expr::Binary(b) if is_comparison(&b.op));
+        self.lift_operands(operands(target), upto, include_last, borrowed)
     }
 
     /// Lifts `ops[..upto]` (and `ops[upto]` if `include_last`), those that
-    /// are not inert, in order: operands of an expression, or a macro's
-    /// arguments.
+    /// are not inert, in order: operands of an expression, or a method's
+    /// arguments; places among them stay if they are `borrowed` (see
+    /// `lift_operand`).
     fn lift_operands(
         &mut self,
         ops: Vec<&mut Expr>,
         upto: usize,
         include_last: bool,
+        borrowed: bool,
     ) -> Vec<(proc_macro2::Ident, Expr)> {
         let mut lifted = Vec::new();
         for (i, op) in ops.into_iter().enumerate() {
             if i > upto || (i == upto && !include_last) {
                 break;
             }
-            self.lift_operand(op, false, &mut lifted);
+            self.lift_operand(op, borrowed, &mut lifted);
         }
         lifted
     }
