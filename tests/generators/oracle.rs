@@ -383,28 +383,8 @@ macro_rules! gen_differential {
         },
         run: $run:expr $(,)?
     ) => {
-        gen_differential!(@case $(#[$meta])* $name, { $($items)* }, $kind, $item, $run,
-            native: {
-                trait NativeBody {
-                    async fn $g(&$this, $($p: $t),*);
-                }
-                impl NativeBody for $owner {
-                    async fn $g(&$this, $($p: $t),*) $body
-                }
-                impl $owner {
-                    pub fn $g(&$this, $($p: $t),*) -> impl $kind<Item = $item> {
-                        $crate::oracle::Native::<$item, _>::new(
-                            <$owner as NativeBody>::$g($this, $($p),*),
-                        )
-                    }
-                }
-            },
-            lowered: {
-                impl $owner {
-                    #[longhand::generator]
-                    pub fn $g(&$this, $($p: $t),*) -> impl $kind<Item = $item> $body
-                }
-            });
+        gen_differential!(@method $(#[$meta])* $name, { $($items)* }, $owner, $g,
+            [&$this], $this, ($($p: $t),*), $kind, $item, $body, $run);
     };
     (
         $(#[$meta:meta])*
@@ -416,16 +396,24 @@ macro_rules! gen_differential {
         },
         run: $run:expr $(,)?
     ) => {
+        gen_differential!(@method $(#[$meta])* $name, { $($items)* }, $owner, $g,
+            [$this], $this, ($($p: $t),*), $kind, $item, $body, $run);
+    };
+    // A method generator, its receiver written `[$($recv)*]` (`&self` or
+    // `self`) and named `$this`.
+    (@method $(#[$meta:meta])* $name:ident, { $($items:tt)* }, $owner:ident, $g:ident,
+        [$($recv:tt)*], $this:ident, ($($p:ident : $t:ty),*), $kind:ident, $item:ty,
+        $body:block, $run:expr) => {
         gen_differential!(@case $(#[$meta])* $name, { $($items)* }, $kind, $item, $run,
             native: {
                 trait NativeBody {
-                    async fn $g($this, $($p: $t),*);
+                    async fn $g($($recv)*, $($p: $t),*);
                 }
                 impl NativeBody for $owner {
-                    async fn $g($this, $($p: $t),*) $body
+                    async fn $g($($recv)*, $($p: $t),*) $body
                 }
                 impl $owner {
-                    pub fn $g($this, $($p: $t),*) -> impl $kind<Item = $item> {
+                    pub fn $g($($recv)*, $($p: $t),*) -> impl $kind<Item = $item> {
                         $crate::oracle::Native::<$item, _>::new(
                             <$owner as NativeBody>::$g($this, $($p),*),
                         )
@@ -435,7 +423,7 @@ macro_rules! gen_differential {
             lowered: {
                 impl $owner {
                     #[longhand::generator]
-                    pub fn $g($this, $($p: $t),*) -> impl $kind<Item = $item> $body
+                    pub fn $g($($recv)*, $($p: $t),*) -> impl $kind<Item = $item> $body
                 }
             });
     };
