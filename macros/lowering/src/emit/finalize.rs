@@ -1,0 +1,498 @@
+//! `Finalize`, the last rewrite of each arm's code: an `.await` becomes a
+//! suspension (write the state, build the awaitee in place, poll it from
+//! its own arm), code after it in the same arm is cut short, `return` and
+//! `?` leave the body block, and the lowering's tags are removed.
+
+use super::arm_blocks::{declared_locals, drop_unused_declarations};
+use super::place_rewrite::PlaceRewrite;
+use super::state_enum::has_holes;
+use super::*;
+
+/// The last rewrite of each arm's code: `.await` becomes a suspension,
+/// `return` and `?` leave the body block, and the tags are removed.
+pub(super) struct Finalize<'a> {
+    pub(super) state: &'a Ident,
+    pub(super) variants: &'a [Vec<Field>],
+    pub(super) body_label: syn::Lifetime,
+    /// What each suspension point is, and its state's name.
+    pub(super) kinds: &'a [crate::joins::Kind],
+    pub(super) names: &'a [String],
+    /// The function's name and the state whose arm is being written, for
+    /// transition tracing.
+    pub(super) function: &'a str,
+    pub(super) arm: String,
+    pub(super) await_texts: &'a [String],
+    /// Is the code being visited unreachable in this arm (it follows a
+    /// suspension within its statement)?
+    pub(super) dead: bool,
+    /// Do yields offer their item to the poll's sink first (sync generators)?
+    pub(super) sink: bool,
+    /// When the sink takes the item, does this arm's code run on past the
+    /// yield (the `Unresumed` arm, which then holds the whole body), or go
+    /// on from the yield's own arm (the others, which stop at their next
+    /// suspension)?
+    pub(super) runs_on: bool,
+}
+
+impl Finalize<'_> {
+    /// Does code in this arm stop at suspension point `a`? Every arm does,
+    /// except one that runs on past its yields; even that one stops at a
+    /// join point.
+    pub(super) fn stops_at(&self, a: &syn::ExprAwait) -> bool {
+        await_id(a).is_some_and(|n| !self.runs_on || self.kinds.get(n) == Some(&Kind::Join))
+    }
+
+    /// Is `x` a block that this arm cuts short after a statement that stops
+    /// here, so that its type is `!` (or an expression that is written as
+    /// such a block here)? (An `.await` itself keeps its type, see
+    /// `output_of`.)
+    pub(super) fn cut_short(&self, x: &Expr) -> bool {
+        match x {
+            Expr::Paren(p) => self.cut_short(&p.expr),
+            // A `match` whose arms all are (a hoisted operand's, see
+            // `normalize`), or whose scrutinee is.
+            Expr::Match(m) => {
+                self.cut_short(&m.expr)
+                    || (!m.arms.is_empty() && m.arms.iter().all(|a| self.cut_short(&a.body)))
+            }
+            Expr::If(i) => self.cut_short(first_condition(&i.cond)),
+            // An operation one of whose operands is: it is written as that
+            // operand (see `cut_operand`).
+            Expr::Binary(_)
+            | Expr::Index(_)
+            | Expr::Unary(_)
+            | Expr::Cast(_)
+            | Expr::Field(_)
+            | Expr::MethodCall(_)
+            | Expr::Try(_) => self.cut_operand(x).is_some(),
+            // (A labeled block that a `break` can leave first is not.)
+            Expr::Block(blk) => {
+                crate::awaits::diverges_at(x, &|a| self.stops_at(a))
+                    && blk.block.stmts.iter().any(|s| {
+                        !matches!(s, syn::Stmt::Expr(_, None))
+                            && crate::awaits::stmt_diverges_at(s, &|a| self.stops_at(a))
+                            && !crate::awaits::stmt_diverges_at(s, &|_| false)
+                    })
+            }
+            _ => false,
+        }
+    }
+
+    /// The operand of operation `e` that is cut short here (see
+    /// [`Self::cut_short`]), with what is evaluated before it.
+    pub(super) fn cut_operand<'e>(&self, e: &'e Expr) -> Option<CutOperand<'e>> {
+        let stops = |x: &Expr| self.cut_short(x);
+        let alone = |x| {
+            Some(CutOperand {
+                before: None,
+                cut: x,
+            })
+        };
+        match e {
+            Expr::Binary(b) if stops(&b.left) => alone(&*b.left),
+            // A compound assignment evaluates a primitive's value first
+            // (longhand's order, see `normalize`); `&&` and `||` take `!`.
+            Expr::Binary(b) if crate::normalize::is_assign_op(&b.op) && stops(&b.right) => {
+                alone(&*b.right)
+            }
+            Expr::Binary(b)
+                if !matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) && stops(&b.right) =>
+            {
+                Some(CutOperand {
+                    before: Some((&*b.left, false)),
+                    cut: &b.right,
+                })
+            }
+            Expr::Index(i) if stops(&i.expr) => alone(&*i.expr),
+            Expr::Index(i) if stops(&i.index) => Some(CutOperand {
+                before: Some((&*i.expr, true)),
+                cut: &i.index,
+            }),
+            Expr::Unary(u) if stops(&u.expr) => alone(&*u.expr),
+            Expr::Cast(c) if stops(&c.expr) => alone(&*c.expr),
+            Expr::Field(f) if stops(&f.base) => alone(&*f.base),
+            Expr::MethodCall(m) if stops(&m.receiver) => alone(&*m.receiver),
+            Expr::Try(t) if stops(&t.expr) => alone(&*t.expr),
+            _ => None,
+        }
+    }
+
+    /// Writes the state of suspension point `n`, which holds no awaitee:
+    /// the values kept alive there move into it.
+    pub(super) fn write_kept(&self, n: usize) -> TokenStream {
+        let state = self.state;
+        let this = hidden("__lh_this");
+        let variant = format_ident!("{}", self.names[n]);
+        let fields = &self.variants[n];
+        let names = fields.iter().map(|f| &f.name);
+        let values = fields.iter().map(|f| &f.binding.ident);
+        quote! {
+            // SAFETY: while code runs the state is `Panicked` and owns
+            // nothing, so writing over it leaks nothing; the kept values
+            // are owned by the state from here on.
+            unsafe {
+                ::longhand::__private::ptr::write(#this, #state::#variant {
+                    #(#names: ::longhand::__private::Kept::new(#values),)*
+                })
+            };
+        }
+    }
+
+    /// `let pat = init;` whose `init` reaches a join point: nothing after it
+    /// runs in this arm, and where `init` is a `loop` or block that only
+    /// jumps, rustc could not type `pat` (a tuple, say) from it. The
+    /// bindings are made in the join's arm; here the pattern becomes `_`.
+    pub(super) fn unbind_before_join(&self, s: &mut syn::Stmt) {
+        let is_join = |a: &syn::ExprAwait| {
+            await_id(a).is_some_and(|n| self.kinds.get(n) == Some(&Kind::Join))
+        };
+        if let syn::Stmt::Local(l) = s
+            && let Some(init) = &mut l.init
+            && crate::awaits::contains_await_where(&init.expr, &is_join)
+        {
+            init.diverge = None;
+            // A type written out stays (code before the join may need it),
+            // unless it leaves holes nothing here would fill.
+            l.pat = match &l.pat {
+                // (Built as syntax: `_: T` is not a pattern syn parses alone.)
+                syn::Pat::Type(t) if !has_holes(&t.ty) => syn::Pat::Type(syn::PatType {
+                    pat: Box::new(parse_quote!(_)),
+                    ..t.clone()
+                }),
+                _ => parse_quote!(_),
+            };
+        }
+    }
+
+    /// A join point: write its state and go on from its arm, in this poll.
+    pub(super) fn join_point(&self, n: usize) -> Expr {
+        let write_state = self.write_kept(n);
+        let transition = self.transition_to(n);
+        let dispatch = crate::names::hidden_label("'__lh_dispatch");
+        parse_quote! {{
+            #write_state
+            #transition
+            continue #dispatch
+        }}
+    }
+
+    /// The transition from this arm to suspension point `n`, for tracing.
+    pub(super) fn transition_to(&self, n: usize) -> TokenStream {
+        let function = self.function;
+        let from = &self.arm;
+        let to = &self.names[n];
+        let text = self.await_texts.get(n).cloned().unwrap_or_default();
+        quote!(::longhand::__private::trace::transition(#function, #from, #to, #text);)
+    }
+
+    /// `yield_!(v)`: evaluate `v`, keep the values alive there, return
+    /// `Ready(Some(v))`; resuming continues in this point's arm.
+    pub(super) fn yield_point(&self, n: usize, value: Expr) -> Expr {
+        let yielded = hidden("__lh_yielded");
+        let write_state = self.write_kept(n);
+        let transition = self.transition_to(n);
+        let yield_item = quote! {
+            #transition
+            return ::longhand::__private::Poll::Ready(::core::option::Option::Some(#yielded));
+        };
+        let sink = hidden("__lh_sink");
+        let offer = quote!(::longhand::__private::offer(&mut #sink, __lh_hole0));
+        let code = if self.sink && self.runs_on {
+            quote! {{
+                // Driven by `fold`, the sink takes the item and the body goes on.
+                if let ::core::option::Option::Some(#yielded) = #offer {
+                    #write_state
+                    #yield_item
+                }
+            }}
+        } else if self.sink {
+            let dispatch = crate::names::hidden_label("'__lh_dispatch");
+            quote! {{
+                let __lh_offered = #offer;
+                #write_state
+                match __lh_offered {
+                    ::core::option::Option::Some(#yielded) => {
+                        #yield_item
+                    }
+                    // Driven by `fold`, the sink took the item: go on from
+                    // this yield's arm.
+                    ::core::option::Option::None => continue #dispatch,
+                }
+            }}
+        } else {
+            quote! {{
+                let #yielded = __lh_hole0;
+                #write_state
+                #yield_item
+            }}
+        };
+        crate::splice::expr(code, vec![value])
+    }
+
+    /// An `.await` in code that never runs: typed as its output, from its
+    /// operand (never evaluated), tied to the awaitee its state holds
+    /// unless the operand builds a closure or an `async` block, whose copy
+    /// here would be a type of its own.
+    pub(super) fn typed_only(&self, n: usize, operand: Expr) -> Expr {
+        let state = self.state;
+        let this = hidden("__lh_this");
+        let variant = format_ident!("{}", self.names[n]);
+        let slot = hidden("__lh_slot");
+        if crate::joins::has_closure(&operand) {
+            return parse_quote!(
+                ::longhand::__private::output_of_operand(#operand, ::core::unreachable!())
+            );
+        }
+        parse_quote!({
+            // SAFETY: never runs (it follows a suspension); only typed.
+            let #state::#variant { __awaitee: #slot, .. } = (unsafe { &mut *#this }) else {
+                ::core::unreachable!()
+            };
+            ::longhand::__private::output_of_operand_in(#slot, #operand, ::core::unreachable!())
+        })
+    }
+
+    pub(super) fn suspend(&self, n: usize, operand: Expr) -> Expr {
+        let state = self.state;
+        let this = hidden("__lh_this");
+        let variant = format_ident!("{}", self.names[n]);
+        let fields = &self.variants[n];
+        let names: Vec<&Ident> = fields.iter().map(|f| &f.name).collect();
+        let values: Vec<&Ident> = fields.iter().map(|f| &f.binding.ident).collect();
+        // Inside the operand, a kept value is reached through its place in
+        // the pinned variant, so the awaitee may borrow it.
+        let mut places = HashMap::new();
+        for f in fields.iter().rev() {
+            places
+                .entry(f.binding.ident.to_string())
+                .or_insert_with(|| (hidden(&format!("__lh_place_{}", f.name)), f.name.clone()));
+        }
+        let mut operand = operand;
+        let mut rw = PlaceRewrite {
+            places: &places,
+            used: Vec::new(),
+            shadowed: Vec::new(),
+        };
+        rw.visit_expr_mut(&mut operand);
+        let bound = rw.used.iter().map(|(place, field)| quote!(#field: #place));
+        let places: Vec<&Ident> = rw.used.iter().map(|(place, _)| place).collect();
+        let guard = hidden("__lh_guard");
+        let slot = hidden("__lh_slot");
+        let transition = self.transition_to(n);
+        let dispatch = crate::names::hidden_label("'__lh_dispatch");
+        crate::splice::expr(
+            quote! {{
+                // SAFETY: while code runs the state is `Panicked` and owns
+                // nothing, so writing over it leaks nothing; the kept values
+                // are owned by the state from here on.
+                unsafe {
+                    ::longhand::__private::ptr::write(#this, #state::#variant {
+                        __awaitee: ::longhand::__private::Awaitee::uninit(),
+                        #(#names: ::longhand::__private::Kept::new(#values),)*
+                    })
+                };
+                // SAFETY: until `disarm`, the state is this suspension with an
+                // empty awaitee slot; if the awaitee's construction unwinds or
+                // leaves early, the guard drops the kept values and poisons it.
+                let #guard = unsafe { ::longhand::__private::AbandonGuard::new(#this) };
+                // SAFETY: `#this` points to the pinned state; the references
+                // bound here point into its current variant, which stays in
+                // place until the awaitee completes and is dropped.
+                let #state::#variant { __awaitee: #slot, #(#bound,)* .. } = (unsafe { &mut *#this }) else {
+                    ::core::unreachable!()
+                };
+                // SAFETY: the slots were filled just above.
+                #(let #places = unsafe { #places.place() };)*
+                #slot.init(::core::future::IntoFuture::into_future(__lh_hole0));
+                #guard.disarm();
+                #transition
+                // Poll it in the same poll, from its own arm.
+                ::longhand::__private::output_of(#slot, continue #dispatch)
+            }},
+            vec![operand],
+        )
+    }
+}
+
+impl VisitMut for Finalize<'_> {
+    fn visit_block_mut(&mut self, b: &mut Block) {
+        // Code after a statement that always suspends (or leaves) is
+        // unreachable in this arm; it runs in the next state's arm instead.
+        // Dropping it keeps each arm to its own stretch of the function, and
+        // keeps rustc from typing it with the suspension's `!`. An arm that
+        // runs on past its yields keeps all of it.
+        // It still stops at a join point, whose code is written in its arm.
+        let cut = self.cut_after_divergence(b, None);
+        if let Some(k) = cut {
+            self.unbind_before_join(&mut b.stmts[k]);
+        }
+        // A `let` whose value is cut short here binds nothing here, and its
+        // pattern could not be typed from `!` (`let Some(q) = { let z =
+        // x.await; z } else { .. };`): only its value is written.
+        for s in &mut b.stmts {
+            if let syn::Stmt::Local(l) = s
+                && let Some(init) = &l.init
+                && self.cut_short(&init.expr)
+            {
+                *s = syn::Stmt::Expr((*init.expr).clone(), Some(Default::default()));
+            }
+        }
+        let mut declared = declared_locals(b);
+        visit_mut::visit_block_mut(self, b);
+        // Cutting an inner block short can make a statement here diverge
+        // that did not before: a loop resumed at its `break 'outer
+        // x.await`, whose value `break` was in the part cut away, is `!`
+        // now (`let inner = '__lh_loop1: { .. };`), and code after it would
+        // be typed from that (`inner % 2`, E0277).
+        if let Some(k) = self.cut_after_divergence(b, cut) {
+            declared.retain(|(at, ..)| *at <= k);
+        }
+        self.type_dead_declarations(b, declared);
+        drop_unused_declarations(b);
+    }
+
+    fn visit_expr_mut(&mut self, e: &mut Expr) {
+        // An operand that stops here (`{ x.await; 1 } + y`, `v[{ let i =
+        // x.await; i }]`, `-{ .. }`): in this arm's copy the block is cut
+        // short and has type `!`, which no operator, index, field or method
+        // takes (E0277). The operation never happens here, so only the
+        // operands up to the one that stops are written. (In a dead stretch
+        // too: there the block was cut at its first `.await`, only typed.)
+        if let Some(short) = self.cut_operand(e).map(CutOperand::written) {
+            *e = short;
+            return self.visit_expr_mut(e);
+        }
+        // The same for a scrutinee (normalisation makes one of such a block
+        // when an operand before it must be evaluated first): its arms, which
+        // bind values of type `!` here, never run in this arm.
+        // And for an `if` whose condition (a `let`'s scrutinee first) stops
+        // here: `if let Some(w) = { x.await; v.first() } { w.len() }` would
+        // bind `w` from `!`, which leaves its type unknown (E0282). A
+        // `while` too (its first test is where this copy stops), and a `for`
+        // whose iterable stops here.
+        let first = match &*e {
+            Expr::Match(m) => Some(&*m.expr),
+            Expr::If(i) => Some(first_condition(&i.cond)),
+            Expr::While(w) => Some(first_condition(&w.cond)),
+            Expr::ForLoop(f) => Some(&*f.expr),
+            _ => None,
+        };
+        if let Some(first) = first
+            && self.cut_short(first)
+        {
+            let mut first = first.clone();
+            self.visit_expr_mut(&mut first);
+            *e = first;
+            return;
+        }
+        // The same within a statement: the arms of a `match` whose
+        // scrutinee suspends (an operand hoisted before a later `.await`,
+        // see `normalize`) run in the next state's arm. rustc still types
+        // them, so they stay, but an `.await` among them is only typed, from
+        // its state's awaitee: built here, its future (and a closure or
+        // `async` block in it) would be a second copy of the one built
+        // there, of another type.
+        if let Expr::Match(m) = e
+            && !self.dead
+            && crate::awaits::diverges_at(&m.expr, &|a| self.stops_at(a))
+        {
+            self.visit_expr_mut(&mut m.expr);
+            self.dead = true;
+            for arm in &mut m.arms {
+                self.visit_arm_mut(arm);
+            }
+            self.dead = false;
+            return;
+        }
+        visit_mut::visit_expr_mut(self, e);
+        match e {
+            Expr::Await(a) => {
+                if let Some(n) = await_id(a) {
+                    *e = match (self.kinds.get(n), crate::yields::yielded(&a.base)) {
+                        (Some(Kind::Await), _) if self.dead => {
+                            self.typed_only(n, (*a.base).clone())
+                        }
+                        (Some(Kind::Yield), _) if self.dead => parse_quote!(()),
+                        (Some(Kind::Yield), Some(value)) => self.yield_point(n, value.clone()),
+                        (Some(Kind::Join), _) => self.join_point(n),
+                        _ => self.suspend(n, (*a.base).clone()),
+                    };
+                }
+            }
+            Expr::Return(r) => {
+                let value = r
+                    .expr
+                    .as_deref()
+                    .cloned()
+                    .unwrap_or_else(|| parse_quote!(()));
+                *e = crate::exits::return_to(&self.body_label, value);
+            }
+            Expr::Try(t) => *e = crate::exits::try_to(&self.body_label, (*t.expr).clone()),
+            _ => {}
+        }
+    }
+    fn visit_pat_ident_mut(&mut self, p: &mut syn::PatIdent) {
+        StripTags.visit_pat_ident_mut(p);
+    }
+    fn visit_expr_path_mut(&mut self, p: &mut syn::ExprPath) {
+        StripTags.visit_expr_path_mut(p);
+    }
+    fn visit_expr_closure_mut(&mut self, c: &mut syn::ExprClosure) {
+        StripTags.visit_expr_closure_mut(c);
+    }
+    fn visit_expr_async_mut(&mut self, a: &mut syn::ExprAsync) {
+        StripTags.visit_expr_async_mut(a);
+    }
+    // A macro's expression arguments are the body's code too: tags come
+    // off, and a `?` or `return` in them leaves the body like any other.
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        crate::macro_args::edit(mac, |args| {
+            args.args.iter_mut().for_each(|a| self.visit_expr_mut(a))
+        });
+    }
+    // The tags of a macro's uses stay until the awaitee's operand has been
+    // rewritten (`suspend`); `StripUses` removes them after.
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}
+
+/// An operand an operation stops at in an arm (see `Finalize::cut_operand`).
+pub(super) struct CutOperand<'e> {
+    /// The operand evaluated before it, if any, and whether it is a place
+    /// only borrowed (an index's base).
+    before: Option<(&'e Expr, bool)>,
+    /// The operand that is cut short.
+    cut: &'e Expr,
+}
+
+impl CutOperand<'_> {
+    /// The operation as written in that arm: the operand before, if any, as
+    /// `let __lh_operand = ..;` (`&(..)` when only borrowed), then the cut
+    /// one. Spliced in (see `splice`) rather than parsed from tokens: the
+    /// operands still carry the lowering's tags (on the patterns of their
+    /// `let`s), which do not read back.
+    pub(super) fn written(self) -> Expr {
+        let Some((first, borrowed)) = self.before else {
+            return self.cut.clone();
+        };
+        let operand = hidden("__lh_operand");
+        let value = if borrowed {
+            quote!(&(__lh_hole0))
+        } else {
+            quote!(__lh_hole0)
+        };
+        crate::splice::expr(
+            quote!({ let #operand = #value; __lh_hole1 }),
+            vec![first.clone(), self.cut.clone()],
+        )
+    }
+}
+
+/// What an `if` evaluates first: the leftmost operand of its `&&` chain, or
+/// that operand's scrutinee when it is a `let`.
+pub(super) fn first_condition(cond: &Expr) -> &Expr {
+    match cond {
+        Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => first_condition(&b.left),
+        Expr::Let(l) => &l.expr,
+        other => other,
+    }
+}
