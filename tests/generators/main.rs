@@ -8,6 +8,7 @@ mod oracle;
 
 mod differential;
 mod differential_stress13;
+mod differential_stress14;
 mod internal;
 mod iterators;
 mod realistic;
