@@ -130,11 +130,16 @@ pub fn is_box(ty: &syn::Type) -> bool {
 
 /// Does `ty` mention `impl Trait` anywhere, which a `let`, a closure's
 /// signature or an erased recursive call cannot spell?
+/// (Read token by token: in text, `&[impl AsRef<str>]` prints `[impl`.)
 pub fn mentions_impl(ty: &syn::Type) -> bool {
-    quote!(#ty)
-        .to_string()
-        .split_whitespace()
-        .any(|w| w == "impl")
+    fn has_impl(tokens: proc_macro2::TokenStream) -> bool {
+        tokens.into_iter().any(|t| match t {
+            proc_macro2::TokenTree::Ident(i) => i == "impl",
+            proc_macro2::TokenTree::Group(g) => has_impl(g.stream()),
+            _ => false,
+        })
+    }
+    has_impl(quote!(#ty))
 }
 
 /// A parameter pattern with `_` parts, like `(x, _): (D, D)`: rustc keeps the
