@@ -732,34 +732,28 @@ differential! {
     run: go(),
 }
 
-known_gap! {
-    reason: "s14-1 (fails to compile, E0282/E0283/E0284/E0790 type annotations needed): a `let` without a type whose initializer awaits and whose type only a later statement fixes (`let n = x.await.into_iter().collect(); n`, `.parse()`, `.try_into()`, `Into::into(..)`, `Default::default()` beside an await, a late `n = ..collect()`): the arm that suspends keeps a copy of the statement cut at the suspension and followed by `unreachable!()`, so nothing in that arm fixes the binding's type (rustc sees the later use)",
-    differential! {
-        /// The smallest s14-1: `let n = x.await.into_iter().collect(); n`.
-        name: s14_1_collect_then_tail,
-        items: {
-            #[lh] async fn f() -> Vec<u32> {
-                let n = pend(1, vec![1u32]).await.into_iter().collect();
-                n
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// The smallest s14-1: `let n = x.await.into_iter().collect(); n`.
+    name: s14_1_collect_then_tail,
+    items: {
+        #[lh] async fn f() -> Vec<u32> {
+            let n = pend(1, vec![1u32]).await.into_iter().collect();
+            n
+        }
+    },
+    run: f(),
 }
-known_gap! {
-    reason: "s14-1 (fails to compile, E0282/E0283/E0284/E0790 type annotations needed): a `let` without a type whose initializer awaits and whose type only a later statement fixes (`let n = x.await.into_iter().collect(); n`, `.parse()`, `.try_into()`, `Into::into(..)`, `Default::default()` beside an await, a late `n = ..collect()`): the arm that suspends keeps a copy of the statement cut at the suspension and followed by `unreachable!()`, so nothing in that arm fixes the binding's type (rustc sees the later use)",
-    differential! {
-        /// s14-1 with the await inside the chain: `v.into_iter().chain(once(x.await)).collect()`.
-        name: s14_1_collect_await_in_chain_argument,
-        items: {
-            #[lh] async fn f() -> Vec<u32> {
-                let v = vec![1u32];
-                let n = v.into_iter().chain(std::iter::once(pend(1, 2u32).await)).collect();
-                n
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// s14-1 with the await inside the chain: `v.into_iter().chain(once(x.await)).collect()`.
+    name: s14_1_collect_await_in_chain_argument,
+    items: {
+        #[lh] async fn f() -> Vec<u32> {
+            let v = vec![1u32];
+            let n = v.into_iter().chain(std::iter::once(pend(1, 2u32).await)).collect();
+            n
+        }
+    },
+    run: f(),
 }
 differential! {
     /// Neighbour of s14-1 that works: `s.parse().unwrap_or(x.await)` (the awaited default fixes the type).
@@ -773,21 +767,18 @@ differential! {
     },
     run: f(),
 }
-known_gap! {
-    reason: "s14-1 (fails to compile, E0282/E0283/E0284/E0790 type annotations needed): a `let` without a type whose initializer awaits and whose type only a later statement fixes (`let n = x.await.into_iter().collect(); n`, `.parse()`, `.try_into()`, `Into::into(..)`, `Default::default()` beside an await, a late `n = ..collect()`): the arm that suspends keeps a copy of the statement cut at the suspension and followed by `unreachable!()`, so nothing in that arm fixes the binding's type (rustc sees the later use)",
-    differential! {
-        /// s14-1 with `Into::into(x.await)`, the target fixed by the return type.
-        name: s14_1_into_fixed_by_return,
-        items: {
-            #[lh] async fn f() -> u64 {
-                let n = Into::into(pend(1, 5u32).await);
-                let m = n;
-                pend(1, ()).await;
-                m
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// s14-1 with `Into::into(x.await)`, the target fixed by the return type.
+    name: s14_1_into_fixed_by_return,
+    items: {
+        #[lh] async fn f() -> u64 {
+            let n = Into::into(pend(1, 5u32).await);
+            let m = n;
+            pend(1, ()).await;
+            m
+        }
+    },
+    run: f(),
 }
 
 // ---------------------------------------------------------------------------
@@ -1283,50 +1274,41 @@ differential! {
 // 8. s14-1 neighbours: a `let` whose type is fixed by a later use
 // ---------------------------------------------------------------------------
 
-known_gap! {
-    reason: "s14-1 (fails to compile, E0282/E0283/E0284/E0790 type annotations needed): a `let` without a type whose initializer awaits and whose type only a later statement fixes (`let n = x.await.into_iter().collect(); n`, `.parse()`, `.try_into()`, `Into::into(..)`, `Default::default()` beside an await, a late `n = ..collect()`): the arm that suspends keeps a copy of the statement cut at the suspension and followed by `unreachable!()`, so nothing in that arm fixes the binding's type (rustc sees the later use)",
-    differential! {
-        /// s14-1 with `x.await.parse().unwrap()`, the target fixed by a later typed `let`.
-        name: s14_1_parse_target_fixed_later,
-        items: {
-            #[lh] async fn f() -> u32 {
-                let n = pend(1, "42").await.parse().unwrap();
-                let m: u32 = n;
-                m
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// s14-1 with `x.await.parse().unwrap()`, the target fixed by a later typed `let`.
+    name: s14_1_parse_target_fixed_later,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let n = pend(1, "42").await.parse().unwrap();
+            let m: u32 = n;
+            m
+        }
+    },
+    run: f(),
 }
 
-known_gap! {
-    reason: "s14-1 (fails to compile, E0282/E0283/E0284/E0790 type annotations needed): a `let` without a type whose initializer awaits and whose type only a later statement fixes (`let n = x.await.into_iter().collect(); n`, `.parse()`, `.try_into()`, `Into::into(..)`, `Default::default()` beside an await, a late `n = ..collect()`): the arm that suspends keeps a copy of the statement cut at the suspension and followed by `unreachable!()`, so nothing in that arm fixes the binding's type (rustc sees the later use)",
-    differential! {
-        /// s14-1 with `x.await.try_into().unwrap()`, the array type fixed by `u32::from_le_bytes`.
-        name: s14_1_try_into_target_fixed_later,
-        items: {
-            #[lh] async fn f() -> u32 {
-                let b = pend(1, vec![1u8, 0, 0, 0]).await.try_into().unwrap();
-                u32::from_le_bytes(b)
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// s14-1 with `x.await.try_into().unwrap()`, the array type fixed by `u32::from_le_bytes`.
+    name: s14_1_try_into_target_fixed_later,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let b = pend(1, vec![1u8, 0, 0, 0]).await.try_into().unwrap();
+            u32::from_le_bytes(b)
+        }
+    },
+    run: f(),
 }
 
-known_gap! {
-    reason: "s14-1 (fails to compile, E0282/E0283/E0284/E0790 type annotations needed): a `let` without a type whose initializer awaits and whose type only a later statement fixes (`let n = x.await.into_iter().collect(); n`, `.parse()`, `.try_into()`, `Into::into(..)`, `Default::default()` beside an await, a late `n = ..collect()`): the arm that suspends keeps a copy of the statement cut at the suspension and followed by `unreachable!()`, so nothing in that arm fixes the binding's type (rustc sees the later use)",
-    differential! {
-        /// s14-1 with `let (a, b) = (x.await, Default::default());`.
-        name: s14_1_default_beside_await,
-        items: {
-            #[lh] async fn f() -> (u32, String) {
-                let (a, b) = (pend(1, 1u32).await, Default::default());
-                (a, b)
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// s14-1 with `let (a, b) = (x.await, Default::default());`.
+    name: s14_1_default_beside_await,
+    items: {
+        #[lh] async fn f() -> (u32, String) {
+            let (a, b) = (pend(1, 1u32).await, Default::default());
+            (a, b)
+        }
+    },
+    run: f(),
 }
 
 differential! {
@@ -1368,20 +1350,17 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "s14-1 (fails to compile, E0282/E0283/E0284/E0790 type annotations needed): a `let` without a type whose initializer awaits and whose type only a later statement fixes (`let n = x.await.into_iter().collect(); n`, `.parse()`, `.try_into()`, `Into::into(..)`, `Default::default()` beside an await, a late `n = ..collect()`): the arm that suspends keeps a copy of the statement cut at the suspension and followed by `unreachable!()`, so nothing in that arm fixes the binding's type (rustc sees the later use)",
-    differential! {
-        /// s14-1 with a late-initialised `let n; n = x.await.into_iter().collect();`.
-        name: s14_1_late_init_assignment,
-        items: {
-            #[lh] async fn f() -> Vec<u32> {
-                let n;
-                n = pend(1, vec![1u32]).await.into_iter().collect();
-                n
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// s14-1 with a late-initialised `let n; n = x.await.into_iter().collect();`.
+    name: s14_1_late_init_assignment,
+    items: {
+        #[lh] async fn f() -> Vec<u32> {
+            let n;
+            n = pend(1, vec![1u32]).await.into_iter().collect();
+            n
+        }
+    },
+    run: f(),
 }
 
 differential! {
@@ -1621,43 +1600,37 @@ known_gap! {
     }
 }
 
-known_gap! {
-    reason: "s14-1 (fails to compile, E0282/E0283/E0284/E0790 type annotations needed): a `let` without a type whose initializer awaits and whose type only a later statement fixes (`let n = x.await.into_iter().collect(); n`, `.parse()`, `.try_into()`, `Into::into(..)`, `Default::default()` beside an await, a late `n = ..collect()`): the arm that suspends keeps a copy of the statement cut at the suspension and followed by `unreachable!()`, so nothing in that arm fixes the binding's type (rustc sees the later use)",
-    differential! {
-        /// s14-1 realistic: a length prefix read, converted with `try_into`
-        /// whose target only the next statement fixes.
-        name: s14_1_length_prefix_try_into,
-        items: {
-            async fn read_exact(n: usize) -> Vec<u8> {
-                log(format!("read {n}"));
-                pend(1, (0..n as u8).map(|b| b + 1).collect()).await
-            }
-            #[lh] async fn frame_len() -> u32 {
-                let _conn = D::new("conn");
-                let head = read_exact(4).await.try_into().unwrap();
-                let len = u32::from_be_bytes(head);
-                pend(1, len).await
-            }
-        },
-        run: frame_len(),
-    }
+differential! {
+    /// s14-1 realistic: a length prefix read, converted with `try_into`
+    /// whose target only the next statement fixes.
+    name: s14_1_length_prefix_try_into,
+    items: {
+        async fn read_exact(n: usize) -> Vec<u8> {
+            log(format!("read {n}"));
+            pend(1, (0..n as u8).map(|b| b + 1).collect()).await
+        }
+        #[lh] async fn frame_len() -> u32 {
+            let _conn = D::new("conn");
+            let head = read_exact(4).await.try_into().unwrap();
+            let len = u32::from_be_bytes(head);
+            pend(1, len).await
+        }
+    },
+    run: frame_len(),
 }
 
-known_gap! {
-    reason: "s14-1 (fails to compile, E0282/E0283/E0284/E0790 type annotations needed): a `let` without a type whose initializer awaits and whose type only a later statement fixes (`let n = x.await.into_iter().collect(); n`, `.parse()`, `.try_into()`, `Into::into(..)`, `Default::default()` beside an await, a late `n = ..collect()`): the arm that suspends keeps a copy of the statement cut at the suspension and followed by `unreachable!()`, so nothing in that arm fixes the binding's type (rustc sees the later use)",
-    differential! {
-        /// s14-1 realistic: an awaited `Vec` collected into the function's
-        /// return type through a local.
-        name: s14_1_collect_into_return_type,
-        items: {
-            #[lh] async fn names(ids: Vec<u32>) -> Vec<String> {
-                let _d = D::new("d");
-                let v = pend(1, ids).await.into_iter().map(|i| format!("n{i}")).collect();
-                v
-            }
-        },
-        run: names(vec![1, 2]),
-    }
+differential! {
+    /// s14-1 realistic: an awaited `Vec` collected into the function's
+    /// return type through a local.
+    name: s14_1_collect_into_return_type,
+    items: {
+        #[lh] async fn names(ids: Vec<u32>) -> Vec<String> {
+            let _d = D::new("d");
+            let v = pend(1, ids).await.into_iter().map(|i| format!("n{i}")).collect();
+            v
+        }
+    },
+    run: names(vec![1, 2]),
 }
 
 known_gap! {
@@ -2291,26 +2264,23 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "s14-4 (fails to compile, E0562 `impl Trait` is not allowed in the type of variable bindings): a parameter whose type has `impl Trait` inside a slice (`tags: &[impl AsRef<str>]`, `&mut [impl Debug]`): the parameter is rebound as `let tags: &[impl AsRef<str>] = __lh_arg0;`; an `impl` at the top, behind `&`, in generic arguments, in arrays and in tuples is not written into the binding's type",
-    differential! {
-        /// `impl Into<String>` and `AsRef<str>` arguments converted between
-        /// awaits.
-        name: into_and_as_ref_arguments,
-        items: {
-            #[lh] async fn greet(name: impl Into<String>, tags: &[impl AsRef<str>]) -> String {
-                let mut s: String = name.into();
-                for t in tags {
-                    pend(1, ()).await;
-                    s.push('/');
-                    s.push_str(t.as_ref());
-                }
-                s
+differential! {
+    /// `impl Into<String>` and `AsRef<str>` arguments converted between
+    /// awaits.
+    name: into_and_as_ref_arguments,
+    items: {
+        #[lh] async fn greet(name: impl Into<String>, tags: &[impl AsRef<str>]) -> String {
+            let mut s: String = name.into();
+            for t in tags {
+                pend(1, ()).await;
+                s.push('/');
+                s.push_str(t.as_ref());
             }
-            async fn go() -> String { greet("ann", &["a", "b"]).await }
-        },
-        run: go(),
-    }
+            s
+        }
+        async fn go() -> String { greet("ann", &["a", "b"]).await }
+    },
+    run: go(),
 }
 
 differential! {
@@ -2496,18 +2466,15 @@ differential! {
     run: f(55u32),
 }
 
-known_gap! {
-    reason: "s14-4 (fails to compile, E0562 `impl Trait` is not allowed in the type of variable bindings): a parameter whose type has `impl Trait` inside a slice (`tags: &[impl AsRef<str>]`, `&mut [impl Debug]`): the parameter is rebound as `let tags: &[impl AsRef<str>] = __lh_arg0;`; an `impl` at the top, behind `&`, in generic arguments, in arrays and in tuples is not written into the binding's type",
-    differential! {
-        /// The smallest s14-4: `tags: &[impl AsRef<str>]`, one await.
-        name: s14_4_slice_of_impl_minimal,
-        items: {
-            #[lh] async fn f(tags: &[impl AsRef<str>]) -> usize {
-                pend(1, ()).await; tags.len()
-            }
-        },
-        run: f(&["a", "b"]),
-    }
+differential! {
+    /// The smallest s14-4: `tags: &[impl AsRef<str>]`, one await.
+    name: s14_4_slice_of_impl_minimal,
+    items: {
+        #[lh] async fn f(tags: &[impl AsRef<str>]) -> usize {
+            pend(1, ()).await; tags.len()
+        }
+    },
+    run: f(&["a", "b"]),
 }
 
 differential! {
@@ -2521,18 +2488,15 @@ differential! {
     run: f(vec![1, 2]),
 }
 
-known_gap! {
-    reason: "s14-4 (fails to compile, E0562 `impl Trait` is not allowed in the type of variable bindings): a parameter whose type has `impl Trait` inside a slice (`tags: &[impl AsRef<str>]`, `&mut [impl Debug]`): the parameter is rebound as `let tags: &[impl AsRef<str>] = __lh_arg0;`; an `impl` at the top, behind `&`, in generic arguments, in arrays and in tuples is not written into the binding's type",
-    differential! {
-        /// s14-4: `v: &[impl Debug]` iterated with awaits.
-        name: s14_4_slice_of_impl_loop,
-        items: {
-            #[lh] async fn f(v: &[impl Debug]) -> usize {
-                let mut n = 0; for x in v { pend(1, ()).await; n += format!("{x:?}").len(); } n
-            }
-        },
-        run: f(&[1, 2]),
-    }
+differential! {
+    /// s14-4: `v: &[impl Debug]` iterated with awaits.
+    name: s14_4_slice_of_impl_loop,
+    items: {
+        #[lh] async fn f(v: &[impl Debug]) -> usize {
+            let mut n = 0; for x in v { pend(1, ()).await; n += format!("{x:?}").len(); } n
+        }
+    },
+    run: f(&[1, 2]),
 }
 
 differential! {
@@ -2557,16 +2521,13 @@ differential! {
     run: f((7u8, 2)),
 }
 
-known_gap! {
-    reason: "s14-4 (fails to compile, E0562 `impl Trait` is not allowed in the type of variable bindings): a parameter whose type has `impl Trait` inside a slice (`tags: &[impl AsRef<str>]`, `&mut [impl Debug]`): the parameter is rebound as `let tags: &[impl AsRef<str>] = __lh_arg0;`; an `impl` at the top, behind `&`, in generic arguments, in arrays and in tuples is not written into the binding's type",
-    differential! {
-        /// s14-4: `v: &mut [impl Debug]`.
-        name: s14_4_mut_slice_of_impl,
-        items: {
-            #[lh] async fn f(v: &mut [impl Debug]) -> usize {
-                pend(1, ()).await; v.len()
-            }
-        },
-        run: f(Box::leak(Box::new([1, 2]))),
-    }
+differential! {
+    /// s14-4: `v: &mut [impl Debug]`.
+    name: s14_4_mut_slice_of_impl,
+    items: {
+        #[lh] async fn f(v: &mut [impl Debug]) -> usize {
+            pend(1, ()).await; v.len()
+        }
+    },
+    run: f(Box::leak(Box::new([1, 2]))),
 }

@@ -137,7 +137,8 @@ fn add_later(
             clippy::needless_late_init,
             unfulfilled_lint_expectations,
             unused_macros,
-            clippy::no_effect
+            clippy::no_effect,
+            clippy::unused_unit
         )]
         |__lh_state, __lh_pins, __lh_cx| -> ::longhand::__private::Poll<u32> {
             let __lh_this: *mut _ = unsafe {

@@ -143,7 +143,8 @@ fn fetch_total(
             clippy::needless_late_init,
             unfulfilled_lint_expectations,
             unused_macros,
-            clippy::no_effect
+            clippy::no_effect,
+            clippy::unused_unit
         )]
         |
             __lh_state,

@@ -163,7 +163,8 @@ fn first_match(
             clippy::needless_late_init,
             unfulfilled_lint_expectations,
             unused_macros,
-            clippy::no_effect
+            clippy::no_effect,
+            clippy::unused_unit
         )]
         |
             __lh_state,

@@ -168,7 +168,8 @@ fn greet(id: u32) -> impl ::core::future::Future<Output = String> + ::longhand::
             clippy::needless_late_init,
             unfulfilled_lint_expectations,
             unused_macros,
-            clippy::no_effect
+            clippy::no_effect,
+            clippy::unused_unit
         )]
         |__lh_state, __lh_pins, __lh_cx| -> ::longhand::__private::Poll<String> {
             let __lh_this: *mut _ = unsafe {

@@ -157,7 +157,8 @@ impl Connection {
                 clippy::needless_late_init,
                 unfulfilled_lint_expectations,
                 unused_macros,
-                clippy::no_effect
+                clippy::no_effect,
+                clippy::unused_unit
             )]
             |
                 __lh_state,
@@ -186,7 +187,7 @@ impl Connection {
                                 let __lh_pinguard2 = unsafe {
                                     ::longhand::__private::PinGuard::new(__lh_this, __lh_slot0)
                                 };
-                                let n = match ::longhand::__private::Try::branch({
+                                let _ = {
                                     unsafe {
                                         ::longhand::__private::ptr::write(
                                             __lh_this,
@@ -231,15 +232,6 @@ impl Connection {
                                         __lh_slot,
                                         continue '__lh_dispatch,
                                     )
-                                }) {
-                                    ::longhand::__private::ControlFlow::Continue(__lh_value) => {
-                                        __lh_value
-                                    }
-                                    ::longhand::__private::ControlFlow::Break(__lh_residual) => {
-                                        break '__lh_body (::longhand::__private::FromResidual::from_residual(
-                                            __lh_residual,
-                                        ));
-                                    }
                                 };
                                 ::core::unreachable!(
                                     "longhand: this point follows a suspension"

@@ -187,7 +187,8 @@ fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
             clippy::needless_late_init,
             unfulfilled_lint_expectations,
             unused_macros,
-            clippy::no_effect
+            clippy::no_effect,
+            clippy::unused_unit
         )]
         #[inline(always)]
         |

@@ -38,10 +38,6 @@
     clippy::redundant_locals,
     clippy::let_and_return
 )]
-// s14-5: the lowering of `self_stream_lookups_per_field_key` trips
-// `clippy::unused_unit` at `#[longhand::generator]` (a lint in generated
-// code); allowed here so that the case runs, see the findings.
-#![allow(clippy::unused_unit)]
 
 use crate::{D, log};
 

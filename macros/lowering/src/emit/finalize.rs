@@ -78,6 +78,82 @@ impl Finalize<'_> {
         }
     }
 
+    /// `e` written up to the `.await` it evaluates first, if that stops
+    /// here (see [`Self::first_await`]): that `.await` alone, inside the
+    /// `match`es that bind operands hoisted before it (`match v.iter() {
+    /// __tmp1 => .. }`), which still run.
+    pub(super) fn cut_at_first_await(&self, e: &Expr) -> Option<Expr> {
+        match e {
+            Expr::Match(m)
+                if m.arms.len() == 1
+                    && m.arms[0].guard.is_none()
+                    && matches!(m.arms[0].pat, syn::Pat::Ident(_))
+                    && self.first_await(&m.expr).is_none() =>
+            {
+                let body = self.cut_at_first_await(&m.arms[0].body)?;
+                let mut m = m.clone();
+                *m.arms[0].body = body;
+                Some(Expr::Match(m))
+            }
+            Expr::Block(b) if b.label.is_none() => match &b.block.stmts[..] {
+                [syn::Stmt::Expr(inner, None)] => self.cut_at_first_await(inner),
+                _ => None,
+            },
+            _ => self.first_await(e).map(|a| Expr::Await(a.clone())),
+        }
+    }
+
+    /// The `.await` that `e` evaluates first, if it stops here: reached
+    /// through operations that evaluate it before anything else, or after
+    /// operands whose evaluation nothing can observe (a local, a literal, a
+    /// borrow of a place; an operand with effects was hoisted before the
+    /// statement, see `normalize`).
+    pub(super) fn first_await<'e>(&self, e: &'e Expr) -> Option<&'e syn::ExprAwait> {
+        let first = |x: &'e Expr| self.first_await(x);
+        // The first of `operands` that awaits, if those before it are
+        // unobservable.
+        let among = |operands: Vec<&'e Expr>| {
+            for x in operands {
+                if let Some(a) = first(x) {
+                    return Some(a);
+                }
+                if !unobservable(x) {
+                    return None;
+                }
+            }
+            None
+        };
+        match e {
+            Expr::Await(a) => (!self.dead
+                && self.stops_at(a)
+                && await_id(a).and_then(|n| self.kinds.get(n)) == Some(&Kind::Await))
+            .then_some(a),
+            Expr::Paren(p) => first(&p.expr),
+            Expr::Block(b) if b.label.is_none() => match &b.block.stmts[..] {
+                [syn::Stmt::Expr(inner, None)] => first(inner),
+                _ => None,
+            },
+            Expr::Match(m) => first(&m.expr),
+            Expr::Tuple(t) => among(t.elems.iter().collect()),
+            Expr::Array(a) => among(a.elems.iter().collect()),
+            Expr::Field(f) => first(&f.base),
+            Expr::Try(t) => first(&t.expr),
+            Expr::Unary(u) => first(&u.expr),
+            Expr::Cast(c) => first(&c.expr),
+            Expr::Reference(r) => first(&r.expr),
+            Expr::Assign(a) => first(&a.right),
+            Expr::Binary(b) if crate::normalize::is_assign_op(&b.op) => first(&b.right),
+            Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => {
+                first(&b.left)
+            }
+            Expr::Binary(b) => among(vec![&b.left, &b.right]),
+            Expr::Index(i) => among(vec![&i.expr, &i.index]),
+            Expr::Call(c) => among(std::iter::once(&*c.func).chain(&c.args).collect()),
+            Expr::MethodCall(m) => among(std::iter::once(&*m.receiver).chain(&m.args).collect()),
+            _ => None,
+        }
+    }
+
     /// The operand of operation `e` that is cut short here (see
     /// [`Self::cut_short`]), with what is evaluated before it.
     pub(super) fn cut_operand<'e>(&self, e: &'e Expr) -> Option<CutOperand<'e>> {
@@ -326,6 +402,44 @@ impl VisitMut for Finalize<'_> {
         if let Some(k) = cut {
             self.unbind_before_join(&mut b.stmts[k]);
         }
+        // A `let` (or an assignment to a local) whose value's first step is
+        // an `.await` that stops here (`let n = x.await.into_iter().collect();`,
+        // `let v = Into::into(x.await);`) is written as that `.await` alone:
+        // the rest never runs in this arm, and only code after the
+        // statement, in the next arm, could tell rustc the value's type
+        // (E0282). (Other statements stay typed: `v.push(x.await);` tells
+        // rustc what `v` holds, for code after a loop that this arm enters.)
+        for s in &mut b.stmts {
+            let value = match &*s {
+                syn::Stmt::Local(l) => l.init.as_ref().map(|i| &*i.expr),
+                syn::Stmt::Expr(e @ Expr::Assign(a), Some(_))
+                    if matches!(&*a.left, Expr::Path(_)) =>
+                {
+                    Some(e)
+                }
+                _ => None,
+            };
+            if let Some(value) = value
+                && !matches!(value, Expr::Await(_))
+                && let Some(cut) = self.cut_at_first_await(value)
+            {
+                // (`let _`: the awaited value may be a `#[must_use]` one.)
+                *s = syn::Stmt::Local(syn::Local {
+                    attrs: Vec::new(),
+                    let_token: Default::default(),
+                    pat: syn::Pat::Wild(syn::PatWild {
+                        attrs: Vec::new(),
+                        underscore_token: Default::default(),
+                    }),
+                    init: Some(syn::LocalInit {
+                        eq_token: Default::default(),
+                        expr: Box::new(cut),
+                        diverge: None,
+                    }),
+                    semi_token: Default::default(),
+                });
+            }
+        }
         // A `let` whose value is cut short here binds nothing here, and its
         // pattern could not be typed from `!` (`let Some(q) = { let z =
         // x.await; z } else { .. };`): only its value is written.
@@ -494,5 +608,17 @@ pub(super) fn first_condition(cond: &Expr) -> &Expr {
         Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => first_condition(&b.left),
         Expr::Let(l) => &l.expr,
         other => other,
+    }
+}
+
+/// Can evaluating `e` (or skipping it) be observed? Not for a local, a
+/// literal, a field of one or a borrow of such a place.
+fn unobservable(e: &Expr) -> bool {
+    match e {
+        Expr::Path(_) | Expr::Lit(_) => true,
+        Expr::Paren(p) => unobservable(&p.expr),
+        Expr::Field(f) => unobservable(&f.base),
+        Expr::Reference(r) => unobservable(&r.expr),
+        _ => false,
     }
 }

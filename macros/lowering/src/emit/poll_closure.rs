@@ -202,7 +202,11 @@ pub(super) fn closure(plan: &Plan<'_>, layout: &Layout<'_>) -> TokenStream {
                 // What is left of a statement resumed at its suspension may
                 // be only the resumed value (`match k { A => yield_!(v), .. }`
                 // resumed in that arm: `{ __lh_resumed };`).
-                clippy::no_effect)]
+                clippy::no_effect,
+                // A `yield_!` in code only typed here is `()`, which may end
+                // a block (`Some(n) => { let p = ..; () }` after a pinned
+                // binding).
+                clippy::unused_unit)]
         #unsafe_awaits
         #inline
         |#state_arg, #pins_arg, #cx, #sink_arg| #closure_ret {
