@@ -1633,21 +1633,18 @@ differential! {
     run: names(vec![1, 2]),
 }
 
-known_gap! {
-    reason: "s14-3 (fails to compile, E0505 cannot move out of `c` because it is borrowed, E0597): a local borrowed in the argument of a method whose result keeps that borrow (`let it = a.iter().zip(&c);`, `.zip(c.iter())`, `.chain(c.iter())`), the result kept across an await: the argument's borrow is taken to end with the call, so `c` is moved into the state while `it` borrows it (a receiver's borrow `c.iter().zip(..)`, a constructor argument `Some(c.iter())` and the same chain in a `for` header are kept in place)",
-    differential! {
-        /// s14-3: `let it = a.iter().zip(c.iter());` then a `for` over `it` that awaits.
-        name: s14_3_zip_method_call_argument,
-        items: {
-            #[lh] async fn f(a: Vec<u32>) -> u32 {
-                let c: Vec<u32> = a.iter().map(|x| x * 10).collect();
-                let mut s = 0;
-                let it = a.iter().zip(c.iter()); for (x, y) in it { s += pend(1, *x + *y).await; }
-                s
-            }
-        },
-        run: f(vec![1, 2, 3]),
-    }
+differential! {
+    /// s14-3: `let it = a.iter().zip(c.iter());` then a `for` over `it` that awaits.
+    name: s14_3_zip_method_call_argument,
+    items: {
+        #[lh] async fn f(a: Vec<u32>) -> u32 {
+            let c: Vec<u32> = a.iter().map(|x| x * 10).collect();
+            let mut s = 0;
+            let it = a.iter().zip(c.iter()); for (x, y) in it { s += pend(1, *x + *y).await; }
+            s
+        }
+    },
+    run: f(vec![1, 2, 3]),
 }
 
 differential! {
@@ -1720,21 +1717,18 @@ differential! {
     run: f(vec![1, 2, 3]),
 }
 
-known_gap! {
-    reason: "s14-3 (fails to compile, E0505 cannot move out of `c` because it is borrowed, E0597): a local borrowed in the argument of a method whose result keeps that borrow (`let it = a.iter().zip(&c);`, `.zip(c.iter())`, `.chain(c.iter())`), the result kept across an await: the argument's borrow is taken to end with the call, so `c` is moved into the state while `it` borrows it (a receiver's borrow `c.iter().zip(..)`, a constructor argument `Some(c.iter())` and the same chain in a `for` header are kept in place)",
-    differential! {
-        /// s14-3: `let it = once(&0).chain(c.iter());` across awaits.
-        name: s14_3_chain_after_once,
-        items: {
-            #[lh] async fn f(a: Vec<u32>) -> u32 {
-                let c: Vec<u32> = a.iter().map(|x| x * 10).collect();
-                let mut s = 0;
-                let it = std::iter::once(&0).chain(c.iter()); for x in it { s += pend(1, *x).await; }
-                s
-            }
-        },
-        run: f(vec![1, 2, 3]),
-    }
+differential! {
+    /// s14-3: `let it = once(&0).chain(c.iter());` across awaits.
+    name: s14_3_chain_after_once,
+    items: {
+        #[lh] async fn f(a: Vec<u32>) -> u32 {
+            let c: Vec<u32> = a.iter().map(|x| x * 10).collect();
+            let mut s = 0;
+            let it = std::iter::once(&0).chain(c.iter()); for x in it { s += pend(1, *x).await; }
+            s
+        }
+    },
+    run: f(vec![1, 2, 3]),
 }
 
 differential! {
@@ -1751,64 +1745,55 @@ differential! {
     run: f(vec![1, 2, 3]),
 }
 
-known_gap! {
-    reason: "s14-3 (fails to compile, E0505 cannot move out of `c` because it is borrowed, E0597): a local borrowed in the argument of a method whose result keeps that borrow (`let it = a.iter().zip(&c);`, `.zip(c.iter())`, `.chain(c.iter())`), the result kept across an await: the argument's borrow is taken to end with the call, so `c` is moved into the state while `it` borrows it (a receiver's borrow `c.iter().zip(..)`, a constructor argument `Some(c.iter())` and the same chain in a `for` header are kept in place)",
-    differential! {
-        /// The smallest s14-3: `let it = a.iter().zip(&c);` then a `for` over `it` that awaits.
-        name: s14_3_zip_explicit_borrow_minimal,
-        items: {
-            #[lh] async fn f(a: Vec<u32>) -> u32 {
-                let c: Vec<u32> = a.iter().map(|x| x * 10).collect();
-                let mut s = 0;
-                let it = a.iter().zip(&c); for (x, y) in it { s += pend(1, *x + *y).await; }
-                s
-            }
-        },
-        run: f(vec![1, 2, 3]),
-    }
+differential! {
+    /// The smallest s14-3: `let it = a.iter().zip(&c);` then a `for` over `it` that awaits.
+    name: s14_3_zip_explicit_borrow_minimal,
+    items: {
+        #[lh] async fn f(a: Vec<u32>) -> u32 {
+            let c: Vec<u32> = a.iter().map(|x| x * 10).collect();
+            let mut s = 0;
+            let it = a.iter().zip(&c); for (x, y) in it { s += pend(1, *x + *y).await; }
+            s
+        }
+    },
+    run: f(vec![1, 2, 3]),
 }
 
-known_gap! {
-    reason: "s14-3 (fails to compile, E0505 cannot move out of `c` because it is borrowed, E0597): a local borrowed in the argument of a method whose result keeps that borrow (`let it = a.iter().zip(&c);`, `.zip(c.iter())`, `.chain(c.iter())`), the result kept across an await: the argument's borrow is taken to end with the call, so `c` is moved into the state while `it` borrows it (a receiver's borrow `c.iter().zip(..)`, a constructor argument `Some(c.iter())` and the same chain in a `for` header are kept in place)",
-    differential! {
-        /// s14-3: `let it = a.iter().chain(c.iter());` across awaits.
-        name: s14_3_chain_method_argument,
-        items: {
-            #[lh] async fn f(a: Vec<u32>) -> u32 {
-                let c: Vec<u32> = a.iter().map(|x| x * 10).collect();
-                let mut s = 0;
-                let it = a.iter().chain(c.iter()); for x in it { s += pend(1, *x).await; }
-                s
-            }
-        },
-        run: f(vec![1, 2, 3]),
-    }
+differential! {
+    /// s14-3: `let it = a.iter().chain(c.iter());` across awaits.
+    name: s14_3_chain_method_argument,
+    items: {
+        #[lh] async fn f(a: Vec<u32>) -> u32 {
+            let c: Vec<u32> = a.iter().map(|x| x * 10).collect();
+            let mut s = 0;
+            let it = a.iter().chain(c.iter()); for x in it { s += pend(1, *x).await; }
+            s
+        }
+    },
+    run: f(vec![1, 2, 3]),
 }
 
-known_gap! {
-    reason: "s14-3 (fails to compile, E0505 cannot move out of `c` because it is borrowed, E0597): a local borrowed in the argument of a method whose result keeps that borrow (`let it = a.iter().zip(&c);`, `.zip(c.iter())`, `.chain(c.iter())`), the result kept across an await: the argument's borrow is taken to end with the call, so `c` is moved into the state while `it` borrows it (a receiver's borrow `c.iter().zip(..)`, a constructor argument `Some(c.iter())` and the same chain in a `for` header are kept in place)",
-    differential! {
-        /// s14-3 realistic: a report pairing names with scores through
-        /// `zip(&scores)`, each pair sent with an await.
-        name: s14_3_zip_report_pairs,
-        items: {
-            async fn report(name: &str, score: u32) -> usize {
-                log(format!("report {name} {score}"));
-                pend(1, name.len() + score as usize).await
+differential! {
+    /// s14-3 realistic: a report pairing names with scores through
+    /// `zip(&scores)`, each pair sent with an await.
+    name: s14_3_zip_report_pairs,
+    items: {
+        async fn report(name: &str, score: u32) -> usize {
+            log(format!("report {name} {score}"));
+            pend(1, name.len() + score as usize).await
+        }
+        #[lh] async fn send_all(names: Vec<String>) -> usize {
+            let scores: Vec<u32> = names.iter().map(|n| n.len() as u32 * 10).collect();
+            let _d = D::new("batch");
+            let pairs = names.iter().zip(&scores);
+            let mut total = 0;
+            for (n, s) in pairs {
+                total += report(n, *s).await;
             }
-            #[lh] async fn send_all(names: Vec<String>) -> usize {
-                let scores: Vec<u32> = names.iter().map(|n| n.len() as u32 * 10).collect();
-                let _d = D::new("batch");
-                let pairs = names.iter().zip(&scores);
-                let mut total = 0;
-                for (n, s) in pairs {
-                    total += report(n, *s).await;
-                }
-                total
-            }
-        },
-        run: send_all(vec!["ann".to_string(), "bo".to_string()]),
-    }
+            total
+        }
+    },
+    run: send_all(vec!["ann".to_string(), "bo".to_string()]),
 }
 
 // ---------------------------------------------------------------------------

@@ -730,20 +730,17 @@ gen_differential! {
     run: quad(vec![P { x: 0, y: 0 }, P { x: 1, y: 2 }, P { x: -3, y: 1 }, P { x: 2, y: -1 }]),
 }
 
-known_gap! {
-    reason: "s14-1 (fails to compile, E0283 type annotations needed), stream form: `let v = pend(..).await.into_iter().collect(); let w: Vec<u32> = v;`: the arm that suspends keeps the statement cut at the suspension, so nothing there fixes `v`'s type; see `s14_1_collect_then_tail` in tests/differential/cases_stress14.rs",
-    gen_differential! {
-        /// s14-1 in generators: a `let` whose type only a later statement fixes,
-        /// its initializer awaiting.
-        name: stream_let_collect_type_fixed_later,
-        items: {},
-        gen: fn g(n: u32) -> impl Stream<Item = usize> {
-            let v = pend(1, vec![1u32; n as usize]).await.into_iter().collect();
-            let w: Vec<u32> = v;
-            yield_!(w.len());
-        },
-        run: g(2),
-    }
+gen_differential! {
+    /// s14-1 in generators: a `let` whose type only a later statement fixes,
+    /// its initializer awaiting.
+    name: stream_let_collect_type_fixed_later,
+    items: {},
+    gen: fn g(n: u32) -> impl Stream<Item = usize> {
+        let v = pend(1, vec![1u32; n as usize]).await.into_iter().collect();
+        let w: Vec<u32> = v;
+        yield_!(w.len());
+    },
+    run: g(2),
 }
 
 gen_differential! {
@@ -784,22 +781,19 @@ gen_differential! {
     run: between(vec![(3, "c"), (1, "a"), (3, "cc"), (7, "g"), (5, "e")], 2, 6),
 }
 
-known_gap! {
-    reason: "s14-3 (fails to compile, E0505/E0597), iterator form: `let it = a.iter().zip(chars.iter()).skip_while(..).step_by(2); for (x, c) in it { yield_!(..) }`: `chars`, borrowed in `zip`'s argument, is moved into the state while `it` borrows it (and `a` with it); see `s14_3_zip_explicit_borrow_minimal` in tests/differential/cases_stress14.rs",
-    gen_differential! {
-        /// An iterator adaptor chain over the generator's own locals
-        /// (`zip`, `skip_while`, `step_by`), the chain kept across yields.
-        name: adaptor_chain_kept_across_yields,
-        items: {},
-        gen: fn g(a: Vec<u32>, b: String) -> impl Iterator<Item = String> {
-            let chars: Vec<char> = b.chars().collect();
-            let it = a.iter().zip(chars.iter()).skip_while(|(x, _)| **x < 2).step_by(2);
-            for (x, c) in it {
-                yield_!(format!("{c}{x}"));
-            }
-        },
-        run: g(vec![1, 2, 3, 4, 5, 6], "abcdef".to_string()),
-    }
+gen_differential! {
+    /// An iterator adaptor chain over the generator's own locals
+    /// (`zip`, `skip_while`, `step_by`), the chain kept across yields.
+    name: adaptor_chain_kept_across_yields,
+    items: {},
+    gen: fn g(a: Vec<u32>, b: String) -> impl Iterator<Item = String> {
+        let chars: Vec<char> = b.chars().collect();
+        let it = a.iter().zip(chars.iter()).skip_while(|(x, _)| **x < 2).step_by(2);
+        for (x, c) in it {
+            yield_!(format!("{c}{x}"));
+        }
+    },
+    run: g(vec![1, 2, 3, 4, 5, 6], "abcdef".to_string()),
 }
 
 gen_differential! {

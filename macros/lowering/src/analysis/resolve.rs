@@ -53,6 +53,15 @@ impl Resolver {
             if kind == UseKind::Borrow {
                 self.borrows.push(id);
             }
+            // A value moved into the one being computed takes along what
+            // it borrows (`let it = a.iter().zip(&c); for x in it {..}`: the
+            // loop's iterator, `into_iter(it)`, borrows `c`).
+            if kind == UseKind::Move
+                && let Some(info) = self.bindings.get(&id)
+            {
+                let carried: Vec<usize> = info.sources.iter().copied().collect();
+                self.borrows.extend(carried);
+            }
             let pos = self.tick();
             let u = Use {
                 pos,
