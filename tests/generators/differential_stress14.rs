@@ -41,12 +41,6 @@
 
 use crate::{D, log};
 
-/// A shape the lowering cannot handle yet, kept verbatim (and out of the
-/// build) with its reason, as `known_gap!` in `tests/differential`.
-macro_rules! known_gap {
-    (reason: $reason:literal, $($case:tt)*) => {};
-}
-
 /// An owned item with a destructor: the consumer drops it.
 #[derive(Debug)]
 pub struct Item(pub String);

@@ -478,3 +478,11 @@ macro_rules! gen_differential {
         }
     };
 }
+
+/// A generator the lowering cannot handle yet, kept verbatim (and out of
+/// the build) with its reason, as `known_gap!` in `tests/differential`:
+/// `known_gap! { reason: "..", gen_differential! { .. } }`. Re-enable a
+/// case by removing the wrapper.
+macro_rules! known_gap {
+    (reason: $reason:literal, $($case:tt)*) => {};
+}
