@@ -2513,6 +2513,10 @@ differential! {
         #[lh] async fn f(v: &mut [impl Debug]) -> usize {
             pend(1, ()).await; v.len()
         }
+        async fn go() -> usize {
+            let mut v = [1, 2];
+            f(&mut v).await
+        }
     },
-    run: f(Box::leak(Box::new([1, 2]))),
+    run: go(),
 }
