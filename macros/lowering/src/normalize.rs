@@ -45,7 +45,7 @@ use desugar_for::DesugarFor;
 use explicit::{ExplicitCaptures, ExplicitFieldInits, MacroStmts, RenameSelf};
 pub use explicit::{rename_self, self_ident};
 use hoist::Hoist;
-pub use operand_shapes::is_assign_op;
+pub use operand_shapes::{inert, is_assign_op};
 use proc_macro2::{Group, TokenStream, TokenTree};
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, Stmt, parse_quote};

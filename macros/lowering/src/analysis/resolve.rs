@@ -59,8 +59,7 @@ impl Resolver {
             if kind == UseKind::Move
                 && let Some(info) = self.bindings.get(&id)
             {
-                let carried: Vec<usize> = info.sources.iter().copied().collect();
-                self.borrows.extend(carried);
+                self.borrows.extend(info.sources.iter().copied());
             }
             let pos = self.tick();
             let u = Use {

@@ -105,19 +105,19 @@ impl Finalize<'_> {
 
     /// The `.await` that `e` evaluates first, if it stops here: reached
     /// through operations that evaluate it before anything else, or after
-    /// operands whose evaluation nothing can observe (a local, a literal, a
-    /// borrow of a place; an operand with effects was hoisted before the
-    /// statement, see `normalize`).
+    /// the operands hoisting leaves in place because evaluating them is
+    /// unobservable (`normalize::inert`: a local, a literal, a closure, a
+    /// borrow of a place; any other was hoisted before the statement).
     pub(super) fn first_await<'e>(&self, e: &'e Expr) -> Option<&'e syn::ExprAwait> {
         let first = |x: &'e Expr| self.first_await(x);
         // The first of `operands` that awaits, if those before it are
-        // unobservable.
+        // inert.
         let among = |operands: Vec<&'e Expr>| {
             for x in operands {
                 if let Some(a) = first(x) {
                     return Some(a);
                 }
-                if !unobservable(x) {
+                if !crate::normalize::inert(x) {
                     return None;
                 }
             }
@@ -608,17 +608,5 @@ pub(super) fn first_condition(cond: &Expr) -> &Expr {
         Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => first_condition(&b.left),
         Expr::Let(l) => &l.expr,
         other => other,
-    }
-}
-
-/// Can evaluating `e` (or skipping it) be observed? Not for a local, a
-/// literal, a field of one or a borrow of such a place.
-fn unobservable(e: &Expr) -> bool {
-    match e {
-        Expr::Path(_) | Expr::Lit(_) => true,
-        Expr::Paren(p) => unobservable(&p.expr),
-        Expr::Field(f) => unobservable(&f.base),
-        Expr::Reference(r) => unobservable(&r.expr),
-        _ => false,
     }
 }

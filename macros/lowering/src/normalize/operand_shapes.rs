@@ -28,7 +28,7 @@ pub(super) fn is_into_iter(func: &Expr) -> bool {
 
 /// Is evaluating `e` later instead of now unobservable (a place, a path, a
 /// literal, a closure)? Such operands stay where they are.
-pub(super) fn inert(e: &Expr) -> bool {
+pub fn inert(e: &Expr) -> bool {
     match e {
         Expr::Path(_) | Expr::Lit(_) | Expr::Closure(_) => true,
         Expr::Reference(r) => place(&r.expr),
