@@ -1118,32 +1118,29 @@ differential! {
     run: go(),
 }
 
-known_gap! {
-    reason: "s14-2 (fails to compile, E0282 type annotations needed): a local whose type is fixed only by code after an await inside a loop (`let mut v = vec![]; for .. { let d = ..; x.await; v.push(d); }`) and a method called on it or its element after the loop, before any later suspension (`v.pop().unwrap().touch()`, `pages[0].len()`): the arm that enters the loop (the loop may run zero times) does not contain the loop's code after the await, so at the method call the element type is still unknown; rustc checks in source order and has seen the `push`",
-    differential! {
-        /// Values moved into a `Vec` between awaits, popped and dropped one by
-        /// one across awaits.
-        name: values_moved_into_vec_then_popped,
-        items: {
-            #[lh] async fn f() -> usize {
-                let mut v = vec![];
-                for name in ["x", "y", "z"] {
-                    let d = D::new(name);
-                    pend(1, ()).await;
-                    v.push(d);
-                }
-                let mut n = 0;
-                while let Some(d) = v.pop() {
-                    n += pend(1, d.touch()).await;
-                    if n > 1 {
-                        break;
-                    }
-                }
-                n + v.len()
+differential! {
+    /// Values moved into a `Vec` between awaits, popped and dropped one by
+    /// one across awaits.
+    name: values_moved_into_vec_then_popped,
+    items: {
+        #[lh] async fn f() -> usize {
+            let mut v = vec![];
+            for name in ["x", "y", "z"] {
+                let d = D::new(name);
+                pend(1, ()).await;
+                v.push(d);
             }
-        },
-        run: f(),
-    }
+            let mut n = 0;
+            while let Some(d) = v.pop() {
+                n += pend(1, d.touch()).await;
+                if n > 1 {
+                    break;
+                }
+            }
+            n + v.len()
+        }
+    },
+    run: f(),
 }
 
 differential! {
@@ -1427,72 +1424,63 @@ differential! {
     run: f(vec!["ab", "c"]),
 }
 
-known_gap! {
-    reason: "s14-2 (fails to compile, E0282 type annotations needed): a local whose type is fixed only by code after an await inside a loop (`let mut v = vec![]; for .. { let d = ..; x.await; v.push(d); }`) and a method called on it or its element after the loop, before any later suspension (`v.pop().unwrap().touch()`, `pages[0].len()`): the arm that enters the loop (the loop may run zero times) does not contain the loop's code after the await, so at the method call the element type is still unknown; rustc checks in source order and has seen the `push`",
-    differential! {
-        /// s14-2 with `while let Some(d) = v.pop() { d.touch(); x.await; }` after the loop.
-        name: s14_2_while_let_pop_method,
-        items: {
-            #[lh] async fn f() -> usize {
-                let mut v = vec![];
-                for name in ["x", "y"] {
-                    let d = D::new(name);
-                    pend(1, ()).await;
-                    v.push(d);
-                }
-                let mut n = 0;
-                while let Some(d) = v.pop() {
-                    n += d.touch();
-                    pend(1, ()).await;
-                }
-                n
+differential! {
+    /// s14-2 with `while let Some(d) = v.pop() { d.touch(); x.await; }` after the loop.
+    name: s14_2_while_let_pop_method,
+    items: {
+        #[lh] async fn f() -> usize {
+            let mut v = vec![];
+            for name in ["x", "y"] {
+                let d = D::new(name);
+                pend(1, ()).await;
+                v.push(d);
             }
-        },
-        run: f(),
-    }
+            let mut n = 0;
+            while let Some(d) = v.pop() {
+                n += d.touch();
+                pend(1, ()).await;
+            }
+            n
+        }
+    },
+    run: f(),
 }
 
-known_gap! {
-    reason: "s14-2 (fails to compile, E0282 type annotations needed): a local whose type is fixed only by code after an await inside a loop (`let mut v = vec![]; for .. { let d = ..; x.await; v.push(d); }`) and a method called on it or its element after the loop, before any later suspension (`v.pop().unwrap().touch()`, `pages[0].len()`): the arm that enters the loop (the loop may run zero times) does not contain the loop's code after the await, so at the method call the element type is still unknown; rustc checks in source order and has seen the `push`",
-    differential! {
-        /// s14-2 with the method call in the next awaited operand: `pend(1, x.touch()).await`.
-        name: s14_2_method_in_awaited_operand_after_loop,
-        items: {
-            #[lh] async fn f() -> usize {
-                let mut v = vec![];
-                for name in ["x", "y"] {
-                    let d = D::new(name);
-                    pend(1, ()).await;
-                    v.push(d);
-                }
-                let x = v.pop().unwrap();
-                pend(1, x.touch()).await
+differential! {
+    /// s14-2 with the method call in the next awaited operand: `pend(1, x.touch()).await`.
+    name: s14_2_method_in_awaited_operand_after_loop,
+    items: {
+        #[lh] async fn f() -> usize {
+            let mut v = vec![];
+            for name in ["x", "y"] {
+                let d = D::new(name);
+                pend(1, ()).await;
+                v.push(d);
             }
-        },
-        run: f(),
-    }
+            let x = v.pop().unwrap();
+            pend(1, x.touch()).await
+        }
+    },
+    run: f(),
 }
 
-known_gap! {
-    reason: "s14-2 (fails to compile, E0282 type annotations needed): a local whose type is fixed only by code after an await inside a loop (`let mut v = vec![]; for .. { let d = ..; x.await; v.push(d); }`) and a method called on it or its element after the loop, before any later suspension (`v.pop().unwrap().touch()`, `pages[0].len()`): the arm that enters the loop (the loop may run zero times) does not contain the loop's code after the await, so at the method call the element type is still unknown; rustc checks in source order and has seen the `push`",
-    differential! {
-        /// s14-2 with `let n = x.touch();` after the loop, then an await.
-        name: s14_2_method_after_loop_then_await,
-        items: {
-            #[lh] async fn f() -> usize {
-                let mut v = vec![];
-                for name in ["x", "y"] {
-                    let d = D::new(name);
-                    pend(1, ()).await;
-                    v.push(d);
-                }
-                let x = v.pop().unwrap();
-                let n = x.touch();
-                pend(1, n).await
+differential! {
+    /// s14-2 with `let n = x.touch();` after the loop, then an await.
+    name: s14_2_method_after_loop_then_await,
+    items: {
+        #[lh] async fn f() -> usize {
+            let mut v = vec![];
+            for name in ["x", "y"] {
+                let d = D::new(name);
+                pend(1, ()).await;
+                v.push(d);
             }
-        },
-        run: f(),
-    }
+            let x = v.pop().unwrap();
+            let n = x.touch();
+            pend(1, n).await
+        }
+    },
+    run: f(),
 }
 
 differential! {
@@ -1511,46 +1499,40 @@ differential! {
     run: f(true),
 }
 
-known_gap! {
-    reason: "s14-2 (fails to compile, E0282 type annotations needed): a local whose type is fixed only by code after an await inside a loop (`let mut v = vec![]; for .. { let d = ..; x.await; v.push(d); }`) and a method called on it or its element after the loop, before any later suspension (`v.pop().unwrap().touch()`, `pages[0].len()`): the arm that enters the loop (the loop may run zero times) does not contain the loop's code after the await, so at the method call the element type is still unknown; rustc checks in source order and has seen the `push`",
-    differential! {
-        /// The smallest s14-2: `let x = v.pop().unwrap(); x.touch()` after a loop that pushes after its await.
-        name: s14_2_method_after_loop_minimal,
-        items: {
-            #[lh] async fn f() -> usize {
-                let mut v = vec![];
-                for name in ["x", "y"] {
-                    let d = D::new(name);
-                    pend(1, ()).await;
-                    v.push(d);
-                }
-                let x = v.pop().unwrap();
-                x.touch()
+differential! {
+    /// The smallest s14-2: `let x = v.pop().unwrap(); x.touch()` after a loop that pushes after its await.
+    name: s14_2_method_after_loop_minimal,
+    items: {
+        #[lh] async fn f() -> usize {
+            let mut v = vec![];
+            for name in ["x", "y"] {
+                let d = D::new(name);
+                pend(1, ()).await;
+                v.push(d);
             }
-        },
-        run: f(),
-    }
+            let x = v.pop().unwrap();
+            x.touch()
+        }
+    },
+    run: f(),
 }
 
-known_gap! {
-    reason: "s14-2 (fails to compile, E0282 type annotations needed): a local whose type is fixed only by code after an await inside a loop (`let mut v = vec![]; for .. { let d = ..; x.await; v.push(d); }`) and a method called on it or its element after the loop, before any later suspension (`v.pop().unwrap().touch()`, `pages[0].len()`): the arm that enters the loop (the loop may run zero times) does not contain the loop's code after the await, so at the method call the element type is still unknown; rustc checks in source order and has seen the `push`",
-    differential! {
-        /// s14-2 with `v.last().unwrap().touch()` after the loop, then an await.
-        name: s14_2_last_unwrap_method,
-        items: {
-            #[lh] async fn f() -> usize {
-                let mut v = vec![];
-                for name in ["x", "y"] {
-                    let d = D::new(name);
-                    pend(1, ()).await;
-                    v.push(d);
-                }
-                let n = v.last().unwrap().touch();
-                pend(1, n).await
+differential! {
+    /// s14-2 with `v.last().unwrap().touch()` after the loop, then an await.
+    name: s14_2_last_unwrap_method,
+    items: {
+        #[lh] async fn f() -> usize {
+            let mut v = vec![];
+            for name in ["x", "y"] {
+                let d = D::new(name);
+                pend(1, ()).await;
+                v.push(d);
             }
-        },
-        run: f(),
-    }
+            let n = v.last().unwrap().touch();
+            pend(1, n).await
+        }
+    },
+    run: f(),
 }
 
 differential! {
@@ -1572,32 +1554,29 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "s14-2 (fails to compile, E0282 type annotations needed): a local whose type is fixed only by code after an await inside a loop (`let mut v = vec![]; for .. { let d = ..; x.await; v.push(d); }`) and a method called on it or its element after the loop, before any later suspension (`v.pop().unwrap().touch()`, `pages[0].len()`): the arm that enters the loop (the loop may run zero times) does not contain the loop's code after the await, so at the method call the element type is still unknown; rustc checks in source order and has seen the `push`",
-    differential! {
-        /// s14-2 realistic: pages fetched in a loop, each pushed after its
-        /// await, the first one measured after the loop before a last await.
-        name: s14_2_pages_collected_then_notify,
-        items: {
-            async fn fetch_page(id: u32) -> String {
-                pend(1, format!("page-{id}")).await
+differential! {
+    /// s14-2 realistic: pages fetched in a loop, each pushed after its
+    /// await, the first one measured after the loop before a last await.
+    name: s14_2_pages_collected_then_notify,
+    items: {
+        async fn fetch_page(id: u32) -> String {
+            pend(1, format!("page-{id}")).await
+        }
+        async fn notify(n: usize) -> usize {
+            log(format!("notify {n}"));
+            pend(1, n).await
+        }
+        #[lh] async fn crawl(ids: Vec<u32>) -> usize {
+            let mut pages = Vec::new();
+            for id in ids {
+                let body = fetch_page(id).await;
+                pages.push(body);
             }
-            async fn notify(n: usize) -> usize {
-                log(format!("notify {n}"));
-                pend(1, n).await
-            }
-            #[lh] async fn crawl(ids: Vec<u32>) -> usize {
-                let mut pages = Vec::new();
-                for id in ids {
-                    let body = fetch_page(id).await;
-                    pages.push(body);
-                }
-                let first = pages[0].len();
-                notify(first).await
-            }
-        },
-        run: crawl(vec![1, 22]),
-    }
+            let first = pages[0].len();
+            notify(first).await
+        }
+    },
+    run: crawl(vec![1, 22]),
 }
 
 differential! {

@@ -17,6 +17,7 @@ mod cases_errors_and_try;
 mod cases_expressions;
 mod cases_guard_awaits;
 mod cases_join_points;
+mod cases_kept_rest;
 mod cases_let_chains;
 mod cases_loops;
 mod cases_macros;

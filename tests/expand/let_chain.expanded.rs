@@ -226,49 +226,24 @@ fn greet(id: u32) -> impl ::core::future::Future<Output = String> + ::longhand::
                                             ::longhand::__private::PinGuard::new(__lh_this, __lh_slot0)
                                         };
                                         if let Ok(name) = {
-                                            unsafe {
-                                                ::longhand::__private::ptr::write(
-                                                    __lh_this,
-                                                    GreetState::Suspend1 {
-                                                        __awaitee: ::longhand::__private::Awaitee::uninit(),
-                                                    },
-                                                )
-                                            };
-                                            let __lh_guard = unsafe {
-                                                ::longhand::__private::AbandonGuard::new(__lh_this)
-                                            };
                                             let GreetState::Suspend1 { __awaitee: __lh_slot, .. } = (unsafe {
                                                 &mut *__lh_this
                                             }) else { ::core::unreachable!() };
-                                            __lh_slot
-                                                .init(
-                                                    ::core::future::IntoFuture::into_future(
-                                                        (*unsafe {
-                                                            ::longhand::__private::PinSlot::get(__lh_slot0)
-                                                        })
-                                                            .value
-                                                            .name(),
-                                                    ),
-                                                );
-                                            __lh_guard.disarm();
-                                            ::longhand::__private::trace::transition(
-                                                "greet",
-                                                "Unresumed",
-                                                "Suspend1",
-                                                "user.name().await",
-                                            );
-                                            ::longhand::__private::output_of(
+                                            ::longhand::__private::output_of_operand_in(
                                                 __lh_slot,
-                                                continue '__lh_dispatch,
+                                                (*unsafe {
+                                                    ::longhand::__private::PinSlot::get(__lh_slot0)
+                                                })
+                                                    .value
+                                                    .name(),
+                                                ::core::unreachable!(),
                                             )
                                         } && !name.is_empty()
                                         {
                                             break '__lh_chain0 { format!("hello {name}", name = name) };
                                         }
                                     }
-                                    ::core::unreachable!(
-                                        "longhand: this point follows a suspension"
-                                    )
+                                    { String::from("who?") }
                                 }
                             }
                         };

@@ -319,7 +319,8 @@ pub fn has_closure(e: &Expr) -> bool {
     f.0
 }
 
-fn stmt_has_closure(s: &Stmt) -> bool {
+/// Does `s` write a closure or an `async` block (see [`has_closure`])?
+pub fn stmt_has_closure(s: &Stmt) -> bool {
     let mut f = FindClosure(false);
     f.visit_stmt(s);
     f.0

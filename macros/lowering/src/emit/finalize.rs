@@ -1,7 +1,9 @@
 //! `Finalize`, the last rewrite of each arm's code: an `.await` becomes a
 //! suspension (write the state, build the awaitee in place, poll it from
-//! its own arm), code after it in the same arm is cut short, `return` and
-//! `?` leave the body block, and the lowering's tags are removed.
+//! its own arm), code after it in the same arm is cut short (or kept dead,
+//! only typed, when the arm holds code after its block: rustc types in
+//! source order), `return` and `?` leave the body block, and the
+//! lowering's tags are removed.
 
 use super::arm_blocks::{declared_locals, drop_unused_declarations};
 use super::place_rewrite::PlaceRewrite;
@@ -32,6 +34,20 @@ pub(super) struct Finalize<'a> {
     /// on from the yield's own arm (the others, which stop at their next
     /// suspension)?
     pub(super) runs_on: bool,
+    /// Does this arm hold code after the block being visited (the block is
+    /// inside a statement that does not always stop here: a loop that may
+    /// end, an `if` whose other branch goes on)? Then a stretch of the block
+    /// after a suspension is not cut but kept as dead, typed-only code: it
+    /// is what rustc reads, in source order, before the code that follows
+    /// (`v.push(d)` after the `.await` in a loop fixes what `v` holds for a
+    /// `v.pop().unwrap().touch()` after the loop).
+    pub(super) keep_rest: bool,
+    /// The locals declared with neither a value nor a type (`let y;`) in
+    /// the enclosing blocks, before the code being visited. An arm that
+    /// resumes after a value's `let` declares it so when it is not alive
+    /// there; code that names it cannot be kept dead, rustc could not type
+    /// it.
+    pub(super) unset: Vec<Ident>,
 }
 
 impl Finalize<'_> {
@@ -65,7 +81,8 @@ impl Finalize<'_> {
             | Expr::Field(_)
             | Expr::MethodCall(_)
             | Expr::Try(_) => self.cut_operand(x).is_some(),
-            // (A labeled block that a `break` can leave first is not.)
+            // (A labeled block that a `break` can leave first is not, nor
+            // one whose rest is kept.)
             Expr::Block(blk) => {
                 crate::awaits::diverges_at(x, &|a| self.stops_at(a))
                     && blk.block.stmts.iter().any(|s| {
@@ -73,6 +90,7 @@ impl Finalize<'_> {
                             && crate::awaits::stmt_diverges_at(s, &|a| self.stops_at(a))
                             && !crate::awaits::stmt_diverges_at(s, &|_| false)
                     })
+                    && !self.keeps_rest(&blk.block, self.stops(&blk.block))
             }
             _ => false,
         }
@@ -390,6 +408,89 @@ impl Finalize<'_> {
     }
 }
 
+impl Finalize<'_> {
+    /// Visits `b`'s statements, the first that always stops or leaves here
+    /// being `stops`. Code after the block is in this arm for the blocks
+    /// inside a statement before that one (it does not always stop), and
+    /// for those inside it when it is for this block. Statements after it,
+    /// which this block keeps only when its rest is kept, never run: they
+    /// are written dead, only typed.
+    fn visit_statements(&mut self, b: &mut Block, stops: Option<usize>) {
+        let (keep, dead) = (self.keep_rest, self.dead);
+        let unset = self.unset.len();
+        for (j, s) in b.stmts.iter_mut().enumerate() {
+            let after = stops.is_some_and(|k| j > k);
+            self.keep_rest = keep || stops.is_none_or(|k| j < k);
+            self.dead = dead || (keep && after);
+            self.visit_stmt_mut(s);
+            self.unset.extend(unset_local(s).cloned());
+        }
+        (self.keep_rest, self.dead) = (keep, dead);
+        self.unset.truncate(unset);
+    }
+
+    /// Runs `visit` on code that is dead here.
+    fn visit_dead(&mut self, visit: impl FnOnce(&mut Self)) {
+        let dead = self.dead;
+        self.dead = true;
+        visit(self);
+        self.dead = dead;
+    }
+
+    /// Does this arm keep the rest of `b`, after `stops`, its first
+    /// statement that always stops or leaves here (see `keep_rest`)? Not
+    /// when that is a `let` whose value leaves by itself (`return`,
+    /// `break`): it may have been shaped for this arm, `let inner = {
+    /// return .. };`, and bind a value of type `!` the rest could not use.
+    /// Not when the rest names a local declared `let y;` (see `unset`). Nor
+    /// when it writes a closure or an `async` block: that copy would be a
+    /// type of its own, which inference could carry to a state's field (a
+    /// `v.push(Box::new(move || ..))` here and in the next arm).
+    fn keeps_rest(&self, b: &Block, stops: Option<usize>) -> bool {
+        let Some(k) = stops else {
+            return self.keep_rest;
+        };
+        let binds_never = matches!(b.stmts[k], syn::Stmt::Local(_))
+            && crate::awaits::stmt_diverges_at(&b.stmts[k], &|_| false);
+        self.keep_rest
+            && !binds_never
+            && !b.stmts[k + 1..].iter().any(crate::joins::stmt_has_closure)
+            && !self.rest_names_unset(b, stops)
+    }
+
+    /// The first statement of `b` that always stops or leaves here.
+    pub(super) fn stops(&self, b: &Block) -> Option<usize> {
+        b.stmts
+            .iter()
+            .position(|s| crate::awaits::stmt_diverges_at(s, &|a| self.stops_at(a)))
+    }
+
+    /// Do the statements of `b` after `stops` name a local declared `let
+    /// y;` before them (see `unset`)?
+    fn rest_names_unset(&self, b: &Block, stops: Option<usize>) -> bool {
+        let Some(k) = stops else { return false };
+        let rest = &b.stmts[k + 1..];
+        let mut unset: Vec<&Ident> = self.unset.iter().collect();
+        unset.extend(b.stmts[..k].iter().filter_map(unset_local));
+        !unset.is_empty()
+            && crate::macro_args::token_names(&quote!(#(#rest)*))
+                .iter()
+                .any(|n| unset.contains(&n))
+    }
+}
+
+/// The local `s` declares with neither a value nor a type (`let y;`).
+fn unset_local(s: &syn::Stmt) -> Option<&Ident> {
+    match s {
+        syn::Stmt::Local(syn::Local {
+            pat: syn::Pat::Ident(p),
+            init: None,
+            ..
+        }) => Some(&p.ident),
+        _ => None,
+    }
+}
+
 impl VisitMut for Finalize<'_> {
     fn visit_block_mut(&mut self, b: &mut Block) {
         // Code after a statement that always suspends (or leaves) is
@@ -398,6 +499,20 @@ impl VisitMut for Finalize<'_> {
         // keeps rustc from typing it with the suspension's `!`. An arm that
         // runs on past its yields keeps all of it.
         // It still stops at a join point, whose code is written in its arm.
+        // When this arm holds code after the block (`keep_rest`), the
+        // stretch stays instead, dead (see `visit_statements`).
+        let stops = self.stops(b);
+        let outer = self.keep_rest;
+        self.keep_rest = self.keeps_rest(b, stops);
+        if self.keep_rest {
+            let mut declared = declared_locals(b);
+            declared.retain(|(at, ..)| stops.is_none_or(|k| *at <= k));
+            self.visit_statements(b, stops);
+            self.type_dead_declarations(b, declared);
+            drop_unused_declarations(b);
+            self.keep_rest = outer;
+            return;
+        }
         let cut = self.cut_after_divergence(b, None);
         if let Some(k) = cut {
             self.unbind_before_join(&mut b.stmts[k]);
@@ -452,7 +567,7 @@ impl VisitMut for Finalize<'_> {
             }
         }
         let mut declared = declared_locals(b);
-        visit_mut::visit_block_mut(self, b);
+        self.visit_statements(b, stops);
         // Cutting an inner block short can make a statement here diverge
         // that did not before: a loop resumed at its `break 'outer
         // x.await`, whose value `break` was in the part cut away, is `!`
@@ -463,6 +578,7 @@ impl VisitMut for Finalize<'_> {
         }
         self.type_dead_declarations(b, declared);
         drop_unused_declarations(b);
+        self.keep_rest = outer;
     }
 
     fn visit_expr_mut(&mut self, e: &mut Expr) {
@@ -518,6 +634,36 @@ impl VisitMut for Finalize<'_> {
             self.dead = false;
             return;
         }
+        // And for the body of an `if`, `while` or `for` whose first test
+        // suspends without being cut short (an `.await`, typed as its
+        // output, or a block whose rest is kept, see `cut_short`): the body
+        // never runs here, its copy is only typed.
+        let dead_after = |this: &Self, x: &Expr| {
+            !this.dead && crate::awaits::diverges_at(x, &|a| this.stops_at(a))
+        };
+        match e {
+            Expr::If(i) if dead_after(self, first_condition(&i.cond)) => {
+                self.visit_expr_mut(&mut i.cond);
+                return self.visit_dead(|f| {
+                    f.visit_block_mut(&mut i.then_branch);
+                    if let Some((_, other)) = &mut i.else_branch {
+                        f.visit_expr_mut(other);
+                    }
+                });
+            }
+            Expr::While(w) if dead_after(self, first_condition(&w.cond)) => {
+                self.visit_expr_mut(&mut w.cond);
+                return self.visit_dead(|f| f.visit_block_mut(&mut w.body));
+            }
+            Expr::ForLoop(l) if dead_after(self, &l.expr) => {
+                self.visit_expr_mut(&mut l.expr);
+                return self.visit_dead(|f| {
+                    f.visit_pat_mut(&mut l.pat);
+                    f.visit_block_mut(&mut l.body);
+                });
+            }
+            _ => {}
+        }
         visit_mut::visit_expr_mut(self, e);
         match e {
             Expr::Await(a) => {
@@ -527,6 +673,11 @@ impl VisitMut for Finalize<'_> {
                             self.typed_only(n, (*a.base).clone())
                         }
                         (Some(Kind::Yield), _) if self.dead => parse_quote!(()),
+                        // (Writing its state here would make a second copy
+                        // of a closure it keeps, of another type.)
+                        (Some(Kind::Join), _) if self.dead => {
+                            parse_quote!(::core::unreachable!())
+                        }
                         (Some(Kind::Yield), Some(value)) => self.yield_point(n, value.clone()),
                         (Some(Kind::Join), _) => self.join_point(n),
                         _ => self.suspend(n, (*a.base).clone()),

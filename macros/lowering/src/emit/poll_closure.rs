@@ -52,6 +52,8 @@ pub(super) fn closure(plan: &Plan<'_>, layout: &Layout<'_>) -> TokenStream {
         await_texts: &await_texts,
         sink,
         dead: false,
+        keep_rest: false,
+        unset: Vec::new(),
         // The first arm runs the whole body when a sink takes every item.
         runs_on: sink,
     };
