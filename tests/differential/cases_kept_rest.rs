@@ -7,9 +7,10 @@
 //! order: what the code after the `.await` in the loop does (`v.push(d)`)
 //! has told it what `v` holds before it meets `v.pop().unwrap().touch()`.
 //! So the arm keeps the rest of the loop body, dead, only typed. These
-//! cases are the shapes of that rule and of its exceptions (a rest that
-//! writes a closure is cut, a copy of a closure would be a type of its
-//! own; a rest naming a local this arm declares without a value is cut).
+//! cases are the shapes of that rule and of its exceptions (the rest is
+//! cut before a statement that writes a closure, a copy of a closure would
+//! be a type of its own, or names a local this arm declares without a
+//! value).
 #![allow(
     dead_code,
     unused_variables,
@@ -132,12 +133,12 @@ differential! {
 }
 
 differential! {
-    /// A `HashMap` filled after the await in a `while let`, read by key
+    /// A `BTreeMap` filled after the await in a `while let`, read by key
     /// after the loop.
     name: map_filled_after_await_in_while_let,
     items: {
         #[lh] async fn f(mut keys: Vec<&'static str>) -> usize {
-            let mut seen = std::collections::HashMap::new();
+            let mut seen = std::collections::BTreeMap::new();
             while let Some(k) = keys.pop() {
                 let v = pend(1, k.len()).await;
                 seen.insert(k, D::new(k));
@@ -195,7 +196,7 @@ differential! {
 }
 
 differential! {
-    /// A rest that writes a closure is cut, not kept: kept, its copy of the
+    /// A rest that writes a closure is cut before it: kept, its copy of the
     /// boxed closure would be a type of its own, pushed into the same `v`
     /// the next arm pushes the real one into.
     name: rest_with_closure_is_cut,
@@ -237,21 +238,64 @@ differential! {
     run: f(vec![1, 2, 3, 20, 5]),
 }
 
-known_gap! {
-    reason: "s14-2 narrowed (fails to compile, E0282 type annotations needed): the element type of `v` is fixed after an await in a loop, a method is called on it after the loop, and the loop body after the await writes a closure: that rest is cut, not kept (a copy of the closure would be a type of its own), so the method meets an unknown type. Write the type (`Vec<D>`) or push in the awaiting statement.",
-    differential! {
-        /// The s14-2 shape with a closure in the rest of the loop body.
-        name: pushed_after_await_rest_with_closure_then_method,
-        items: {
-            #[lh] async fn f() -> usize {
-                let mut v = vec![];
-                for name in ["a", "bb"] {
-                    let d = D::new(name);
+differential! {
+    /// The rest of the loop body is kept up to the statement that writes a
+    /// closure: the push, which fixes the element type, is before it.
+    name: pushed_after_await_rest_with_closure_then_method,
+    items: {
+        #[lh] async fn f() -> usize {
+            let mut v = vec![];
+            for name in ["a", "bb"] {
+                let d = D::new(name);
+                pend(1, ()).await;
+                v.push(d);
+                v.sort_by_key(|d| d.0.len());
+            }
+            v.pop().unwrap().touch()
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// A `let` whose block is cut short (its rest writes a closure) in a
+    /// block whose rest is kept: that rest would read the binding as `!`,
+    /// so it is cut there too, while the branch's arm still holds the code
+    /// after the `if`.
+    name: let_of_block_cut_short_before_kept_rest,
+    items: {
+        #[lh] async fn f(c: bool) -> usize {
+            let mut total = 0;
+            if c {
+                let x = {
+                    let d = D::new("d");
                     pend(1, ()).await;
-                    v.push(d);
-                    v.sort_by_key(|d| d.0.len());
+                    let g = move || d.touch();
+                    g()
+                };
+                total += x.min(3);
+            }
+            total
+        }
+        async fn go() -> (usize, usize) { (f(true).await, f(false).await) }
+    },
+    run: go(),
+}
+
+known_gap! {
+    reason: "s14-2 narrowed (fails to compile, E0282 type annotations needed): the element type of `v` is fixed after an await in a loop by a statement that writes a closure (`v.push(w.chars().filter(|c| ..).count())`), and a method is called on an element after the loop: the rest of the loop body is kept only up to that statement (a copy of the closure would be a type of its own, which inference could carry into a state), so the method meets an unknown type. Writing the type (`Vec<u32>`) compiles.",
+    differential! {
+        /// s14-2 narrowed: the statement that fixes the element type writes a
+        /// closure itself.
+        name: pushed_with_closure_after_await_then_method,
+        items: {
+            #[lh] async fn f() -> u32 {
+                let mut v = vec![];
+                for word in ["ab", "cde"] {
+                    pend(1, ()).await;
+                    v.push(word.chars().filter(|c| *c != 'a').count() as u32);
                 }
-                v.pop().unwrap().touch()
+                v[0].pow(2)
             }
         },
         run: f(),

@@ -125,20 +125,7 @@ impl Finalize<'_> {
         if k + 1 == b.stmts.len() || cut == Some(k) {
             return None;
         }
-        b.stmts.truncate(k + 1);
-        // The kept statement must stay a statement, not become the
-        // block's value, and rustc must see the block diverge (it
-        // does not know that a `while` whose condition suspends never
-        // ends): a tail that is never reached says so.
-        if let Some(syn::Stmt::Expr(_, semi @ None)) = b.stmts.last_mut() {
-            *semi = Some(Default::default());
-        }
-        b.stmts.push(syn::Stmt::Expr(
-            parse_quote!(::core::unreachable!(
-                "longhand: this point follows a suspension"
-            )),
-            None,
-        ));
+        cut_at(b, k + 1);
         Some(k)
     }
 
@@ -165,4 +152,22 @@ impl Finalize<'_> {
             }
         })
     }
+}
+
+/// Cuts `b` to its first `len` statements, which never reach its end here.
+pub(super) fn cut_at(b: &mut Block, len: usize) {
+    b.stmts.truncate(len);
+    // The last statement must stay a statement, not become the block's
+    // value, and rustc must see the block diverge (it does not know that a
+    // `while` whose condition suspends never ends): a tail that is never
+    // reached says so.
+    if let Some(syn::Stmt::Expr(_, semi @ None)) = b.stmts.last_mut() {
+        *semi = Some(Default::default());
+    }
+    b.stmts.push(syn::Stmt::Expr(
+        parse_quote!(::core::unreachable!(
+            "longhand: this point follows a suspension"
+        )),
+        None,
+    ));
 }

@@ -5,7 +5,7 @@
 //! source order), `return` and `?` leave the body block, and the
 //! lowering's tags are removed.
 
-use super::arm_blocks::{declared_locals, drop_unused_declarations};
+use super::arm_blocks::{cut_at, declared_locals, drop_unused_declarations};
 use super::place_rewrite::PlaceRewrite;
 use super::state_enum::has_holes;
 use super::*;
@@ -90,7 +90,8 @@ impl Finalize<'_> {
                             && crate::awaits::stmt_diverges_at(s, &|a| self.stops_at(a))
                             && !crate::awaits::stmt_diverges_at(s, &|_| false)
                     })
-                    && !self.keeps_rest(&blk.block, self.stops(&blk.block))
+                    && self.kept_rest(&blk.block, self.stops(&blk.block))
+                        != Some(blk.block.stmts.len())
             }
             _ => false,
         }
@@ -410,18 +411,17 @@ impl Finalize<'_> {
 
 impl Finalize<'_> {
     /// Visits `b`'s statements, the first that always stops or leaves here
-    /// being `stops`. Code after the block is in this arm for the blocks
+    /// being `stops`. Code after a block is in this arm for the blocks
     /// inside a statement before that one (it does not always stop), and
-    /// for those inside it when it is for this block. Statements after it,
-    /// which this block keeps only when its rest is kept, never run: they
-    /// are written dead, only typed.
-    fn visit_statements(&mut self, b: &mut Block, stops: Option<usize>) {
+    /// for those inside it when it is for `b`. Statements after it, which
+    /// `b` holds only when this arm keeps its rest (`kept`), never run:
+    /// they are written dead, only typed.
+    fn visit_statements(&mut self, b: &mut Block, stops: Option<usize>, kept: bool) {
         let (keep, dead) = (self.keep_rest, self.dead);
         let unset = self.unset.len();
         for (j, s) in b.stmts.iter_mut().enumerate() {
-            let after = stops.is_some_and(|k| j > k);
-            self.keep_rest = keep || stops.is_none_or(|k| j < k);
-            self.dead = dead || (keep && after);
+            self.keep_rest = keep || stops != Some(j);
+            self.dead = dead || (kept && stops.is_some_and(|k| j > k));
             self.visit_stmt_mut(s);
             self.unset.extend(unset_local(s).cloned());
         }
@@ -437,25 +437,45 @@ impl Finalize<'_> {
         self.dead = dead;
     }
 
-    /// Does this arm keep the rest of `b`, after `stops`, its first
-    /// statement that always stops or leaves here (see `keep_rest`)? Not
-    /// when that is a `let` whose value leaves by itself (`return`,
-    /// `break`): it may have been shaped for this arm, `let inner = {
-    /// return .. };`, and bind a value of type `!` the rest could not use.
-    /// Not when the rest names a local declared `let y;` (see `unset`). Nor
-    /// when it writes a closure or an `async` block: that copy would be a
-    /// type of its own, which inference could carry to a state's field (a
-    /// `v.push(Box::new(move || ..))` here and in the next arm).
-    fn keeps_rest(&self, b: &Block, stops: Option<usize>) -> bool {
+    /// How much of the rest of `b`, after `stops` (its first statement
+    /// that always stops or leaves here), this arm keeps (see
+    /// `keep_rest`): the statements up to the returned index, the block
+    /// being cut there (or not at all, at its end). `None`, cut after
+    /// `stops`: when this arm holds nothing after the block, or `stops` is
+    /// a `let` whose value leaves by itself (`return`, `break`: it may have
+    /// been shaped for this arm, `let inner = { return .. };`) or is cut
+    /// short, whose bindings, of type `!`, the rest could not use. The
+    /// rest stops before a statement that writes a closure or an `async`
+    /// block (that copy would be a type of its own, which inference could
+    /// carry to a state's field: a `v.push(Box::new(move || ..))` here and
+    /// in the next arm), or names a local declared `let y;` (see `unset`).
+    fn kept_rest(&self, b: &Block, stops: Option<usize>) -> Option<usize> {
+        if !self.keep_rest {
+            return None;
+        }
         let Some(k) = stops else {
-            return self.keep_rest;
+            return Some(b.stmts.len());
         };
-        let binds_never = matches!(b.stmts[k], syn::Stmt::Local(_))
-            && crate::awaits::stmt_diverges_at(&b.stmts[k], &|_| false);
-        self.keep_rest
-            && !binds_never
-            && !b.stmts[k + 1..].iter().any(crate::joins::stmt_has_closure)
-            && !self.rest_names_unset(b, stops)
+        if let syn::Stmt::Local(l) = &b.stmts[k]
+            && l.init.as_ref().is_some_and(|i| {
+                crate::awaits::diverges_at(&i.expr, &|_| false) || self.cut_short(&i.expr)
+            })
+        {
+            return None;
+        }
+        let mut unset: Vec<&Ident> = self.unset.iter().collect();
+        unset.extend(b.stmts[..k].iter().filter_map(unset_local));
+        let end = (k + 1..b.stmts.len())
+            .find(|&j| {
+                let s = &b.stmts[j];
+                crate::joins::stmt_has_closure(s)
+                    || (!unset.is_empty()
+                        && crate::macro_args::token_names(&quote!(#s))
+                            .iter()
+                            .any(|n| unset.contains(&n)))
+            })
+            .unwrap_or(b.stmts.len());
+        (end > k + 1 || end == b.stmts.len()).then_some(end)
     }
 
     /// The first statement of `b` that always stops or leaves here.
@@ -463,19 +483,6 @@ impl Finalize<'_> {
         b.stmts
             .iter()
             .position(|s| crate::awaits::stmt_diverges_at(s, &|a| self.stops_at(a)))
-    }
-
-    /// Do the statements of `b` after `stops` name a local declared `let
-    /// y;` before them (see `unset`)?
-    fn rest_names_unset(&self, b: &Block, stops: Option<usize>) -> bool {
-        let Some(k) = stops else { return false };
-        let rest = &b.stmts[k + 1..];
-        let mut unset: Vec<&Ident> = self.unset.iter().collect();
-        unset.extend(b.stmts[..k].iter().filter_map(unset_local));
-        !unset.is_empty()
-            && crate::macro_args::token_names(&quote!(#(#rest)*))
-                .iter()
-                .any(|n| unset.contains(&n))
     }
 }
 
@@ -502,15 +509,17 @@ impl VisitMut for Finalize<'_> {
         // When this arm holds code after the block (`keep_rest`), the
         // stretch stays instead, dead (see `visit_statements`).
         let stops = self.stops(b);
-        let outer = self.keep_rest;
-        self.keep_rest = self.keeps_rest(b, stops);
-        if self.keep_rest {
-            let mut declared = declared_locals(b);
-            declared.retain(|(at, ..)| stops.is_none_or(|k| *at <= k));
-            self.visit_statements(b, stops);
+        if let Some(end) = self.kept_rest(b, stops) {
+            if end < b.stmts.len() {
+                cut_at(b, end);
+            }
+            // (A local declared in the rest and used only after its cut is
+            // typed from its state too: `let mut last = None;` before a
+            // statement with a closure.)
+            let declared = declared_locals(b);
+            self.visit_statements(b, stops, true);
             self.type_dead_declarations(b, declared);
             drop_unused_declarations(b);
-            self.keep_rest = outer;
             return;
         }
         let cut = self.cut_after_divergence(b, None);
@@ -567,7 +576,7 @@ impl VisitMut for Finalize<'_> {
             }
         }
         let mut declared = declared_locals(b);
-        self.visit_statements(b, stops);
+        self.visit_statements(b, stops, false);
         // Cutting an inner block short can make a statement here diverge
         // that did not before: a loop resumed at its `break 'outer
         // x.await`, whose value `break` was in the part cut away, is `!`
@@ -578,7 +587,6 @@ impl VisitMut for Finalize<'_> {
         }
         self.type_dead_declarations(b, declared);
         drop_unused_declarations(b);
-        self.keep_rest = outer;
     }
 
     fn visit_expr_mut(&mut self, e: &mut Expr) {
