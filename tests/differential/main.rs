@@ -33,6 +33,7 @@ mod cases_stress11;
 mod cases_stress12;
 mod cases_stress13;
 mod cases_stress14;
+mod cases_stress15;
 mod cases_stress3;
 mod cases_stress4;
 mod cases_stress5;

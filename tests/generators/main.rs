@@ -10,6 +10,7 @@ mod differential;
 mod differential_kept_rest;
 mod differential_stress13;
 mod differential_stress14;
+mod differential_stress15;
 mod internal;
 mod iterators;
 mod realistic;

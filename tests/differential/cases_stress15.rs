@@ -1,0 +1,1451 @@
+//! Stress round 15: code after a suspension that an arm keeps dead, only
+//! typed (`cases_kept_rest.rs`): awaits inside loops and branches with
+//! code after them in the same block that fixes the types of values used
+//! after the loop or branch (`push`, `insert`, `extend`, assignments,
+//! `Option`/`Result` locals, `let x;` assigned later), nested and labelled
+//! blocks with `break 'label value`, `loop` with `break value`, `continue`,
+//! `match` arms that await and fall through, `if let`/`while let`/let
+//! chains whose scrutinee awaits, `?` and `return` after awaits, closures
+//! and `async` blocks around the await, shadowing, inference from later
+//! use (`Default::default()`, `.into()`, `.collect()`, `.parse()`); and
+//! service code in new domains (parsers, retry with backoff, pagination,
+//! caches, rate limiters, batching, streaming decoders).
+#![allow(
+    dead_code,
+    unused_variables,
+    unused_mut,
+    unused_assignments,
+    unused_labels,
+    unreachable_code,
+    unused_parens,
+    unused_braces
+)]
+// Shapes written on purpose, as real async crates write them.
+#![allow(
+    clippy::let_and_return,
+    clippy::never_loop,
+    clippy::needless_return,
+    clippy::new_without_default,
+    clippy::match_single_binding,
+    clippy::single_match,
+    clippy::needless_range_loop,
+    clippy::useless_vec,
+    clippy::type_complexity,
+    clippy::while_let_loop,
+    clippy::while_let_on_iterator,
+    clippy::collapsible_else_if,
+    clippy::collapsible_if,
+    clippy::question_mark,
+    clippy::needless_borrow,
+    clippy::len_zero,
+    clippy::redundant_pattern_matching,
+    clippy::needless_late_init,
+    clippy::explicit_counter_loop,
+    clippy::manual_is_multiple_of,
+    clippy::mem_replace_with_default,
+    clippy::comparison_chain,
+    clippy::redundant_closure,
+    clippy::manual_map,
+    clippy::manual_flatten,
+    clippy::unnecessary_cast,
+    clippy::identity_op
+)]
+
+use crate::harness::*;
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+
+/// A downstream call: suspends once, logs, returns twice its argument.
+async fn fetch(x: u32) -> u32 {
+    log(format!("fetch {x}"));
+    pend(1, x * 2).await
+}
+
+/// A fallible call: suspends once, fails on odd input.
+async fn check(x: u32) -> Result<u32, String> {
+    log(format!("check {x}"));
+    pend(1, ()).await;
+    if x % 2 == 1 {
+        Err(format!("odd {x}"))
+    } else {
+        Ok(x / 2)
+    }
+}
+
+/// A lookup that may find nothing.
+async fn lookup(k: &str) -> Option<u32> {
+    log(format!("lookup {k}"));
+    pend(1, ()).await;
+    k.strip_prefix('k').and_then(|n| n.parse().ok())
+}
+
+// ---------------------------------------------------------------------------
+// 1. Types fixed by the rest of a block after an await
+// ---------------------------------------------------------------------------
+
+differential! {
+    /// A join point (an `if` whose branch awaits) in the rest after the
+    /// first await of the loop body: its value is pushed, and the element's
+    /// method is called after the loop.
+    name: join_in_rest_value_pushed_then_method,
+    items: {
+        #[lh] async fn f(c: bool) -> u32 {
+            let mut v = vec![];
+            for k in 1..3u32 {
+                pend(1, ()).await;
+                let x = if c { fetch(k).await } else { k };
+                v.push(x);
+            }
+            v.pop().unwrap().count_ones()
+        }
+        async fn go() -> (u32, u32) { (f(true).await, f(false).await) }
+    },
+    run: go(),
+}
+
+differential! {
+    /// The neighbour of the join case: the value is not a join point.
+    name: plain_value_pushed_after_await_then_method,
+    items: {
+        #[lh] async fn f(c: bool) -> u32 {
+            let mut v = vec![];
+            for k in 1..3u32 {
+                pend(1, ()).await;
+                let x = if c { k * 2 } else { k };
+                v.push(x);
+            }
+            v.pop().unwrap().count_ones()
+        }
+        async fn go() -> (u32, u32) { (f(true).await, f(false).await) }
+    },
+    run: go(),
+}
+
+differential! {
+    /// A `match` whose arm awaits and whose value is inserted into a map
+    /// after the await, the map read by method after the loop.
+    name: match_join_in_rest_inserted_then_method,
+    items: {
+        #[lh] async fn f(keys: Vec<&'static str>) -> usize {
+            let mut m = BTreeMap::new();
+            for k in keys {
+                let d = D::new(k);
+                pend(1, ()).await;
+                let n = match k.len() {
+                    1 => fetch(1).await,
+                    n => n as u32,
+                };
+                m.insert(k, (n, d));
+            }
+            m.get("bb").map_or(0, |(n, d)| *n as usize + d.touch())
+        }
+        async fn go() -> (usize, usize) { (f(vec!["a", "bb"]).await, f(vec![]).await) }
+    },
+    run: go(),
+}
+
+differential! {
+    /// A local declared `let x;` in the loop body, assigned after the
+    /// await in both branches, pushed, and used after the loop.
+    name: late_init_assigned_after_await_in_loop,
+    items: {
+        #[lh] async fn f(xs: Vec<u32>) -> u32 {
+            let mut v = Vec::new();
+            for x in xs {
+                let y;
+                pend(1, ()).await;
+                if x > 1 {
+                    y = x * 10;
+                } else {
+                    y = x;
+                }
+                v.push(y);
+            }
+            v.iter().sum::<u32>() + v.first().map_or(0, |y| y.leading_zeros())
+        }
+    },
+    run: f(vec![1, 2, 3]),
+}
+
+differential! {
+    /// `let x;` before the loop, assigned after an await in the loop body
+    /// (the last iteration wins), read after the loop.
+    name: late_init_outside_loop_assigned_after_await,
+    items: {
+        #[lh] async fn f(xs: Vec<&'static str>) -> usize {
+            let mut last = None;
+            for x in xs {
+                let n = pend(1, x.len()).await;
+                last = Some((x, D::new(x), n));
+            }
+            match last {
+                Some((s, d, n)) => s.len() + d.touch() + n,
+                None => 0,
+            }
+        }
+        async fn go() -> (usize, usize) { (f(vec!["a", "bcd"]).await, f(vec![]).await) }
+    },
+    run: go(),
+}
+
+differential! {
+    /// `let x;` declared before the loop and assigned only after the await
+    /// inside it: the value read after the loop is the last one.
+    name: declared_before_loop_assigned_inside,
+    items: {
+        #[lh] async fn f(n: u32) -> u32 {
+            let x;
+            let mut i = 0;
+            loop {
+                let got = fetch(i).await;
+                i += 1;
+                if i == n {
+                    x = got;
+                    break;
+                }
+            }
+            x.pow(2)
+        }
+    },
+    run: f(3),
+}
+
+differential! {
+    /// A labelled block whose value comes from `break 'found` after an
+    /// await in a loop inside it; the type is fixed by that `break`.
+    name: labelled_block_break_value_after_await,
+    items: {
+        #[lh] async fn f(keys: Vec<&'static str>) -> u32 {
+            let found = 'found: {
+                for k in keys {
+                    let got = lookup(k).await;
+                    if let Some(n) = got {
+                        break 'found Some(n);
+                    }
+                }
+                None
+            };
+            found.map_or(0, |n| n.rotate_left(1))
+        }
+        async fn go() -> (u32, u32) { (f(vec!["x", "k3", "k4"]).await, f(vec!["x"]).await) }
+    },
+    run: go(),
+}
+
+differential! {
+    /// `loop` with `break value` after awaits, the value's type fixed only
+    /// by the `break`: `Default::default()` before it.
+    name: loop_break_value_default_before,
+    items: {
+        #[lh] async fn f(limit: u32) -> u32 {
+            let mut acc = Default::default();
+            let r = loop {
+                let x = fetch(acc).await;
+                if x > limit {
+                    break acc;
+                }
+                acc += 1;
+            };
+            r.saturating_mul(3)
+        }
+    },
+    run: f(5),
+}
+
+differential! {
+    /// `continue` after an await in a `while`, with a push after the
+    /// `continue`'s `if`, the element's method after the loop.
+    name: continue_after_await_then_push,
+    items: {
+        #[lh] async fn f(xs: Vec<&'static str>) -> usize {
+            let mut out = vec![];
+            let mut i = 0;
+            while i < xs.len() {
+                let s = xs[i];
+                i += 1;
+                let skip = pend(1, s.is_empty()).await;
+                if skip {
+                    continue;
+                }
+                out.push(s.to_string());
+            }
+            out.last().map_or(0, |s| s.len()) + out.len()
+        }
+    },
+    run: f(vec!["ab", "", "cde"]),
+}
+
+differential! {
+    /// A `match` arm that awaits and falls through to code after the
+    /// `match` in the same loop body, which pushes into `v`.
+    name: match_arm_awaits_then_falls_through,
+    items: {
+        #[lh] async fn f(xs: Vec<Option<u32>>) -> u32 {
+            let mut v = Vec::new();
+            for x in xs {
+                let n = match x {
+                    Some(n) => {
+                        let _g = D::new("some");
+                        pend(1, ()).await;
+                        n
+                    }
+                    None => 0,
+                };
+                v.push(n.to_string());
+            }
+            v.join(",").len() as u32 + v.pop().map_or(0, |s| s.len() as u32)
+        }
+    },
+    run: f(vec![Some(12), None, Some(3)]),
+}
+
+differential! {
+    /// `while let` whose scrutinee awaits; the body pushes and after the
+    /// loop a method is called on the element.
+    name: while_let_scrutinee_awaits_push_then_method,
+    items: {
+        #[lh] async fn f(keys: Vec<&'static str>) -> u32 {
+            let mut it = keys.into_iter();
+            let mut got = vec![];
+            while let Some(n) = lookup(it.next().unwrap_or("end")).await {
+                got.push(n);
+            }
+            got.pop().map_or(99, |n| n.trailing_zeros())
+        }
+        async fn go() -> (u32, u32) { (f(vec!["k4", "k8", "x"]).await, f(vec![]).await) }
+    },
+    run: go(),
+}
+
+differential! {
+    /// An `if let` whose scrutinee awaits inside a `for`, the `then` block
+    /// inserting into a set read after the loop.
+    name: if_let_scrutinee_awaits_insert_set,
+    items: {
+        #[lh] async fn f(keys: Vec<&'static str>) -> usize {
+            let mut seen = HashSet::new();
+            for k in keys {
+                if let Some(n) = lookup(k).await {
+                    seen.insert(n);
+                } else {
+                    log(format!("miss {k}"));
+                }
+            }
+            let mut all: Vec<_> = seen.into_iter().collect();
+            all.sort();
+            all.iter().map(|n| n.count_ones() as usize).sum()
+        }
+    },
+    run: f(vec!["k1", "k7", "k1", "z"]),
+}
+
+differential! {
+    /// A let chain whose first `let` awaits, the second narrows, then a
+    /// push after the `if`, in a loop.
+    name: let_chain_awaits_then_push_after_if,
+    items: {
+        #[lh] async fn f(keys: Vec<&'static str>) -> usize {
+            let mut v = vec![];
+            for k in keys {
+                let d = D::new(k);
+                if let Some(n) = lookup(k).await && n > 2 {
+                    log(format!("big {n}"));
+                    continue;
+                }
+                v.push(d);
+            }
+            v.iter().map(|d| d.touch()).sum()
+        }
+    },
+    run: f(vec!["k1", "k7", "zz"]),
+}
+
+differential! {
+    /// `?` after an await in a loop, then an `extend` fixing the element
+    /// type of a `Vec` read after the loop.
+    name: try_after_await_then_extend,
+    items: {
+        #[lh] async fn f(xs: Vec<u32>) -> Result<u32, String> {
+            let mut acc = Vec::new();
+            for x in xs {
+                let half = check(x).await?;
+                acc.extend([half, half + 1]);
+            }
+            Ok(acc.iter().copied().max().unwrap_or_default().pow(2))
+        }
+        async fn go() -> (Result<u32, String>, Result<u32, String>) {
+            (f(vec![2, 4]).await, f(vec![2, 3, 4]).await)
+        }
+    },
+    run: go(),
+}
+
+differential! {
+    /// `return` after an await inside a nested `if` in a loop, the rest of
+    /// the loop body assigning a `Result` local read after the loop.
+    name: return_after_await_result_local_after_loop,
+    items: {
+        #[lh] async fn f(xs: Vec<u32>) -> String {
+            let mut last = Ok(0);
+            for x in xs {
+                let _g = D::new("iter");
+                let r = check(x).await;
+                if let Err(e) = &r {
+                    if e.contains('9') {
+                        return e.clone();
+                    }
+                }
+                last = r;
+            }
+            match last {
+                Ok(n) => format!("ok {}", n.pow(2)),
+                Err(e) => e.to_uppercase(),
+            }
+        }
+        async fn go() -> (String, String, String) {
+            (f(vec![2, 4]).await, f(vec![2, 3]).await, f(vec![9, 2]).await)
+        }
+    },
+    run: go(),
+}
+
+differential! {
+    /// A closure defined before the await in the loop body, called after
+    /// it; and a closure before the loop called after it.
+    name: closures_before_await_in_loop,
+    items: {
+        #[lh] async fn f(xs: Vec<u32>) -> u32 {
+            let scale = |x: u32| x * 3;
+            let mut v = vec![];
+            for x in xs {
+                let add = move |y: u32| y + x;
+                let got = fetch(x).await;
+                v.push(add(scale(got)));
+            }
+            v.into_iter().fold(0, |a, b| a ^ b)
+        }
+    },
+    run: f(vec![1, 2, 5]),
+}
+
+differential! {
+    /// An `async` block defined before the await in the loop body, awaited
+    /// after it.
+    name: async_block_before_await_awaited_after,
+    items: {
+        #[lh] async fn f(xs: Vec<u32>) -> u32 {
+            let mut total = 0;
+            for x in xs {
+                let later = async move { fetch(x + 100).await };
+                let now = fetch(x).await;
+                total += now + later.await;
+            }
+            total
+        }
+    },
+    run: f(vec![1, 2]),
+}
+
+differential! {
+    /// Shadowing a name before and after the await in a loop body, the
+    /// last shadow pushed and read after the loop.
+    name: shadowing_around_await_in_loop,
+    items: {
+        #[lh] async fn f(xs: Vec<&'static str>) -> usize {
+            let mut v = vec![];
+            for x in xs {
+                let x = x.trim();
+                let x = pend(1, x.len()).await;
+                let x = D::new(if x > 1 { "long" } else { "short" });
+                v.push(x);
+            }
+            v.iter().map(D::touch).sum()
+        }
+    },
+    run: f(vec![" a ", "bcd"]),
+}
+
+differential! {
+    /// `.collect()` after the await in a loop body, into a local whose type
+    /// the later `push` fixes.
+    name: collect_inferred_from_push_after_await,
+    items: {
+        #[lh] async fn f(lines: Vec<&'static str>) -> usize {
+            let mut rows = vec![];
+            for l in lines {
+                let l = pend(1, l).await;
+                let cells = l.split(',').map(str::to_string).collect();
+                rows.push(cells);
+            }
+            let first: &Vec<String> = &rows[0];
+            first.len() + rows.len()
+        }
+    },
+    run: f(vec!["a,b", "c"]),
+}
+
+differential! {
+    /// `.parse()` after the await, its type fixed by the push and the
+    /// method after the loop.
+    name: parse_inferred_after_await_in_loop,
+    items: {
+        #[lh] async fn f(xs: Vec<&'static str>) -> Result<u64, std::num::ParseIntError> {
+            let mut v = Vec::new();
+            for x in xs {
+                let s = pend(1, x).await;
+                let n = s.parse()?;
+                v.push(n);
+            }
+            Ok(v.iter().copied().fold(1u64, u64::wrapping_mul))
+        }
+        async fn go() -> (Result<u64, std::num::ParseIntError>, Result<u64, std::num::ParseIntError>) {
+            (f(vec!["3", "7"]).await, f(vec!["3", "q"]).await)
+        }
+    },
+    run: go(),
+}
+
+differential! {
+    /// `.into()` after the await into a local pushed into a `Vec<String>`
+    /// written out only after the loop.
+    name: into_after_await_fixed_after_loop,
+    items: {
+        #[lh] async fn f(xs: Vec<&'static str>) -> usize {
+            let mut v = vec![];
+            for x in xs {
+                let s = pend(1, x).await;
+                let owned = s.into();
+                v.push(owned);
+            }
+            let all: Vec<String> = v;
+            all.concat().len()
+        }
+    },
+    run: f(vec!["ab", "c"]),
+}
+
+differential! {
+    /// `Vec::new()` declared inside the loop body before the await, filled
+    /// after, and moved into an outer `Vec`.
+    name: inner_vec_new_filled_after_await,
+    items: {
+        #[lh] async fn f(n: u32) -> usize {
+            let mut outer = vec![];
+            for i in 0..n {
+                let mut inner = Vec::new();
+                let x = fetch(i).await;
+                inner.push(D::new("in"));
+                inner.push(D::new(if x > 1 { "big" } else { "small" }));
+                outer.push(inner);
+            }
+            outer.iter().flatten().map(|d| d.touch()).sum()
+        }
+    },
+    run: f(2),
+}
+
+differential! {
+    /// Nested loops: the await in the inner loop, a push after the inner
+    /// loop in the outer body, the element read after the outer loop.
+    name: nested_loops_push_after_inner,
+    items: {
+        #[lh] async fn f(rows: Vec<Vec<u32>>) -> u32 {
+            let mut sums = vec![];
+            for row in rows {
+                let mut s = 0;
+                for x in row {
+                    s += fetch(x).await;
+                }
+                sums.push((s, D::new("row")));
+            }
+            sums.iter().map(|(s, d)| s + d.touch() as u32).max().unwrap_or(0)
+        }
+    },
+    run: f(vec![vec![1, 2], vec![], vec![5]]),
+}
+
+differential! {
+    /// Labelled `continue 'outer` after an await in an inner loop, the
+    /// outer body pushing after the inner loop.
+    name: labelled_continue_after_await,
+    items: {
+        #[lh] async fn f(rows: Vec<Vec<u32>>) -> usize {
+            let mut good = vec![];
+            'outer: for row in rows {
+                let d = D::new("row");
+                for x in &row {
+                    if fetch(*x).await > 10 {
+                        continue 'outer;
+                    }
+                }
+                good.push((row, d));
+            }
+            good.iter().map(|(r, d)| r.len() + d.touch()).sum()
+        }
+    },
+    run: f(vec![vec![1, 2], vec![9], vec![3]]),
+}
+
+differential! {
+    /// An `if` whose condition awaits inside a loop; the `then` block is
+    /// dead in the arm suspended in the condition and sets an `Option`
+    /// read after the loop.
+    name: if_condition_awaits_then_sets_option,
+    items: {
+        #[lh] async fn f(xs: Vec<u32>) -> u32 {
+            let mut found = None;
+            for x in xs {
+                if fetch(x).await > 4 {
+                    found = Some(x);
+                    break;
+                }
+            }
+            found.map_or(0, |x| x.pow(3))
+        }
+    },
+    run: f(vec![1, 3, 4]),
+}
+
+differential! {
+    /// A `while` whose condition awaits; the body sets the type of a
+    /// `Vec` read after the loop.
+    name: while_condition_awaits_body_types_vec,
+    items: {
+        #[lh] async fn f(limit: u32) -> usize {
+            let mut v = vec![];
+            let mut i = 0;
+            while fetch(i).await < limit {
+                v.push(D::new("w"));
+                i += 1;
+            }
+            v.iter().map(|d| d.touch()).sum::<usize>() + i as usize
+        }
+    },
+    run: f(5),
+}
+
+differential! {
+    /// `let .. else` in the rest after the await, then a push of the bound
+    /// value read after the loop.
+    name: let_else_in_rest_after_await,
+    items: {
+        #[lh] async fn f(lines: Vec<&'static str>) -> usize {
+            let mut pairs = vec![];
+            for l in lines {
+                let l = pend(1, l).await;
+                let Some((k, v)) = l.split_once('=') else {
+                    log(format!("bad {l}"));
+                    continue;
+                };
+                pairs.push((k.to_string(), D::new(v)));
+            }
+            pairs.iter().map(|(k, d)| k.len() + d.touch()).sum()
+        }
+    },
+    run: f(vec!["a=x", "junk", "bb=yy"]),
+}
+
+differential! {
+    /// `break 'blk` out of a labelled block in a loop body after an await,
+    /// skipping a push; the element used after the loop.
+    name: break_labelled_block_after_await_skips_push,
+    items: {
+        #[lh] async fn f(xs: Vec<u32>) -> u32 {
+            let mut kept = vec![];
+            for x in xs {
+                'blk: {
+                    let got = fetch(x).await;
+                    if got > 4 {
+                        break 'blk;
+                    }
+                    kept.push(got);
+                }
+                log(format!("after {x}"));
+            }
+            kept.last().copied().unwrap_or_default().pow(2)
+        }
+    },
+    run: f(vec![1, 5, 2]),
+}
+
+differential! {
+    /// The value of a labelled block given by `break 'v` after an await and
+    /// by its tail, inside a loop; pushed, read after the loop.
+    name: labelled_block_value_inside_loop,
+    items: {
+        #[lh] async fn f(keys: Vec<&'static str>) -> usize {
+            let mut out = vec![];
+            for k in keys {
+                let v = 'v: {
+                    if k.is_empty() {
+                        break 'v None;
+                    }
+                    let n = lookup(k).await;
+                    n.map(|n| D::new(if n > 3 { "hi" } else { "lo" }))
+                };
+                out.push(v);
+            }
+            out.iter().flatten().map(|d| d.touch()).sum()
+        }
+    },
+    run: f(vec!["k5", "", "k1", "x"]),
+}
+
+differential! {
+    /// An `else` branch that awaits, then a push after the `if` inside it.
+    name: else_branch_awaits_then_pushes,
+    items: {
+        #[lh] async fn f(xs: Vec<u32>) -> usize {
+            let mut v = vec![];
+            for x in xs {
+                if x == 0 {
+                    log("zero");
+                } else {
+                    let d = D::new("nz");
+                    let y = fetch(x).await;
+                    if y > 2 {
+                        v.push(d);
+                    }
+                }
+            }
+            v.iter().map(|d| d.touch()).sum()
+        }
+    },
+    run: f(vec![0, 1, 2]),
+}
+
+differential! {
+    /// A tuple local of two `Option`s whose element types are fixed after
+    /// an await in a loop, taken after the loop.
+    name: tuple_of_options_typed_after_await,
+    items: {
+        #[lh] async fn f(xs: Vec<&'static str>) -> usize {
+            let mut pair = (None, None);
+            for (i, x) in xs.into_iter().enumerate() {
+                let n = pend(1, x.len()).await;
+                if i % 2 == 0 {
+                    pair.0 = Some(D::new(x));
+                } else {
+                    pair.1 = Some(n);
+                }
+            }
+            pair.0.take().map_or(0, |d| d.touch()) + pair.1.unwrap_or_default()
+        }
+    },
+    run: f(vec!["a", "bb", "ccc"]),
+}
+
+differential! {
+    /// An array of `Option`s written by index after an await in a loop.
+    name: array_of_options_written_after_await,
+    items: {
+        #[lh] async fn f() -> usize {
+            let mut slots = [None, None, None];
+            for i in 0..3 {
+                let n = fetch(i as u32).await;
+                if n != 2 {
+                    slots[i] = Some(D::new(if n == 0 { "zero" } else { "four" }));
+                }
+            }
+            slots.iter().flatten().map(|d| d.touch()).sum()
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// `entry(..).or_default().push(..)` after an await in a loop, the
+    /// groups' elements read by method after the loop.
+    name: entry_or_default_after_await,
+    items: {
+        #[lh] async fn f(words: Vec<&'static str>) -> usize {
+            let mut groups = BTreeMap::new();
+            for w in words {
+                let n = pend(1, w.len()).await;
+                groups.entry(n).or_insert_with(Vec::new).push(D::new(w));
+            }
+            groups.values().map(|g| g.iter().map(|d| d.touch()).sum::<usize>() * g.len()).sum()
+        }
+    },
+    run: f(vec!["a", "bb", "c", "dd", "eee"]),
+}
+
+differential! {
+    /// A `VecDeque` used as a work queue: popped at the top of the loop,
+    /// pushed after the await, the element's field read after.
+    name: work_queue_pushed_after_await,
+    items: {
+        #[lh] async fn f(start: u32) -> u32 {
+            let mut queue = VecDeque::new();
+            let mut done = vec![];
+            queue.push_back(start);
+            while let Some(n) = queue.pop_front() {
+                let doubled = fetch(n).await;
+                if doubled < 20 {
+                    queue.push_back(doubled);
+                    queue.push_back(doubled + 1);
+                }
+                done.push((n, doubled));
+            }
+            done.iter().map(|p| p.1).max().unwrap_or(0) + done.len() as u32
+        }
+    },
+    run: f(3),
+}
+
+differential! {
+    /// Destructuring assignment after the await fixes the types of two
+    /// locals declared before the loop.
+    name: destructuring_assignment_after_await,
+    items: {
+        #[lh] async fn f(xs: Vec<u32>) -> u32 {
+            let (mut lo, mut hi) = Default::default();
+            let mut first = true;
+            for x in xs {
+                let y = fetch(x).await;
+                if first {
+                    (lo, hi) = (y, y);
+                    first = false;
+                } else {
+                    (lo, hi) = (lo.min(y), hi.max(y));
+                }
+            }
+            hi - lo
+        }
+    },
+    run: f(vec![3, 1, 7]),
+}
+
+differential! {
+    /// A generic helper whose result type comes from the push after the
+    /// await (`T::default()`), in a generic `async fn`.
+    name: generic_default_pushed_after_await,
+    items: {
+        #[lh] async fn f<T: Default + std::fmt::Debug + Clone>(n: usize) -> Vec<T> {
+            let mut v = Vec::with_capacity(n);
+            for i in 0..n {
+                pend(1, i).await;
+                v.push(T::default());
+            }
+            let last = v.last().cloned();
+            log(format!("{last:?}"));
+            v
+        }
+        async fn go() -> (Vec<u8>, Vec<String>) { (f::<u8>(2).await, f::<String>(1).await) }
+    },
+    run: go(),
+}
+
+differential! {
+    /// A loop whose `break` value is set after an await in a nested `match`
+    /// and is a `Result` read by `?` after the loop.
+    name: loop_break_result_then_try,
+    items: {
+        #[lh] async fn f(xs: Vec<u32>) -> Result<u32, String> {
+            let mut it = xs.into_iter();
+            let r = loop {
+                let Some(x) = it.next() else {
+                    break Err("empty".to_string());
+                };
+                match check(x).await {
+                    Ok(v) if v > 0 => break Ok(v),
+                    Ok(_) => continue,
+                    Err(e) => log(e),
+                }
+            };
+            let v = r?;
+            Ok(v * 10)
+        }
+        async fn go() -> (Result<u32, String>, Result<u32, String>) {
+            (f(vec![1, 0, 4]).await, f(vec![3]).await)
+        }
+    },
+    run: go(),
+}
+
+differential! {
+    /// A `match` guard that awaits inside a loop, a push after the
+    /// `match`, the element read after the loop.
+    name: match_guard_awaits_then_push,
+    items: {
+        #[lh] async fn f(xs: Vec<u32>) -> usize {
+            let mut v = vec![];
+            for x in xs {
+                let d = D::new("g");
+                match x {
+                    n if fetch(n).await > 3 => log(format!("big {n}")),
+                    _ => continue,
+                }
+                v.push(d);
+            }
+            v.iter().map(|d| d.touch()).sum()
+        }
+    },
+    run: f(vec![1, 2, 3]),
+}
+
+differential! {
+    /// `std::mem::take` of a buffer filled after an await: a batch flushed
+    /// when full, the batches' elements read after the loop.
+    name: mem_take_batch_after_await,
+    items: {
+        #[lh] async fn f(xs: Vec<u32>) -> usize {
+            let mut batch = vec![];
+            let mut batches = vec![];
+            for x in xs {
+                let y = fetch(x).await;
+                batch.push(y);
+                if batch.len() == 2 {
+                    batches.push(std::mem::take(&mut batch));
+                }
+            }
+            if !batch.is_empty() {
+                batches.push(batch);
+            }
+            batches.iter().map(|b| b.len() * 10 + b[0] as usize).sum()
+        }
+    },
+    run: f(vec![1, 2, 3, 4, 5]),
+}
+
+differential! {
+    /// An `Option<Result<..>>` local typed after an await, matched after
+    /// the loop with nested patterns.
+    name: option_result_local_typed_after_await,
+    items: {
+        #[lh] async fn f(xs: Vec<u32>) -> String {
+            let mut outcome = None;
+            for x in xs {
+                let r = check(x).await;
+                let stop = r.is_err();
+                outcome = Some(r);
+                if stop {
+                    break;
+                }
+            }
+            match outcome {
+                Some(Ok(n)) => format!("ok {}", n.pow(2)),
+                Some(Err(e)) => format!("err {}", e.len()),
+                None => "none".into(),
+            }
+        }
+        async fn go() -> (String, String, String) {
+            (f(vec![2, 4]).await, f(vec![2, 3, 4]).await, f(vec![]).await)
+        }
+    },
+    run: go(),
+}
+
+differential! {
+    /// An `impl Iterator` returned by a helper called after the await,
+    /// collected into a local whose type a later push fixes.
+    name: impl_iterator_helper_after_await,
+    items: {
+        fn evens(n: u32) -> impl Iterator<Item = u32> { (0..n).filter(|x| x % 2 == 0) }
+        #[lh] async fn f(ns: Vec<u32>) -> usize {
+            let mut all = Vec::new();
+            for n in ns {
+                let m = fetch(n).await;
+                let part = evens(m).collect::<Vec<_>>();
+                all.push(part);
+            }
+            all.iter().map(Vec::len).sum::<usize>() + all.first().map_or(0, |p| p.len())
+        }
+    },
+    run: f(vec![2, 3]),
+}
+
+differential! {
+    /// Two awaits in the two branches of an `if` in a loop; each branch
+    /// assigns a different field of a struct built before the loop.
+    name: two_branch_awaits_fill_struct,
+    items: {
+        #[derive(Debug, Default)]
+        pub struct Stats { evens: Vec<u32>, odds: Vec<u32> }
+        #[lh] async fn f(xs: Vec<u32>) -> Stats {
+            let mut s = Stats::default();
+            for x in xs {
+                if x % 2 == 0 {
+                    let y = fetch(x).await;
+                    s.evens.push(y);
+                } else {
+                    let y = pend(1, x).await;
+                    s.odds.push(y);
+                }
+            }
+            s
+        }
+    },
+    run: f(vec![1, 2, 3, 4]),
+}
+
+differential! {
+    /// A nested block with its own destructors inside the loop body, the
+    /// await in it, a value carried out of it and pushed.
+    name: nested_block_value_carried_out,
+    items: {
+        #[lh] async fn f(xs: Vec<&'static str>) -> usize {
+            let mut v = vec![];
+            let _outer = D::new("outer");
+            for x in xs {
+                let _it = D::new("it");
+                let carried = {
+                    let _tmp = D::new("tmp");
+                    let n = pend(1, x.len()).await;
+                    (n, D::new(x))
+                };
+                let _after = D::new("after");
+                v.push(carried);
+            }
+            v.iter().map(|(n, d)| n + d.touch()).sum()
+        }
+    },
+    run: f(vec!["a", "bb"]),
+}
+
+differential! {
+    /// `while` with an awaiting condition and an awaiting body, `break`
+    /// in the body, and an `Option` set after the body's await.
+    name: while_awaits_in_condition_and_body,
+    items: {
+        #[lh] async fn f(limit: u32) -> u32 {
+            let mut i = 0;
+            let mut last = None;
+            while fetch(i).await < limit {
+                let y = pend(1, i * 3).await;
+                if y > 6 {
+                    break;
+                }
+                last = Some(y);
+                i += 1;
+            }
+            last.map_or(0, |y| y.count_ones()) + i
+        }
+    },
+    run: f(20),
+}
+
+// ---------------------------------------------------------------------------
+// 2. More shapes of kept rests
+// ---------------------------------------------------------------------------
+
+differential! {
+    /// A closure written before the await in an `if` branch (no loop): the element pushed after the await is typed for the method after the `if`.
+    name: closure_before_await_in_if_then_method,
+    items: {
+        #[lh] async fn f(c: bool) -> usize {
+            let mut v = vec![];
+            if c {
+                let mk = |s: &'static str| s.len();
+                let d = D::new("d");
+                pend(1, mk("x")).await;
+                v.push(d);
+            }
+            v.pop().unwrap().touch()
+        }
+    },
+    run: f(true),
+}
+
+differential! {
+    /// A `match` whose scrutinee awaits in a loop; its arms (`continue`, a push) are only typed in the arm that suspends there.
+    name: match_scrutinee_awaits_arms_push,
+    items: {
+        #[lh] async fn f(xs: Vec<u32>) -> u32 {
+            let mut v = vec![];
+            for x in xs {
+                match fetch(x).await {
+                    0 => continue,
+                    n => v.push(n),
+                }
+            }
+            v.pop().unwrap().count_ones()
+        }
+    },
+    run: f(vec![0, 3]),
+}
+
+differential! {
+    /// An `else if let` whose scrutinee awaits, the branch pushing a value read by method after the loop.
+    name: else_if_let_scrutinee_awaits_then_push,
+    items: {
+        #[lh] async fn f(keys: Vec<&'static str>) -> usize {
+            let mut v = vec![];
+            for k in keys {
+                if k.is_empty() {
+                    continue;
+                } else if let Some(n) = lookup(k).await {
+                    v.push(D::new(if n > 2 { "big" } else { "small" }));
+                } else {
+                    log("none");
+                }
+            }
+            v.pop().unwrap().touch()
+        }
+    },
+    run: f(vec!["k1", "", "k5", "q"]),
+}
+
+differential! {
+    /// A `while let` chain whose second `let` awaits, the body pushing a pair destructured after the loop.
+    name: while_let_chain_second_let_awaits,
+    items: {
+        #[lh] async fn f(keys: Vec<&'static str>) -> usize {
+            let mut it = keys.into_iter();
+            let mut v = vec![];
+            while let Some(k) = it.next() && let Some(n) = lookup(k).await {
+                v.push((n, D::new(k)));
+            }
+            let (n, d) = v.pop().unwrap();
+            n as usize + d.touch()
+        }
+    },
+    run: f(vec!["k1", "k5", "q", "k7"]),
+}
+
+differential! {
+    /// An inner `loop` whose `break` value comes after an await, pushed by the outer loop, read by method after it.
+    name: inner_loop_break_value_pushed_by_outer,
+    items: {
+        #[lh] async fn f(rows: Vec<Vec<u32>>) -> u32 {
+            let mut firsts = vec![];
+            for row in rows {
+                let mut it = row.into_iter();
+                let first_big = loop {
+                    let Some(x) = it.next() else { break None };
+                    let y = fetch(x).await;
+                    if y > 4 { break Some(y); }
+                };
+                firsts.push(first_big);
+            }
+            firsts.into_iter().flatten().next().unwrap().leading_zeros()
+        }
+    },
+    run: f(vec![vec![1, 2], vec![1, 3, 9]]),
+}
+
+differential! {
+    /// `*m.entry(k).or_insert(0) += n` after an await in a loop, the map popped after the loop.
+    name: entry_compound_assign_after_await,
+    items: {
+        #[lh] async fn f(xs: Vec<&'static str>) -> usize {
+            let mut m = BTreeMap::new();
+            for x in xs {
+                let n = pend(1, x.len()).await;
+                *m.entry(x).or_insert(0) += n;
+            }
+            let (k, v) = m.pop_first().unwrap();
+            k.len() + v
+        }
+    },
+    run: f(vec!["a", "bb", "a"]),
+}
+
+differential! {
+    /// A local declared in the rest after the await extends an outer `Vec`, shadowed by a `collect` after the loop.
+    name: rest_local_extends_outer_then_shadowed,
+    items: {
+        #[lh] async fn f(xs: Vec<u32>) -> u32 {
+            let mut v = vec![];
+            for x in xs {
+                let y = fetch(x).await;
+                let v2 = vec![y; 2];
+                v.extend(v2);
+            }
+            let v = v.into_iter().map(|x| x + 1).collect::<Vec<_>>();
+            v[0].pow(2)
+        }
+    },
+    run: f(vec![1, 2]),
+}
+
+differential! {
+    /// `get_or_insert_with(Default::default)` on an outer `Option` after an await in a loop.
+    name: get_or_insert_with_default_after_await,
+    items: {
+        #[lh] async fn f(xs: Vec<u32>) -> u32 {
+            let mut acc = None;
+            for x in xs {
+                let y = fetch(x).await;
+                let cur = acc.get_or_insert_with(Default::default);
+                *cur += y;
+                let _: &mut u32 = cur;
+            }
+            acc.unwrap_or_default().pow(2)
+        }
+    },
+    run: f(vec![1, 2]),
+}
+
+// ---------------------------------------------------------------------------
+// s15-1: a closure anywhere in a loop body before its await
+// ---------------------------------------------------------------------------
+
+known_gap! {
+    reason: "s15-1 (fails to compile, E0282 type annotations needed for `Vec<_>`): a closure written in a loop body before its await makes the lowering put a join point at the head of the loop; the arm entering the loop stops at that join, and the join's arm writes the loop as one iteration whose rest after the await (`v.push(d)`) is cut, not kept, so both arms meet `v.pop().unwrap().touch()` after the loop before anything says what `v` holds.",
+    differential! {
+        /// The closure is an iterator adapter's argument before the await.
+        name: closure_before_await_in_loop_then_method,
+        items: {
+            #[lh] async fn f(xs: Vec<&'static str>) -> usize {
+                let mut v = vec![];
+                for name in xs {
+                    let n: usize = name.chars().map(|c| c.len_utf8()).sum();
+                    pend(1, n).await;
+                    v.push(D::new(name));
+                }
+                v.pop().unwrap().touch()
+            }
+        },
+        run: f(vec!["a", "bb"]),
+    }
+}
+
+known_gap! {
+    reason: "s15-1 (fails to compile, E0282 type annotations needed for `Vec<_>`): a closure written in a loop body before its await makes the lowering put a join point at the head of the loop; the arm entering the loop stops at that join, and the join's arm writes the loop as one iteration whose rest after the await (`out.push(top)`) is cut, not kept, so both arms meet `out.pop().unwrap().count_ones()` after the loop before anything says what `out` holds.",
+    differential! {
+        /// A top-k picker sorting its buffer by a key before each fetch.
+        name: sort_by_key_before_await_in_loop_then_method,
+        items: {
+            #[lh] async fn f(xs: Vec<u32>) -> u32 {
+                let mut out = Vec::new();
+                let mut buf = xs.clone();
+                for _ in 0..2 {
+                    buf.sort_by_key(|x| std::cmp::Reverse(*x));
+                    let top = fetch(buf[0]).await;
+                    out.push(top);
+                    buf.remove(0);
+                }
+                out.pop().unwrap().count_ones()
+            }
+        },
+        run: f(vec![1, 5, 3]),
+    }
+}
+
+known_gap! {
+    reason: "s15-1 (fails to compile, E0282 type annotations needed for `Vec<_>`): an `async` block written in a loop body (here awaited at once) makes the lowering put a join point at the head of the loop; the join's arm writes the loop as one iteration whose rest after the await (`v.push(..)`) is cut, not kept, so `v.pop().unwrap().touch()` after the loop meets an unknown type.",
+    differential! {
+        /// The `async` block form of s15-1.
+        name: async_block_in_loop_then_method,
+        items: {
+            #[lh] async fn f(xs: Vec<&'static str>) -> usize {
+                let mut v = vec![];
+                for s in xs {
+                    let later = async move { pend(1, s.len()).await };
+                    let n = later.await;
+                    v.push(D::new(s));
+                }
+                v.pop().unwrap().touch()
+            }
+        },
+        run: f(vec!["a", "bb"]),
+    }
+}
+
+known_gap! {
+    reason: "s14-2 narrowed (fails to compile, E0282 type annotations needed): the element type of `v` is fixed after an await in an `if` branch, a method is called on it after the `if`, and the branch after the await writes a closure: that rest is cut, not kept, so the method meets an unknown type (the s14-2 shape in an `if` rather than a loop).",
+    differential! {
+        /// s14-2 in an `if` branch.
+        name: closure_after_await_in_if_then_method,
+        items: {
+            #[lh] async fn f(c: bool) -> usize {
+                let mut v = vec![];
+                if c {
+                    let d = D::new("d");
+                    pend(1, ()).await;
+                    v.push(d);
+                    v.sort_by_key(|d| d.0.len());
+                }
+                v.pop().unwrap().touch()
+            }
+        },
+        run: f(true),
+    }
+}
+
+differential! {
+    /// s15-1 neighbour: the element type written (`Vec<D>`).
+    name: closure_before_await_in_loop_vec_typed,
+    items: {
+        #[lh] async fn f(xs: Vec<&'static str>) -> usize {
+            let mut v: Vec<D> = vec![];
+            for name in xs {
+                let n: usize = name.chars().map(|c| c.len_utf8()).sum();
+                pend(1, n).await;
+                v.push(D::new(name));
+            }
+            v.pop().unwrap().touch()
+        }
+    },
+    run: f(vec!["a", "bb"]),
+}
+
+differential! {
+    /// s15-1 neighbour: the method after the loop is called inside a
+    /// closure (`map_or(0, |d| d.touch())`), which rustc types later.
+    name: closure_before_await_in_loop_method_in_closure,
+    items: {
+        #[lh] async fn f(xs: Vec<&'static str>) -> usize {
+            let mut v = vec![];
+            for name in xs {
+                let n: usize = name.chars().map(|c| c.len_utf8()).sum();
+                pend(1, n).await;
+                v.push(D::new(name));
+            }
+            v.pop().map_or(0, |d| d.touch())
+        }
+    },
+    run: f(vec!["a", "bb"]),
+}
+
+differential! {
+    /// s15-1 neighbour: the closure written before the loop, called in it
+    /// after the await.
+    name: closure_before_loop_called_after_await,
+    items: {
+        #[lh] async fn f(xs: Vec<&'static str>) -> usize {
+            let mut v = vec![];
+            let width = |s: &str| s.chars().map(|c| c.len_utf8()).sum::<usize>();
+            for name in xs {
+                pend(1, ()).await;
+                log(format!("width {}", width(name)));
+                v.push(D::new(name));
+            }
+            v.pop().unwrap().touch()
+        }
+    },
+    run: f(vec!["a", "bb"]),
+}
+
+// ---------------------------------------------------------------------------
+// s15-2: a local declared without a value, assigned after an await in a loop
+// ---------------------------------------------------------------------------
+
+known_gap! {
+    reason: "s15-2 (fails to compile, E0381 used binding `last` isn't initialized): a local declared `let mut last;` before a loop and assigned in the loop after an await is stored in the await's state (`Kept::new(last)`) by the arm entering the loop, before any assignment; rustc keeps no such value (it is dead at the await: overwritten before it is read).",
+    differential! {
+        /// The smallest shape: assigned from the await, never read.
+        name: late_init_assigned_from_await_in_for,
+        items: {
+            #[lh] async fn f(xs: Vec<u32>) -> u32 {
+                let mut last;
+                for x in xs {
+                    last = fetch(x).await;
+                }
+                7
+            }
+        },
+        run: f(vec![1, 2]),
+    }
+}
+
+known_gap! {
+    reason: "s15-2 (fails to compile, E0381 used binding `resp` isn't initialized): a local declared `let mut resp;` before a loop and assigned in the loop after an await is stored in the await's state by the arm entering the loop, before any assignment; rustc keeps no such value (it is dead at the await: overwritten before it is read).",
+    differential! {
+        /// A retry loop keeping the last response, read after the loop.
+        name: retry_loop_keeps_last_response,
+        items: {
+            #[lh] async fn f(start: u32) -> Result<u32, String> {
+                let mut resp;
+                let mut attempt = start;
+                loop {
+                    resp = check(attempt).await;
+                    attempt += 1;
+                    if resp.is_ok() || attempt >= 5 {
+                        break;
+                    }
+                }
+                resp
+            }
+        },
+        run: f(1),
+    }
+}
+
+known_gap! {
+    reason: "s15-2 (fails to compile, E0381 used binding `d` isn't initialized): a local declared `let mut d;` before a loop and assigned in the loop after an await is stored in the await's state by the arm entering the loop, before any assignment; rustc keeps no such value (it is dead at the await).",
+    differential! {
+        /// A value with a destructor, replaced every iteration after the
+        /// await, read after the loop.
+        name: late_init_value_with_drop_replaced_in_loop,
+        items: {
+            #[lh] async fn f() -> usize {
+                let mut d;
+                let mut i = 0;
+                loop {
+                    pend(1, ()).await;
+                    d = D::new(if i == 0 { "first" } else { "later" });
+                    i += 1;
+                    if i == 2 {
+                        break;
+                    }
+                }
+                d.touch()
+            }
+        },
+        run: f(),
+    }
+}
+
+differential! {
+    /// s15-2 neighbour: assigned before the await in the loop body.
+    name: late_init_assigned_before_await_in_loop,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let mut last;
+            let mut i = 0;
+            loop {
+                last = i;
+                let x = fetch(i).await;
+                i += 1;
+                if x > 5 {
+                    break;
+                }
+            }
+            last
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// s15-2 neighbour: the local initialised (`let mut last = 0;`).
+    name: initialised_local_assigned_after_await_in_loop,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let mut last = 0;
+            let mut i = 0;
+            loop {
+                let x = fetch(i).await;
+                last = x;
+                i += 1;
+                if x > 5 {
+                    break;
+                }
+            }
+            last
+        }
+    },
+    run: f(),
+}
+
+differential! {
+    /// s15-2 neighbour: `let last;` assigned once, just before `break`.
+    name: late_init_assigned_once_before_break,
+    items: {
+        #[lh] async fn f() -> u32 {
+            let last;
+            let mut i = 0;
+            loop {
+                let x = fetch(i).await;
+                i += 1;
+                if x > 5 {
+                    last = x;
+                    break;
+                }
+            }
+            last
+        }
+    },
+    run: f(),
+}
