@@ -52,7 +52,7 @@
 )]
 
 use crate::harness::*;
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashSet, VecDeque};
 
 /// A downstream call: suspends once, logs, returns twice its argument.
 async fn fetch(x: u32) -> u32 {
@@ -1174,6 +1174,1009 @@ differential! {
         }
     },
     run: f(vec![1, 2]),
+}
+
+differential! {
+    /// `break 'outer value` from a `for` nested in a labelled `loop`,
+    /// after an await in the inner loop.
+    name: break_outer_value_from_inner_for,
+    items: {
+        #[lh] async fn f(rows: Vec<Vec<u32>>) -> u32 {
+            let mut rows = rows.into_iter();
+            let hit = 'outer: loop {
+                let Some(row) = rows.next() else { break None };
+                for x in row {
+                    if fetch(x).await > 7 {
+                        break 'outer Some((x, D::new("hit")));
+                    }
+                }
+                log("row done");
+            };
+            hit.map_or(0, |(x, d)| x + d.touch() as u32)
+        }
+        async fn go() -> (u32, u32) { (f(vec![vec![1], vec![2, 5, 9]]).await, f(vec![vec![1]]).await) }
+    },
+    run: go(),
+}
+
+differential! {
+    /// A `let .. else` whose `else` awaits then `continue`s; the bound
+    /// value pushed after it, read by method after the loop.
+    name: let_else_awaits_then_continue_push_bound,
+    items: {
+        #[lh] async fn f(xs: Vec<Option<&'static str>>) -> usize {
+            let mut v = vec![];
+            for x in xs {
+                let Some(s) = x else {
+                    pend(1, ()).await;
+                    continue;
+                };
+                v.push(D::new(s));
+            }
+            v.pop().unwrap().touch()
+        }
+    },
+    run: f(vec![None, Some("ab"), None]),
+}
+
+differential! {
+    /// `u64::from` in the rest after the await fixes the element type.
+    name: from_conversion_in_rest,
+    items: {
+        #[lh] async fn f(xs: Vec<u32>) -> u64 {
+            let mut v = vec![];
+            for x in xs {
+                let y = fetch(x).await;
+                v.push(u64::from(y) << 33);
+            }
+            v.pop().unwrap().leading_zeros() as u64 + v.len() as u64
+        }
+    },
+    run: f(vec![1, 2]),
+}
+
+differential! {
+    /// A `&mut` to a local `Vec` taken before the await in the loop body,
+    /// pushed through after it.
+    name: mut_ref_to_local_across_await_in_loop,
+    items: {
+        #[lh] async fn f(xs: Vec<&'static str>) -> usize {
+            let mut v = vec![];
+            for x in xs {
+                let r = &mut v;
+                let n = pend(1, x.len()).await;
+                r.push((n, D::new(x)));
+            }
+            let (n, d) = v.pop().unwrap();
+            n + d.touch()
+        }
+    },
+    run: f(vec!["a", "bcd"]),
+}
+
+differential! {
+    /// Two loops in a row: the first types `v` in its rest after the await,
+    /// the second calls a method on its elements before its own await.
+    name: two_loops_second_uses_elements,
+    items: {
+        #[lh] async fn f(xs: Vec<&'static str>) -> usize {
+            let mut v = vec![];
+            for x in &xs {
+                pend(1, ()).await;
+                v.push(D::new(x));
+            }
+            let mut total = 0;
+            for d in &v {
+                total += d.touch();
+                total += pend(1, 1).await;
+            }
+            total
+        }
+    },
+    run: f(vec!["a", "bb"]),
+}
+
+differential! {
+    /// A `match` arm block that awaits and pushes, the other arms
+    /// `unreachable!()` or `continue`.
+    name: match_arm_awaits_pushes_others_diverge,
+    items: {
+        #[lh] async fn f(xs: Vec<u32>) -> u32 {
+            let mut v = vec![];
+            for x in xs {
+                match x % 3 {
+                    0 => continue,
+                    1 | 2 => {
+                        let y = fetch(x).await;
+                        v.push(Some(y));
+                    }
+                    _ => unreachable!(),
+                }
+            }
+            v.pop().flatten().unwrap_or(0).count_ones()
+        }
+    },
+    run: f(vec![3, 4, 5]),
+}
+
+differential! {
+    /// `Some(x?)` pushed after an await in a loop, the `Option` element
+    /// read after.
+    name: some_of_try_pushed_after_await,
+    items: {
+        #[lh] async fn f(xs: Vec<u32>) -> Result<usize, String> {
+            let mut v = vec![None];
+            for x in xs {
+                let r = check(x).await;
+                v.push(Some(r?));
+            }
+            Ok(v.iter().flatten().map(|x| x.count_ones() as usize).sum())
+        }
+        async fn go() -> (Result<usize, String>, Result<usize, String>) { (f(vec![2, 6]).await, f(vec![2, 3]).await) }
+    },
+    run: go(),
+}
+
+differential! {
+    /// An item (`fn`) and a `const` declared in the rest after the await.
+    name: items_declared_in_rest_after_await,
+    items: {
+        #[lh] async fn f(xs: Vec<u32>) -> u32 {
+            let mut v = vec![];
+            for x in xs {
+                let y = fetch(x).await;
+                const BIAS: u32 = 7;
+                fn tweak(a: u32) -> u32 { a ^ BIAS }
+                v.push(tweak(y));
+            }
+            v.pop().unwrap().count_ones()
+        }
+    },
+    run: f(vec![1, 4]),
+}
+
+differential! {
+    /// `let x;` assigned in both branches of an `if` whose `then` awaits,
+    /// no loop.
+    name: late_init_in_if_then_awaits,
+    items: {
+        #[lh] async fn f(c: bool) -> u32 {
+            let x;
+            let _g = D::new("g");
+            if c {
+                x = fetch(3).await;
+            } else {
+                x = 1;
+            }
+            x.pow(2)
+        }
+        async fn go() -> (u32, u32) { (f(true).await, f(false).await) }
+    },
+    run: go(),
+}
+
+differential! {
+    /// A `loop` whose body awaits in a `match` on a `Result`, `break`ing a
+    /// value with a destructor, another `D` alive in the loop body.
+    name: loop_break_value_with_destructor,
+    items: {
+        #[lh] async fn f(xs: Vec<u32>) -> usize {
+            let mut it = xs.into_iter();
+            let found = loop {
+                let _scan = D::new("scan");
+                let Some(x) = it.next() else { break D::new("none") };
+                match check(x).await {
+                    Ok(v) if v > 1 => break D::new("big"),
+                    Ok(_) => {}
+                    Err(e) => log(e),
+                }
+            };
+            found.touch()
+        }
+        async fn go() -> (usize, usize) { (f(vec![1, 2, 6]).await, f(vec![3]).await) }
+    },
+    run: go(),
+}
+
+differential! {
+    /// An awaited `bool` in `while` with `&&` whose right side awaits.
+    name: while_condition_and_awaits_right,
+    items: {
+        #[lh] async fn f(xs: Vec<u32>) -> usize {
+            let mut i = 0;
+            let mut v = vec![];
+            while i < xs.len() && fetch(xs[i]).await < 9 {
+                v.push(D::new("ok"));
+                i += 1;
+            }
+            v.iter().map(|d| d.touch()).sum::<usize>() + i
+        }
+    },
+    run: f(vec![1, 2, 5, 1]),
+}
+
+differential! {
+    /// A `for` over a `Vec` of `D`s consumed by value, each moved into a
+    /// map after an await, the map's values read after.
+    name: owned_items_moved_into_map_after_await,
+    items: {
+        #[lh] async fn f(ds: Vec<D>) -> usize {
+            let mut m = BTreeMap::new();
+            for d in ds {
+                let n = pend(1, d.0.len()).await;
+                if n == 0 {
+                    continue;
+                }
+                m.insert(n, d);
+            }
+            m.values().map(|d| d.touch()).sum()
+        }
+    },
+    run: f(vec![D::new("a"), D::new(""), D::new("ccc")]),
+}
+
+differential! {
+    /// A `String` built after awaits in nested `if`s inside a `for`, with
+    /// `write!` in the rest.
+    name: write_macro_in_rest_after_await,
+    items: {
+        #[lh] async fn f(keys: Vec<&'static str>) -> String {
+            use std::fmt::Write;
+            let mut out = String::new();
+            for k in keys {
+                if !k.is_empty() {
+                    let v = lookup(k).await;
+                    if let Some(n) = v {
+                        write!(out, "{k}={n};").unwrap();
+                    }
+                }
+            }
+            out
+        }
+    },
+    run: f(vec!["k1", "", "q", "k22"]),
+}
+
+differential! {
+    /// s15-2 neighbour: `let mut last;` assigned after the await in a
+    /// `while let` loop and read only after that assignment, in the same
+    /// iteration.
+    name: late_init_assigned_and_read_in_while_let,
+    items: {
+        #[lh] async fn f(mut xs: Vec<u32>) -> u32 {
+            let mut last;
+            let mut n = 0;
+            while let Some(x) = xs.pop() {
+                let y = fetch(x).await;
+                last = y;
+                n += last;
+            }
+            n
+        }
+    },
+    run: f(vec![1, 2]),
+}
+
+differential! {
+    /// `let mut acc;` declared in the loop body, assigned from one await
+    /// and updated from another.
+    name: late_init_in_body_assigned_from_awaits,
+    items: {
+        #[lh] async fn f(xs: Vec<u32>) -> u32 {
+            let mut n = 0;
+            for x in xs {
+                let mut acc;
+                acc = fetch(x).await;
+                acc += fetch(acc).await;
+                n += acc;
+            }
+            n
+        }
+    },
+    run: f(vec![1, 2]),
+}
+
+// ---------------------------------------------------------------------------
+// 3. Service code in new domains
+// ---------------------------------------------------------------------------
+
+/// A fake remote store: `get` suspends `n % 3` times and misses keys
+/// starting with `x`.
+async fn remote_get(key: &str) -> Option<String> {
+    log(format!("remote {key}"));
+    pend(key.len() as u32 % 3, ()).await;
+    (!key.starts_with('x')).then(|| key.to_uppercase())
+}
+
+/// A page of results and the cursor of the next one.
+#[derive(Debug)]
+pub struct Page {
+    items: Vec<u32>,
+    next: Option<u32>,
+}
+
+async fn list_page(cursor: u32) -> Result<Page, String> {
+    log(format!("page {cursor}"));
+    pend(1, ()).await;
+    if cursor == 13 {
+        return Err("page 13 is cursed".into());
+    }
+    let items = (cursor..cursor + 3).collect();
+    Ok(Page {
+        items,
+        next: (cursor < 6).then_some(cursor + 3),
+    })
+}
+
+differential! {
+    /// Pagination: pages fetched until the cursor runs out, items
+    /// filtered into a `Vec` whose type the `extend` fixes after the await.
+    name: pagination_until_cursor_runs_out,
+    items: {
+        #[lh] async fn f(start: u32) -> Result<usize, String> {
+            let mut cursor = Some(start);
+            let mut all = vec![];
+            let mut pages = 0;
+            while let Some(c) = cursor {
+                let _req = D::new("req");
+                let page = list_page(c).await?;
+                pages += 1;
+                all.extend(page.items.iter().filter(|x| *x % 2 == 0).copied());
+                cursor = page.next;
+            }
+            log(format!("{pages} pages"));
+            Ok(all.len() * 100 + all.iter().map(|x| *x as usize).sum::<usize>())
+        }
+        async fn go() -> (Result<usize, String>, Result<usize, String>) {
+            (f(0).await, f(10).await)
+        }
+    },
+    run: go(),
+}
+
+differential! {
+    /// Retry with exponential backoff: the delay doubles after each failed
+    /// attempt (an await), the last error returned when attempts run out.
+    name: retry_with_exponential_backoff,
+    items: {
+        #[lh] async fn f(first: u32, attempts: u32) -> Result<u32, String> {
+            let mut delay = 1;
+            let mut last_err = String::new();
+            for i in 0..attempts {
+                let _attempt = D::new("attempt");
+                match check(first + i).await {
+                    Ok(v) => return Ok(v),
+                    Err(e) => {
+                        log(format!("attempt {i} failed: {e}, sleeping {delay}"));
+                        pend(delay, ()).await;
+                        delay = (delay * 2).min(4);
+                        last_err = e;
+                    }
+                }
+            }
+            Err(format!("gave up: {last_err}"))
+        }
+        async fn go() -> (Result<u32, String>, Result<u32, String>) {
+            (f(1, 3).await, f(1, 1).await)
+        }
+    },
+    run: go(),
+}
+
+differential! {
+    /// A read-through cache: hits served from a `BTreeMap`, misses fetched
+    /// (an await) and inserted, negative results remembered too.
+    name: read_through_cache_with_negatives,
+    items: {
+        pub struct Cache { map: BTreeMap<String, Option<String>>, hits: u32 }
+        impl Cache {
+            #[lh] pub async fn get(&mut self, key: &str) -> Option<String> {
+                if let Some(v) = self.map.get(key) {
+                    self.hits += 1;
+                    return v.clone();
+                }
+                let v = remote_get(key).await;
+                self.map.insert(key.to_string(), v.clone());
+                v
+            }
+        }
+        async fn go() -> (Vec<Option<String>>, u32) {
+            let mut c = Cache { map: BTreeMap::new(), hits: 0 };
+            let mut out = vec![];
+            for k in ["ab", "xy", "ab", "xy", "cde"] {
+                out.push(c.get(k).await);
+            }
+            (out, c.hits)
+        }
+    },
+    run: go(),
+}
+
+differential! {
+    /// An LRU cache with a loader: the recency list updated after the
+    /// await, the oldest evicted (a `D` dropped) when over capacity.
+    name: lru_cache_with_loader_and_eviction,
+    items: {
+        #[lh] async fn f(keys: Vec<&'static str>, cap: usize) -> Vec<&'static str> {
+            let mut entries: VecDeque<(&'static str, D)> = VecDeque::new();
+            for k in keys {
+                if let Some(pos) = entries.iter().position(|(key, _)| *key == k) {
+                    let e = entries.remove(pos).unwrap();
+                    entries.push_back(e);
+                    continue;
+                }
+                let loaded = pend(1, D::new(k)).await;
+                entries.push_back((k, loaded));
+                if entries.len() > cap {
+                    let (old, d) = entries.pop_front().unwrap();
+                    log(format!("evict {old}"));
+                    drop(d);
+                }
+            }
+            entries.iter().map(|(k, _)| *k).collect()
+        }
+    },
+    run: f(vec!["a", "b", "a", "c", "d", "a"], 2),
+}
+
+differential! {
+    /// A token-bucket rate limiter: requests wait (an await per missing
+    /// token) and the bucket refills by elapsed ticks.
+    name: token_bucket_rate_limiter,
+    items: {
+        pub struct Bucket { tokens: u32, cap: u32, ticks: u32 }
+        impl Bucket {
+            #[lh] pub async fn acquire(&mut self, n: u32) -> u32 {
+                let mut waited = 0;
+                while self.tokens < n {
+                    pend(1, ()).await;
+                    self.ticks += 1;
+                    waited += 1;
+                    self.tokens = (self.tokens + 1).min(self.cap);
+                }
+                self.tokens -= n;
+                waited
+            }
+        }
+        async fn go() -> (Vec<u32>, u32) {
+            let mut b = Bucket { tokens: 2, cap: 3, ticks: 0 };
+            let mut waits = vec![];
+            for n in [1, 2, 3, 1] {
+                waits.push(b.acquire(n).await);
+            }
+            (waits, b.ticks)
+        }
+    },
+    run: go(),
+}
+
+differential! {
+    /// A line-oriented INI parser over chunks that arrive with an await:
+    /// partial lines carried over, sections and keys collected.
+    name: ini_parser_over_chunks,
+    items: {
+        #[lh] async fn f(chunks: Vec<&'static str>) -> Result<BTreeMap<String, BTreeMap<String, String>>, String> {
+            let mut out = BTreeMap::new();
+            let mut section = String::from("root");
+            let mut carry = String::new();
+            for (i, chunk) in chunks.into_iter().enumerate() {
+                let chunk = pend(1, chunk).await;
+                carry.push_str(chunk);
+                while let Some(nl) = carry.find('\n') {
+                    let line: String = carry.drain(..=nl).collect();
+                    let line = line.trim();
+                    if line.is_empty() || line.starts_with('#') {
+                        continue;
+                    }
+                    if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                        section = name.to_string();
+                    } else if let Some((k, v)) = line.split_once('=') {
+                        out.entry(section.clone())
+                            .or_insert_with(BTreeMap::new)
+                            .insert(k.trim().to_string(), v.trim().to_string());
+                    } else {
+                        return Err(format!("chunk {i}: bad line {line:?}"));
+                    }
+                }
+            }
+            Ok(out)
+        }
+        async fn go() -> (Result<BTreeMap<String, BTreeMap<String, String>>, String>, Result<BTreeMap<String, BTreeMap<String, String>>, String>) {
+            (
+                f(vec!["a = 1\n[srv]\nho", "st = x\n# c\nport=8\n"]).await,
+                f(vec!["[s]\noops\n"]).await,
+            )
+        }
+    },
+    run: go(),
+}
+
+differential! {
+    /// A batching writer: records buffered, flushed (an await) when the
+    /// batch is full and at the end; flush failures retried once.
+    name: batching_writer_flush_and_retry,
+    items: {
+        async fn flush(batch: &[u32], attempt: u32) -> Result<usize, String> {
+            log(format!("flush {batch:?} try {attempt}"));
+            pend(1, ()).await;
+            if batch.contains(&13) && attempt == 0 { Err("busy".into()) } else { Ok(batch.len()) }
+        }
+        #[lh] async fn f(records: Vec<u32>, size: usize) -> Result<usize, String> {
+            let mut batch = Vec::with_capacity(size);
+            let mut written = 0;
+            for r in records {
+                batch.push(r);
+                if batch.len() < size {
+                    continue;
+                }
+                written += match flush(&batch, 0).await {
+                    Ok(n) => n,
+                    Err(_) => flush(&batch, 1).await?,
+                };
+                batch.clear();
+            }
+            if !batch.is_empty() {
+                written += flush(&batch, 0).await?;
+            }
+            Ok(written)
+        }
+    },
+    run: f(vec![1, 2, 13, 4, 5], 2),
+}
+
+differential! {
+    /// A streaming decoder of varint-prefixed frames: bytes arrive in
+    /// chunks (an await each), frames decoded as soon as they are whole.
+    name: varint_frame_decoder,
+    items: {
+        fn varint(buf: &[u8]) -> Option<(usize, usize)> {
+            let mut n = 0usize;
+            for (i, b) in buf.iter().enumerate().take(4) {
+                n |= ((b & 0x7f) as usize) << (7 * i);
+                if b & 0x80 == 0 {
+                    return Some((n, i + 1));
+                }
+            }
+            None
+        }
+        #[lh] async fn f(chunks: Vec<Vec<u8>>) -> (Vec<Vec<u8>>, usize) {
+            let mut buf = Vec::new();
+            let mut frames = vec![];
+            for c in chunks {
+                let c = pend(1, c).await;
+                buf.extend_from_slice(&c);
+                while let Some((len, hdr)) = varint(&buf) {
+                    if buf.len() < hdr + len {
+                        break;
+                    }
+                    let frame = buf[hdr..hdr + len].to_vec();
+                    buf.drain(..hdr + len);
+                    frames.push(frame);
+                }
+            }
+            (frames, buf.len())
+        }
+    },
+    run: f(vec![vec![2, 1], vec![2, 0, 3], vec![7, 8], vec![9, 1]]),
+}
+
+differential! {
+    /// A circuit breaker: consecutive failures open it, calls while open
+    /// fail fast without awaiting, a success closes it.
+    name: circuit_breaker,
+    items: {
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        pub enum Breaker { Closed(u32), Open(u32) }
+        #[lh] async fn f(inputs: Vec<u32>) -> (Vec<String>, Breaker) {
+            let mut state = Breaker::Closed(0);
+            let mut log_lines = vec![];
+            for x in inputs {
+                state = match state {
+                    Breaker::Open(0) => Breaker::Closed(0),
+                    Breaker::Open(n) => {
+                        log_lines.push(format!("{x}: fast fail"));
+                        Breaker::Open(n - 1)
+                    }
+                    closed @ Breaker::Closed(fails) => match check(x).await {
+                        Ok(v) => {
+                            log_lines.push(format!("{x}: ok {v}"));
+                            Breaker::Closed(0)
+                        }
+                        Err(e) if fails + 1 >= 2 => {
+                            log_lines.push(format!("{x}: {e}, open"));
+                            Breaker::Open(2)
+                        }
+                        Err(e) => {
+                            log_lines.push(format!("{x}: {e}"));
+                            let _ = closed;
+                            Breaker::Closed(fails + 1)
+                        }
+                    },
+                };
+            }
+            (log_lines, state)
+        }
+    },
+    run: f(vec![1, 3, 4, 6, 8, 10, 5]),
+}
+
+differential! {
+    /// Dependency resolution: a depth-first walk whose neighbours are
+    /// fetched (an await), cycles reported, the order built after the
+    /// awaits.
+    name: dependency_resolution_dfs,
+    items: {
+        async fn deps(name: &str) -> Vec<&'static str> {
+            pend(1, ()).await;
+            match name {
+                "app" => vec!["http", "log"],
+                "http" => vec!["io", "log"],
+                "io" => vec![],
+                "log" => vec!["io"],
+                "loop" => vec!["loop"],
+                _ => vec![],
+            }
+        }
+        #[lh] async fn f(root: &'static str) -> Result<Vec<&'static str>, String> {
+            let mut order = vec![];
+            let mut stack = vec![(root, false)];
+            let mut visiting = HashSet::new();
+            while let Some((n, done)) = stack.pop() {
+                if done {
+                    visiting.remove(n);
+                    if !order.contains(&n) {
+                        order.push(n);
+                    }
+                    continue;
+                }
+                if order.contains(&n) {
+                    continue;
+                }
+                if !visiting.insert(n) {
+                    return Err(format!("cycle at {n}"));
+                }
+                stack.push((n, true));
+                for d in deps(n).await.into_iter().rev() {
+                    if !order.contains(&d) {
+                        stack.push((d, false));
+                    }
+                }
+            }
+            Ok(order)
+        }
+        async fn go() -> (Result<Vec<&'static str>, String>, Result<Vec<&'static str>, String>) {
+            (f("app").await, f("loop").await)
+        }
+    },
+    run: go(),
+}
+
+differential! {
+    /// A chunked upload: each chunk sent (an await), a running checksum,
+    /// a failed chunk retried, the receipt built after the loop.
+    name: chunked_upload_with_checksum,
+    items: {
+        async fn send(i: usize, chunk: &[u8], attempt: u32) -> Result<(), String> {
+            log(format!("send {i} try {attempt}"));
+            pend(1, ()).await;
+            if chunk.first() == Some(&0) && attempt == 0 { Err(format!("chunk {i} lost")) } else { Ok(()) }
+        }
+        #[lh] async fn f(data: Vec<u8>, size: usize) -> Result<(usize, u32), String> {
+            let mut sum = 0u32;
+            let mut sent = 0;
+            for (i, chunk) in data.chunks(size).enumerate() {
+                let _c = D::new("chunk");
+                let mut attempt = 0;
+                loop {
+                    match send(i, chunk, attempt).await {
+                        Ok(()) => break,
+                        Err(e) if attempt < 2 => {
+                            log(e);
+                            attempt += 1;
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+                sum = chunk.iter().fold(sum, |s, b| s.wrapping_mul(31).wrapping_add(*b as u32));
+                sent += chunk.len();
+            }
+            Ok((sent, sum))
+        }
+    },
+    run: f(vec![1, 2, 0, 4, 5], 2),
+}
+
+differential! {
+    /// Quorum voting: votes requested one by one (an await), the loop
+    /// stops as soon as a majority either way is reached.
+    name: quorum_vote_early_exit,
+    items: {
+        async fn vote(peer: u32) -> Option<bool> {
+            pend(peer % 2, ()).await;
+            match peer % 3 { 0 => Some(true), 1 => Some(false), _ => None }
+        }
+        #[lh] async fn f(peers: Vec<u32>) -> Result<bool, String> {
+            let need = peers.len() / 2 + 1;
+            let (mut yes, mut no, mut silent) = (0, 0, vec![]);
+            for p in &peers {
+                match vote(*p).await {
+                    Some(true) => yes += 1,
+                    Some(false) => no += 1,
+                    None => silent.push(*p),
+                }
+                if yes >= need {
+                    return Ok(true);
+                }
+                if no >= need {
+                    return Ok(false);
+                }
+            }
+            Err(format!("no quorum, silent {silent:?}"))
+        }
+        async fn go() -> (Result<bool, String>, Result<bool, String>, Result<bool, String>) {
+            (f(vec![3, 6, 1]).await, f(vec![1, 4, 3]).await, f(vec![2, 5, 3]).await)
+        }
+    },
+    run: go(),
+}
+
+differential! {
+    /// Template rendering: `{name}` placeholders looked up (an await each),
+    /// unknown ones left as they are, the output built as it goes.
+    name: template_rendering_with_lookups,
+    items: {
+        #[lh] async fn f(tpl: &'static str) -> String {
+            let mut out = String::new();
+            let mut rest = tpl;
+            while let Some(start) = rest.find('{') {
+                out.push_str(&rest[..start]);
+                let Some(len) = rest[start..].find('}') else {
+                    out.push_str(&rest[start..]);
+                    rest = "";
+                    break;
+                };
+                let key = &rest[start + 1..start + len];
+                match remote_get(key).await {
+                    Some(v) => out.push_str(&v),
+                    None => {
+                        out.push('{');
+                        out.push_str(key);
+                        out.push('}');
+                    }
+                }
+                rest = &rest[start + len + 1..];
+            }
+            out.push_str(rest);
+            out
+        }
+    },
+    run: f("hi {name}, {xmiss} and {ab} {open"),
+}
+
+differential! {
+    /// A DNS-style resolver following CNAME chains (an await per hop) with
+    /// a hop limit and a cache of answers.
+    name: resolver_following_cname_chain,
+    items: {
+        async fn query(name: &str) -> Result<(&'static str, &'static str), String> {
+            log(format!("query {name}"));
+            pend(1, ()).await;
+            match name {
+                "www" => Ok(("CNAME", "web")),
+                "web" => Ok(("CNAME", "lb")),
+                "lb" => Ok(("A", "10.0.0.1")),
+                "loop" => Ok(("CNAME", "loop")),
+                _ => Err(format!("NXDOMAIN {name}")),
+            }
+        }
+        #[lh] async fn f(names: Vec<&'static str>) -> Vec<Result<String, String>> {
+            let mut cache: BTreeMap<&str, String> = BTreeMap::new();
+            let mut out = vec![];
+            for name in names {
+                if let Some(ip) = cache.get(name) {
+                    out.push(Ok(format!("cached {ip}")));
+                    continue;
+                }
+                let mut cur = name;
+                let mut hops = 0;
+                let answer = loop {
+                    if hops == 3 {
+                        break Err(format!("too many hops for {name}"));
+                    }
+                    match query(cur).await {
+                        Ok(("A", ip)) => break Ok(ip.to_string()),
+                        Ok((_, next)) => {
+                            cur = next;
+                            hops += 1;
+                        }
+                        Err(e) => break Err(e),
+                    }
+                };
+                if let Ok(ip) = &answer {
+                    cache.insert(name, ip.clone());
+                }
+                out.push(answer);
+            }
+            out
+        }
+    },
+    run: f(vec!["www", "www", "loop", "nope"]),
+}
+
+differential! {
+    /// A priority scheduler: jobs run from a `BinaryHeap` (an await each),
+    /// jobs may spawn follow-ups pushed after the await.
+    name: priority_scheduler_spawning_followups,
+    items: {
+        #[lh] async fn f(jobs: Vec<(u32, &'static str)>) -> Vec<String> {
+            let mut heap = std::collections::BinaryHeap::new();
+            for j in jobs {
+                heap.push(j);
+            }
+            let mut done = vec![];
+            while let Some((prio, name)) = heap.pop() {
+                let _running = D::new(name);
+                let cost = pend(prio % 2, prio * 10).await;
+                if name.ends_with('!') && prio > 1 {
+                    heap.push((prio - 2, "followup"));
+                }
+                done.push(format!("{name}@{prio}:{cost}"));
+            }
+            done
+        }
+    },
+    run: f(vec![(1, "low"), (5, "urgent!"), (3, "mid")]),
+}
+
+differential! {
+    /// A bank transfer with rollback: debit, credit (awaits), and on a
+    /// credit failure a compensating refund.
+    name: transfer_with_compensation,
+    items: {
+        pub struct Bank { balances: BTreeMap<&'static str, i64>, frozen: HashSet<&'static str> }
+        impl Bank {
+            #[lh] pub async fn adjust(&mut self, who: &'static str, by: i64) -> Result<i64, String> {
+                pend(1, ()).await;
+                if self.frozen.contains(who) {
+                    return Err(format!("{who} frozen"));
+                }
+                let b = self.balances.entry(who).or_insert(0);
+                if *b + by < 0 {
+                    return Err(format!("{who} short"));
+                }
+                *b += by;
+                Ok(*b)
+            }
+            #[lh] pub async fn transfer(&mut self, from: &'static str, to: &'static str, amt: i64) -> Result<(), String> {
+                let _tx = D::new("tx");
+                self.adjust(from, -amt).await?;
+                if let Err(e) = self.adjust(to, amt).await {
+                    log(format!("rollback: {e}"));
+                    self.adjust(from, amt).await.expect("refund");
+                    return Err(e);
+                }
+                Ok(())
+            }
+        }
+        async fn go() -> (Vec<Result<(), String>>, Vec<(&'static str, i64)>) {
+            let mut bank = Bank { balances: BTreeMap::from([("a", 10), ("b", 0)]), frozen: HashSet::from(["c"]) };
+            let mut rs = vec![];
+            rs.push(bank.transfer("a", "b", 4).await);
+            rs.push(bank.transfer("a", "c", 3).await);
+            rs.push(bank.transfer("b", "a", 9).await);
+            (rs, bank.balances.into_iter().collect())
+        }
+    },
+    run: go(),
+}
+
+differential! {
+    /// A web crawler's breadth-first loop: pages fetched (an await), links
+    /// queued if unseen, depth limited, the visit order returned.
+    name: crawler_bfs_with_depth_limit,
+    items: {
+        async fn links(url: &str) -> Vec<String> {
+            pend(1, ()).await;
+            match url {
+                "/" => vec!["/a".into(), "/b".into()],
+                "/a" => vec!["/".into(), "/a/1".into()],
+                "/b" => vec!["/a/1".into(), "/b/2".into()],
+                "/a/1" => vec!["/deep".into()],
+                _ => vec![],
+            }
+        }
+        #[lh] async fn f(max_depth: u32) -> Vec<String> {
+            let mut seen = HashSet::new();
+            let mut queue = VecDeque::from([("/".to_string(), 0)]);
+            let mut order = vec![];
+            seen.insert("/".to_string());
+            while let Some((url, depth)) = queue.pop_front() {
+                let found = links(&url).await;
+                order.push(url);
+                if depth == max_depth {
+                    continue;
+                }
+                for l in found {
+                    if seen.insert(l.clone()) {
+                        queue.push_back((l, depth + 1));
+                    }
+                }
+            }
+            order
+        }
+    },
+    run: f(2),
+}
+
+differential! {
+    /// Inventory reservation: every item reserved (an await) or the ones
+    /// reserved so far released in reverse order.
+    name: inventory_reserve_all_or_release,
+    items: {
+        async fn reserve(sku: &'static str) -> Result<D, String> {
+            pend(1, ()).await;
+            if sku.starts_with('x') { Err(format!("{sku} out of stock")) } else { Ok(D::new(sku)) }
+        }
+        async fn release(d: D) {
+            log(format!("release {}", d.0));
+            pend(1, ()).await;
+        }
+        #[lh] async fn f(skus: Vec<&'static str>) -> Result<usize, String> {
+            let mut held = vec![];
+            for s in skus {
+                match reserve(s).await {
+                    Ok(d) => held.push(d),
+                    Err(e) => {
+                        while let Some(d) = held.pop() {
+                            release(d).await;
+                        }
+                        return Err(e);
+                    }
+                }
+            }
+            Ok(held.iter().map(|d| d.touch()).sum())
+        }
+        async fn go() -> (Result<usize, String>, Result<usize, String>) {
+            (f(vec!["ab", "c"]).await, f(vec!["ab", "c", "xq", "d"]).await)
+        }
+    },
+    run: go(),
+}
+
+differential! {
+    /// Log compaction: entries read in pages (an await), the newest value
+    /// per key kept, tombstones removing keys.
+    name: log_compaction_newest_wins,
+    items: {
+        async fn read(page: usize) -> Vec<(&'static str, Option<u32>)> {
+            pend(1, ()).await;
+            match page {
+                0 => vec![("a", Some(1)), ("b", Some(2))],
+                1 => vec![("a", Some(3)), ("b", None)],
+                2 => vec![("c", Some(4))],
+                _ => vec![],
+            }
+        }
+        #[lh] async fn f() -> Vec<(&'static str, u32)> {
+            let mut live = BTreeMap::new();
+            let mut page = 0;
+            loop {
+                let entries = read(page).await;
+                if entries.is_empty() {
+                    break;
+                }
+                for (k, v) in entries {
+                    match v {
+                        Some(v) => { live.insert(k, v); }
+                        None => { live.remove(k); }
+                    }
+                }
+                page += 1;
+            }
+            live.into_iter().collect()
+        }
+    },
+    run: f(),
 }
 
 // ---------------------------------------------------------------------------
