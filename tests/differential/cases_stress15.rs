@@ -2180,90 +2180,80 @@ differential! {
 }
 
 // ---------------------------------------------------------------------------
-// s15-1: a closure anywhere in a loop body before its await
+// s15-1 (fixed): a closure anywhere in a loop body before its await. The
+// closure puts a join point at the loop's head; the join's arm writes one
+// iteration as labelled blocks, and the rest after the await was cut there.
 // ---------------------------------------------------------------------------
 
-known_gap! {
-    reason: "s15-1 (fails to compile, E0282 type annotations needed for `Vec<_>`): a closure written in a loop body before its await makes the lowering put a join point at the head of the loop; the arm entering the loop stops at that join, and the join's arm writes the loop as one iteration whose rest after the await (`v.push(d)`) is cut, not kept, so both arms meet `v.pop().unwrap().touch()` after the loop before anything says what `v` holds.",
-    differential! {
-        /// The closure is an iterator adapter's argument before the await.
-        name: closure_before_await_in_loop_then_method,
-        items: {
-            #[lh] async fn f(xs: Vec<&'static str>) -> usize {
-                let mut v = vec![];
-                for name in xs {
-                    let n: usize = name.chars().map(|c| c.len_utf8()).sum();
-                    pend(1, n).await;
-                    v.push(D::new(name));
-                }
-                v.pop().unwrap().touch()
+differential! {
+    /// The closure is an iterator adapter's argument before the await.
+    name: closure_before_await_in_loop_then_method,
+    items: {
+        #[lh] async fn f(xs: Vec<&'static str>) -> usize {
+            let mut v = vec![];
+            for name in xs {
+                let n: usize = name.chars().map(|c| c.len_utf8()).sum();
+                pend(1, n).await;
+                v.push(D::new(name));
             }
-        },
-        run: f(vec!["a", "bb"]),
-    }
+            v.pop().unwrap().touch()
+        }
+    },
+    run: f(vec!["a", "bb"]),
 }
 
-known_gap! {
-    reason: "s15-1 (fails to compile, E0282 type annotations needed for `Vec<_>`): a closure written in a loop body before its await makes the lowering put a join point at the head of the loop; the arm entering the loop stops at that join, and the join's arm writes the loop as one iteration whose rest after the await (`out.push(top)`) is cut, not kept, so both arms meet `out.pop().unwrap().count_ones()` after the loop before anything says what `out` holds.",
-    differential! {
-        /// A top-k picker sorting its buffer by a key before each fetch.
-        name: sort_by_key_before_await_in_loop_then_method,
-        items: {
-            #[lh] async fn f(xs: Vec<u32>) -> u32 {
-                let mut out = Vec::new();
-                let mut buf = xs.clone();
-                for _ in 0..2 {
-                    buf.sort_by_key(|x| std::cmp::Reverse(*x));
-                    let top = fetch(buf[0]).await;
-                    out.push(top);
-                    buf.remove(0);
-                }
-                out.pop().unwrap().count_ones()
+differential! {
+    /// A top-k picker sorting its buffer by a key before each fetch.
+    name: sort_by_key_before_await_in_loop_then_method,
+    items: {
+        #[lh] async fn f(xs: Vec<u32>) -> u32 {
+            let mut out = Vec::new();
+            let mut buf = xs.clone();
+            for _ in 0..2 {
+                buf.sort_by_key(|x| std::cmp::Reverse(*x));
+                let top = fetch(buf[0]).await;
+                out.push(top);
+                buf.remove(0);
             }
-        },
-        run: f(vec![1, 5, 3]),
-    }
+            out.pop().unwrap().count_ones()
+        }
+    },
+    run: f(vec![1, 5, 3]),
 }
 
-known_gap! {
-    reason: "s15-1 (fails to compile, E0282 type annotations needed for `Vec<_>`): an `async` block written in a loop body (here awaited at once) makes the lowering put a join point at the head of the loop; the join's arm writes the loop as one iteration whose rest after the await (`v.push(..)`) is cut, not kept, so `v.pop().unwrap().touch()` after the loop meets an unknown type.",
-    differential! {
-        /// The `async` block form of s15-1.
-        name: async_block_in_loop_then_method,
-        items: {
-            #[lh] async fn f(xs: Vec<&'static str>) -> usize {
-                let mut v = vec![];
-                for s in xs {
-                    let later = async move { pend(1, s.len()).await };
-                    let n = later.await;
-                    v.push(D::new(s));
-                }
-                v.pop().unwrap().touch()
+differential! {
+    /// The `async` block form of s15-1.
+    name: async_block_in_loop_then_method,
+    items: {
+        #[lh] async fn f(xs: Vec<&'static str>) -> usize {
+            let mut v = vec![];
+            for s in xs {
+                let later = async move { pend(1, s.len()).await };
+                let n = later.await;
+                v.push(D::new(s));
             }
-        },
-        run: f(vec!["a", "bb"]),
-    }
+            v.pop().unwrap().touch()
+        }
+    },
+    run: f(vec!["a", "bb"]),
 }
 
-known_gap! {
-    reason: "s14-2 narrowed (fails to compile, E0282 type annotations needed): the element type of `v` is fixed after an await in an `if` branch, a method is called on it after the `if`, and the branch after the await writes a closure: that rest is cut, not kept, so the method meets an unknown type (the s14-2 shape in an `if` rather than a loop).",
-    differential! {
-        /// s14-2 in an `if` branch.
-        name: closure_after_await_in_if_then_method,
-        items: {
-            #[lh] async fn f(c: bool) -> usize {
-                let mut v = vec![];
-                if c {
-                    let d = D::new("d");
-                    pend(1, ()).await;
-                    v.push(d);
-                    v.sort_by_key(|d| d.0.len());
-                }
-                v.pop().unwrap().touch()
+differential! {
+    /// s14-2 in an `if` branch.
+    name: closure_after_await_in_if_then_method,
+    items: {
+        #[lh] async fn f(c: bool) -> usize {
+            let mut v = vec![];
+            if c {
+                let d = D::new("d");
+                pend(1, ()).await;
+                v.push(d);
+                v.sort_by_key(|d| d.0.len());
             }
-        },
-        run: f(true),
-    }
+            v.pop().unwrap().touch()
+        }
+    },
+    run: f(true),
 }
 
 differential! {
@@ -2321,73 +2311,66 @@ differential! {
 }
 
 // ---------------------------------------------------------------------------
-// s15-2: a local declared without a value, assigned after an await in a loop
+// s15-2 (fixed): a local declared without a value, assigned after an await
+// in a loop (or on some ways only): it was stored at the await as if it
+// held a value there (E0381); now its slot's flag says whether it does.
 // ---------------------------------------------------------------------------
 
-known_gap! {
-    reason: "s15-2 (fails to compile, E0381 used binding `last` isn't initialized): a local declared `let mut last;` before a loop and assigned in the loop after an await is stored in the await's state (`Kept::new(last)`) by the arm entering the loop, before any assignment; rustc keeps no such value (it is dead at the await: overwritten before it is read).",
-    differential! {
-        /// The smallest shape: assigned from the await, never read.
-        name: late_init_assigned_from_await_in_for,
-        items: {
-            #[lh] async fn f(xs: Vec<u32>) -> u32 {
-                let mut last;
-                for x in xs {
-                    last = fetch(x).await;
-                }
-                7
+differential! {
+    /// The smallest shape: assigned from the await, never read.
+    name: late_init_assigned_from_await_in_for,
+    items: {
+        #[lh] async fn f(xs: Vec<u32>) -> u32 {
+            let mut last;
+            for x in xs {
+                last = fetch(x).await;
             }
-        },
-        run: f(vec![1, 2]),
-    }
+            7
+        }
+    },
+    run: f(vec![1, 2]),
 }
 
-known_gap! {
-    reason: "s15-2 (fails to compile, E0381 used binding `resp` isn't initialized): a local declared `let mut resp;` before a loop and assigned in the loop after an await is stored in the await's state by the arm entering the loop, before any assignment; rustc keeps no such value (it is dead at the await: overwritten before it is read).",
-    differential! {
-        /// A retry loop keeping the last response, read after the loop.
-        name: retry_loop_keeps_last_response,
-        items: {
-            #[lh] async fn f(start: u32) -> Result<u32, String> {
-                let mut resp;
-                let mut attempt = start;
-                loop {
-                    resp = check(attempt).await;
-                    attempt += 1;
-                    if resp.is_ok() || attempt >= 5 {
-                        break;
-                    }
+differential! {
+    /// A retry loop keeping the last response, read after the loop.
+    name: retry_loop_keeps_last_response,
+    items: {
+        #[lh] async fn f(start: u32) -> Result<u32, String> {
+            let mut resp;
+            let mut attempt = start;
+            loop {
+                resp = check(attempt).await;
+                attempt += 1;
+                if resp.is_ok() || attempt >= 5 {
+                    break;
                 }
-                resp
             }
-        },
-        run: f(1),
-    }
+            resp
+        }
+    },
+    run: f(1),
 }
 
-known_gap! {
-    reason: "s15-2 (fails to compile, E0381 used binding `d` isn't initialized): a local declared `let mut d;` before a loop and assigned in the loop after an await is stored in the await's state by the arm entering the loop, before any assignment; rustc keeps no such value (it is dead at the await).",
-    differential! {
-        /// A value with a destructor, replaced every iteration after the
-        /// await, read after the loop.
-        name: late_init_value_with_drop_replaced_in_loop,
-        items: {
-            #[lh] async fn f() -> usize {
-                let mut d;
-                let mut i = 0;
-                loop {
-                    pend(1, ()).await;
-                    d = D::new(if i == 0 { "first" } else { "later" });
-                    i += 1;
-                    if i == 2 {
-                        break;
-                    }
+differential! {
+    /// A value with a destructor, replaced every iteration after the
+    /// await, read after the loop.
+    name: late_init_value_with_drop_replaced_in_loop,
+    items: {
+        #[lh] async fn f() -> usize {
+            let mut d;
+            let mut i = 0;
+            loop {
+                pend(1, ()).await;
+                d = D::new(if i == 0 { "first" } else { "later" });
+                i += 1;
+                if i == 2 {
+                    break;
                 }
-                d.touch()
             }
-        },
-        run: f(),
-    }
+            d.touch()
+        }
+    },
+    run: f(),
 }
 
 differential! {
@@ -2451,4 +2434,86 @@ differential! {
         }
     },
     run: f(),
+}
+
+differential! {
+    /// s15-2 without a loop: `let d;` assigned in one branch only before
+    /// the await, never read; dropped at the end (or on cancellation) only
+    /// when it was assigned.
+    name: late_init_assigned_in_one_branch_before_await,
+    items: {
+        #[lh] async fn f(c: bool) -> u32 {
+            let d;
+            if c {
+                d = D::new("assigned");
+            }
+            let n = pend(1, 3).await;
+            log(format!("n {n}"));
+            pend(1, n + 1).await
+        }
+        async fn go() -> (u32, u32) { (f(true).await, f(false).await) }
+    },
+    run: go(),
+}
+
+differential! {
+    /// s15-2 neighbour: assigned in every arm of a `match`, read after the
+    /// await (a value on every way: kept in the state, no flag).
+    name: late_init_assigned_in_every_arm_then_read,
+    items: {
+        #[lh] async fn f(k: u32) -> usize {
+            let d;
+            match k {
+                0 => d = D::new("zero"),
+                1 => d = D::new("one"),
+                _ => d = D::new("many"),
+            }
+            pend(1, ()).await;
+            d.touch()
+        }
+        async fn go() -> (usize, usize, usize) { (f(0).await, f(1).await, f(7).await) }
+    },
+    run: go(),
+}
+
+differential! {
+    /// s15-2 with a loop that may run zero times before the await: `let
+    /// d;` assigned in it, not read after.
+    name: late_init_assigned_in_loop_before_await,
+    items: {
+        #[lh] async fn f(n: u32) -> u32 {
+            let mut d;
+            for i in 0..n {
+                d = D::new(if i == 0 { "first" } else { "next" });
+            }
+            pend(1, n).await
+        }
+        async fn go() -> (u32, u32) { (f(2).await, f(0).await) }
+    },
+    run: go(),
+}
+
+differential! {
+    /// s15-2 with an `if let` whose arm assigns after an await, the
+    /// local read under the same condition in a later iteration.
+    name: late_init_assigned_after_await_in_branch_of_loop,
+    items: {
+        #[lh] async fn f(xs: Vec<Option<u32>>) -> u32 {
+            let mut last;
+            let mut seen = false;
+            let mut total = 0;
+            for x in xs {
+                if let Some(v) = x {
+                    last = D::new("last");
+                    total += pend(1, v).await;
+                    if seen {
+                        total += last.touch() as u32;
+                    }
+                    seen = true;
+                }
+            }
+            total
+        }
+    },
+    run: f(vec![Some(1), None, Some(2)]),
 }

@@ -305,45 +305,40 @@ gen_differential! {
     run: g(vec![1, 2, 5]),
 }
 
-// s15-1 and s15-2 (see `tests/differential/cases_stress15.rs`) in generators.
+// s15-1 and s15-2 (both fixed, see `tests/differential/cases_stress15.rs`)
+// in generators.
 
-known_gap! {
-    reason: "s15-1 (fails to compile, E0282 type annotations needed for `Vec<_>`): a closure in a loop body before its yield puts a join point at the head of the loop; the join's arm writes the loop as one iteration whose rest after the yield (`v.push(D(x))`) is cut, not kept, so `v.pop().unwrap().0` after the loop meets an unknown type.",
-    gen_differential! {
-        /// An iterator: an iterator adapter's closure before the yield.
-        name: closure_before_yield_in_loop_then_field,
-        items: {},
-        gen: fn g(xs: Vec<&'static str>) -> impl Iterator<Item = usize> {
-            let mut v = vec![];
-            for x in xs {
-                let n: usize = x.chars().map(|c| c.len_utf8()).sum();
-                yield_!(n);
-                v.push(D(x));
-            }
-            yield_!(v.pop().unwrap().0.len());
-        },
-        run: g(vec!["a", "bb"]),
-    }
+gen_differential! {
+    /// An iterator: an iterator adapter's closure before the yield.
+    name: closure_before_yield_in_loop_then_field,
+    items: {},
+    gen: fn g(xs: Vec<&'static str>) -> impl Iterator<Item = usize> {
+        let mut v = vec![];
+        for x in xs {
+            let n: usize = x.chars().map(|c| c.len_utf8()).sum();
+            yield_!(n);
+            v.push(D(x));
+        }
+        yield_!(v.pop().unwrap().0.len());
+    },
+    run: g(vec!["a", "bb"]),
 }
 
-known_gap! {
-    reason: "s15-1 (fails to compile, E0282 type annotations needed for `Vec<_>`): a closure in a loop body before its await puts a join point at the head of the loop; the join's arm writes the loop as one iteration whose rest after the suspension (`v.push(x.to_string())`) is cut, not kept, so `v.pop().unwrap().len()` after the loop meets an unknown type.",
-    gen_differential! {
-        /// A stream: the closure before an `.await` and a `yield_!`.
-        name: stream_closure_before_await_in_loop_then_method,
-        items: {},
-        gen: fn g(xs: Vec<&'static str>) -> impl Stream<Item = usize> {
-            let mut v = vec![];
-            for x in xs {
-                let n = x.bytes().filter(|b| b.is_ascii_lowercase()).count();
-                let m = pend(1, n).await;
-                yield_!(m);
-                v.push(x.to_string());
-            }
-            yield_!(v.pop().unwrap().len());
-        },
-        run: g(vec!["a", "bB"]),
-    }
+gen_differential! {
+    /// A stream: the closure before an `.await` and a `yield_!`.
+    name: stream_closure_before_await_in_loop_then_method,
+    items: {},
+    gen: fn g(xs: Vec<&'static str>) -> impl Stream<Item = usize> {
+        let mut v = vec![];
+        for x in xs {
+            let n = x.bytes().filter(|b| b.is_ascii_lowercase()).count();
+            let m = pend(1, n).await;
+            yield_!(m);
+            v.push(x.to_string());
+        }
+        yield_!(v.pop().unwrap().len());
+    },
+    run: g(vec!["a", "bB"]),
 }
 
 gen_differential! {
@@ -363,27 +358,24 @@ gen_differential! {
     run: g(vec!["a", "bB"]),
 }
 
-known_gap! {
-    reason: "s15-2 (fails to compile, E0381 used binding `last` is possibly-uninitialized): a local declared `let mut last;` before a loop and assigned in the loop after a yield is stored in the yield's state by the arm entering the loop, before any assignment; rustc keeps no such value (it is dead at the yield).",
-    gen_differential! {
-        /// The last element seen, assigned after each yield.
-        name: late_init_assigned_after_yield_in_loop,
-        items: {},
-        gen: fn g(xs: Vec<u32>) -> impl Iterator<Item = u32> {
-            let mut last;
-            let mut i = 0;
-            loop {
-                yield_!(i);
-                last = xs[i as usize];
-                i += 1;
-                if i as usize == xs.len() {
-                    break;
-                }
+gen_differential! {
+    /// The last element seen, assigned after each yield.
+    name: late_init_assigned_after_yield_in_loop,
+    items: {},
+    gen: fn g(xs: Vec<u32>) -> impl Iterator<Item = u32> {
+        let mut last;
+        let mut i = 0;
+        loop {
+            yield_!(i);
+            last = xs[i as usize];
+            i += 1;
+            if i as usize == xs.len() {
+                break;
             }
-            yield_!(last);
-        },
-        run: g(vec![4, 5]),
-    }
+        }
+        yield_!(last);
+    },
+    run: g(vec![4, 5]),
 }
 
 gen_differential! {

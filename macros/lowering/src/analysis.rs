@@ -188,9 +188,11 @@ pub struct Keep {
     pub stored: Vec<Binding>,
     /// Pinned bindings in scope there (they stay in their slots).
     pub pinned: Vec<Binding>,
-    /// Bindings moved on some branches only before this point: alive or not
-    /// depending on the path taken, like rustc's drop-flagged locals. They
-    /// are pinned, since a pin slot carries its own drop flag.
+    /// Bindings moved on some branches only before this point, or declared
+    /// without a value and assigned on some only (`let last;` assigned in
+    /// a loop): alive or not depending on the path taken, like rustc's
+    /// drop-flagged locals. They are pinned, since a pin slot carries its
+    /// own drop flag.
     pub flagged: Vec<Binding>,
     /// Bindings not stored, but declared again (uninitialised) on resumption
     /// because the resumed code assigns them.

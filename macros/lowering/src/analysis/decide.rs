@@ -1,7 +1,8 @@
 //! The decision at each suspension point. From the uses the walk recorded
 //! (see `walk`), it says which bindings in scope hold a value there that
 //! matters later (stored in the variant), which are moved on some paths
-//! only (kept with a drop flag), which the resumed code assigns again
+//! only, or assigned on some only (kept with a drop flag), which the
+//! resumed code assigns again
 //! (declared anew), and which are kept only for their destructor.
 
 use super::*;
@@ -216,6 +217,27 @@ pub(super) fn decide(r: &Resolver, at: &AwaitInfo) -> Keep {
                 .iter()
                 .filter(before)
                 .any(|u| u.kind == UseKind::Assign);
+        // Assigned on every way here, not only on some (`let last; for x in
+        // xs { last = f(x).await; }`: round the loop, but not the first
+        // time): by its `let`, or straight before `at`, outside a loop that
+        // does not enclose it, unconditionally or in every arm of a
+        // branching.
+        let assigned_every_way = || {
+            let assigns: Vec<&Use> = b
+                .uses
+                .iter()
+                .filter(|u| {
+                    u.kind == UseKind::Assign
+                        && straight(u)
+                        && u.loops.iter().all(|l| at.loops.contains(l))
+                })
+                .collect();
+            assigns
+                .iter()
+                .any(|u| u.branches.iter().all(|br| at.branches.contains(br)))
+                || (!assigns.is_empty() && moved_every_way(r, &assigns, &at.branches))
+        };
+        let maybe_unset = initialized && !b.initialized && !assigned_every_way();
         // A use after a move, on the same path, means the "move" copied
         // (`let y = base; peek(&base).await`), or the local was assigned
         // again: either way it holds a value.
@@ -314,12 +336,16 @@ pub(super) fn decide(r: &Resolver, at: &AwaitInfo) -> Keep {
         } else {
             !moved || read_next
         };
-        if initialized && alive {
+        // (Alive or not by the way taken, as rustc's drop flag says:
+        // assigned on some ways only, or moved on some.)
+        let flag_unset = maybe_unset && !b.reference;
+        let flag_moved = only_conditionally_moved && !b.reference;
+        if initialized && alive && !flag_unset {
             keep.stored.push(b.binding.clone());
             if !read_next {
                 keep.for_drop.push(b.binding.id);
             }
-        } else if initialized && only_conditionally_moved && !b.reference {
+        } else if initialized && ((flag_unset && alive) || flag_moved) {
             keep.flagged.push(b.binding.clone());
         } else {
             if initialized && b.closure {
