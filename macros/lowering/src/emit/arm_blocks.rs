@@ -118,10 +118,7 @@ impl Finalize<'_> {
     /// unless it is the last one or `b` was cut there already (`cut`);
     /// returns that statement's index when it cut.
     pub(super) fn cut_after_divergence(&self, b: &mut Block, cut: Option<usize>) -> Option<usize> {
-        let k = b
-            .stmts
-            .iter()
-            .position(|s| crate::awaits::stmt_diverges_at(s, &|a| self.stops_at(a)))?;
+        let k = self.stops(b)?;
         if k + 1 == b.stmts.len() || cut == Some(k) {
             return None;
         }

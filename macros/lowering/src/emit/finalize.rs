@@ -629,27 +629,18 @@ impl VisitMut for Finalize<'_> {
         // them, so they stay, but an `.await` among them is only typed, from
         // its state's awaitee: built here, its future (and a closure or
         // `async` block in it) would be a second copy of the one built
-        // there, of another type.
-        if let Expr::Match(m) = e
-            && !self.dead
-            && crate::awaits::diverges_at(&m.expr, &|a| self.stops_at(a))
-        {
-            self.visit_expr_mut(&mut m.expr);
-            self.dead = true;
-            for arm in &mut m.arms {
-                self.visit_arm_mut(arm);
-            }
-            self.dead = false;
-            return;
-        }
-        // And for the body of an `if`, `while` or `for` whose first test
-        // suspends without being cut short (an `.await`, typed as its
-        // output, or a block whose rest is kept, see `cut_short`): the body
-        // never runs here, its copy is only typed.
+        // there, of another type. The same for the body of an `if`,
+        // `while` or `for` whose first test suspends without being cut
+        // short (an `.await`, typed as its output, or a block whose rest is
+        // kept, see `cut_short`).
         let dead_after = |this: &Self, x: &Expr| {
             !this.dead && crate::awaits::diverges_at(x, &|a| this.stops_at(a))
         };
         match e {
+            Expr::Match(m) if dead_after(self, &m.expr) => {
+                self.visit_expr_mut(&mut m.expr);
+                return self.visit_dead(|f| m.arms.iter_mut().for_each(|a| f.visit_arm_mut(a)));
+            }
             Expr::If(i) if dead_after(self, first_condition(&i.cond)) => {
                 self.visit_expr_mut(&mut i.cond);
                 return self.visit_dead(|f| {
