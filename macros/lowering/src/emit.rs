@@ -32,15 +32,18 @@
 //! The parts: `layout` (the states and what each keeps), `state_enum` (the
 //! declaration and its docs), `machine_impls` (moving values out, dropping,
 //! the runtime's `StateMachine`), `poll_closure` (the dispatch loop and its
-//! arms), whose code `finalize`, `arm_blocks` and `place_rewrite` finish.
+//! arms), whose code `finalize` (with `suspension_points` and
+//! `kept_rest`), `arm_blocks` and `place_rewrite` finish.
 
 mod arm_blocks;
 mod finalize;
+mod kept_rest;
 mod layout;
 mod machine_impls;
 mod place_rewrite;
 mod poll_closure;
 mod state_enum;
+mod suspension_points;
 
 use crate::analysis::Liveness;
 use crate::awaits::await_id;
