@@ -92,10 +92,11 @@ pub fn desugar(attr: TokenStream, item: TokenStream) -> TokenStream {
             "`#[longhand::desugar]` takes no arguments: write `#[longhand::desugar]`",
         ));
     }
-    let func = match syn::parse2::<syn::ItemFn>(item.clone()) {
+    let mut func = match syn::parse2::<syn::ItemFn>(item.clone()) {
         Ok(f) => f,
         Err(_) => return not_a_fn(item, "desugar", errors),
     };
+    validate::check_signature(&mut func.sig, "desugar", &mut errors);
     if func.sig.asyncness.is_none() {
         errors.push(syn::Error::new(
             func.sig.fn_token.span,
@@ -161,10 +162,11 @@ pub fn generator(attr: TokenStream, item: TokenStream) -> TokenStream {
             "`#[longhand::generator]` takes no arguments: write `#[longhand::generator]`",
         ));
     }
-    let func = match syn::parse2::<syn::ItemFn>(item.clone()) {
+    let mut func = match syn::parse2::<syn::ItemFn>(item.clone()) {
         Ok(f) => f,
         Err(_) => return not_a_fn(item, "generator", errors),
     };
+    validate::check_signature(&mut func.sig, "generator", &mut errors);
     if let Some(a) = &func.sig.asyncness {
         errors.push(syn::Error::new(
             a.span,
@@ -433,6 +435,10 @@ fn not_a_fn(item: TokenStream, attr: &str, mut errors: Vec<syn::Error>) -> Token
         Ok(syn::Item::Trait(_)) => "a trait",
         Ok(syn::Item::Mod(_)) => "a module",
         Ok(syn::Item::Const(_)) | Ok(syn::Item::Static(_)) => "a constant",
+        _ if syn::parse2::<syn::TraitItemFn>(item.clone()).is_ok() => {
+            "a method declared without a body (put the attribute on the method in each \
+             `impl`, or give this one a default body)"
+        }
         Ok(_) => "not a function",
         Err(_) => "not a function with a body",
     };

@@ -7,6 +7,36 @@ use syn::spanned::Spanned;
 use syn::visit::Visit;
 use syn::{Expr, ExprAwait, Macro};
 
+/// Collects what rustc would reject in the signature of a function the
+/// lowering rewrites: `const` (a state machine is built and polled at run
+/// time; rustc rejects `const async fn` too) and C-variadic arguments.
+/// Both are removed from `sig`, so the function's stand-in reports nothing
+/// twice.
+pub fn check_signature(sig: &mut syn::Signature, attr: &str, errors: &mut Vec<syn::Error>) {
+    if let Some(c) = sig.constness.take() {
+        let too = match attr {
+            "desugar" => " (rustc rejects `const async fn` too)",
+            _ => "",
+        };
+        errors.push(syn::Error::new(
+            c.span,
+            format!(
+                "a `#[longhand::{attr}]` function cannot be `const`: its state machine is built \
+                 and run at run time{too}; remove `const`"
+            ),
+        ));
+    }
+    if let Some(v) = sig.variadic.take() {
+        errors.push(syn::Error::new_spanned(
+            &v,
+            format!(
+                "a `#[longhand::{attr}]` function cannot take C-variadic arguments (`...`): \
+                 take a slice or a `Vec` instead"
+            ),
+        ));
+    }
+}
+
 /// Collects every problem in the body of an `async fn` to be desugared.
 pub fn check_body(block: &syn::Block, mode: &crate::mode::Mode, errors: &mut Vec<syn::Error>) {
     let mut v = Checker {
