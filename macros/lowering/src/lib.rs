@@ -98,10 +98,20 @@ pub fn desugar(attr: TokenStream, item: TokenStream) -> TokenStream {
     };
     validate::check_signature(&mut func.sig, "desugar", &mut errors);
     if func.sig.asyncness.is_none() {
+        let why = match entry::runs_async_body(&func) {
+            true => {
+                " (it runs an `async` block: if an attribute above `#[longhand::desugar]`, such \
+                 as `#[tokio::main]`, made it so, write `#[longhand::desugar]` above that \
+                 attribute instead)"
+            }
+            false => "",
+        };
         errors.push(syn::Error::new(
             func.sig.fn_token.span,
-            "`#[longhand::desugar]` lowers an `async fn`: make this function `async`, or remove \
-             the attribute",
+            format!(
+                "`#[longhand::desugar]` lowers an `async fn`: make this function `async`, or \
+                 remove the attribute{why}"
+            ),
         ));
         return with_errors(errors, func.into_token_stream());
     }
@@ -110,7 +120,8 @@ pub fn desugar(attr: TokenStream, item: TokenStream) -> TokenStream {
     if !errors.is_empty() {
         return with_errors(errors, stand_in(&func));
     }
-    lower_configured(&func, mode::Mode::Future)
+    entry::around_runtime_entry(&func, |inner| lower_configured(inner, mode::Mode::Future))
+        .unwrap_or_else(|| lower_configured(&func, mode::Mode::Future))
 }
 
 /// Lowers `func` once per configuration its body's `#[cfg]`s distinguish,
