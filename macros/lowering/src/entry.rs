@@ -95,9 +95,19 @@ pub fn entry(attr: TokenStream, item: TokenStream, kind: &str) -> TokenStream {
 
 /// Is `path` `#[longhand::desugar]` (or `desugar`, imported)?
 fn is_desugar(path: &syn::Path) -> bool {
+    lowering_attr(path) == Some("desugar")
+}
+
+/// Which of longhand's lowering attributes `path` names, if any:
+/// `desugar` or `generator`, as `longhand::NAME` or imported.
+pub(crate) fn lowering_attr(path: &syn::Path) -> Option<&'static str> {
     let s = &path.segments;
-    s.last().is_some_and(|d| d.ident == "desugar")
-        && (s.len() == 1 || (s.len() == 2 && s[0].ident == "longhand"))
+    let last = match s.len() {
+        1 => &s[0].ident,
+        2 if s[0].ident == "longhand" => &s[1].ident,
+        _ => return None,
+    };
+    ["desugar", "generator"].into_iter().find(|n| last == n)
 }
 
 /// Is `path` an attribute that runs an `async fn` on a runtime

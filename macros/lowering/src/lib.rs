@@ -97,6 +97,7 @@ pub fn desugar(attr: TokenStream, item: TokenStream) -> TokenStream {
         Err(_) => return not_a_fn(item, "desugar", errors),
     };
     validate::check_signature(&mut func.sig, "desugar", &mut errors);
+    check_lowered_once(&mut func, "desugar", &mut errors);
     if func.sig.asyncness.is_none() {
         let why = match entry::runs_async_body(&func) {
             true => {
@@ -178,6 +179,7 @@ pub fn generator(attr: TokenStream, item: TokenStream) -> TokenStream {
         Err(_) => return not_a_fn(item, "generator", errors),
     };
     validate::check_signature(&mut func.sig, "generator", &mut errors);
+    check_lowered_once(&mut func, "generator", &mut errors);
     if let Some(a) = &func.sig.asyncness {
         errors.push(syn::Error::new(
             a.span,
@@ -424,6 +426,27 @@ fn lower(func: &syn::ItemFn, mode: mode::Mode) -> TokenStream {
         check: p.check,
         mode: p.mode,
     })
+}
+
+/// A second lowering attribute on the function (`desugar` twice, or
+/// `desugar` and `generator`) would meet the first one's output, a plain
+/// `fn`: it is reported here and removed.
+fn check_lowered_once(func: &mut syn::ItemFn, attr: &str, errors: &mut Vec<syn::Error>) {
+    func.attrs.retain(|a| {
+        let Some(other) = entry::lowering_attr(a.path()) else {
+            return true;
+        };
+        let msg = match other == attr {
+            true => format!("`#[longhand::{attr}]` is written twice on this function: remove one"),
+            false => format!(
+                "a function is either `#[longhand::desugar]` (an `async fn`) or \
+                 `#[longhand::generator]` (a `fn` that uses `yield_!`), not both: remove \
+                 `#[longhand::{other}]`"
+            ),
+        };
+        errors.push(syn::Error::new_spanned(a, msg));
+        false
+    });
 }
 
 /// The function with its body replaced, so that errors in it are reported once.
