@@ -2312,3 +2312,114 @@ differential! {
     },
     run: go(),
 }
+
+known_gap! {
+    reason: "s16-3 (fails to compile, E0282 type annotations needed for `(_, _)`): pagination destructuring each page with `let (xs, next) = match page(cur).await { Ok(p) => p, Err(e) => { pend(1, ()).await; out.push(Err(e)); return out; } };`: in the state resumed inside the `Err` arm the `let` keeps its tuple pattern over a block that only diverges, and the rest is cut, so the element types are unknown",
+    differential! {
+        /// Pagination collecting into a `Vec`: each page destructured with a
+        /// tuple `let` from a `match` whose `Err` arm awaits (a back-off) and
+        /// returns.
+        name: paginate_tuple_let_err_arm_awaits_then_returns,
+        items: {
+            pub async fn page(c: u32) -> Result<(Vec<u32>, Option<u32>), String> {
+                pend(1, ()).await;
+                if c == 2 { Err(format!("page {c} failed")) } else { Ok((vec![c, c + 10], Some(c + 1))) }
+            }
+            #[lh] async fn items() -> Vec<Result<u32, String>> {
+                let mut out = vec![];
+                let mut c = Some(0);
+                while let Some(cur) = c {
+                    let (xs, next) = match page(cur).await {
+                        Ok(p) => p,
+                        Err(e) => { pend(1, ()).await; out.push(Err(e)); return out; }
+                    };
+                    for x in xs { out.push(Ok(x)); }
+                    c = next;
+                }
+                out
+            }
+        },
+        run: items(),
+    }
+}
+
+known_gap! {
+    reason: "s16-3 minimal (fails to compile, E0282 type annotations needed for `(_, _)`): `let (a, b) = if c > 5 { pend(1, ()).await; return 0; } else { (c, c) }; a + b`: in the state resumed after the await, the `let` keeps its tuple pattern over an initializer that now only diverges (`let (a, b) = { { __lh_resumed }; break '__lh_body (0); };`) and the rest is cut to `unreachable!`, so nothing fixes the element types",
+    differential! {
+        /// s16-3 minimal: a tuple `let` over an `if` whose `then` branch
+        /// awaits and returns.
+        name: tuple_let_over_if_branch_awaits_then_returns,
+        items: {
+            #[lh] async fn f(c: u32) -> u32 {
+                let (a, b) = if c > 5 { pend(1, ()).await; return 0; } else { (c, c) };
+                a + b
+            }
+            pub async fn go() -> (u32, u32) { (f(1).await, f(9).await) }
+        },
+        run: go(),
+    }
+}
+
+differential! {
+    /// s16-3 neighbour: the same with a plain binding (`let x = ..;
+    /// x.0 + x.1`).
+    name: ident_let_over_match_err_arm_awaits_then_returns,
+    items: {
+        pub async fn pair(c: u32) -> Result<(u32, u32), String> { pend(1, ()).await; if c == 2 { Err("e".into()) } else { Ok((c, c + 1)) } }
+        #[lh] async fn f(c: u32) -> u32 {
+            let x = match pair(c).await {
+                Ok(p) => p,
+                Err(e) => { pend(1, ()).await; return 0; }
+            };
+            x.0 + x.1
+        }
+        pub async fn go() -> (u32, u32) { (f(1).await, f(2).await) }
+    },
+    run: go(),
+}
+
+differential! {
+    /// s16-3 neighbour: the diverging arm does not await.
+    name: tuple_let_over_match_err_arm_returns_without_await,
+    items: {
+        pub async fn pair(c: u32) -> Result<(u32, u32), String> { pend(1, ()).await; if c == 2 { Err("e".into()) } else { Ok((c, c + 1)) } }
+        #[lh] async fn f(c: u32) -> u32 {
+            let (a, b) = match pair(c).await {
+                Ok(p) => p,
+                Err(e) => return 0,
+            };
+            pend(1, ()).await;
+            a + b
+        }
+        pub async fn go() -> (u32, u32) { (f(1).await, f(2).await) }
+    },
+    run: go(),
+}
+
+differential! {
+    /// s16-3 neighbour: a struct pattern names the type, so the state
+    /// resumed in the diverging arm type-checks: config loaded, the error
+    /// reported with an await before returning.
+    name: struct_let_over_match_err_arm_reports_then_returns,
+    items: {
+        pub struct Conf { pub port: u32, pub host: String }
+        pub async fn load(ok: bool) -> Result<Conf, String> {
+            pend(1, ()).await;
+            if ok { Ok(Conf { port: 80, host: "h".into() }) } else { Err("no file".into()) }
+        }
+        pub async fn report(e: String) { log(format!("report {e}")); pend(1, ()).await; }
+        #[lh] async fn start(ok: bool) -> String {
+            let _span = D::new("span");
+            let Conf { port, host } = match load(ok).await {
+                Ok(c) => c,
+                Err(e) => {
+                    report(e).await;
+                    return "failed".to_string();
+                }
+            };
+            format!("{host}:{port}")
+        }
+        pub async fn go() -> (String, String) { (start(true).await, start(false).await) }
+    },
+    run: go(),
+}

@@ -11,6 +11,7 @@ mod differential_kept_rest;
 mod differential_stress13;
 mod differential_stress14;
 mod differential_stress15;
+mod differential_stress16;
 mod internal;
 mod iterators;
 mod realistic;
