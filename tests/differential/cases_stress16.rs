@@ -2423,3 +2423,245 @@ differential! {
     },
     run: go(),
 }
+
+// ---------------------------------------------------------------------------
+// 34. More service shapes
+// ---------------------------------------------------------------------------
+
+differential! {
+    /// A quorum read: ask replicas in turn, count versions in a
+    /// `BTreeMap`, stop as soon as one version has a majority.
+    name: quorum_read_majority,
+    items: {
+        pub async fn read(r: usize) -> (u32, &'static str) {
+            log(format!("read {r}"));
+            pend(1, [(3, "new"), (2, "old"), (3, "new"), (3, "new")][r]).await
+        }
+        #[lh] async fn quorum(n: usize) -> Option<(u32, &'static str)> {
+            let mut seen: BTreeMap<(u32, &'static str), usize> = BTreeMap::new();
+            let _g = D::new("quorum");
+            for r in 0..n {
+                let v = read(r).await;
+                let c = seen.entry(v).or_insert(0);
+                *c += 1;
+                if *c * 2 > n {
+                    return Some(v);
+                }
+            }
+            None
+        }
+    },
+    run: quorum(4),
+}
+
+differential! {
+    /// A distributed lock with lease renewal: renew until the work is
+    /// done or a renewal fails, then release (a `Drop` guard logs it).
+    name: lease_renewal_loop_with_guard,
+    items: {
+        pub struct Lease { pub id: u32, pub renewals: u32 }
+        impl Drop for Lease { fn drop(&mut self) { log(format!("release {} after {}", self.id, self.renewals)); } }
+        impl Lease {
+            pub async fn renew(&mut self) -> bool { pend(1, ()).await; self.renewals += 1; self.renewals < 3 }
+        }
+        #[lh] async fn work(steps: u32) -> Result<u32, String> {
+            let mut lease = Lease { id: 7, renewals: 0 };
+            let mut done = 0;
+            while done < steps {
+                done += fetch(done).await.min(1).max(1);
+                if !lease.renew().await {
+                    return Err(format!("lost lease at {done}"));
+                }
+            }
+            Ok(done)
+        }
+        pub async fn go() -> (Result<u32, String>, Result<u32, String>) { (work(2).await, work(5).await) }
+    },
+    run: go(),
+}
+
+differential! {
+    /// An auth middleware chain: boxed async checks borrowing the
+    /// request, run in order until one denies.
+    name: middleware_chain_boxed_checks_borrowing_request,
+    items: {
+        pub struct Req { pub user: &'static str, pub path: &'static str, pub _d: D }
+        pub type Check = for<'a> fn(&'a Req) -> Pin<Box<dyn Future<Output = bool> + 'a>>;
+        pub fn authn(r: &Req) -> Pin<Box<dyn Future<Output = bool> + '_>> { Box::pin(async move { pend(1, !r.user.is_empty()).await }) }
+        pub fn authz(r: &Req) -> Pin<Box<dyn Future<Output = bool> + '_>> { Box::pin(async move { pend(1, !r.path.starts_with("/admin") || r.user == "root").await }) }
+        #[lh] async fn handle(r: Req, chain: Vec<Check>) -> String {
+            for (i, c) in chain.iter().enumerate() {
+                if !c(&r).await {
+                    return format!("denied by {i} for {}", r.user);
+                }
+            }
+            format!("ok {} {}", r.user, fetch(r.path.len() as u32).await)
+        }
+        pub async fn go() -> Vec<String> {
+            let chain: Vec<Check> = vec![authn, authz];
+            vec![
+                handle(Req { user: "ann", path: "/x", _d: D::new("r1") }, chain.clone()).await,
+                handle(Req { user: "bob", path: "/admin", _d: D::new("r2") }, chain.clone()).await,
+                handle(Req { user: "", path: "/", _d: D::new("r3") }, chain).await,
+            ]
+        }
+    },
+    run: go(),
+}
+
+differential! {
+    /// Consistent hashing: a ring in a `BTreeMap`, `range(k..).next()`
+    /// with wrap-around, a node fetch awaited per key.
+    name: consistent_hash_ring_lookup,
+    items: {
+        #[lh] async fn route(keys: Vec<u32>) -> Vec<(u32, &'static str)> {
+            let mut ring = BTreeMap::new();
+            for (p, n) in [(10, "a"), (40, "b"), (70, "c")] { ring.insert(p, n); }
+            let mut out = vec![];
+            for k in keys {
+                let h = fetch(k).await % 100;
+                let node = ring.range(h..).next().or_else(|| ring.iter().next()).map(|(_, n)| *n).unwrap();
+                out.push((h, node));
+            }
+            out
+        }
+    },
+    run: route(vec![3, 30, 45, 1]),
+}
+
+differential! {
+    /// A WAL append: write, fsync, then update the index, each awaited;
+    /// a failed fsync truncates and returns the error with the entry
+    /// alive.
+    name: wal_append_fsync_index,
+    items: {
+        pub struct Wal { pub log: Vec<String>, pub index: BTreeMap<u32, usize>, pub fail_at: usize }
+        impl Wal {
+            pub async fn write(&mut self, e: &str) -> usize { pend(1, ()).await; self.log.push(e.to_string()); self.log.len() - 1 }
+            pub async fn fsync(&self) -> Result<(), String> { pend(1, ()).await; if self.log.len() == self.fail_at { Err("eio".into()) } else { Ok(()) } }
+            #[lh] pub async fn append(&mut self, key: u32, entry: D) -> Result<usize, String> {
+                let at = self.write(entry.0).await;
+                if let Err(e) = self.fsync().await {
+                    self.log.truncate(at);
+                    entry.touch();
+                    return Err(e);
+                }
+                self.index.insert(key, at);
+                Ok(at)
+            }
+        }
+        pub async fn go() -> (Vec<Result<usize, String>>, usize) {
+            let mut w = Wal { log: vec![], index: BTreeMap::new(), fail_at: 2 };
+            let mut out = vec![];
+            for (k, n) in [(1, "e1"), (2, "e2"), (3, "e3")] { out.push(w.append(k, D::new(n)).await); }
+            (out, w.index.len())
+        }
+    },
+    run: go(),
+}
+
+differential! {
+    /// A range scan over a `BTreeMap` borrowed across awaits, values
+    /// enriched by an awaited call each.
+    name: btree_range_scan_borrowed_across_awaits,
+    items: {
+        #[lh] async fn scan(m: &BTreeMap<u32, &'static str>, lo: u32, hi: u32) -> Vec<String> {
+            let mut out = vec![];
+            for (k, v) in m.range(lo..hi) {
+                let extra = fetch(*k).await;
+                out.push(format!("{v}{extra}"));
+            }
+            out
+        }
+        pub async fn go() -> Vec<String> {
+            let m = BTreeMap::from([(1, "a"), (3, "b"), (5, "c"), (9, "d")]);
+            scan(&m, 2, 9).await
+        }
+    },
+    run: go(),
+}
+
+differential! {
+    /// Chunk verification: checksums awaited per chunk, an early `Err`
+    /// return with the buffer and the current chunk's `D` alive.
+    name: chunk_checksum_early_err,
+    items: {
+        pub async fn sum(c: &[u8]) -> u32 { pend(1, c.iter().map(|b| *b as u32).sum()).await }
+        #[lh] async fn verify(chunks: Vec<(Vec<u8>, u32)>) -> Result<Vec<u8>, String> {
+            let mut buf = Vec::new();
+            let _file = D::new("file");
+            for (i, (c, want)) in chunks.into_iter().enumerate() {
+                let _chunk = D::new("chunk");
+                let got = sum(&c).await;
+                if got != want {
+                    return Err(format!("chunk {i}: {got} != {want}"));
+                }
+                buf.extend(c);
+            }
+            Ok(buf)
+        }
+        pub async fn go() -> (Result<Vec<u8>, String>, Result<Vec<u8>, String>) {
+            (verify(vec![(vec![1, 2], 3), (vec![4], 4)]).await, verify(vec![(vec![1], 1), (vec![2], 9), (vec![3], 3)]).await)
+        }
+    },
+    run: go(),
+}
+
+differential! {
+    /// s16-3 neighbour: a tuple-struct pattern `let Pair(a, b) = ..` (it names the type) over a
+    /// `match` whose `Err` arm awaits and returns.
+    name: tuple_struct_let_over_match_err_arm_awaits_then_returns,
+    items: {
+        pub struct Pair(pub u32, pub D);
+        pub async fn get(c: u32) -> Result<Pair, String> { pend(1, ()).await; if c == 0 { Err("zero".into()) } else { Ok(Pair(c, D::new("pair"))) } }
+        #[lh] async fn f(c: u32) -> usize {
+            let Pair(n, d) = match get(c).await {
+                Ok(p) => p,
+                Err(e) => { pend(1, ()).await; return 0; }
+            };
+            n as usize + d.touch()
+        }
+        pub async fn go() -> (usize, usize) { (f(2).await, f(0).await) }
+    },
+    run: go(),
+}
+
+known_gap! {
+    reason: "s16-3 (fails to compile, E0282 type annotations needed for `[_; 2]`): an array pattern, `let [a, b] = if c == 0 { pend(1, ()).await; return 0; } else { [c, c * 2] };`",
+    differential! {
+        /// s16-3 probe: an array pattern `let [a, b] = ..` over an `if` whose
+        /// branch awaits then returns.
+        name: array_let_over_if_branch_awaits_then_returns,
+        items: {
+            #[lh] async fn f(c: u32) -> u32 {
+                let [a, b] = if c == 0 { pend(1, ()).await; return 0; } else { [c, c * 2] };
+                a + b
+            }
+            pub async fn go() -> (u32, u32) { (f(2).await, f(0).await) }
+        },
+        run: go(),
+    }
+}
+
+known_gap! {
+    reason: "s16-3 (fails to compile, E0282 type annotations needed for `(_, _)`): the diverging arm `break`s out of the loop instead of returning (`let (a, b) = match x { Some(p) => p, None => { pend(1, ()).await; break; } };`)",
+    differential! {
+        /// s16-3 probe: a tuple pattern over a `match` whose diverging arm
+        /// awaits then `break`s out of the enclosing loop.
+        name: tuple_let_over_match_arm_awaits_then_breaks,
+        items: {
+            #[lh] async fn f(xs: Vec<Option<(u32, u32)>>) -> u32 {
+                let mut s = 0;
+                for x in xs {
+                    let (a, b) = match x {
+                        Some(p) => p,
+                        None => { pend(1, ()).await; break; }
+                    };
+                    s += a * b;
+                }
+                s
+            }
+        },
+        run: f(vec![Some((1, 2)), Some((3, 4)), None, Some((9, 9))]),
+    }
+}
