@@ -2313,51 +2313,45 @@ differential! {
     run: go(),
 }
 
-known_gap! {
-    reason: "s16-3 (fails to compile, E0282 type annotations needed for `(_, _)`): pagination destructuring each page with `let (xs, next) = match page(cur).await { Ok(p) => p, Err(e) => { pend(1, ()).await; out.push(Err(e)); return out; } };`: in the state resumed inside the `Err` arm the `let` keeps its tuple pattern over a block that only diverges, and the rest is cut, so the element types are unknown",
-    differential! {
-        /// Pagination collecting into a `Vec`: each page destructured with a
-        /// tuple `let` from a `match` whose `Err` arm awaits (a back-off) and
-        /// returns.
-        name: paginate_tuple_let_err_arm_awaits_then_returns,
-        items: {
-            pub async fn page(c: u32) -> Result<(Vec<u32>, Option<u32>), String> {
-                pend(1, ()).await;
-                if c == 2 { Err(format!("page {c} failed")) } else { Ok((vec![c, c + 10], Some(c + 1))) }
+differential! {
+    /// Pagination collecting into a `Vec`: each page destructured with a
+    /// tuple `let` from a `match` whose `Err` arm awaits (a back-off) and
+    /// returns.
+    name: paginate_tuple_let_err_arm_awaits_then_returns,
+    items: {
+        pub async fn page(c: u32) -> Result<(Vec<u32>, Option<u32>), String> {
+            pend(1, ()).await;
+            if c == 2 { Err(format!("page {c} failed")) } else { Ok((vec![c, c + 10], Some(c + 1))) }
+        }
+        #[lh] async fn items() -> Vec<Result<u32, String>> {
+            let mut out = vec![];
+            let mut c = Some(0);
+            while let Some(cur) = c {
+                let (xs, next) = match page(cur).await {
+                    Ok(p) => p,
+                    Err(e) => { pend(1, ()).await; out.push(Err(e)); return out; }
+                };
+                for x in xs { out.push(Ok(x)); }
+                c = next;
             }
-            #[lh] async fn items() -> Vec<Result<u32, String>> {
-                let mut out = vec![];
-                let mut c = Some(0);
-                while let Some(cur) = c {
-                    let (xs, next) = match page(cur).await {
-                        Ok(p) => p,
-                        Err(e) => { pend(1, ()).await; out.push(Err(e)); return out; }
-                    };
-                    for x in xs { out.push(Ok(x)); }
-                    c = next;
-                }
-                out
-            }
-        },
-        run: items(),
-    }
+            out
+        }
+    },
+    run: items(),
 }
 
-known_gap! {
-    reason: "s16-3 minimal (fails to compile, E0282 type annotations needed for `(_, _)`): `let (a, b) = if c > 5 { pend(1, ()).await; return 0; } else { (c, c) }; a + b`: in the state resumed after the await, the `let` keeps its tuple pattern over an initializer that now only diverges (`let (a, b) = { { __lh_resumed }; break '__lh_body (0); };`) and the rest is cut to `unreachable!`, so nothing fixes the element types",
-    differential! {
-        /// s16-3 minimal: a tuple `let` over an `if` whose `then` branch
-        /// awaits and returns.
-        name: tuple_let_over_if_branch_awaits_then_returns,
-        items: {
-            #[lh] async fn f(c: u32) -> u32 {
-                let (a, b) = if c > 5 { pend(1, ()).await; return 0; } else { (c, c) };
-                a + b
-            }
-            pub async fn go() -> (u32, u32) { (f(1).await, f(9).await) }
-        },
-        run: go(),
-    }
+differential! {
+    /// s16-3 minimal: a tuple `let` over an `if` whose `then` branch
+    /// awaits and returns.
+    name: tuple_let_over_if_branch_awaits_then_returns,
+    items: {
+        #[lh] async fn f(c: u32) -> u32 {
+            let (a, b) = if c > 5 { pend(1, ()).await; return 0; } else { (c, c) };
+            a + b
+        }
+        pub async fn go() -> (u32, u32) { (f(1).await, f(9).await) }
+    },
+    run: go(),
 }
 
 differential! {
@@ -2627,42 +2621,36 @@ differential! {
     run: go(),
 }
 
-known_gap! {
-    reason: "s16-3 (fails to compile, E0282 type annotations needed for `[_; 2]`): an array pattern, `let [a, b] = if c == 0 { pend(1, ()).await; return 0; } else { [c, c * 2] };`",
-    differential! {
-        /// s16-3 probe: an array pattern `let [a, b] = ..` over an `if` whose
-        /// branch awaits then returns.
-        name: array_let_over_if_branch_awaits_then_returns,
-        items: {
-            #[lh] async fn f(c: u32) -> u32 {
-                let [a, b] = if c == 0 { pend(1, ()).await; return 0; } else { [c, c * 2] };
-                a + b
-            }
-            pub async fn go() -> (u32, u32) { (f(2).await, f(0).await) }
-        },
-        run: go(),
-    }
+differential! {
+    /// s16-3 probe: an array pattern `let [a, b] = ..` over an `if` whose
+    /// branch awaits then returns.
+    name: array_let_over_if_branch_awaits_then_returns,
+    items: {
+        #[lh] async fn f(c: u32) -> u32 {
+            let [a, b] = if c == 0 { pend(1, ()).await; return 0; } else { [c, c * 2] };
+            a + b
+        }
+        pub async fn go() -> (u32, u32) { (f(2).await, f(0).await) }
+    },
+    run: go(),
 }
 
-known_gap! {
-    reason: "s16-3 (fails to compile, E0282 type annotations needed for `(_, _)`): the diverging arm `break`s out of the loop instead of returning (`let (a, b) = match x { Some(p) => p, None => { pend(1, ()).await; break; } };`)",
-    differential! {
-        /// s16-3 probe: a tuple pattern over a `match` whose diverging arm
-        /// awaits then `break`s out of the enclosing loop.
-        name: tuple_let_over_match_arm_awaits_then_breaks,
-        items: {
-            #[lh] async fn f(xs: Vec<Option<(u32, u32)>>) -> u32 {
-                let mut s = 0;
-                for x in xs {
-                    let (a, b) = match x {
-                        Some(p) => p,
-                        None => { pend(1, ()).await; break; }
-                    };
-                    s += a * b;
-                }
-                s
+differential! {
+    /// s16-3 probe: a tuple pattern over a `match` whose diverging arm
+    /// awaits then `break`s out of the enclosing loop.
+    name: tuple_let_over_match_arm_awaits_then_breaks,
+    items: {
+        #[lh] async fn f(xs: Vec<Option<(u32, u32)>>) -> u32 {
+            let mut s = 0;
+            for x in xs {
+                let (a, b) = match x {
+                    Some(p) => p,
+                    None => { pend(1, ()).await; break; }
+                };
+                s += a * b;
             }
-        },
-        run: f(vec![Some((1, 2)), Some((3, 4)), None, Some((9, 9))]),
-    }
+            s
+        }
+    },
+    run: f(vec![Some((1, 2)), Some((3, 4)), None, Some((9, 9))]),
 }

@@ -684,32 +684,29 @@ gen_differential! {
     run: decode(vec![2, 7, 0, 9, 3, 1, 5]),
 }
 
-known_gap! {
-    reason: "s16-3 (fails to compile, E0282 type annotations needed for `(_, _)`), in a stream: `let (xs, next) = match page(cur).await { Ok(p) => p, Err(e) => { yield_!(Err(e)); return; } };`: the yield in the diverging arm is a suspension, and the state resumed after it keeps the tuple pattern over a block that only diverges",
-    gen_differential! {
-        /// Pagination over a cursor with a `?`-like early return written as
-        /// `match .. { Err(e) => { yield error; return } }`.
-        name: stream_early_return_on_error_item,
-        items: {
-            pub async fn page(c: u32) -> Result<(Vec<u32>, Option<u32>), String> {
-                pend(1, ()).await;
-                if c == 2 { Err(format!("page {c} failed")) } else { Ok((vec![c, c + 10], Some(c + 1))) }
-            }
-        },
-        gen: fn items() -> impl Stream<Item = Result<u32, String>> {
-            let mut c = Some(0);
-            let _g = D("cursor");
-            while let Some(cur) = c {
-                let (xs, next) = match page(cur).await {
-                    Ok(p) => p,
-                    Err(e) => { yield_!(Err(e)); return; }
-                };
-                for x in xs { yield_!(Ok(x)); }
-                c = next;
-            }
-        },
-        run: items(),
-    }
+gen_differential! {
+    /// Pagination over a cursor with a `?`-like early return written as
+    /// `match .. { Err(e) => { yield error; return } }`.
+    name: stream_early_return_on_error_item,
+    items: {
+        pub async fn page(c: u32) -> Result<(Vec<u32>, Option<u32>), String> {
+            pend(1, ()).await;
+            if c == 2 { Err(format!("page {c} failed")) } else { Ok((vec![c, c + 10], Some(c + 1))) }
+        }
+    },
+    gen: fn items() -> impl Stream<Item = Result<u32, String>> {
+        let mut c = Some(0);
+        let _g = D("cursor");
+        while let Some(cur) = c {
+            let (xs, next) = match page(cur).await {
+                Ok(p) => p,
+                Err(e) => { yield_!(Err(e)); return; }
+            };
+            for x in xs { yield_!(Ok(x)); }
+            c = next;
+        }
+    },
+    run: items(),
 }
 
 gen_differential! {
@@ -763,18 +760,15 @@ known_gap! {
     }
 }
 
-known_gap! {
-    reason: "s16-3 minimal (fails to compile, E0282 type annotations needed for `(_, _)`), in an iterator: `let (a, b) = if n > 1 { yield_!(0); return; } else { (n, n) };`",
-    gen_differential! {
-        /// s16-3 minimal for generators.
-        name: tuple_let_over_if_branch_yields_then_returns,
-        items: {},
-        gen: fn g(n: u32) -> impl Iterator<Item = u32> {
-            let (a, b) = if n > 1 { yield_!(0); return; } else { (n, n) };
-            yield_!(a + b);
-        },
-        run: g(2),
-    }
+gen_differential! {
+    /// s16-3 minimal for generators.
+    name: tuple_let_over_if_branch_yields_then_returns,
+    items: {},
+    gen: fn g(n: u32) -> impl Iterator<Item = u32> {
+        let (a, b) = if n > 1 { yield_!(0); return; } else { (n, n) };
+        yield_!(a + b);
+    },
+    run: g(2),
 }
 
 gen_differential! {

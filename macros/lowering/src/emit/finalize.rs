@@ -236,8 +236,8 @@ impl VisitMut for Finalize<'_> {
             return;
         }
         let cut = self.cut_after_divergence(b, None);
-        if let Some(k) = cut {
-            self.unbind_before_join(&mut b.stmts[k]);
+        if let Some(k) = self.stops(b) {
+            self.unbind_before_divergence(&mut b.stmts[k]);
         }
         // A `let` (or an assignment to a local) whose value's first step is
         // an `.await` that stops here (`let n = x.await.into_iter().collect();`,

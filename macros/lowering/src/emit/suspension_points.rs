@@ -31,17 +31,21 @@ impl Finalize<'_> {
         }
     }
 
-    /// `let pat = init;` whose `init` reaches a join point: nothing after it
-    /// runs in this arm, and where `init` is a `loop` or block that only
-    /// jumps, rustc could not type `pat` (a tuple, say) from it. The
-    /// bindings are made in the join's arm; here the pattern becomes `_`.
-    pub(super) fn unbind_before_join(&self, s: &mut syn::Stmt) {
+    /// `let pat = init;` whose `init` reaches a join point, or leaves by
+    /// itself in this arm (an arm resumed inside the branch that `return`s:
+    /// `let (a, b) = if c { x.await; return 0 } else { (c, c) };` is
+    /// `let (a, b) = { resumed; return 0 };` there): nothing after it runs
+    /// in this arm, and where `init` is a `loop` or block that only jumps,
+    /// rustc could not type `pat` (a tuple, say) from it. The bindings are
+    /// made in another arm; here the pattern becomes `_`.
+    pub(super) fn unbind_before_divergence(&self, s: &mut syn::Stmt) {
         let is_join = |a: &syn::ExprAwait| {
             await_id(a).is_some_and(|n| self.kinds.get(n) == Some(&Kind::Join))
         };
         if let syn::Stmt::Local(l) = s
             && let Some(init) = &mut l.init
-            && crate::awaits::contains_await_where(&init.expr, &is_join)
+            && (crate::awaits::contains_await_where(&init.expr, &is_join)
+                || crate::awaits::diverges_at(&init.expr, &|_| false))
         {
             init.diverge = None;
             // A type written out stays (code before the join may need it),
