@@ -1301,78 +1301,66 @@ differential! {
 // 24. Moved locals as earlier operands of an awaiting expression
 // ---------------------------------------------------------------------------
 
-known_gap! {
-    reason: "s16-2 minimal (runs differently, drop order on cancellation): `let d = D::new(\"d\"); let e = D::new(\"e\"); let n = take2(d, fetch(1).await);`: rustc moves `d` into an operand temporary before the await, so cancelled there it drops `d` (the newest temporary) before the local `e` (native `[\"fetch 1\", \"-- drop after 1 polls\", \"drop pend\", \"drop d\", \"drop e\"]`); longhand leaves `d` in its local slot and keeps it in declaration order (lowered `[.., \"drop pend\", \"drop e\", \"drop d\"]`)",
-    differential! {
-        /// `take2(d, fetch(1).await)` with a later local alive: rustc moves
-        /// `d` into an operand temporary before suspending.
-        name: moved_local_operand_before_await_call,
-        items: {
-            pub fn take2(d: D, n: u32) -> usize { d.touch() + n as usize }
-            #[lh] async fn f() -> usize {
-                let d = D::new("d");
-                let e = D::new("e");
-                let n = take2(d, fetch(1).await);
-                e.touch();
-                n
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// `take2(d, fetch(1).await)` with a later local alive: rustc moves
+    /// `d` into an operand temporary before suspending.
+    name: moved_local_operand_before_await_call,
+    items: {
+        pub fn take2(d: D, n: u32) -> usize { d.touch() + n as usize }
+        #[lh] async fn f() -> usize {
+            let d = D::new("d");
+            let e = D::new("e");
+            let n = take2(d, fetch(1).await);
+            e.touch();
+            n
+        }
+    },
+    run: f(),
 }
 
-known_gap! {
-    reason: "s16-2 (runs differently, drop order on cancellation): a struct literal moving a local into its first field and awaiting in the second (`Job { tag, n: fetch(2).await }`) with a later local alive: native cancelled at the await `[.., \"drop pend\", \"drop tag\", \"drop later\"]`, lowered `[.., \"drop pend\", \"drop later\", \"drop tag\"]`: the moved local stays in its slot instead of becoming an operand temporary",
-    differential! {
-        /// A struct literal whose first field moves a local and whose second
-        /// field awaits, a later local alive.
-        name: moved_local_in_struct_literal_before_await,
-        items: {
-            pub struct Job { pub tag: D, pub n: u32 }
-            #[lh] async fn f() -> u32 {
-                let tag = D::new("tag");
-                let later = D::new("later");
-                let job = Job { tag, n: fetch(2).await };
-                later.touch();
-                job.n
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// A struct literal whose first field moves a local and whose second
+    /// field awaits, a later local alive.
+    name: moved_local_in_struct_literal_before_await,
+    items: {
+        pub struct Job { pub tag: D, pub n: u32 }
+        #[lh] async fn f() -> u32 {
+            let tag = D::new("tag");
+            let later = D::new("later");
+            let job = Job { tag, n: fetch(2).await };
+            later.touch();
+            job.n
+        }
+    },
+    run: f(),
 }
 
-known_gap! {
-    reason: "s16-2 (runs differently, drop order on cancellation): a tuple moving a parameter before an awaiting element (`let pair = (p, fetch(3).await);`, `q` a later parameter): native cancelled at the await drops `p` then `q`, lowered `q` then `p` (parameters in their slots, the later one first)",
-    differential! {
-        /// A tuple whose first element moves a parameter, the second awaiting.
-        name: moved_param_in_tuple_before_await,
-        items: {
-            #[lh] async fn f(p: D, q: D) -> usize {
-                let pair = (p, fetch(3).await);
-                q.touch();
-                pair.0.touch() + pair.1 as usize
-            }
-        },
-        run: f(D::new("p"), D::new("q")),
-    }
+differential! {
+    /// A tuple whose first element moves a parameter, the second awaiting.
+    name: moved_param_in_tuple_before_await,
+    items: {
+        #[lh] async fn f(p: D, q: D) -> usize {
+            let pair = (p, fetch(3).await);
+            q.touch();
+            pair.0.touch() + pair.1 as usize
+        }
+    },
+    run: f(D::new("p"), D::new("q")),
 }
 
-known_gap! {
-    reason: "s16-2 (runs differently, drop order on cancellation): `vec![a, pend(1, D::new(\"b\")).await]` with a later local `z`: native cancelled at the await `[.., \"drop pend\", \"drop b\", \"drop a\", \"drop z\"]`, lowered `[.., \"drop b\", \"drop z\", \"drop a\"]`",
-    differential! {
-        /// `vec![a, b.await]` with `a` a moved local.
-        name: moved_local_in_vec_macro_before_await,
-        items: {
-            #[lh] async fn f() -> usize {
-                let a = D::new("a");
-                let z = D::new("z");
-                let v = vec![a, pend(1, D::new("b")).await];
-                z.touch();
-                v.len()
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// `vec![a, b.await]` with `a` a moved local.
+    name: moved_local_in_vec_macro_before_await,
+    items: {
+        #[lh] async fn f() -> usize {
+            let a = D::new("a");
+            let z = D::new("z");
+            let v = vec![a, pend(1, D::new("b")).await];
+            z.touch();
+            v.len()
+        }
+    },
+    run: f(),
 }
 
 // ---------------------------------------------------------------------------

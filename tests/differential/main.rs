@@ -22,6 +22,7 @@ mod cases_let_chains;
 mod cases_loops;
 mod cases_macros;
 mod cases_methods_generics;
+mod cases_moved_operands;
 mod cases_panics;
 mod cases_pinned;
 mod cases_probes;

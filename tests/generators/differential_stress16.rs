@@ -481,42 +481,36 @@ gen_differential! {
     run: g(vec!["a", "b"]),
 }
 
-known_gap! {
-    reason: "s16-2 (runs differently, drop order on cancellation), in a stream: `let pair = (d, pend(1, 5usize).await);` with a later local `e`: rustc moves `d` into an operand temporary before the await, so dropped there it drops `d` before `e` (native `[.., \"drop pend\", \"drop d\", \"drop e\"]`); longhand keeps `d` in its slot (lowered `[.., \"drop pend\", \"drop e\", \"drop d\"]`)",
-    gen_differential! {
-        /// s16-2 for streams: a local moved into a tuple before an await in
-        /// the same tuple, a later local alive; dropped at the await.
-        name: stream_moved_local_operand_before_await,
-        items: {},
-        gen: fn g() -> impl Stream<Item = usize> {
-            let d = D("d");
-            let e = D("e");
-            let pair = (d, pend(1, 5usize).await);
-            yield_!(pair.1);
-            drop(e);
-            yield_!(pair.0 .0.len());
-        },
-        run: g(),
-    }
+gen_differential! {
+    /// s16-2 for streams: a local moved into a tuple before an await in
+    /// the same tuple, a later local alive; dropped at the await.
+    name: stream_moved_local_operand_before_await,
+    items: {},
+    gen: fn g() -> impl Stream<Item = usize> {
+        let d = D("d");
+        let e = D("e");
+        let pair = (d, pend(1, 5usize).await);
+        yield_!(pair.1);
+        drop(e);
+        yield_!(pair.0 .0.len());
+    },
+    run: g(),
 }
 
-known_gap! {
-    reason: "s16-2 (runs differently, drop order on cancellation), in an iterator: `let n = take2(d, { yield_!(1); 2 });` with a later local `e`: dropped after the first item, rustc drops the operand temporary holding `d` first (native `[\"-> 1\", \"-- drop after 1 polls\", \"drop d\", \"drop e\"]`), longhand `d` in its slot after `e` (`[\"drop e\", \"drop d\"]`)",
-    gen_differential! {
-        /// s16-2 for iterators: a moved local beside a block that yields.
-        name: iter_moved_local_operand_before_yield_block,
-        items: {
-            pub fn take2(d: D, n: usize) -> usize { d.0.len() + n }
-        },
-        gen: fn g() -> impl Iterator<Item = usize> {
-            let d = D("d");
-            let e = D("e");
-            let n = take2(d, { yield_!(1); 2 });
-            yield_!(n);
-            drop(e);
-        },
-        run: g(),
-    }
+gen_differential! {
+    /// s16-2 for iterators: a moved local beside a block that yields.
+    name: iter_moved_local_operand_before_yield_block,
+    items: {
+        pub fn take2(d: D, n: usize) -> usize { d.0.len() + n }
+    },
+    gen: fn g() -> impl Iterator<Item = usize> {
+        let d = D("d");
+        let e = D("e");
+        let n = take2(d, { yield_!(1); 2 });
+        yield_!(n);
+        drop(e);
+    },
+    run: g(),
 }
 
 gen_differential! {

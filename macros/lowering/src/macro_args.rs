@@ -254,6 +254,11 @@ pub fn name(mac: &Macro) -> String {
         .unwrap_or_default()
 }
 
+/// Does this macro take its expression arguments by value (`vec!`, `dbg!`)?
+pub fn moves_args(mac: &Macro) -> bool {
+    matches!(name(mac).as_str(), "vec" | "dbg")
+}
+
 /// Does this macro take its arguments by reference (the `format_args!` family)?
 pub fn borrows_args(mac: &Macro) -> bool {
     matches!(

@@ -35,6 +35,7 @@ mod borrowed_temporaries;
 mod desugar_for;
 mod explicit;
 mod hoist;
+mod later_uses;
 mod operand_shapes;
 mod tags;
 
@@ -67,6 +68,7 @@ pub fn normalize(block: &mut syn::Block) -> usize {
     Hoist {
         next: 0,
         mutable: Default::default(),
+        later: Default::default(),
     }
     .visit_block_mut(block);
     crate::returning_macros::wrap(block);

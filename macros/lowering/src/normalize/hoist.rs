@@ -2,6 +2,7 @@
 //! expression are moved into `match` temporaries, kept across the await and
 //! dropped at the end of the statement; places stay places.
 
+use super::later_uses::{LaterUses, changed_in};
 use super::operand_shapes::*;
 use super::*;
 
@@ -9,6 +10,8 @@ pub(super) struct Hoist {
     pub(super) next: usize,
     /// The temporaries borrowed mutably (`&mut make()`), bound `mut`.
     pub(super) mutable: std::collections::HashSet<String>,
+    /// The names used after the code being visited (see `later_uses`).
+    pub(super) later: LaterUses,
 }
 
 impl Hoist {
@@ -50,7 +53,7 @@ impl Hoist {
                 self.lift_receiver(&mut m.receiver, &mut lifted);
             }
             let args = m.args.iter_mut().collect();
-            lifted.extend(self.lift_operands(args, upto - 1, include_last, false));
+            lifted.extend(self.lift_operands(args, upto - 1, include_last, false, false));
             return lifted;
         }
         // An index's base that is a place (`g[i][x.await]`, `rows[0][..n.await]`)
@@ -74,28 +77,56 @@ impl Hoist {
         // A comparison borrows its operands (`PartialEq::eq(&a, &b)`): a place
         // among them (`row[1] == x.await`) stays where it is.
         let borrowed = matches!(target, Expr::Binary(b) if is_comparison(&b.op));
-        self.lift_operands(operands(target), upto, include_last, borrowed)
+        let callee = matches!(target, Expr::Call(_));
+        self.lift_operands(operands(target), upto, include_last, borrowed, callee)
     }
 
     /// Lifts `ops[..upto]` (and `ops[upto]` if `include_last`), those that
     /// are not inert, in order: operands of an expression, or a method's
     /// arguments; places among them stay if they are `borrowed` (see
-    /// `lift_operand`).
+    /// `lift_operand`). Otherwise they are taken by value, and a local no
+    /// code after names is moved into a temporary too (see `later_uses`),
+    /// except the first operand if it is a `callee` (`take2` in `take2(d,
+    /// x.await)`).
     fn lift_operands(
         &mut self,
         ops: Vec<&mut Expr>,
         upto: usize,
         include_last: bool,
         borrowed: bool,
+        callee: bool,
     ) -> Vec<(proc_macro2::Ident, Expr)> {
         let mut lifted = Vec::new();
+        let changed = changed_later(&ops);
         for (i, op) in ops.into_iter().enumerate() {
             if i > upto || (i == upto && !include_last) {
                 break;
             }
-            self.lift_operand(op, borrowed, &mut lifted);
+            let by_value = !borrowed && (i > 0 || !callee);
+            if by_value && self.moved_local(op, changed[i]) {
+                self.lift_value(op, &mut lifted);
+            } else {
+                self.lift_operand(op, borrowed, &mut lifted);
+            }
         }
         lifted
+    }
+
+    /// Is `op` a local (a lower-case name) taken by value that no code
+    /// after it names, or that a later operand `changed`? Moved into a
+    /// temporary, it drops with the statement's temporaries, as in rustc
+    /// (see `later_uses`).
+    fn moved_local(&self, op: &Expr, changed: bool) -> bool {
+        let Expr::Path(p) = op else { return false };
+        let Some(name) = p.path.get_ident() else {
+            return false;
+        };
+        let name = name.to_string();
+        p.qself.is_none()
+            && name
+                .trim_start_matches("r#")
+                .starts_with(|c: char| c.is_lowercase() || c == '_')
+            && (changed || !self.later.named_later(&name))
     }
 
     /// Lifts operand `op` (see `lift_value`), unless evaluating it later
@@ -449,12 +480,19 @@ impl VisitMut for Hoist {
             }
             // Every argument up to the last that suspends is lifted, that one
             // included: an `.await` cannot stay inside the macro's tokens.
+            let moves = crate::macro_args::moves_args(&m.mac);
             let lifted = match args.args.iter().rposition(contains_await) {
                 Some(last) => {
                     // A formatting macro borrows its arguments: a place
                     // (`v[0]`) stays, as a value it would be moved out.
+                    // `vec!` and `dbg!` move a local (see `moved_local`).
                     let mut lifted = Vec::new();
-                    for a in args.args.iter_mut().take(last + 1) {
+                    let changed = changed_later(&args.args.iter().collect::<Vec<_>>());
+                    for (a, changed) in args.args.iter_mut().take(last + 1).zip(changed) {
+                        if moves && self.moved_local(a, changed) {
+                            self.lift_value(a, &mut lifted);
+                            continue;
+                        }
                         let borrowed = !contains_await(a);
                         self.lift_operand(a, borrowed, &mut lifted);
                     }
@@ -558,7 +596,44 @@ impl VisitMut for Hoist {
             }
         }
     }
+    fn visit_block_mut(&mut self, b: &mut syn::Block) {
+        let after = LaterUses::per_statement(b);
+        for (s, names) in b.stmts.iter_mut().zip(after) {
+            self.later.push(names);
+            self.visit_stmt_mut(s);
+            self.later.pop();
+        }
+    }
+    fn visit_expr_loop_mut(&mut self, l: &mut syn::ExprLoop) {
+        self.later.push(LaterUses::of_loop(&[], &l.body));
+        visit_mut::visit_expr_loop_mut(self, l);
+        self.later.pop();
+    }
+    fn visit_expr_while_mut(&mut self, w: &mut syn::ExprWhile) {
+        self.later.push(LaterUses::of_loop(&[&w.cond], &w.body));
+        visit_mut::visit_expr_while_mut(self, w);
+        self.later.pop();
+    }
+    fn visit_expr_for_loop_mut(&mut self, f: &mut syn::ExprForLoop) {
+        self.later.push(LaterUses::of_loop(&[], &f.body));
+        visit_mut::visit_expr_for_loop_mut(self, f);
+        self.later.pop();
+    }
     fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
     fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}
+
+/// For each operand that is a single name, does an operand after it
+/// assign to that name or borrow it mutably (see `later_uses::changed_in`)?
+fn changed_later<E: std::ops::Deref<Target = Expr>>(ops: &[E]) -> Vec<bool> {
+    (0..ops.len())
+        .map(|i| match &*ops[i] {
+            Expr::Path(p) => p.path.get_ident().is_some_and(|name| {
+                let name = name.to_string();
+                ops[i + 1..].iter().any(|later| changed_in(&name, later))
+            }),
+            _ => false,
+        })
+        .collect()
 }
