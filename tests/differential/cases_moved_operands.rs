@@ -11,6 +11,8 @@
 //! next iteration, later in the same statement), which a temporary would
 //! break. These cases pin both sides.
 #![allow(dead_code, unused_variables, unused_mut, unused_assignments)]
+// The awaiting expression is a statement of its own on purpose.
+#![allow(clippy::let_and_return)]
 
 use crate::harness::*;
 
