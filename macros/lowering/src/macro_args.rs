@@ -292,34 +292,36 @@ pub fn borrows_args(mac: &Macro) -> bool {
 /// The distinct names that tokens longhand cannot read may use, in order:
 /// every identifier (not a keyword), and the names format strings capture.
 pub fn token_names(tokens: &TokenStream) -> Vec<proc_macro2::Ident> {
-    fn collect(tokens: &TokenStream, out: &mut Vec<proc_macro2::Ident>) {
-        for tt in tokens.clone() {
-            match tt {
-                TokenTree::Ident(i) => push(i, out),
-                TokenTree::Group(g) => collect(&g.stream(), out),
-                TokenTree::Literal(l) => {
-                    let span = l.span();
-                    if let Ok(s) = syn::parse2::<syn::LitStr>(TokenTree::Literal(l).into()) {
-                        for name in format_captures(&s) {
-                            if let Ok(i) = syn::parse_str::<proc_macro2::Ident>(&name) {
-                                push(crate::names::ident(&i.to_string(), span), out);
-                            }
-                        }
-                    }
-                }
-                TokenTree::Punct(_) => {}
-            }
-        }
-    }
-    fn push(i: proc_macro2::Ident, out: &mut Vec<proc_macro2::Ident>) {
+    let mut out = Vec::new();
+    each_token_name(tokens, &mut |i| {
         let keyword = syn::parse2::<syn::Ident>(TokenTree::Ident(i.clone()).into()).is_err();
         if !keyword && !out.contains(&i) {
             out.push(i);
         }
-    }
-    let mut out = Vec::new();
-    collect(tokens, &mut out);
+    });
     out
+}
+
+/// Calls `f` with every identifier in `tokens` and every name a format
+/// string among them captures, in order, repeats and keywords included.
+pub fn each_token_name(tokens: &TokenStream, f: &mut dyn FnMut(proc_macro2::Ident)) {
+    for tt in tokens.clone() {
+        match tt {
+            TokenTree::Ident(i) => f(i),
+            TokenTree::Group(g) => each_token_name(&g.stream(), f),
+            TokenTree::Literal(l) => {
+                let span = l.span();
+                if let Ok(s) = syn::parse2::<syn::LitStr>(TokenTree::Literal(l).into()) {
+                    for name in format_captures(&s) {
+                        if let Ok(i) = syn::parse_str::<proc_macro2::Ident>(&name) {
+                            f(crate::names::ident(&i.to_string(), span));
+                        }
+                    }
+                }
+            }
+            TokenTree::Punct(_) => {}
+        }
+    }
 }
 
 /// Names captured implicitly by a format string: `"{total}"`, `"{x:?}"`.

@@ -15,7 +15,7 @@
 //! local (then it is no reborrowed reference, and the copy must come
 //! first: `add(n, { n += 10; x }.await)`).
 
-use proc_macro2::{TokenStream, TokenTree};
+use proc_macro2::TokenStream;
 use quote::ToTokens;
 use std::collections::{HashMap, HashSet};
 use syn::visit::Visit;
@@ -109,9 +109,8 @@ pub(super) fn changed_in(name: &str, later: &syn::Expr) -> bool {
 struct Bound(HashSet<String>);
 
 impl Visit<'_> for Bound {
-    fn visit_pat_ident(&mut self, p: &syn::PatIdent) {
-        self.0.insert(p.ident.to_string());
-        syn::visit::visit_pat_ident(self, p);
+    fn visit_pat(&mut self, p: &syn::Pat) {
+        self.0.extend(crate::bindings::pattern_names(p));
     }
 }
 
@@ -136,23 +135,9 @@ impl Visit<'_> for Uses {
 /// How many times each name occurs in `tokens`: identifiers, and the names
 /// format strings capture (`"{d}"`).
 fn counts(tokens: TokenStream) -> HashMap<String, usize> {
-    fn walk(tokens: TokenStream, out: &mut HashMap<String, usize>) {
-        for tt in tokens {
-            match tt {
-                TokenTree::Ident(i) => *out.entry(i.to_string()).or_default() += 1,
-                TokenTree::Group(g) => walk(g.stream(), out),
-                TokenTree::Literal(l) => {
-                    if let Ok(s) = syn::parse2::<syn::LitStr>(TokenTree::Literal(l).into()) {
-                        for name in crate::macro_args::format_captures(&s) {
-                            *out.entry(name).or_default() += 1;
-                        }
-                    }
-                }
-                TokenTree::Punct(_) => {}
-            }
-        }
-    }
     let mut out = HashMap::new();
-    walk(tokens, &mut out);
+    crate::macro_args::each_token_name(&tokens, &mut |i| {
+        *out.entry(i.to_string()).or_default() += 1
+    });
     out
 }
