@@ -1489,35 +1489,32 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "s16-1 (fails to compile, E0505 cannot move out of `c` because it is borrowed, E0597 `c` does not live long enough): a user method named like a std method that returns an owned value (`next`, on the `returns_owned` list) that lends a borrow of its receiver (`fn next(&mut self) -> Option<&str>`), its result kept across an await: longhand takes the result as owned, does not pin `c`, and moves it into the state while `tok` borrows it",
-    differential! {
-        /// A cursor whose `next(&mut self)` lends a slice of its own buffer,
-        /// the slice kept across an await.
-        name: lending_next_kept_across_await,
-        items: {
-            pub struct Cur { pub buf: String, pub at: usize }
-            impl Cur {
-                pub fn next(&mut self) -> Option<&str> {
-                    let rest = &self.buf[self.at..];
-                    let end = rest.find(' ').unwrap_or(rest.len());
-                    if end == 0 { return None; }
-                    let s = self.at;
-                    self.at += end + 1;
-                    self.at = self.at.min(self.buf.len());
-                    Some(&self.buf[s..s + end])
-                }
+differential! {
+    /// A cursor whose `next(&mut self)` lends a slice of its own buffer,
+    /// the slice kept across an await.
+    name: lending_next_kept_across_await,
+    items: {
+        pub struct Cur { pub buf: String, pub at: usize }
+        impl Cur {
+            pub fn next(&mut self) -> Option<&str> {
+                let rest = &self.buf[self.at..];
+                let end = rest.find(' ').unwrap_or(rest.len());
+                if end == 0 { return None; }
+                let s = self.at;
+                self.at += end + 1;
+                self.at = self.at.min(self.buf.len());
+                Some(&self.buf[s..s + end])
             }
-            #[lh] async fn f(src: &str) -> usize {
-                let mut c = Cur { buf: src.to_string(), at: 0 };
-                let tok = c.next().unwrap();
-                let n = fetch(tok.len() as u32).await;
-                log(format!("tok {tok}"));
-                n as usize
-            }
-        },
-        run: f("hello world"),
-    }
+        }
+        #[lh] async fn f(src: &str) -> usize {
+            let mut c = Cur { buf: src.to_string(), at: 0 };
+            let tok = c.next().unwrap();
+            let n = fetch(tok.len() as u32).await;
+            log(format!("tok {tok}"));
+            n as usize
+        }
+    },
+    run: f("hello world"),
 }
 
 // ---------------------------------------------------------------------------
@@ -1814,25 +1811,22 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "s16-1 minimal (fails to compile, E0505/E0597): `let t = c.next().unwrap(); pend(1, ()).await; t.len()` with a user `fn next(&mut self) -> Option<&str>` lending from `c`: `next` is on longhand's list of methods whose result is owned, so `c` is not pinned and is moved into the state while `t` borrows it; the same method named `lend` compiles (`lending_method_not_on_list_kept_across_await`)",
-    differential! {
-        /// s16-1 minimal.
-        name: lending_next_minimal,
-        items: {
-            pub struct Cur(pub String, pub D);
-            impl Cur {
-                pub fn next(&mut self) -> Option<&str> { Some(&self.0[..2]) }
-            }
-            #[lh] async fn f() -> usize {
-                let mut c = Cur("abc".into(), D::new("cur"));
-                let t = c.next().unwrap();
-                pend(1, ()).await;
-                t.len()
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// s16-1 minimal.
+    name: lending_next_minimal,
+    items: {
+        pub struct Cur(pub String, pub D);
+        impl Cur {
+            pub fn next(&mut self) -> Option<&str> { Some(&self.0[..2]) }
+        }
+        #[lh] async fn f() -> usize {
+            let mut c = Cur("abc".into(), D::new("cur"));
+            let t = c.next().unwrap();
+            pend(1, ()).await;
+            t.len()
+        }
+    },
+    run: f(),
 }
 
 differential! {
@@ -1854,32 +1848,29 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "s16-1 (fails to compile, E0505/E0597), a second name: a ring buffer whose `pop(&mut self) -> Option<&[u8]>` lends its slot (no copy), the frame kept across an awaited write: `pop` is on the owned-result list",
-    differential! {
-        /// s16-1 with `pop`: a zero-copy ring buffer handing out a slice.
-        name: lending_pop_ring_buffer_frame_across_write,
-        items: {
-            pub struct Ring { pub slots: Vec<Vec<u8>>, pub head: usize, pub _d: D }
-            impl Ring {
-                pub fn pop(&mut self) -> Option<&[u8]> {
-                    let s = self.slots.get(self.head)?;
-                    self.head += 1;
-                    Some(s)
-                }
+differential! {
+    /// s16-1 with `pop`: a zero-copy ring buffer handing out a slice.
+    name: lending_pop_ring_buffer_frame_across_write,
+    items: {
+        pub struct Ring { pub slots: Vec<Vec<u8>>, pub head: usize, pub _d: D }
+        impl Ring {
+            pub fn pop(&mut self) -> Option<&[u8]> {
+                let s = self.slots.get(self.head)?;
+                self.head += 1;
+                Some(s)
             }
-            pub async fn write(b: &[u8]) -> usize { log(format!("write {b:?}")); pend(1, b.len()).await }
-            #[lh] async fn drain(mut r: Ring) -> usize {
-                let mut n = 0;
-                while let Some(frame) = r.pop() {
-                    n += write(frame).await;
-                    log(format!("sent {}", frame.len()));
-                }
-                n
+        }
+        pub async fn write(b: &[u8]) -> usize { log(format!("write {b:?}")); pend(1, b.len()).await }
+        #[lh] async fn drain(mut r: Ring) -> usize {
+            let mut n = 0;
+            while let Some(frame) = r.pop() {
+                n += write(frame).await;
+                log(format!("sent {}", frame.len()));
             }
-        },
-        run: drain(Ring { slots: vec![vec![1, 2], vec![3]], head: 0, _d: D::new("ring") }),
-    }
+            n
+        }
+    },
+    run: drain(Ring { slots: vec![vec![1, 2], vec![3]], head: 0, _d: D::new("ring") }),
 }
 
 // ---------------------------------------------------------------------------

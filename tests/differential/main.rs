@@ -18,6 +18,7 @@ mod cases_expressions;
 mod cases_guard_awaits;
 mod cases_join_points;
 mod cases_kept_rest;
+mod cases_lending_methods;
 mod cases_let_chains;
 mod cases_loops;
 mod cases_macros;

@@ -23,8 +23,9 @@
 //! re-declared uninitialised (`let x;`) where the resumed code needs it.
 //!
 //! The parts: `walk` visits the body and records each use, `resolve` keeps
-//! its scopes, loops, branches and jumps, `shapes` and `methods` say what a
-//! piece of syntax or a method's name implies without types, and `decide`
+//! its scopes, loops, branches and jumps, `shapes`, `methods` and `user_types` say
+//! what a piece of syntax, a method's name or a declaration implies without
+//! types, and `decide`
 //! turns the uses into what each suspension point keeps. `analyse` (below)
 //! then chooses which bindings stay pinned in place.
 
@@ -32,6 +33,7 @@ mod decide;
 mod methods;
 mod resolve;
 mod shapes;
+mod user_types;
 mod walk;
 
 use crate::bindings::{Binding, bindings_of, binds_by_value};
@@ -149,6 +151,10 @@ struct BindingInfo {
     /// The sending half of a oneshot channel (`let (tx, rx) =
     /// oneshot::channel();`), whose `send` takes `self`.
     oneshot_sender: bool,
+    /// Declared of, or built by a constructor of, a type that is not the
+    /// standard library's (`c: Cursor`, `let r = Ring::new(..)`): its
+    /// `next` or `pop` may lend from it (see `user_types`).
+    user_type: bool,
 }
 
 #[derive(Clone, Debug)]

@@ -9,9 +9,8 @@ use super::*;
 /// Methods that borrow their receiver only to compute an owned result: what
 /// they return does not borrow the receiver. An iterator's item may borrow
 /// what the iterator borrows, never the iterator itself; a value popped off
-/// a collection is owned. (A user method of the same name that does return a
-/// borrow of its receiver is refused by rustc, not miscompiled: the receiver
-/// is then moved while borrowed.)
+/// a collection is owned. (A user type may lend under some of these names:
+/// see `may_lend`.)
 pub fn returns_owned(method: &str) -> bool {
     matches!(
         method,
@@ -43,6 +42,16 @@ pub fn returns_owned(method: &str) -> bool {
             | "is_ok"
             | "is_err"
             | "capacity"
+    )
+}
+
+/// Of `returns_owned`, the names a user type may reuse for a method that
+/// lends from its receiver (a cursor's `next`, a ring buffer's `pop`): on a
+/// local of a user type their result is taken to borrow it (`user_types`).
+pub fn may_lend(method: &str) -> bool {
+    matches!(
+        method,
+        "next" | "next_back" | "nth" | "nth_back" | "pop" | "pop_front" | "pop_back"
     )
 }
 

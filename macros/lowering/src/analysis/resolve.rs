@@ -3,6 +3,7 @@
 //! branches and jumps each use sits in.
 
 use super::*;
+use crate::callee::consumed_by_call;
 
 impl Resolver {
     pub(super) fn tick(&mut self) -> usize {
@@ -143,6 +144,24 @@ impl Resolver {
         if matches!(init, Some(Expr::Reference(_))) {
             return (false, Some(false));
         }
+        let (param, declared) = self.declared_type(l);
+        let consumed = declared.and_then(|ty| self.with_generics(|g| consumed_by_call(ty, g)));
+        (param, consumed)
+    }
+
+    /// Calls `f` with the function's generic parameters (none outside a
+    /// function).
+    pub(super) fn with_generics<R>(&self, f: impl FnOnce(&syn::Generics) -> R) -> R {
+        match &self.sig {
+            Some(sig) => f(&sig.generics),
+            None => f(&syn::Generics::default()),
+        }
+    }
+
+    /// Whether `l` binds a parameter, and the type it declares: its
+    /// pattern's, or for a parameter the signature's.
+    pub(super) fn declared_type<'a>(&'a self, l: &'a syn::Local) -> (bool, Option<&'a syn::Type>) {
+        let init = l.init.as_ref().map(|i| &*i.expr);
         let param = init
             .and_then(|e| match e {
                 Expr::Path(p) => p.path.get_ident(),
@@ -163,10 +182,7 @@ impl Resolver {
             },
             _ => None,
         };
-        let none = syn::Generics::default();
-        let generics = sig.map_or(&none, |s| &s.generics);
-        let consumed = declared.and_then(|ty| crate::callee::consumed_by_call(ty, generics));
-        (param.is_some(), consumed)
+        (param.is_some(), declared)
     }
 
     /// The local that place `e` is in (`x`, `x.field`, `*x`, `(x)`).
@@ -205,6 +221,7 @@ impl Resolver {
                     param: false,
                     boxed: false,
                     oneshot_sender: false,
+                    user_type: false,
                 },
             );
             if let Some(scope) = self.scopes.last_mut() {

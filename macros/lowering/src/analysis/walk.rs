@@ -1,11 +1,12 @@
 //! The walk: statements and expressions in evaluation order, each use of a
 //! binding recorded as a move, a borrow, a read or an assignment.
 
-use super::methods::{awaited_consumes_receiver, returns_owned};
+use super::methods::{awaited_consumes_receiver, may_lend, returns_owned};
 use super::shapes::{
     consumes_capture, count_idents, declares_box, given_away, local_place, oneshot_sender,
     raw_address_of, scrutinee_use,
 };
+use super::user_types::declares_user_type;
 use super::*;
 
 impl Resolver {
@@ -64,6 +65,14 @@ impl Resolver {
                     if let Some(info) = self.bindings.get_mut(&b.id) {
                         info.param = param;
                         info.consumed_by_call = consumed_by_call;
+                    }
+                }
+                let (_, declared) = self.declared_type(l);
+                if self.with_generics(|g| declares_user_type(l, declared, g)) {
+                    for b in bindings_of(&l.pat) {
+                        if let Some(info) = self.bindings.get_mut(&b.id) {
+                            info.user_type = true;
+                        }
                     }
                 }
                 if declares_box(l) {
@@ -255,6 +264,13 @@ impl Resolver {
     }
 
     /// A method call whose receiver is used as `receiver` says.
+    /// Is `e` a local of a user type (see `user_types`)?
+    fn user_typed(&self, e: &Expr) -> bool {
+        self.local(e)
+            .and_then(|id| self.bindings.get(&id))
+            .is_some_and(|info| info.user_type)
+    }
+
     pub(super) fn method_call(&mut self, m: &syn::ExprMethodCall, receiver: UseKind) {
         self.operands(
             std::iter::once((&*m.receiver, receiver))
@@ -366,7 +382,9 @@ impl Resolver {
                     return;
                 } else if method_consumes_receiver(m) || sends_once() {
                     Move
-                } else if returns_owned(&method) {
+                } else if returns_owned(&method)
+                    && !(may_lend(&method) && self.user_typed(&m.receiver))
+                {
                     Read
                 } else {
                     Borrow
@@ -479,6 +497,12 @@ impl Resolver {
                 match &*a.base {
                     Expr::MethodCall(m) if awaited_consumes_receiver(&m.method.to_string()) => {
                         self.method_call(m, Move)
+                    }
+                    // A stream's `next()` (or a user type's `async fn
+                    // next`), awaited: its output is owned whatever the
+                    // receiver (see `user_types` for the lending ones).
+                    Expr::MethodCall(m) if returns_owned(&m.method.to_string()) => {
+                        self.method_call(m, Read)
                     }
                     // `.await` takes its operand by value (`into_future(self)`),
                     // whatever its type: a captured local awaited in an
