@@ -12,6 +12,7 @@ mod differential_stress13;
 mod differential_stress14;
 mod differential_stress15;
 mod differential_stress16;
+mod differential_stress17;
 mod internal;
 mod iterators;
 mod realistic;
