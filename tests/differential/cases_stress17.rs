@@ -565,36 +565,33 @@ differential! {
     run: pump(3),
 }
 
-known_gap! {
-    reason: "s17-1 (fails to compile, E0507 cannot move out of a mutable reference): a `Box` local (a `let` or a `match`/`if let` binding, not a parameter) moved out of by deref (`*b`) in an awaiting statement or before an await (`take(*b).await`, `let s = *b; take(s).await`, `Box::pin(eval(*inner)).await` in a recursive evaluator): longhand takes `*b` as a borrow of `b` and pins `b` in a slot, so the move out of the box goes through the slot's reference",
 differential! {
-    /// An expression tree of boxed nodes evaluated recursively through
-    /// `Box::pin`, moving out of the boxes.
-    name: boxed_expression_tree_eval,
-    items: {
-        pub enum Expr { Num(u32), Add(Box<Expr>, Box<Expr>), Neg(Box<Expr>), Named(D, Box<Expr>) }
-        #[lh] async fn eval(e: Expr) -> i64 {
-            match e {
-                Expr::Num(n) => fetch(n).await as i64,
-                Expr::Add(l, r) => {
-                    let a = Box::pin(eval(*l)).await;
-                    let b = Box::pin(eval(*r)).await;
-                    a + b
-                }
-                Expr::Neg(inner) => -Box::pin(eval(*inner)).await,
-                Expr::Named(tag, inner) => {
-                    let v = Box::pin(eval(*inner)).await;
-                    tag.touch();
-                    v
-                }
+/// An expression tree of boxed nodes evaluated recursively through
+/// `Box::pin`, moving out of the boxes.
+name: boxed_expression_tree_eval,
+items: {
+    pub enum Expr { Num(u32), Add(Box<Expr>, Box<Expr>), Neg(Box<Expr>), Named(D, Box<Expr>) }
+    #[lh] async fn eval(e: Expr) -> i64 {
+        match e {
+            Expr::Num(n) => fetch(n).await as i64,
+            Expr::Add(l, r) => {
+                let a = Box::pin(eval(*l)).await;
+                let b = Box::pin(eval(*r)).await;
+                a + b
+            }
+            Expr::Neg(inner) => -Box::pin(eval(*inner)).await,
+            Expr::Named(tag, inner) => {
+                let v = Box::pin(eval(*inner)).await;
+                tag.touch();
+                v
             }
         }
-    },
-    run: eval(Expr::Add(
-        Box::new(Expr::Named(D::new("lhs"), Box::new(Expr::Num(1)))),
-        Box::new(Expr::Neg(Box::new(Expr::Num(3)))),
-    )),
-}
+    }
+},
+run: eval(Expr::Add(
+    Box::new(Expr::Named(D::new("lhs"), Box::new(Expr::Num(1)))),
+    Box::new(Expr::Neg(Box::new(Expr::Num(3)))),
+)),
 }
 
 differential! {
@@ -1233,26 +1230,23 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "s16-1 (fails to compile, E0505 + E0597): a user method named like an owned-result std method (`nth`, `contains`) that lends from its receiver, its result kept across an await",
 differential! {
-    /// A user result set's `nth(&self, i) -> Option<&Row>` (a lending
-    /// name `Iterator` gives an owned result) kept across an await.
-    name: user_nth_lending_row_across_await,
-    items: {
-        pub struct Row { pub id: u32, pub _d: D }
-        pub struct Rows { pub rows: Vec<Row> }
-        impl Rows {
-            pub fn nth(&self, i: usize) -> Option<&Row> { self.rows.get(i) }
-        }
-        #[lh] async fn f(rs: Rows) -> u32 {
-            let r = rs.nth(1).unwrap();
-            let n = fetch(r.id).await;
-            n + r.id
-        }
-    },
-    run: f(Rows { rows: vec![Row { id: 1, _d: D::new("r1") }, Row { id: 2, _d: D::new("r2") }] }),
-}
+/// A user result set's `nth(&self, i) -> Option<&Row>` (a lending
+/// name `Iterator` gives an owned result) kept across an await.
+name: user_nth_lending_row_across_await,
+items: {
+    pub struct Row { pub id: u32, pub _d: D }
+    pub struct Rows { pub rows: Vec<Row> }
+    impl Rows {
+        pub fn nth(&self, i: usize) -> Option<&Row> { self.rows.get(i) }
+    }
+    #[lh] async fn f(rs: Rows) -> u32 {
+        let r = rs.nth(1).unwrap();
+        let n = fetch(r.id).await;
+        n + r.id
+    }
+},
+run: f(Rows { rows: vec![Row { id: 1, _d: D::new("r1") }, Row { id: 2, _d: D::new("r2") }] }),
 }
 
 differential! {
@@ -1979,61 +1973,52 @@ differential! {
 // 9. Minimised forms and neighbours of the gaps found in this round
 // ---------------------------------------------------------------------------
 
-known_gap! {
-    reason: "s17-1 (fails to compile, E0507 cannot move out of a mutable reference): a `Box` local (a `let` or `match`/`if let` binding, not a parameter) moved out of by deref (`*b`) in an awaiting statement or before an await (`take(*b).await`, `let s = *b; take(s).await`, `Box::pin(eval(*inner)).await` in a recursive evaluator): longhand takes `*b` as a borrow of `b` and pins `b` in a slot, so the move out of the box goes through the slot reference",
 differential! {
-    /// s17-1 minimal: a `Box` moved out of (`*b`) in an awaited call's
-    /// argument, `b` a local bound by a `match` arm.
-    name: box_deref_move_of_arm_binding_in_awaitee_minimal,
-    items: {
-        async fn take(s: String) -> usize { pend(1, s.len()).await }
-        #[lh] async fn f(o: Option<Box<String>>) -> usize {
-            match o {
-                Some(b) => take(*b).await,
-                None => 0,
-            }
+/// s17-1 minimal: a `Box` moved out of (`*b`) in an awaited call's
+/// argument, `b` a local bound by a `match` arm.
+name: box_deref_move_of_arm_binding_in_awaitee_minimal,
+items: {
+    async fn take(s: String) -> usize { pend(1, s.len()).await }
+    #[lh] async fn f(o: Option<Box<String>>) -> usize {
+        match o {
+            Some(b) => take(*b).await,
+            None => 0,
         }
-    },
-    run: f(Some(Box::new(String::from("abc")))),
-}
+    }
+},
+run: f(Some(Box::new(String::from("abc")))),
 }
 
-known_gap! {
-    reason: "s17-1 (fails to compile, E0507 cannot move out of a mutable reference): a `Box` local (a `let` or `match`/`if let` binding, not a parameter) moved out of by deref (`*b`) in an awaiting statement or before an await (`take(*b).await`, `let s = *b; take(s).await`, `Box::pin(eval(*inner)).await` in a recursive evaluator): longhand takes `*b` as a borrow of `b` and pins `b` in a slot, so the move out of the box goes through the slot reference",
 differential! {
-    /// s17-1: the same with `b` a plain `let` local.
-    name: box_deref_move_of_let_local_in_awaitee,
-    items: {
-        async fn take(s: String) -> usize { pend(1, s.len()).await }
-        #[lh] async fn f(o: Option<Box<String>>) -> usize {
-            let b = o.unwrap();
-            take(*b).await
-        }
-    },
-    run: f(Some(Box::new(String::from("abc")))),
-}
+/// s17-1: the same with `b` a plain `let` local.
+name: box_deref_move_of_let_local_in_awaitee,
+items: {
+    async fn take(s: String) -> usize { pend(1, s.len()).await }
+    #[lh] async fn f(o: Option<Box<String>>) -> usize {
+        let b = o.unwrap();
+        take(*b).await
+    }
+},
+run: f(Some(Box::new(String::from("abc")))),
 }
 
-known_gap! {
-    reason: "s17-1 (fails to compile, E0507 cannot move out of a mutable reference): a `Box` local (a `let` or `match`/`if let` binding, not a parameter) moved out of by deref (`*b`) in an awaiting statement or before an await (`take(*b).await`, `let s = *b; take(s).await`, `Box::pin(eval(*inner)).await` in a recursive evaluator): longhand takes `*b` as a borrow of `b` and pins `b` in a slot, so the move out of the box goes through the slot reference",
 differential! {
-    /// s17-1: the box moved out of in a `let` before the await, which no
-    /// longer mentions `b`.
-    name: box_deref_moved_into_let_before_await,
-    items: {
-        async fn take(s: String) -> usize { pend(1, s.len()).await }
-        #[lh] async fn f(o: Option<Box<String>>) -> usize {
-            match o {
-                Some(b) => {
-                    let s = *b;
-                    take(s).await
-                }
-                None => 0,
+/// s17-1: the box moved out of in a `let` before the await, which no
+/// longer mentions `b`.
+name: box_deref_moved_into_let_before_await,
+items: {
+    async fn take(s: String) -> usize { pend(1, s.len()).await }
+    #[lh] async fn f(o: Option<Box<String>>) -> usize {
+        match o {
+            Some(b) => {
+                let s = *b;
+                take(s).await
             }
+            None => 0,
         }
-    },
-    run: f(Some(Box::new(String::from("abc")))),
-}
+    }
+},
+run: f(Some(Box::new(String::from("abc")))),
 }
 
 differential! {
@@ -2188,8 +2173,8 @@ differential! {
 }
 
 known_gap! {
-    reason: "s17-1 (fails to compile, E0507 cannot move out of a mutable reference): a `Box` local (a `let`, `for` or `match`/`while let` binding, not a parameter) moved out of by deref (`*b`, `let Job { id, payload, .. } = *job;`) in a scope that spans an await: longhand takes `*b` as a borrow of `b` and pins `b` in a slot, so the move out of the box goes through the slot reference",
-differential! {
+    reason: "domains 5 family (runs differently, partial move; was s17-1, E0507, before `*job` of a pattern-bound box counted as a move): `let Job { id, payload, .. } = *job;` moves two fields out of a box and leaves `_d` in it; rustc drops the rest with `job` at the end of the loop body (after the await), longhand drops it at the suspension (dropped after 1 poll: native `[.., \"drop pend\", \"drop j1\", ..]`, lowered `[\"drop j1\", \"-- drop after 1 polls\", ..]`). A partly moved value cannot be kept without per-field drop flags, which need types",
+    differential! {
     /// s17-1, realistic: a worker draining a queue of boxed jobs,
     /// destructuring each box (`let Job { id, payload } = *job;`) and
     /// sending the payload with an await.
@@ -2211,28 +2196,25 @@ differential! {
         Box::new(Job { id: 1, payload: "ab".into(), _d: D::new("j1") }),
         Box::new(Job { id: 2, payload: "cde".into(), _d: D::new("j2") }),
     ])),
-}
+    }
 }
 
-known_gap! {
-    reason: "s17-1 (fails to compile, E0507 cannot move out of a mutable reference): a `Box` local (a `let`, `for` or `match`/`while let` binding, not a parameter) moved out of by deref (`*b`, `let Job { id, payload, .. } = *job;`) in a scope that spans an await: longhand takes `*b` as a borrow of `b` and pins `b` in a slot, so the move out of the box goes through the slot reference",
 differential! {
-    /// s17-1: the moved-out value is dead before the await (only a `Copy`
-    /// result of it crosses), but the emptied box is still in scope.
-    name: box_deref_moved_value_dead_before_await,
-    items: {
-        #[lh] async fn f(v: Vec<Box<String>>) -> usize {
-            let mut total = 0;
-            for b in v {
-                let s = *b;
-                let n = s.len() as u32;
-                total += fetch(n).await as usize;
-            }
-            total
+/// s17-1: the moved-out value is dead before the await (only a `Copy`
+/// result of it crosses), but the emptied box is still in scope.
+name: box_deref_moved_value_dead_before_await,
+items: {
+    #[lh] async fn f(v: Vec<Box<String>>) -> usize {
+        let mut total = 0;
+        for b in v {
+            let s = *b;
+            let n = s.len() as u32;
+            total += fetch(n).await as usize;
         }
-    },
-    run: f(vec![Box::new("a".to_string()), Box::new("bcd".to_string())]),
-}
+        total
+    }
+},
+run: f(vec![Box::new("a".to_string()), Box::new("bcd".to_string())]),
 }
 
 known_gap! {

@@ -528,37 +528,31 @@ gen_differential! {
     run: ends(),
 }
 
-known_gap! {
-    reason: "s17-1 (fails to compile, E0507 cannot move out of a mutable reference): a `Box` local moved out of by deref (`*b`) in an awaiting statement (`pend(1, *b).await` in a stream) or before a yield (`for b in v { let s = *b; yield_!(s); }`): longhand takes `*b` as a borrow of `b` and pins `b` in a slot, so the move out of the box goes through the slot reference",
 gen_differential! {
-    /// s17-1 in a stream: a `Box` local moved out of by deref in an
-    /// awaiting statement.
-    name: stream_box_deref_move_in_await,
-    items: {},
-    gen: fn unbox(o: Option<Box<String>>) -> impl Stream<Item = usize> {
-        if let Some(b) = o {
-            let s = pend(1, *b).await;
-            yield_!(s.len());
-        }
-    },
-    run: unbox(Some(Box::new("abc".to_string()))),
-}
+/// s17-1 in a stream: a `Box` local moved out of by deref in an
+/// awaiting statement.
+name: stream_box_deref_move_in_await,
+items: {},
+gen: fn unbox(o: Option<Box<String>>) -> impl Stream<Item = usize> {
+    if let Some(b) = o {
+        let s = pend(1, *b).await;
+        yield_!(s.len());
+    }
+},
+run: unbox(Some(Box::new("abc".to_string()))),
 }
 
-known_gap! {
-    reason: "s17-1 (fails to compile, E0507 cannot move out of a mutable reference): a `Box` local moved out of by deref (`*b`) in an awaiting statement (`pend(1, *b).await` in a stream) or before a yield (`for b in v { let s = *b; yield_!(s); }`): longhand takes `*b` as a borrow of `b` and pins `b` in a slot, so the move out of the box goes through the slot reference",
 gen_differential! {
-    /// s17-1 in an iterator: a `Box` local moved out of before a yield.
-    name: iterator_box_deref_move_before_yield,
-    items: {},
-    gen: fn unbox(v: Vec<Box<String>>) -> impl Iterator<Item = String> {
-        for b in v {
-            let s = *b;
-            yield_!(s);
-        }
-    },
-    run: unbox(vec![Box::new("a".to_string()), Box::new("bc".to_string())]),
-}
+/// s17-1 in an iterator: a `Box` local moved out of before a yield.
+name: iterator_box_deref_move_before_yield,
+items: {},
+gen: fn unbox(v: Vec<Box<String>>) -> impl Iterator<Item = String> {
+    for b in v {
+        let s = *b;
+        yield_!(s);
+    }
+},
+run: unbox(vec![Box::new("a".to_string()), Box::new("bc".to_string())]),
 }
 
 known_gap! {

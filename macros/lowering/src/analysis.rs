@@ -145,8 +145,10 @@ struct BindingInfo {
     consumed_by_call: Option<bool>,
     /// A parameter of the function (`let x = __lh_arg0;` in the prelude).
     param: bool,
-    /// Declared a `Box` (`b: Box<T>`, `let b = Box::new(..)`): `*b` as a
-    /// value moves out of it, where `*guard` would copy out of a guard.
+    /// Declared a `Box` (`b: Box<T>`), or of unwritten type and bound from
+    /// a value that may be one (`Some(b)`, `for b in boxes`; see
+    /// `shapes::may_hold_box`): `*b` as a value moves out of it, where
+    /// `*guard` would copy out of a guard that lives on.
     boxed: bool,
     /// The sending half of a oneshot channel (`let (tx, rx) =
     /// oneshot::channel();`), whose `send` takes `self`.

@@ -2,6 +2,7 @@
 //! declarations and the borrows their values come from, and the loops,
 //! branches and jumps each use sits in.
 
+use super::shapes::may_hold_box;
 use super::*;
 use crate::callee::consumed_by_call;
 
@@ -90,11 +91,13 @@ impl Resolver {
         value: Option<&Expr>,
     ) {
         let sources = self.sources_since(from, value);
+        let boxed = value.is_some_and(may_hold_box);
         self.declare(pat, initialized);
         for b in bindings_of(pat) {
             if let Some(info) = self.bindings.get_mut(&b.id) {
                 info.sources = sources.clone();
                 info.simple_let = simple_let;
+                info.boxed = boxed;
             }
         }
     }

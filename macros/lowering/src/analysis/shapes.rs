@@ -164,17 +164,46 @@ pub(super) fn count_idents(tokens: proc_macro2::TokenStream, counts: &mut HashMa
     }
 }
 
-/// Does `l` declare a `Box` (`let b: Box<T> = ..`, as parameters are
-/// bound, or `let b = Box::new(..)`)?
-pub(super) fn declares_box(l: &syn::Local) -> bool {
-    let typed = matches!(&l.pat, Pat::Type(t) if crate::signature::is_box(&t.ty));
-    let built = l.init.as_ref().is_some_and(|i| {
-        matches!(&*i.expr, Expr::Call(c) if matches!(&*c.func, Expr::Path(p) if {
-            let names = crate::names::path_names(&p.path);
-            names.len() >= 2 && names[names.len() - 2..] == ["Box", "new"]
-        }))
-    });
-    typed || built
+/// Does `*x` as a value move out of a local bound from `value` (a `let`'s
+/// initialiser, a `match` or `if let` scrutinee, a `for` loop's `next`),
+/// where no type is written? A `Box`'s does (`Some(b) => take(*b)`, `for b
+/// in boxes`); a guard's or an `Rc`'s copies out of a value that lives on
+/// to the end of its scope. Without types, a value is taken as possibly a
+/// box unless it is made where guards and shared pointers are made: an
+/// `.await` (`m.lock().await`, `pool.get().await`), a `lock`, `borrow`,
+/// `read`, `write`, `clone` or `upgrade` call, `Rc`/`Arc` paths. (A
+/// reference taken for a box costs nothing: it has no destructor.)
+pub(super) fn may_hold_box(value: &Expr) -> bool {
+    struct Shared(bool);
+    impl<'a> syn::visit::Visit<'a> for Shared {
+        fn visit_expr_await(&mut self, _: &'a syn::ExprAwait) {
+            self.0 = true;
+        }
+        fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
+            let name = m.method.to_string();
+            let stem = name
+                .trim_start_matches("try_")
+                .trim_start_matches("blocking_")
+                .trim_end_matches("_owned")
+                .trim_end_matches("_mut");
+            self.0 |= matches!(
+                stem,
+                "lock" | "borrow" | "read" | "write" | "clone" | "upgrade"
+            );
+            syn::visit::visit_expr_method_call(self, m);
+        }
+        fn visit_path(&mut self, p: &'a syn::Path) {
+            self.0 |= p
+                .segments
+                .iter()
+                .any(|s| s.ident == "Rc" || s.ident == "Arc");
+        }
+        fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'a syn::ExprAsync) {}
+    }
+    let mut shared = Shared(false);
+    syn::visit::Visit::visit_expr(&mut shared, value);
+    !shared.0
 }
 
 /// The binding of `tx` in `let (tx, rx) = oneshot::channel();` (tokio's

@@ -3,8 +3,8 @@
 
 use super::methods::{awaited_consumes_receiver, may_lend, returns_owned};
 use super::shapes::{
-    consumes_capture, count_idents, declares_box, given_away, local_place, oneshot_sender,
-    raw_address_of, scrutinee_use,
+    consumes_capture, count_idents, given_away, local_place, oneshot_sender, raw_address_of,
+    scrutinee_use,
 };
 use super::user_types::declares_user_type;
 use super::*;
@@ -68,18 +68,14 @@ impl Resolver {
                     }
                 }
                 let (_, declared) = self.declared_type(l);
-                if self.with_generics(|g| declares_user_type(l, declared, g)) {
-                    for b in bindings_of(&l.pat) {
-                        if let Some(info) = self.bindings.get_mut(&b.id) {
-                            info.user_type = true;
-                        }
-                    }
-                }
-                if declares_box(l) {
-                    for b in bindings_of(&l.pat) {
-                        if let Some(info) = self.bindings.get_mut(&b.id) {
-                            info.boxed = true;
-                        }
+                // A declared type says whether `*x` moves out (a `Box`);
+                // otherwise the value's origin guesses (`declare_from`).
+                let boxed = declared.map(crate::signature::is_box);
+                let user_type = self.with_generics(|g| declares_user_type(l, declared, g));
+                for b in bindings_of(&l.pat) {
+                    if let Some(info) = self.bindings.get_mut(&b.id) {
+                        info.boxed = boxed.unwrap_or(info.boxed);
+                        info.user_type = user_type;
                     }
                 }
                 if let Some(tx) = oneshot_sender(l).or(renamed_sender)
@@ -417,7 +413,8 @@ impl Resolver {
                 }
             }
             Expr::Unary(u) => match u.op {
-                // `let inner = *boxed;` moves out of the box.
+                // `let inner = *boxed;` moves out of the box (see
+                // `may_hold_box`).
                 syn::UnOp::Deref(_)
                     if ctx == Move
                         && self
