@@ -1711,28 +1711,25 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "s17-2 (fails to compile, E0507 cannot move out of dereference of `RefMut`/`Ref`/`MutexGuard`, or of a mutable reference): a method called on a field of a temporary in an awaiting statement (`c.borrow_mut().buf.push(x.await)`, `m.lock().unwrap().buf.push(..)`, `v.last_mut().unwrap().buf.push(..)`, `c.borrow().buf.len() + x.await`): the receiver is lifted as `match __tmp0.buf { mut __tmp1 => __tmp1.push(..) }`, a move of the field out of the guard",
 differential! {
-    /// `mem::replace` and `mem::take` on fields of a shared `RefCell`
-    /// state between awaits.
-    name: mem_replace_take_in_refcell_between_awaits,
-    items: {
-        pub struct St { pub cur: D, pub buf: Vec<u32> }
-        #[lh] async fn f(st: Rc<RefCell<St>>) -> (usize, Vec<u32>) {
-            st.borrow_mut().buf.push(fetch(1).await);
-            let old = std::mem::replace(&mut st.borrow_mut().cur, load("next").await);
-            let n = old.touch();
-            let buf = std::mem::take(&mut st.borrow_mut().buf);
-            fetch(0).await;
-            (n, buf)
-        }
-    },
-    run: async {
-        let st = Rc::new(RefCell::new(St { cur: D::new("cur"), buf: vec![] }));
-        f(st).await
-    },
-}
+/// `mem::replace` and `mem::take` on fields of a shared `RefCell`
+/// state between awaits.
+name: mem_replace_take_in_refcell_between_awaits,
+items: {
+    pub struct St { pub cur: D, pub buf: Vec<u32> }
+    #[lh] async fn f(st: Rc<RefCell<St>>) -> (usize, Vec<u32>) {
+        st.borrow_mut().buf.push(fetch(1).await);
+        let old = std::mem::replace(&mut st.borrow_mut().cur, load("next").await);
+        let n = old.touch();
+        let buf = std::mem::take(&mut st.borrow_mut().buf);
+        fetch(0).await;
+        (n, buf)
+    }
+},
+run: async {
+    let st = Rc::new(RefCell::new(St { cur: D::new("cur"), buf: vec![] }));
+    f(st).await
+},
 }
 
 differential! {
@@ -2044,71 +2041,59 @@ differential! {
     run: f(Some(Box::new(3))),
 }
 
-known_gap! {
-    reason: "s17-2 (fails to compile, E0507 cannot move out of dereference of `RefMut`/`Ref`/`MutexGuard`, or of a mutable reference): a method called on a field of a temporary in an awaiting statement (`c.borrow_mut().buf.push(x.await)`, `m.lock().unwrap().buf.push(..)`, `v.last_mut().unwrap().buf.push(..)`, `c.borrow().buf.len() + x.await`): the receiver is lifted as `match __tmp0.buf { mut __tmp1 => __tmp1.push(..) }`, a move of the field out of the guard",
 differential! {
-    /// s17-2 minimal: a method call on a field of a `RefMut` temporary
-    /// (`c.borrow_mut().buf.push(x.await)`).
-    name: method_on_field_of_refmut_temporary_awaited_arg_minimal,
-    items: {
-        pub struct St { pub buf: Vec<u32> }
-        #[lh] async fn f(c: Rc<RefCell<St>>) -> Vec<u32> {
-            c.borrow_mut().buf.push(fetch(1).await);
-            c.borrow().buf.clone()
-        }
-    },
-    run: f(Rc::new(RefCell::new(St { buf: vec![] }))),
-}
+/// s17-2 minimal: a method call on a field of a `RefMut` temporary
+/// (`c.borrow_mut().buf.push(x.await)`).
+name: method_on_field_of_refmut_temporary_awaited_arg_minimal,
+items: {
+    pub struct St { pub buf: Vec<u32> }
+    #[lh] async fn f(c: Rc<RefCell<St>>) -> Vec<u32> {
+        c.borrow_mut().buf.push(fetch(1).await);
+        c.borrow().buf.clone()
+    }
+},
+run: f(Rc::new(RefCell::new(St { buf: vec![] }))),
 }
 
-known_gap! {
-    reason: "s17-2 (fails to compile, E0507 cannot move out of dereference of `RefMut`/`Ref`/`MutexGuard`, or of a mutable reference): a method called on a field of a temporary in an awaiting statement (`c.borrow_mut().buf.push(x.await)`, `m.lock().unwrap().buf.push(..)`, `v.last_mut().unwrap().buf.push(..)`, `c.borrow().buf.len() + x.await`): the receiver is lifted as `match __tmp0.buf { mut __tmp1 => __tmp1.push(..) }`, a move of the field out of the guard",
 differential! {
-    /// s17-2: the same through a `MutexGuard`
-    /// (`m.lock().unwrap().buf.push(x.await)`).
-    name: method_on_field_of_mutex_guard_awaited_arg,
-    items: {
-        pub struct St { pub buf: Vec<u32> }
-        #[lh] async fn f(m: std::sync::Mutex<St>) -> Vec<u32> {
-            m.lock().unwrap().buf.push(fetch(1).await);
-            m.into_inner().unwrap().buf
-        }
-    },
-    run: f(std::sync::Mutex::new(St { buf: vec![7] })),
-}
+/// s17-2: the same through a `MutexGuard`
+/// (`m.lock().unwrap().buf.push(x.await)`).
+name: method_on_field_of_mutex_guard_awaited_arg,
+items: {
+    pub struct St { pub buf: Vec<u32> }
+    #[lh] async fn f(m: std::sync::Mutex<St>) -> Vec<u32> {
+        m.lock().unwrap().buf.push(fetch(1).await);
+        m.into_inner().unwrap().buf
+    }
+},
+run: f(std::sync::Mutex::new(St { buf: vec![7] })),
 }
 
-known_gap! {
-    reason: "s17-2 (fails to compile, E0507 cannot move out of dereference of `RefMut`/`Ref`/`MutexGuard`, or of a mutable reference): a method called on a field of a temporary in an awaiting statement (`c.borrow_mut().buf.push(x.await)`, `m.lock().unwrap().buf.push(..)`, `v.last_mut().unwrap().buf.push(..)`, `c.borrow().buf.len() + x.await`): the receiver is lifted as `match __tmp0.buf { mut __tmp1 => __tmp1.push(..) }`, a move of the field out of the guard",
 differential! {
-    /// s17-2: through a `&mut` returned by a method
-    /// (`v.last_mut().unwrap().buf.push(x.await)`).
-    name: method_on_field_of_returned_mut_ref_awaited_arg,
-    items: {
-        pub struct St { pub buf: Vec<u32> }
-        #[lh] async fn f(mut v: Vec<St>) -> Vec<u32> {
-            v.last_mut().unwrap().buf.push(fetch(1).await);
-            v.pop().unwrap().buf
-        }
-    },
-    run: f(vec![St { buf: vec![] }, St { buf: vec![1] }]),
-}
+/// s17-2: through a `&mut` returned by a method
+/// (`v.last_mut().unwrap().buf.push(x.await)`).
+name: method_on_field_of_returned_mut_ref_awaited_arg,
+items: {
+    pub struct St { pub buf: Vec<u32> }
+    #[lh] async fn f(mut v: Vec<St>) -> Vec<u32> {
+        v.last_mut().unwrap().buf.push(fetch(1).await);
+        v.pop().unwrap().buf
+    }
+},
+run: f(vec![St { buf: vec![] }, St { buf: vec![1] }]),
 }
 
-known_gap! {
-    reason: "s17-2 (fails to compile, E0507 cannot move out of dereference of `RefMut`/`Ref`/`MutexGuard`, or of a mutable reference): a method called on a field of a temporary in an awaiting statement (`c.borrow_mut().buf.push(x.await)`, `m.lock().unwrap().buf.push(..)`, `v.last_mut().unwrap().buf.push(..)`, `c.borrow().buf.len() + x.await`): the receiver is lifted as `match __tmp0.buf { mut __tmp1 => __tmp1.push(..) }`, a move of the field out of the guard",
 differential! {
-    /// s17-2: a `&self` method on a field of a `Ref` temporary beside an
-    /// await (`c.borrow().buf.len() + x.await`).
-    name: method_on_field_of_ref_temporary_beside_await,
-    items: {
-        pub struct St { pub buf: Vec<u32> }
-        #[lh] async fn f(c: Rc<RefCell<St>>) -> u32 {
-            c.borrow().buf.len() as u32 + fetch(1).await
-        }
-    },
-    run: f(Rc::new(RefCell::new(St { buf: vec![1, 2] }))),
-}
+/// s17-2: a `&self` method on a field of a `Ref` temporary beside an
+/// await (`c.borrow().buf.len() + x.await`).
+name: method_on_field_of_ref_temporary_beside_await,
+items: {
+    pub struct St { pub buf: Vec<u32> }
+    #[lh] async fn f(c: Rc<RefCell<St>>) -> u32 {
+        c.borrow().buf.len() as u32 + fetch(1).await
+    }
+},
+run: f(Rc::new(RefCell::new(St { buf: vec![1, 2] }))),
 }
 
 differential! {
@@ -2218,31 +2203,28 @@ items: {
 run: f(vec![Box::new("a".to_string()), Box::new("bcd".to_string())]),
 }
 
-known_gap! {
-    reason: "s17-2 (fails to compile, E0507 cannot move out of dereference of `RefMut`): a method called on a field of a temporary in an awaiting statement (`self.state.borrow_mut().replies.push(fetch(x).await)`): the receiver is lifted as `match __tmp0.replies { mut __tmp1 => __tmp1.push(..) }`, a move of the field out of the guard",
 differential! {
-    /// s17-2, realistic: an `&self` service method pushing an awaited
-    /// reply into a field of its `RefCell` state
-    /// (`self.state.borrow_mut().replies.push(..)`).
-    name: service_pushes_awaited_reply_into_refcell_field,
-    items: {
-        pub struct State { pub replies: Vec<u32>, pub sent: u32 }
-        pub struct Svc { pub state: RefCell<State>, pub _d: D }
-        impl Svc {
-            #[lh] pub async fn call(&self, x: u32) -> usize {
-                self.state.borrow_mut().sent += 1;
-                self.state.borrow_mut().replies.push(fetch(x).await);
-                self.state.borrow().replies.len()
-            }
+/// s17-2, realistic: an `&self` service method pushing an awaited
+/// reply into a field of its `RefCell` state
+/// (`self.state.borrow_mut().replies.push(..)`).
+name: service_pushes_awaited_reply_into_refcell_field,
+items: {
+    pub struct State { pub replies: Vec<u32>, pub sent: u32 }
+    pub struct Svc { pub state: RefCell<State>, pub _d: D }
+    impl Svc {
+        #[lh] pub async fn call(&self, x: u32) -> usize {
+            self.state.borrow_mut().sent += 1;
+            self.state.borrow_mut().replies.push(fetch(x).await);
+            self.state.borrow().replies.len()
         }
-    },
-    run: async {
-        let s = Svc { state: RefCell::new(State { replies: vec![], sent: 0 }), _d: D::new("svc") };
-        let a = s.call(1).await;
-        let b = s.call(2).await;
-        (a, b)
-    },
-}
+    }
+},
+run: async {
+    let s = Svc { state: RefCell::new(State { replies: vec![], sent: 0 }), _d: D::new("svc") };
+    let a = s.call(1).await;
+    let b = s.call(2).await;
+    (a, b)
+},
 }
 
 differential! {

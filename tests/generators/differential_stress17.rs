@@ -555,23 +555,20 @@ gen: fn unbox(v: Vec<Box<String>>) -> impl Iterator<Item = String> {
 run: unbox(vec![Box::new("a".to_string()), Box::new("bc".to_string())]),
 }
 
-known_gap! {
-    reason: "s17-2 (fails to compile, E0507 cannot move out of dereference of `RefMut`): a method called on a field of a temporary in an awaiting statement (`st.borrow_mut().buf.push(pend(1, i).await)` in a stream): the receiver is lifted as `match __tmp0.buf { mut __tmp1 => __tmp1.push(..) }`, a move of the field out of the guard",
 gen_differential! {
-    /// s17-2 in a stream: a method on a field of a `RefMut` temporary with
-    /// an awaited argument.
-    name: stream_method_on_field_of_refmut_awaited_arg,
-    items: {
-        pub struct St { pub buf: Vec<u32> }
-    },
-    gen: fn fill(st: Rc<RefCell<St>>) -> impl Stream<Item = usize> {
-        for i in 0..2 {
-            st.borrow_mut().buf.push(pend(1, i).await);
-            yield_!(st.borrow().buf.len());
-        }
-    },
-    run: fill(Rc::new(RefCell::new(St { buf: vec![] }))),
-}
+/// s17-2 in a stream: a method on a field of a `RefMut` temporary with
+/// an awaited argument.
+name: stream_method_on_field_of_refmut_awaited_arg,
+items: {
+    pub struct St { pub buf: Vec<u32> }
+},
+gen: fn fill(st: Rc<RefCell<St>>) -> impl Stream<Item = usize> {
+    for i in 0..2 {
+        st.borrow_mut().buf.push(pend(1, i).await);
+        yield_!(st.borrow().buf.len());
+    }
+},
+run: fill(Rc::new(RefCell::new(St { buf: vec![] }))),
 }
 
 gen_differential! {

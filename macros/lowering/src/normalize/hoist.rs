@@ -288,7 +288,25 @@ impl Hoist {
     /// Lifts a method's receiver that is not a place (see `lift_value`)
     /// into a mutable temporary: the method may borrow it mutably, a
     /// guard's target through `DerefMut` (`c.borrow_mut().push(x.await)`).
+    /// A field or an element of such a value (`c.borrow_mut().buf`) stays a
+    /// projection of the temporary its base is lifted into, as in rustc:
+    /// the method borrows the field where it is, and named, the field would
+    /// be moved out of the guard.
     fn lift_receiver(&mut self, receiver: &mut Expr, lifted: &mut Vec<(proc_macro2::Ident, Expr)>) {
+        match receiver {
+            Expr::Field(f) => return self.lift_receiver(&mut f.base, lifted),
+            Expr::Index(i) => {
+                self.lift_receiver(&mut i.expr, lifted);
+                if !inert(&i.index) {
+                    self.lift_value(&mut i.index, lifted);
+                }
+                return;
+            }
+            Expr::Paren(p) if matches!(&*p.expr, Expr::Field(_) | Expr::Index(_)) => {
+                return self.lift_receiver(&mut p.expr, lifted);
+            }
+            _ => {}
+        }
         let before = lifted.len();
         self.lift_value(receiver, lifted);
         if lifted.len() > before
