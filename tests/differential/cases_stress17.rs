@@ -23,6 +23,7 @@
 // Shapes written on purpose, as real async crates write them.
 #![allow(
     clippy::let_and_return,
+    clippy::await_holding_lock,
     clippy::vec_box,
     clippy::never_loop,
     clippy::needless_return,

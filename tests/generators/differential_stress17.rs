@@ -10,6 +10,7 @@
 //! of a `Box` local, a method on a field of a guard temporary).
 // Shapes written on purpose, as real generator bodies are written.
 #![allow(
+    clippy::await_holding_refcell_ref,
     dead_code,
     unused_variables,
     unused_mut,
