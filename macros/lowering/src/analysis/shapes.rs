@@ -164,15 +164,26 @@ pub(super) fn count_idents(tokens: proc_macro2::TokenStream, counts: &mut HashMa
     }
 }
 
-/// Does `*x` as a value move out of a local bound from `value` (a `let`'s
-/// initialiser, a `match` or `if let` scrutinee, a `for` loop's `next`),
-/// where no type is written? A `Box`'s does (`Some(b) => take(*b)`, `for b
-/// in boxes`); a guard's or an `Rc`'s copies out of a value that lives on
-/// to the end of its scope. Without types, a value is taken as possibly a
-/// box unless it is made where guards and shared pointers are made: an
-/// `.await` (`m.lock().await`, `pool.get().await`), a `lock`, `borrow`,
-/// `read`, `write`, `clone` or `upgrade` call, `Rc`/`Arc` paths. (A
-/// reference taken for a box costs nothing: it has no destructor.)
+/// Is `l`'s value built by `Box::new(..)`?
+pub(super) fn built_by_box_new(l: &syn::Local) -> bool {
+    l.init.as_ref().is_some_and(|i| {
+        matches!(&*i.expr, Expr::Call(c) if matches!(&*c.func, Expr::Path(p) if {
+            let names = crate::names::path_names(&p.path);
+            names.len() >= 2 && names[names.len() - 2..] == ["Box", "new"]
+        }))
+    })
+}
+
+/// Does `*x` as a value move out of a local bound by a pattern from
+/// `value` (a `match` or `if let` scrutinee, a `for` loop's `next`, a
+/// destructuring `let`'s value), where no type is written? A `Box`'s does
+/// (`Some(b) => take(*b)`, `for b in boxes`); a guard's or an `Rc`'s copies
+/// out of a value that lives on to the end of its scope. Without types, a
+/// value is taken as possibly holding boxes unless it is made where guards
+/// and shared pointers are made: an `.await` (`m.lock().await`,
+/// `pool.get().await`), a `lock`, `borrow`, `read`, `write`, `clone` or
+/// `upgrade` call, `Rc`/`Arc` paths. (A reference taken for a box costs
+/// nothing: it has no destructor.)
 pub(super) fn may_hold_box(value: &Expr) -> bool {
     struct Shared(bool);
     impl<'a> syn::visit::Visit<'a> for Shared {

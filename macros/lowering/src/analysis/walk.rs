@@ -3,8 +3,8 @@
 
 use super::methods::{awaited_consumes_receiver, may_lend, returns_owned};
 use super::shapes::{
-    consumes_capture, count_idents, given_away, local_place, oneshot_sender, raw_address_of,
-    scrutinee_use,
+    built_by_box_new, consumes_capture, count_idents, given_away, local_place, oneshot_sender,
+    raw_address_of, scrutinee_use,
 };
 use super::user_types::declares_user_type;
 use super::*;
@@ -68,9 +68,17 @@ impl Resolver {
                     }
                 }
                 let (_, declared) = self.declared_type(l);
-                // A declared type says whether `*x` moves out (a `Box`);
-                // otherwise the value's origin guesses (`declare_from`).
-                let boxed = declared.map(crate::signature::is_box);
+                // A declared type says whether `*x` moves out (a `Box`). A
+                // plain `let x = ..;` of unwritten type is a box only if
+                // built by `Box::new`: a call may as well return a guard
+                // (`let g = guard(&m);`), which must live on after `*g`
+                // copies out of it. A pattern (`let Some(b) = ..`, a `for`
+                // loop's) is guessed from its value (`declare_from`).
+                let boxed = match declared {
+                    Some(ty) => Some(crate::signature::is_box(ty)),
+                    None if simple => Some(built_by_box_new(l)),
+                    None => None,
+                };
                 let user_type = self.with_generics(|g| declares_user_type(l, declared, g));
                 for b in bindings_of(&l.pat) {
                     if let Some(info) = self.bindings.get_mut(&b.id) {
