@@ -134,22 +134,20 @@ impl Resolver {
         }
     }
 
-    /// Whether `l` binds a parameter (`let x = __lh_arg0;`, the prelude
-    /// `signature::params` writes), and whether a call consumes what it
-    /// binds, where the declared type or the initializer says (`callee`).
-    pub(super) fn callee_kind(&self, l: &syn::Local) -> (bool, Option<bool>) {
-        let init = l.init.as_ref().map(|i| &*i.expr);
-        // A closure written here: an `FnOnce` if its body consumes what it
-        // captured (it was visited last).
-        if matches!(init, Some(Expr::Closure(_))) {
-            return (false, Some(self.last_capture_consumed));
+    /// Whether a call consumes what `l` binds, where its declared type
+    /// (`declared`, see `declared_type`) or its initializer says (`callee`).
+    pub(super) fn consumed_by_call(
+        &self,
+        l: &syn::Local,
+        declared: Option<&syn::Type>,
+    ) -> Option<bool> {
+        match l.init.as_ref().map(|i| &*i.expr) {
+            // A closure written here: an `FnOnce` if its body consumes what
+            // it captured (it was visited last).
+            Some(Expr::Closure(_)) => Some(self.last_capture_consumed),
+            Some(Expr::Reference(_)) => Some(false),
+            _ => declared.and_then(|ty| self.with_generics(|g| consumed_by_call(ty, g))),
         }
-        if matches!(init, Some(Expr::Reference(_))) {
-            return (false, Some(false));
-        }
-        let (param, declared) = self.declared_type(l);
-        let consumed = declared.and_then(|ty| self.with_generics(|g| consumed_by_call(ty, g)));
-        (param, consumed)
     }
 
     /// Calls `f` with the function's generic parameters (none outside a
@@ -161,7 +159,8 @@ impl Resolver {
         }
     }
 
-    /// Whether `l` binds a parameter, and the type it declares: its
+    /// Whether `l` binds a parameter (`let x = __lh_arg0;`, the prelude
+    /// `signature::params` writes), and the type it declares: its
     /// pattern's, or for a parameter the signature's.
     pub(super) fn declared_type<'a>(&'a self, l: &'a syn::Local) -> (bool, Option<&'a syn::Type>) {
         let init = l.init.as_ref().map(|i| &*i.expr);

@@ -60,14 +60,8 @@ impl Resolver {
                         }
                     }
                 }
-                let (param, consumed_by_call) = self.callee_kind(l);
-                for b in bindings_of(&l.pat) {
-                    if let Some(info) = self.bindings.get_mut(&b.id) {
-                        info.param = param;
-                        info.consumed_by_call = consumed_by_call;
-                    }
-                }
-                let (_, declared) = self.declared_type(l);
+                let (param, declared) = self.declared_type(l);
+                let consumed_by_call = self.consumed_by_call(l, declared);
                 // A declared type says whether `*x` moves out (a `Box`). A
                 // plain `let x = ..;` of unwritten type is a box only if
                 // built by `Box::new`: a call may as well return a guard
@@ -82,6 +76,8 @@ impl Resolver {
                 let user_type = self.with_generics(|g| declares_user_type(l, declared, g));
                 for b in bindings_of(&l.pat) {
                     if let Some(info) = self.bindings.get_mut(&b.id) {
+                        info.param = param;
+                        info.consumed_by_call = consumed_by_call;
                         info.boxed = boxed.unwrap_or(info.boxed);
                         info.user_type = user_type;
                     }
@@ -267,14 +263,17 @@ impl Resolver {
         }
     }
 
-    /// A method call whose receiver is used as `receiver` says.
-    /// Is `e` a local of a user type (see `user_types`)?
-    fn user_typed(&self, e: &Expr) -> bool {
-        self.local(e)
-            .and_then(|id| self.bindings.get(&id))
-            .is_some_and(|info| info.user_type)
+    /// Does `m` lend from its receiver: a name `returns_owned` takes as
+    /// owned, on a local of a user type (see `user_types`)?
+    fn lends(&self, m: &syn::ExprMethodCall) -> bool {
+        may_lend(&m.method.to_string())
+            && self
+                .local(&m.receiver)
+                .and_then(|id| self.bindings.get(&id))
+                .is_some_and(|info| info.user_type)
     }
 
+    /// A method call whose receiver is used as `receiver` says.
     pub(super) fn method_call(&mut self, m: &syn::ExprMethodCall, receiver: UseKind) {
         self.operands(
             std::iter::once((&*m.receiver, receiver))
@@ -386,9 +385,7 @@ impl Resolver {
                     return;
                 } else if method_consumes_receiver(m) || sends_once() {
                     Move
-                } else if returns_owned(&method)
-                    && !(may_lend(&method) && self.user_typed(&m.receiver))
-                {
+                } else if returns_owned(&method) && !self.lends(m) {
                     Read
                 } else {
                     Borrow
@@ -505,8 +502,9 @@ impl Resolver {
                     }
                     // A stream's `next()` (or a user type's `async fn
                     // next`), awaited: its output is owned whatever the
-                    // receiver (see `user_types` for the lending ones).
-                    Expr::MethodCall(m) if returns_owned(&m.method.to_string()) => {
+                    // receiver, which is read as it would be if it did
+                    // not lend.
+                    Expr::MethodCall(m) if self.lends(m) && !method_consumes_receiver(m) => {
                         self.method_call(m, Read)
                     }
                     // `.await` takes its operand by value (`into_future(self)`),
