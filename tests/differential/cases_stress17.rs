@@ -1186,8 +1186,6 @@ differential! {
     run: f(HeaderValue { raw: "  gzip ".into(), _d: D::new("hv") }),
 }
 
-known_gap! {
-    reason: "stress E (sync form, runs differently, drop order): a user `&self` method whose name is on the \"consumes its receiver\" list (`count`, `or`) called on a local that is not used again: longhand takes the local as moved and drops it at the next suspension, rustc at the end of its scope (native `[\"fetch 3\", \"after\", \"drop stats\", ..]`, lowered `[\"drop stats\", \"fetch 3\", \"after\", ..]`)",
 differential! {
     /// A user `count(&self) -> usize` (a name `Iterator` gives `self`) on
     /// a stats struct that is not used again: it stays alive to the end.
@@ -1206,7 +1204,6 @@ differential! {
         }
     },
     run: f(),
-}
 }
 
 differential! {
@@ -1417,7 +1414,7 @@ differential! {
 }
 
 known_gap! {
-    reason: "stress E (sync form, runs differently, drop order): a user `&self` method whose name is on the \"consumes its receiver\" list (`count`, `or`) called on a local that is not used again: longhand takes the local as moved and drops it at the next suspension, rustc at the end of its scope (native `[\"fetch 3\", \"after\", \"drop stats\", ..]`, lowered `[\"drop stats\", \"fetch 3\", \"after\", ..]`)",
+    reason: "stress E (sync form, runs differently, drop order): a user `&self` method named `or` (a name `Option` gives `self`, and combinators often do) called on a local that is not used again: longhand takes the local as moved and drops it at the next suspension, rustc at the end of its scope (native `[\"fetch 5\", \"drop flags\", ..]`, lowered `[\"drop flags\", \"fetch 5\", ..]`)",
 differential! {
     /// A user `or(&self, other) -> u32` (a name `Option` gives `self`) on
     /// a flags struct not used again after the call.
@@ -2152,11 +2149,9 @@ differential! {
     run: f(Rc::new(RefCell::new(vec![]))),
 }
 
-known_gap! {
-    reason: "stress E (sync form, runs differently, drop order): a user `&self` method whose name is on the \"consumes its receiver\" list (`count`, `or`) called on a local that is not used again: longhand takes the local as moved and drops it at the next suspension, rustc at the end of its scope (native `[\"fetch 3\", \"after\", \"drop stats\", ..]`, lowered `[\"drop stats\", \"fetch 3\", \"after\", ..]`)",
 differential! {
-    /// stress E, sync form (minimal): a user `count(&self)` on a local not
-    /// used again is taken as consuming it.
+    /// stress E, sync form (minimal; fixed): a user `count(&self)` on a
+    /// local not used again borrows it: it lives to the end of its scope.
     name: user_count_ref_self_minimal,
     items: {
         pub struct S(pub D);
@@ -2168,7 +2163,6 @@ differential! {
         }
     },
     run: f(),
-}
 }
 
 differential! {

@@ -55,6 +55,16 @@ pub fn may_lend(method: &str) -> bool {
     )
 }
 
+/// Of `consumes_receiver`, the names that `Iterator` gives to methods
+/// without arguments that fold it into one value, and that a user type
+/// reuses for a method reading itself (a stats window's
+/// `fn max(&self) -> u32`, a repository's `async fn count(&self)`): on a
+/// local of a user type (`user_types`), called without arguments, they are
+/// taken to borrow it.
+pub fn may_read(method: &str) -> bool {
+    matches!(method, "count" | "sum" | "product" | "max" | "min")
+}
+
 /// Methods of the standard library that take `self` by value. A receiver
 /// that is a local is moved by these and borrowed (autoref) by any other;
 /// longhand cannot see types, so this list is how it tells them apart.

@@ -1,7 +1,7 @@
 //! The walk: statements and expressions in evaluation order, each use of a
 //! binding recorded as a move, a borrow, a read or an assignment.
 
-use super::methods::{awaited_consumes_receiver, may_lend, returns_owned};
+use super::methods::{awaited_consumes_receiver, may_lend, may_read, returns_owned};
 use super::shapes::{
     built_by_box_new, consumes_capture, count_idents, given_away, local_place, oneshot_sender,
     raw_address_of, scrutinee_use,
@@ -266,11 +266,21 @@ impl Resolver {
     /// Does `m` lend from its receiver: a name `returns_owned` takes as
     /// owned, on a local of a user type (see `user_types`)?
     fn lends(&self, m: &syn::ExprMethodCall) -> bool {
-        may_lend(&m.method.to_string())
-            && self
-                .local(&m.receiver)
-                .and_then(|id| self.bindings.get(&id))
-                .is_some_and(|info| info.user_type)
+        may_lend(&m.method.to_string()) && self.on_user_type(m)
+    }
+
+    /// Does `m` only read its receiver although its name is one of
+    /// `Iterator`'s consuming folds: `count()`, `max()`, .. without
+    /// arguments, on a local of a user type (see `methods::may_read`)?
+    fn user_reads(&self, m: &syn::ExprMethodCall) -> bool {
+        m.args.is_empty() && may_read(&m.method.to_string()) && self.on_user_type(m)
+    }
+
+    /// Is `m`'s receiver a local of a user type (see `user_types`)?
+    fn on_user_type(&self, m: &syn::ExprMethodCall) -> bool {
+        self.local(&m.receiver)
+            .and_then(|id| self.bindings.get(&id))
+            .is_some_and(|info| info.user_type)
     }
 
     /// A method call whose receiver is used as `receiver` says.
@@ -383,7 +393,7 @@ impl Resolver {
                     self.consumed(&m.receiver);
                     m.args.iter().for_each(|x| self.expr(x, Move));
                     return;
-                } else if method_consumes_receiver(m) || sends_once() {
+                } else if (method_consumes_receiver(m) && !self.user_reads(m)) || sends_once() {
                     Move
                 } else if returns_owned(&method) && !self.lends(m) {
                     Read
@@ -497,7 +507,10 @@ impl Resolver {
             Expr::Await(a) => {
                 let operand = self.pos + 1;
                 match &*a.base {
-                    Expr::MethodCall(m) if awaited_consumes_receiver(&m.method.to_string()) => {
+                    Expr::MethodCall(m)
+                        if awaited_consumes_receiver(&m.method.to_string())
+                            && !self.user_reads(m) =>
+                    {
                         self.method_call(m, Move)
                     }
                     // A stream's `next()` (or a user type's `async fn
