@@ -46,3 +46,4 @@ mod cases_stress7;
 mod cases_stress8;
 mod cases_stress9;
 mod cases_tokio_services;
+mod cases_user_folds;
