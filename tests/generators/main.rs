@@ -13,6 +13,7 @@ mod differential_stress14;
 mod differential_stress15;
 mod differential_stress16;
 mod differential_stress17;
+mod differential_stress18;
 mod internal;
 mod iterators;
 mod realistic;
