@@ -13,7 +13,9 @@
 //! hoisted before a kept temporary, `yield_!(("k".into(), l.len()
 //! .to_string()))`, or a `let x = l.parse().unwrap(); yield_!(x);`) is
 //! untyped in the dead, typed-only copy of the rest of the body that the
-//! path resumed from a yield emits, where a yield is written `()`.
+//! path resumed from a yield emits, where a yield was written `()`. Fixed:
+//! a yield there now types its value as the item (`yield_typed_only` in
+//! the lowering), so these cases are ordinary ones.
 // Shapes written on purpose, as real generator bodies are written.
 #![allow(
     clippy::await_holding_refcell_ref,
@@ -449,27 +451,24 @@ gen_differential! {
     run: checked(vec![2, 4, 5, 6]),
 }
 
-known_gap! {
-    reason: "s18-1 (fails to compile, E0283 type annotations needed: cannot satisfy `_: From<&str>`): `yield_!((\"len\".into(), rest.len().to_string()))` with `Item = (String, String)`, the second yield of a loop body: the temporary `rest.len()` (borrowed by `to_string`, alive to the end of the statement) makes longhand hoist the operands into `match \"len\".into() { __tmp0 => match rest.len() { __tmp1 => offer(.., (__tmp0, __tmp1.to_string())) } }`; on the path resumed from this yield, the next iteration runs to the first yield and the rest of the loop body follows as dead, typed-only code (the s14-2 fix), where a yield is written `()` (`emit/finalize.rs`: `(Some(Kind::Yield), _) if self.dead => ()`), leaving `__tmp1 => {}`: nothing types `__tmp0` there. See `hoisted_operand_in_truncated_copy_loses_type` and `parse_typed_by_following_yield_after_yield` for the minimal forms",
-    gen_differential! {
-        /// `strip_prefix` results held across yields, `if let .. else if let`
-        /// over header lines.
-        name: strip_prefix_headers_across_yields,
-        items: {},
-        gen: fn headers(lines: Vec<&'static str>) -> impl Iterator<Item = (String, String)> {
-            for l in lines {
-                if let Some(rest) = l.strip_prefix("X-") {
-                    let (k, v) = rest.split_once(':').unwrap_or((rest, ""));
-                    yield_!((k.to_lowercase(), v.trim().to_string()));
-                    yield_!(("len".into(), rest.len().to_string()));
-                } else if let Some(v) = l.strip_prefix("Host:") {
-                    let _h = D("host");
-                    yield_!(("host".into(), v.trim().to_string()));
-                }
+gen_differential! {
+    /// `strip_prefix` results held across yields, `if let .. else if let`
+    /// over header lines.
+    name: strip_prefix_headers_across_yields,
+    items: {},
+    gen: fn headers(lines: Vec<&'static str>) -> impl Iterator<Item = (String, String)> {
+        for l in lines {
+            if let Some(rest) = l.strip_prefix("X-") {
+                let (k, v) = rest.split_once(':').unwrap_or((rest, ""));
+                yield_!((k.to_lowercase(), v.trim().to_string()));
+                yield_!(("len".into(), rest.len().to_string()));
+            } else if let Some(v) = l.strip_prefix("Host:") {
+                let _h = D("host");
+                yield_!(("host".into(), v.trim().to_string()));
             }
-        },
-        run: headers(vec!["X-Id: 7", "Host:  a.b ", "Other", "X-Flag"]),
-    }
+        }
+    },
+    run: headers(vec!["X-Id: 7", "Host:  a.b ", "Other", "X-Flag"]),
 }
 
 gen_differential! {
@@ -1001,20 +1000,17 @@ gen_differential! {
     run: pairs(),
 }
 
-known_gap! {
-    reason: "s18-1 minimal (fails to compile, E0283 type annotations needed: cannot satisfy `_: From<&str>`): `for l in v { yield_!((String::new(), String::new())); yield_!((\"k\".into(), l.len().to_string())); }` with `Item = (String, String)`: the kept temporary `l.len()` makes longhand hoist `\"k\".into()` into `match \"k\".into() { __tmp0 => match l.len() { __tmp1 => offer(.., (__tmp0, __tmp1.to_string())) } }`; the path resumed from the second yield runs the next iteration up to the first yield and then emits a truncated copy of the rest of the body, where the second yield keeps its hoisting `match`es but not the `offer` (`__tmp1 => {}`): nothing constrains `__tmp0` there. Async bodies are not affected (their truncated copies keep the awaitee call, which types the operand)",
-    gen_differential! {
-        /// s18-1 minimal.
-        name: hoisted_operand_in_truncated_copy_loses_type,
-        items: {},
-        gen: fn m(v: Vec<&'static str>) -> impl Iterator<Item = (String, String)> {
-            for l in v {
-                yield_!((String::new(), String::new()));
-                yield_!(("k".into(), l.len().to_string()));
-            }
-        },
-        run: m(vec!["ab", "c"]),
-    }
+gen_differential! {
+    /// s18-1 minimal.
+    name: hoisted_operand_in_truncated_copy_loses_type,
+    items: {},
+    gen: fn m(v: Vec<&'static str>) -> impl Iterator<Item = (String, String)> {
+        for l in v {
+            yield_!((String::new(), String::new()));
+            yield_!(("k".into(), l.len().to_string()));
+        }
+    },
+    run: m(vec!["ab", "c"]),
 }
 
 gen_differential! {
@@ -1151,21 +1147,18 @@ gen_differential! {
     run: f(vec![1, 2]),
 }
 
-known_gap! {
-    reason: "s18-1 (fails to compile, E0284 type annotations needed: cannot infer `F` of `parse`): `for l in v { yield_!((0, String::new())); yield_!((l.parse().unwrap(), l.len().to_string())); }` with `Item = (u32, String)`: the same truncated copy as `hoisted_operand_in_truncated_copy_loses_type`, the hoisted operand a `parse().unwrap()` typed only by the item",
-    gen_differential! {
-        /// s18-1 neighbour: a `parse().unwrap()` operand typed only by the item
-        /// type, before a kept temporary, in a loop after another yield.
-        name: s18_1_parse_operand_in_loop_after_yield,
-        items: {},
-        gen: fn f(v: Vec<&'static str>) -> impl Iterator<Item = (u32, String)> {
-            for l in v {
-                yield_!((0, String::new()));
-                yield_!((l.parse().unwrap(), l.len().to_string()));
-            }
-        },
-        run: f(vec!["1", "22"]),
-    }
+gen_differential! {
+    /// s18-1 neighbour: a `parse().unwrap()` operand typed only by the item
+    /// type, before a kept temporary, in a loop after another yield.
+    name: s18_1_parse_operand_in_loop_after_yield,
+    items: {},
+    gen: fn f(v: Vec<&'static str>) -> impl Iterator<Item = (u32, String)> {
+        for l in v {
+            yield_!((0, String::new()));
+            yield_!((l.parse().unwrap(), l.len().to_string()));
+        }
+    },
+    run: f(vec!["1", "22"]),
 }
 
 gen_differential! {
@@ -1237,40 +1230,34 @@ gen_differential! {
 // Fourth batch: types fixed only by a later yield, in loops
 // ---------------------------------------------------------------------------
 
-known_gap! {
-    reason: "s18-1 family (fails to compile, E0284 type annotations needed: cannot infer `F` of `parse`): `for l in lines { if l.is_empty() { yield_!(0); continue; } let n = l.parse().unwrap(); yield_!(n); }`: `n` is typed only by the yield that consumes it; the path resumed from a yield runs the next iteration and emits a dead copy of the rest of the body in which the yield keeps its operand code but not the `offer` that types it",
-    gen_differential! {
-        /// A `parse().unwrap()` typed only by the yield that follows it, in a
-        /// loop whose other branch yields and `continue`s.
-        name: parse_typed_by_following_yield_after_continue_branch,
-        items: {},
-        gen: fn nums(lines: Vec<&'static str>) -> impl Iterator<Item = u32> {
-            for l in lines {
-                if l.is_empty() { yield_!(0); continue; }
-                let n = l.parse().unwrap();
-                yield_!(n);
-            }
-        },
-        run: nums(vec!["1", "", "3"]),
-    }
+gen_differential! {
+    /// A `parse().unwrap()` typed only by the yield that follows it, in a
+    /// loop whose other branch yields and `continue`s.
+    name: parse_typed_by_following_yield_after_continue_branch,
+    items: {},
+    gen: fn nums(lines: Vec<&'static str>) -> impl Iterator<Item = u32> {
+        for l in lines {
+            if l.is_empty() { yield_!(0); continue; }
+            let n = l.parse().unwrap();
+            yield_!(n);
+        }
+    },
+    run: nums(vec!["1", "", "3"]),
 }
 
-known_gap! {
-    reason: "s18-1 family, minimal of the `let` form (fails to compile, E0284 type annotations needed): `for l in lines { yield_!(0); let x = l.parse().unwrap(); yield_!(x); }` with `Item = u32`: `x` is typed only by the second yield, whose `offer` is missing from the dead copy of the loop body emitted after the first yield on the resumed path. The same body without the loop, or with only the second yield, compiles",
-    gen_differential! {
-        /// A `parse().unwrap()` typed only by the yield that follows it, after
-        /// another yield in the same loop body.
-        name: parse_typed_by_following_yield_after_yield,
-        items: {},
-        gen: fn nums(lines: Vec<&'static str>) -> impl Iterator<Item = u32> {
-            for l in lines {
-                yield_!(0);
-                let x = l.parse().unwrap();
-                yield_!(x);
-            }
-        },
-        run: nums(vec!["1", "2"]),
-    }
+gen_differential! {
+    /// A `parse().unwrap()` typed only by the yield that follows it, after
+    /// another yield in the same loop body.
+    name: parse_typed_by_following_yield_after_yield,
+    items: {},
+    gen: fn nums(lines: Vec<&'static str>) -> impl Iterator<Item = u32> {
+        for l in lines {
+            yield_!(0);
+            let x = l.parse().unwrap();
+            yield_!(x);
+        }
+    },
+    run: nums(vec!["1", "2"]),
 }
 
 gen_differential! {

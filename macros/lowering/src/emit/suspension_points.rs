@@ -82,6 +82,23 @@ impl Finalize<'_> {
         quote!(::longhand::__private::trace::transition(#function, #from, #to, #text);)
     }
 
+    /// `yield_!(v)` where it never runs (see `visit_dead`): `v` only typed,
+    /// as the item the poll closure returns, so that an operand hoisted out
+    /// of it (`match "k".into() { __tmp0 => .. }`) infers there as in the
+    /// copy that runs. A value with a closure or `async` block is left out:
+    /// its copy here would be of another type.
+    pub(super) fn yield_typed_only(&self, value: Expr) -> Expr {
+        if crate::joins::has_closure(&value) {
+            return parse_quote!(());
+        }
+        let code = quote! {{
+            if false {
+                return ::longhand::__private::Poll::Ready(::core::option::Option::Some(__lh_hole0));
+            }
+        }};
+        crate::splice::expr(code, vec![value])
+    }
+
     /// `yield_!(v)`: evaluate `v`, keep the values alive there, return
     /// `Ready(Some(v))`; resuming continues in this point's arm.
     pub(super) fn yield_point(&self, n: usize, value: Expr) -> Expr {
