@@ -384,10 +384,7 @@ impl VisitMut for Finalize<'_> {
                         (Some(Kind::Await), _) if self.dead => {
                             self.typed_only(n, (*a.base).clone())
                         }
-                        (Some(Kind::Yield), Some(value)) if self.dead => {
-                            self.yield_typed_only(value.clone())
-                        }
-                        (Some(Kind::Yield), _) if self.dead => parse_quote!(()),
+                        (Some(Kind::Yield), value) if self.dead => self.yield_typed_only(value),
                         // (Writing its state here would make a second copy
                         // of a closure it keeps, of another type.)
                         (Some(Kind::Join), _) if self.dead => {

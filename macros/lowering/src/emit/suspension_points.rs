@@ -87,16 +87,14 @@ impl Finalize<'_> {
     /// of it (`match "k".into() { __tmp0 => .. }`) infers there as in the
     /// copy that runs. A value with a closure or `async` block is left out:
     /// its copy here would be of another type.
-    pub(super) fn yield_typed_only(&self, value: Expr) -> Expr {
-        if crate::joins::has_closure(&value) {
-            return parse_quote!(());
-        }
-        let code = quote! {{
-            if false {
-                return ::longhand::__private::Poll::Ready(::core::option::Option::Some(__lh_hole0));
+    pub(super) fn yield_typed_only(&self, value: Option<&Expr>) -> Expr {
+        match value {
+            Some(value) if !crate::joins::has_closure(value) => {
+                let ready = ready_item(quote!(__lh_hole0));
+                crate::splice::expr(quote!({ if false { return #ready; } }), vec![value.clone()])
             }
-        }};
-        crate::splice::expr(code, vec![value])
+            _ => parse_quote!(()),
+        }
     }
 
     /// `yield_!(v)`: evaluate `v`, keep the values alive there, return
@@ -105,9 +103,10 @@ impl Finalize<'_> {
         let yielded = hidden("__lh_yielded");
         let write_state = self.write_kept(n);
         let transition = self.transition_to(n);
+        let ready = ready_item(quote!(#yielded));
         let yield_item = quote! {
             #transition
-            return ::longhand::__private::Poll::Ready(::core::option::Option::Some(#yielded));
+            return #ready;
         };
         let sink = hidden("__lh_sink");
         let offer = quote!(::longhand::__private::offer(&mut #sink, __lh_hole0));
@@ -230,4 +229,9 @@ impl Finalize<'_> {
             vec![operand],
         )
     }
+}
+
+/// What the poll closure returns for a yielded `item`: `Ready(Some(item))`.
+fn ready_item(item: TokenStream) -> TokenStream {
+    quote!(::longhand::__private::Poll::Ready(::core::option::Option::Some(#item)))
 }
