@@ -25,15 +25,12 @@ impl NameBorrowedTemporaries {
     /// The temporaries a `match` scrutinee creates and only borrows (the
     /// receiver of `make().len()`, at any depth of a method chain, the base
     /// of `make().items.len()` or `make()[0]`), which rustc keeps to the end
-    /// of the `match`: named, in evaluation order.
-    fn take_receivers(&mut self, e: &mut Expr, out: &mut Vec<(proc_macro2::Ident, Expr)>) {
-        self.take_temporaries(e, false, out);
-    }
-
-    /// `take_receivers` inside an expression that is `borrowed` as a place.
-    /// A field of a temporary is named through its base only then: a
-    /// pattern may move the field out, and a partly moved value cannot be
-    /// kept (such a temporary is still dropped at the first suspension).
+    /// of the `match`: named, in evaluation order, into `out`.
+    /// `borrowed`: `e` is used as a place that nothing moves out of. A field
+    /// of a temporary is named through its base only then (`match
+    /// make().code { 200 => .. }`): a pattern binding by value may move the
+    /// field out, and a partly moved value cannot be kept (such a temporary
+    /// is still dropped at the first suspension).
     fn take_temporaries(
         &mut self,
         e: &mut Expr,
@@ -89,14 +86,17 @@ impl NameBorrowedTemporaries {
     }
 
     /// The temporaries of an `if let` or `while let` scrutinee whose body
-    /// suspends: those `take_receivers` names, and the value itself if the
+    /// suspends: those `take_temporaries` names, and the value itself if the
     /// pattern leaves it in place (`Some(ref d)`, `Some(_)`).
     fn take_let_temporaries(
         &mut self,
         l: &mut syn::ExprLet,
+        body: &syn::Block,
         out: &mut Vec<(proc_macro2::Ident, Expr)>,
     ) {
-        self.take_receivers(&mut l.expr, out);
+        let moves_nothing = !crate::bindings::binds_by_value(&l.pat)
+            && !mentions_locals_of(&l.expr, quote::quote!(#body));
+        self.take_temporaries(&mut l.expr, moves_nothing, out);
         if crate::bindings::leaves_value_in_place(&l.pat) {
             self.name_unless_place(&mut l.expr, out);
         }
@@ -285,7 +285,14 @@ impl VisitMut for NameBorrowedTemporaries {
         let mut named = Vec::new();
         match e {
             Expr::Match(m) if m.arms.iter().any(|a| contains_await(&a.body)) => {
-                self.take_receivers(&mut m.expr, &mut named);
+                // No arm binds by value (`200 =>`, `Mode::Open =>`, `Some(ref
+                // d) =>`): nothing moves out of a field of a temporary, which
+                // is then named through its base (`make().code`), unless the
+                // arms use a local the base may borrow.
+                let arms = &m.arms;
+                let moves_nothing = !arms.iter().any(|a| crate::bindings::binds_by_value(&a.pat))
+                    && !mentions_locals_of(&m.expr, quote::quote!(#(#arms)*));
+                self.take_temporaries(&mut m.expr, moves_nothing, &mut named);
                 // `Some(ref d) => { x.await; d.touch() }`, `Some(_) => {
                 // x.await; }`: the value stays in place across the suspension
                 // (borrowed, or not moved), to the end of the `match`.
@@ -299,7 +306,7 @@ impl VisitMut for NameBorrowedTemporaries {
                 if let Expr::Let(l) = &mut *i.cond
                     && crate::awaits::block_contains_await(&i.then_branch)
                 {
-                    self.take_let_temporaries(l, &mut named);
+                    self.take_let_temporaries(l, &i.then_branch, &mut named);
                     // rustc drops an `if let`'s temporaries before `else`.
                     let temps: Vec<_> = named.iter().map(|(t, _)| t.clone()).collect();
                     drop_before_else(i, &temps);
@@ -312,7 +319,7 @@ impl VisitMut for NameBorrowedTemporaries {
                 if let Expr::Let(l) = &mut *w.cond
                     && crate::awaits::block_contains_await(&w.body)
                 {
-                    self.take_let_temporaries(l, &mut named);
+                    self.take_let_temporaries(l, &w.body, &mut named);
                     if !named.is_empty() {
                         let lets = named.drain(..).map(|(t, v)| let_stmt(t, v));
                         let (label, pat, value, body) = (&w.label, &l.pat, &l.expr, &w.body);

@@ -415,3 +415,43 @@ pub(super) fn let_chain(e: &Expr) -> bool {
 pub(super) fn last_suspending(e: &mut Expr) -> Option<usize> {
     operands(e).iter().rposition(|op| contains_await(op))
 }
+
+/// Does `code` name any of the locals `scrutinee` reads (`self` in
+/// `self.snap().mode`, `code` in `resp(code).code`)? Read from tokens, so
+/// that macro arguments count, and any identifier counts: a field or a
+/// function named like the local is taken as a use, which errs towards
+/// "yes".
+///
+/// A temporary built from such a local may borrow it (`self.config()`
+/// returning `&Config`); kept to the end of a `match` whose arms use the
+/// local again (`self.n += 1`), the kept borrow would conflict with that
+/// use, where rustc's, which has no destructor, ends where it is last read.
+pub(super) fn mentions_locals_of(scrutinee: &Expr, code: TokenStream) -> bool {
+    struct Locals(Vec<proc_macro2::Ident>);
+    impl<'a> syn::visit::Visit<'a> for Locals {
+        fn visit_expr_path(&mut self, p: &'a syn::ExprPath) {
+            if p.qself.is_none()
+                && let Some(id) = p.path.get_ident()
+            {
+                self.0.push(id.clone());
+            }
+        }
+        fn visit_expr_call(&mut self, c: &'a syn::ExprCall) {
+            // The callee's own name is not a local it reads.
+            if !matches!(&*c.func, Expr::Path(_)) {
+                self.visit_expr(&c.func);
+            }
+            c.args.iter().for_each(|a| self.visit_expr(a));
+        }
+    }
+    let mut locals = Locals(Vec::new());
+    syn::visit::Visit::visit_expr(&mut locals, scrutinee);
+    fn names(code: TokenStream, locals: &[proc_macro2::Ident]) -> bool {
+        code.into_iter().any(|t| match t {
+            TokenTree::Ident(i) => locals.contains(&i),
+            TokenTree::Group(g) => names(g.stream(), locals),
+            _ => false,
+        })
+    }
+    !locals.0.is_empty() && names(code, &locals.0)
+}
