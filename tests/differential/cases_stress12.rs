@@ -1413,30 +1413,27 @@ differential! {
     run: f(),
 }
 
-known_gap! {
-    reason: "s4-3 (old gap, runs differently, events): `match resp(code).code { 200 => fetch(1).await, .. }` with `resp()` returning a struct holding a `D`: rustc drops the temporary at the end of the `match` (native `[\"fetch 1\", \"drop resp\", ..]`), longhand before the arm suspends (lowered `[\"drop resp\", \"fetch 1\", ..]`); same as `match_on_field_of_temporary_arm_awaits` in cases_stress4.rs",
-    differential! {
-        /// A temporary with a destructor in a `match` scrutinee, arms awaiting.
-        name: match_scrutinee_temp_dropper,
-        items: {
-            struct Resp { code: u16, _d: D }
-            fn resp(code: u16) -> Resp { Resp { code, _d: D::new("resp") } }
-            #[lh] async fn f(code: u16) -> u32 {
-                let g = D::new("g");
-                let r = match resp(code).code {
-                    200 => fetch(1).await,
-                    404 => 0,
-                    _ => pend(2, 5).await,
-                };
-                pend(1, ()).await;
-                r
-            }
-            async fn go() -> Vec<u32> {
-                vec![f(200).await, f(404).await, f(500).await]
-            }
-        },
-        run: go(),
-    }
+differential! {
+    /// A temporary with a destructor in a `match` scrutinee, arms awaiting.
+    name: match_scrutinee_temp_dropper,
+    items: {
+        struct Resp { code: u16, _d: D }
+        fn resp(code: u16) -> Resp { Resp { code, _d: D::new("resp") } }
+        #[lh] async fn f(code: u16) -> u32 {
+            let g = D::new("g");
+            let r = match resp(code).code {
+                200 => fetch(1).await,
+                404 => 0,
+                _ => pend(2, 5).await,
+            };
+            pend(1, ()).await;
+            r
+        }
+        async fn go() -> Vec<u32> {
+            vec![f(200).await, f(404).await, f(500).await]
+        }
+    },
+    run: go(),
 }
 
 differential! {

@@ -1914,43 +1914,40 @@ known_gap! {
     }
 }
 
-known_gap! {
-    reason: "s4-3 (runs differently, events): a circuit breaker matching on a field of a guard temporary (`match self.snap().mode { Mode::Open => return .., _ => check(x).await }`, `snap()` returning a struct holding a `D`): rustc drops the temporary at the end of the `match`, after the arm awaits (native `[\"check 2\", \"drop snap\", ..]`), longhand before the arm suspends (lowered `[\"drop snap\", \"check 2\", ..]`)",
-    differential! {
-        /// A circuit breaker: `match` on the mode read through a guard
-        /// temporary, the closed arm awaiting the call.
-        name: circuit_breaker_match_on_guard_field,
-        items: {
-            #[derive(Clone, Copy, Debug, PartialEq)]
-            pub enum Mode { Closed, Open, HalfOpen }
-            pub struct Snap { pub mode: Mode, pub _g: D }
-            pub struct Breaker { pub mode: Mode, pub fails: u32 }
-            impl Breaker {
-                pub fn snap(&self) -> Snap { Snap { mode: self.mode, _g: D::new("snap") } }
-                #[lh] pub async fn call(&mut self, x: u32) -> Result<u32, String> {
-                    let r = match self.snap().mode {
-                        Mode::Open => return Err("open".into()),
-                        Mode::HalfOpen | Mode::Closed => check(x).await,
-                    };
-                    match r {
-                        Ok(v) => { self.mode = Mode::Closed; self.fails = 0; Ok(v) }
-                        Err(e) => {
-                            self.fails += 1;
-                            if self.fails >= 2 { self.mode = Mode::Open; }
-                            Err(e)
-                        }
+differential! {
+    /// A circuit breaker: `match` on the mode read through a guard
+    /// temporary, the closed arm awaiting the call.
+    name: circuit_breaker_match_on_guard_field,
+    items: {
+        #[derive(Clone, Copy, Debug, PartialEq)]
+        pub enum Mode { Closed, Open, HalfOpen }
+        pub struct Snap { pub mode: Mode, pub _g: D }
+        pub struct Breaker { pub mode: Mode, pub fails: u32 }
+        impl Breaker {
+            pub fn snap(&self) -> Snap { Snap { mode: self.mode, _g: D::new("snap") } }
+            #[lh] pub async fn call(&mut self, x: u32) -> Result<u32, String> {
+                let r = match self.snap().mode {
+                    Mode::Open => return Err("open".into()),
+                    Mode::HalfOpen | Mode::Closed => check(x).await,
+                };
+                match r {
+                    Ok(v) => { self.mode = Mode::Closed; self.fails = 0; Ok(v) }
+                    Err(e) => {
+                        self.fails += 1;
+                        if self.fails >= 2 { self.mode = Mode::Open; }
+                        Err(e)
                     }
                 }
             }
-            pub async fn go() -> Vec<Result<u32, String>> {
-                let mut b = Breaker { mode: Mode::Closed, fails: 0 };
-                let mut out = vec![];
-                for x in [2, 3, 5, 4] { out.push(b.call(x).await); }
-                out
-            }
-        },
-        run: go(),
-    }
+        }
+        pub async fn go() -> Vec<Result<u32, String>> {
+            let mut b = Breaker { mode: Mode::Closed, fails: 0 };
+            let mut out = vec![];
+            for x in [2, 3, 5, 4] { out.push(b.call(x).await); }
+            out
+        }
+    },
+    run: go(),
 }
 
 differential! {

@@ -15,6 +15,7 @@ mod cases_domains;
 mod cases_drops_and_cancel;
 mod cases_errors_and_try;
 mod cases_expressions;
+mod cases_field_temporaries;
 mod cases_guard_awaits;
 mod cases_join_points;
 mod cases_kept_rest;
