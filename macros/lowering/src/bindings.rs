@@ -199,42 +199,60 @@ pub fn has_ref_binding(pat: &Pat) -> bool {
     find.0
 }
 
+/// What a pattern's bindings and wildcards are, read from syntax (tagged
+/// or not, so also before bindings are tagged).
+#[derive(Default)]
+struct PatternKinds {
+    by_ref: bool,
+    by_value: bool,
+    wild: bool,
+}
+
+impl PatternKinds {
+    fn of(pat: &Pat) -> PatternKinds {
+        let mut kinds = PatternKinds::default();
+        syn::visit::Visit::visit_pat(&mut kinds, pat);
+        kinds
+    }
+}
+
+impl<'a> syn::visit::Visit<'a> for PatternKinds {
+    fn visit_pat_ident(&mut self, p: &'a syn::PatIdent) {
+        if p.by_ref.is_some() {
+            self.by_ref = true;
+        } else if binds(p) {
+            self.by_value = true;
+        }
+        syn::visit::visit_pat_ident(self, p);
+    }
+    fn visit_pat_wild(&mut self, _: &'a syn::PatWild) {
+        self.wild = true;
+    }
+    fn visit_pat_rest(&mut self, _: &'a syn::PatRest) {
+        self.wild = true;
+    }
+    fn visit_pat_struct(&mut self, p: &'a syn::PatStruct) {
+        self.wild |= p.rest.is_some();
+        syn::visit::visit_pat_struct(self, p);
+    }
+    fn visit_expr(&mut self, _: &'a syn::Expr) {}
+}
+
 /// Does matching `pat` leave (part of) the value where it is, for as long
 /// as the arm runs: a binding by reference (`Some(ref d)`), or a wildcard
 /// (`_`, `..`) with no binding by value (`Some(_)`, `(_, ..)`)? Tagged or
 /// not (also before bindings are tagged). A pattern that also moves a part
 /// out would leave a partly moved value, which cannot be kept.
 pub fn leaves_value_in_place(pat: &Pat) -> bool {
-    #[derive(Default)]
-    struct Find {
-        by_ref: bool,
-        by_value: bool,
-        wild: bool,
-    }
-    impl<'a> syn::visit::Visit<'a> for Find {
-        fn visit_pat_ident(&mut self, p: &'a syn::PatIdent) {
-            if p.by_ref.is_some() {
-                self.by_ref = true;
-            } else if binds(p) {
-                self.by_value = true;
-            }
-            syn::visit::visit_pat_ident(self, p);
-        }
-        fn visit_pat_wild(&mut self, _: &'a syn::PatWild) {
-            self.wild = true;
-        }
-        fn visit_pat_rest(&mut self, _: &'a syn::PatRest) {
-            self.wild = true;
-        }
-        fn visit_pat_struct(&mut self, p: &'a syn::PatStruct) {
-            self.wild |= p.rest.is_some();
-            syn::visit::visit_pat_struct(self, p);
-        }
-        fn visit_expr(&mut self, _: &'a syn::Expr) {}
-    }
-    let mut find = Find::default();
-    syn::visit::Visit::visit_pat(&mut find, pat);
-    find.by_ref || (find.wild && !find.by_value)
+    let kinds = PatternKinds::of(pat);
+    kinds.by_ref || (kinds.wild && !kinds.by_value)
+}
+
+/// Can matching `pat` move anything out of the scrutinee (a binding by
+/// value, `Some(x)`, `x @ ..`, `mut x`), as opposed to literals, paths,
+/// wildcards and `ref` bindings? Tagged or not.
+pub fn may_move_out(pat: &Pat) -> bool {
+    PatternKinds::of(pat).by_value
 }
 
 /// Does the pattern bind anything by value (so matching moves from the scrutinee)?

@@ -94,7 +94,7 @@ impl NameBorrowedTemporaries {
         body: &syn::Block,
         out: &mut Vec<(proc_macro2::Ident, Expr)>,
     ) {
-        let moves_nothing = !crate::bindings::binds_by_value(&l.pat)
+        let moves_nothing = !crate::bindings::may_move_out(&l.pat)
             && !mentions_locals_of(&l.expr, quote::quote!(#body));
         self.take_temporaries(&mut l.expr, moves_nothing, out);
         if crate::bindings::leaves_value_in_place(&l.pat) {
@@ -290,7 +290,7 @@ impl VisitMut for NameBorrowedTemporaries {
                 // is then named through its base (`make().code`), unless the
                 // arms use a local the base may borrow.
                 let arms = &m.arms;
-                let moves_nothing = !arms.iter().any(|a| crate::bindings::binds_by_value(&a.pat))
+                let moves_nothing = !arms.iter().any(|a| crate::bindings::may_move_out(&a.pat))
                     && !mentions_locals_of(&m.expr, quote::quote!(#(#arms)*));
                 self.take_temporaries(&mut m.expr, moves_nothing, &mut named);
                 // `Some(ref d) => { x.await; d.touch() }`, `Some(_) => {
