@@ -181,6 +181,28 @@ differential! {
     },
 }
 
+differential! {
+    /// A binding by value of a non-`Copy` field of a temporary, its arm
+    /// suspending: the field is moved out, so the temporary is not kept (a
+    /// partly moved value cannot be). Its rest has no destructor here, so
+    /// rustc's order and longhand's agree; with one, this is the
+    /// `if_let_field_of_temporary_across_await` gap.
+    name: by_value_binding_moves_field_of_temporary,
+    items: {
+        pub struct Reply { pub body: Option<String>, pub code: u16 }
+        fn reply(n: u32) -> Reply {
+            Reply { body: (n > 0).then(|| format!("body {n}")), code: 200 }
+        }
+        #[lh] async fn f(n: u32) -> usize {
+            match reply(n).body {
+                Some(b) => { pend(1, ()).await; b.len() }
+                None => 0,
+            }
+        }
+    },
+    run: async { (f(0).await, f(3).await) },
+}
+
 known_gap! {
     reason: "s25-1 (runs differently, drop order): the field form of s4-3 when an arm names a local the temporary's expression reads (`match snap(m).mode { Mode::Closed => fetch(m).await, .. }`): the temporary could borrow that local (a getter), so it is not kept, and rustc drops it after the arm's await, longhand before",
     differential! {
