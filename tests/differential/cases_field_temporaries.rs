@@ -49,24 +49,24 @@ pub fn snap(m: Mode) -> Snap {
 }
 
 differential! {
-    /// Literal arms on a field of a call's result: the response lives to the
-    /// end of the `match`, across `fetch`.
-    name: literal_arms_on_field_of_call,
+    /// Range and constant arms on a field of a call's result (the stress12
+    /// case `match_scrutinee_temp_dropper` has literals): the response
+    /// lives to the end of the `match`, across `fetch`.
+    name: range_and_const_arms_on_field_of_call,
     items: {
+        const NOT_FOUND: u16 = 404;
         struct Resp { code: u16, _d: D }
         fn resp(code: u16) -> Resp { Resp { code, _d: D::new("resp") } }
         #[lh] async fn f(code: u16) -> u32 {
-            let g = D::new("g");
             let r = match resp(code).code {
-                200 => fetch(1).await,
-                404 => 0,
+                200..=299 => fetch(2).await,
+                NOT_FOUND => 0,
                 _ => pend(2, 5).await,
             };
-            pend(1, ()).await;
-            r
+            r + fetch(1).await
         }
     },
-    run: async { (f(200).await, f(404).await, f(500).await) },
+    run: async { (f(204).await, f(404).await, f(500).await) },
 }
 
 differential! {
