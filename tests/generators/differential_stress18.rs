@@ -640,22 +640,26 @@ gen_differential! {
 }
 
 gen_differential! {
-    /// A method generator on `&self` reading a `RefCell<VecDeque>` field:
-    /// `borrow_mut().pop_front()` in a `while let` scrutinee (edition 2024:
-    /// the guard dropped before the body), yields in the body.
+    /// A method generator taking `self` with a `RefCell<VecDeque>` field:
+    /// `borrow_mut().pop_front()` in a `while let` scrutinee, yields in the
+    /// body. `while let` keeps its scrutinee's temporaries for the whole
+    /// iteration, so the body's `borrow_mut` on the first even item panics
+    /// ("already borrowed"), in both lowerings alike. (By value, not
+    /// `&self`: a `&'static` receiver would need a leaked box, a leak under
+    /// Miri, and a static would be drained by the first of the runs.)
     name: method_refcell_queue_pop_in_while_let,
     items: {
         pub struct Q { pub items: RefCell<VecDeque<u32>>, pub _d: D }
     },
     gen: impl Q {
-        fn drain(&self) -> impl Iterator<Item = u32> {
+        fn drain(self) -> impl Iterator<Item = u32> {
             while let Some(x) = self.items.borrow_mut().pop_front() {
                 if x % 2 == 0 { self.items.borrow_mut().push_back(x + 1); }
                 yield_!(x);
             }
         }
     },
-    run: Box::leak(Box::new(Q { items: RefCell::new(VecDeque::from([1, 2, 3])), _d: D("q") })).drain(),
+    run: Q { items: RefCell::new(VecDeque::from([1, 2, 3])), _d: D("q") }.drain(),
 }
 
 gen_differential! {
@@ -730,6 +734,11 @@ gen_differential! {
     name: method_yields_clones_of_fields_guarded,
     items: {
         pub struct Team { pub names: Vec<String>, pub min: usize, pub _d: D }
+        pub static TEAM: std::sync::LazyLock<Team> = std::sync::LazyLock::new(|| Team {
+            names: vec!["al".into(), "bob".into(), "c".into(), "dana".into()],
+            min: 3,
+            _d: D("team"),
+        });
         impl Team {
             pub fn ok(&self, s: &str) -> bool { s.len() >= self.min }
         }
@@ -744,7 +753,7 @@ gen_differential! {
             }
         }
     },
-    run: Box::leak(Box::new(Team { names: vec!["al".into(), "bob".into(), "c".into(), "dana".into()], min: 3, _d: D("team") })).members(),
+    run: TEAM.members(),
 }
 
 gen_differential! {
