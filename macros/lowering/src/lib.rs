@@ -44,6 +44,7 @@ pub mod entry;
 mod exits;
 pub mod graph;
 mod guard_awaits;
+mod hidden_jumps;
 mod joins;
 mod let_chains;
 mod macro_aliases;

@@ -32,9 +32,8 @@ use syn::{Block, Macro, Stmt, parse_quote};
 /// Rebinds, after each statement macro, the locals it may declare that the
 /// rest of its block uses after a suspension point.
 pub fn rebind(block: &mut Block) {
-    let mut bound = BoundNames::default();
-    bound.visit_block(block);
-    Rebind { bound: bound.0 }.visit_block_mut(block);
+    let bound = bound_names(block);
+    Rebind { bound }.visit_block_mut(block);
 }
 
 struct Rebind {
@@ -75,13 +74,12 @@ impl Rebind {
         let Some(first) = rest.iter().position(stmt_contains_await) else {
             return Vec::new();
         };
-        let mut used = UsedNames::default();
-        rest[first..].iter().for_each(|s| used.visit_stmt(s));
+        let used = names_used(&rest[first..]);
         let mut out: Vec<Ident> = Vec::new();
         for name in declarable_names(tokens) {
             let text = name.to_string();
             if !self.bound.contains(&text)
-                && used.0.contains(&text)
+                && used.contains(&text)
                 && !out.iter().any(|n| *n == text)
             {
                 out.push(name);
@@ -101,7 +99,7 @@ fn may_declare(mac: &Macro) -> bool {
 /// The identifiers of `tokens` that could be the name of a local the macro
 /// declares: lower case or `_`-led, not a keyword, not a field or method
 /// (`.x`), not part of a path (`a::b`), not a macro's name (`m!`).
-fn declarable_names(tokens: &TokenStream) -> Vec<Ident> {
+pub(crate) fn declarable_names(tokens: &TokenStream) -> Vec<Ident> {
     let mut out = Vec::new();
     collect(tokens, &mut out);
     out
@@ -136,6 +134,20 @@ fn collect(tokens: &TokenStream, out: &mut Vec<Ident>) {
             _ => {}
         }
     }
+}
+
+/// Every name a pattern of `block` binds (see `BoundNames`).
+pub(crate) fn bound_names(block: &Block) -> HashSet<String> {
+    let mut bound = BoundNames::default();
+    bound.visit_block(block);
+    bound.0
+}
+
+/// Every name `stmts` use (see `UsedNames`).
+pub(crate) fn names_used(stmts: &[Stmt]) -> HashSet<String> {
+    let mut used = UsedNames::default();
+    stmts.iter().for_each(|s| used.visit_stmt(s));
+    used.0
 }
 
 /// Every name a pattern binds (parameters are bound by the body's first

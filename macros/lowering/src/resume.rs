@@ -15,7 +15,8 @@
 //! - a loop becomes "the rest of this iteration, then the loop again":
 //!   `'loop: { 'iter: { rest; } loop { .. } }`, where the rest's `continue`
 //!   aimed at this loop becomes `break 'iter` and its `break v` becomes
-//!   `break 'loop v`.
+//!   `break 'loop v` (and a macro that may hide either runs in a loop that
+//!   catches it, see `hidden_jumps`).
 //!
 //! The result is structured code, one arm per state, that reads like the
 //! original function from the suspension point on.
@@ -42,6 +43,7 @@ pub fn resume_body(body: &Block, n: usize, keep: &Keep, slots: &HashMap<usize, u
         keep,
         slots,
         next_label: 0,
+        bound: crate::macro_locals::bound_names(body),
     };
     r.block(body).unwrap_or_else(|| body.clone())
 }
@@ -51,6 +53,8 @@ struct Resumer<'a> {
     keep: &'a Keep,
     slots: &'a HashMap<usize, usize>,
     next_label: usize,
+    /// Every name a pattern of the function binds.
+    bound: std::collections::HashSet<String>,
 }
 
 /// Does `e` contain suspension point `n` (of this function)?
@@ -180,6 +184,7 @@ impl Resumer<'_> {
             whole: whole.clone(),
             iter: iter.clone(),
             depth: 0,
+            bound: &self.bound,
         }
         .visit_expr_mut(&mut rest);
         splice::expr(
@@ -364,14 +369,15 @@ fn children(e: &mut Expr) -> Vec<&mut Expr> {
 /// Rewrites the `break`/`continue`s of a resumed iteration that leave the
 /// loop being resumed into breaks out of the labeled blocks standing for
 /// the loop (`break`) and for the iteration (`continue`).
-struct Retarget {
+struct Retarget<'a> {
     label: Option<String>,
     whole: syn::Lifetime,
     iter: syn::Lifetime,
     depth: usize,
+    bound: &'a std::collections::HashSet<String>,
 }
 
-impl Retarget {
+impl Retarget<'_> {
     fn targets_us(&self, label: &Option<syn::Lifetime>) -> bool {
         match label {
             None => self.depth == 0,
@@ -380,7 +386,18 @@ impl Retarget {
     }
 }
 
-impl VisitMut for Retarget {
+impl VisitMut for Retarget<'_> {
+    fn visit_block_mut(&mut self, b: &mut Block) {
+        visit_mut::visit_block_mut(self, b);
+        if self.depth == 0 {
+            let targets = crate::hidden_jumps::Targets {
+                whole: &self.whole,
+                iter: &self.iter,
+                bound: self.bound,
+            };
+            crate::hidden_jumps::catch_in_block(b, &targets);
+        }
+    }
     fn visit_expr_mut(&mut self, e: &mut Expr) {
         match e {
             Expr::Continue(c) if self.targets_us(&c.label) => {
