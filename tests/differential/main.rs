@@ -17,6 +17,7 @@ mod cases_errors_and_try;
 mod cases_expressions;
 mod cases_field_temporaries;
 mod cases_guard_awaits;
+mod cases_hidden_jumps;
 mod cases_join_points;
 mod cases_kept_rest;
 mod cases_lending_methods;

@@ -7,6 +7,7 @@
 mod oracle;
 
 mod differential;
+mod differential_hidden_jumps;
 mod differential_kept_rest;
 mod differential_stress13;
 mod differential_stress14;
