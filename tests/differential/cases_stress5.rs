@@ -498,42 +498,39 @@ differential! {
     run: async { (open(0).await, open(3).await) },
 }
 
-known_gap! {
-    reason: "s5-2 (compile error): user macros `skip_if!(c)` / `stop_if!(c)` expanding to `if $c { continue; }` / `if $c { break; }` inside a `for` loop whose body awaits: the hidden `continue` / `break` land in longhand's labeled blocks: E0695 unlabeled `continue` (and `break`) inside of a labeled block, and E0308 expected `Poll<Vec<u32>>`, found `()` at the `break`",
-    differential! {
-        /// A `skip_if!` macro hiding a `continue` inside a loop whose iterations
-        /// await, and `stop_if!` hiding a `break`.
-        name: user_macro_hides_continue_and_break,
-        items: {
-            macro_rules! skip_if {
-                ($c:expr) => {
-                    if $c {
-                        continue;
-                    }
-                };
-            }
-            macro_rules! stop_if {
-                ($c:expr) => {
-                    if $c {
-                        break;
-                    }
-                };
-            }
-            #[lh] async fn walk(xs: Vec<u32>) -> Vec<u32> {
-                let _w = D::new("walk");
-                let mut out = Vec::new();
-                for x in xs {
-                    let d = D::new("item");
-                    let y = pend(1, x).await;
-                    skip_if!(y % 2 == 0);
-                    stop_if!(y > 6);
-                    out.push(pend(1, y * 10).await);
+differential! {
+    /// A `skip_if!` macro hiding a `continue` inside a loop whose iterations
+    /// await, and `stop_if!` hiding a `break`.
+    name: user_macro_hides_continue_and_break,
+    items: {
+        macro_rules! skip_if {
+            ($c:expr) => {
+                if $c {
+                    continue;
                 }
-                out
+            };
+        }
+        macro_rules! stop_if {
+            ($c:expr) => {
+                if $c {
+                    break;
+                }
+            };
+        }
+        #[lh] async fn walk(xs: Vec<u32>) -> Vec<u32> {
+            let _w = D::new("walk");
+            let mut out = Vec::new();
+            for x in xs {
+                let d = D::new("item");
+                let y = pend(1, x).await;
+                skip_if!(y % 2 == 0);
+                stop_if!(y > 6);
+                out.push(pend(1, y * 10).await);
             }
-        },
-        run: walk(vec![1, 2, 3, 4, 5, 9, 11]),
-    }
+            out
+        }
+    },
+    run: walk(vec![1, 2, 3, 4, 5, 9, 11]),
 }
 
 // ---------------------------------------------------------------------------
