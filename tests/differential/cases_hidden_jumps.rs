@@ -223,3 +223,34 @@ differential! {
     },
     run: scaled(vec![1, 2, 3]),
 }
+
+differential! {
+    /// Hidden jumps in the arms of a `match` whose other arms await (run
+    /// in the loop itself, before any suspension) and after the `match`,
+    /// in the rest of the iteration resumed from either arm's await.
+    name: jumps_in_match_arms_around_awaits,
+    items: {
+        #[lh] async fn route(xs: Vec<u32>) -> Vec<u32> {
+            let mut out = Vec::new();
+            for x in xs {
+                let d = D::new("item");
+                let v = match x {
+                    0 => {
+                        skip_if!(out.is_empty());
+                        1
+                    }
+                    1 => pend(1, 5).await,
+                    _ => {
+                        skip_if!(x == 3);
+                        stop_if!(x > 5);
+                        pend(1, x).await
+                    }
+                };
+                skip_if!(v % 2 == 0);
+                out.push(v);
+            }
+            out
+        }
+    },
+    run: route(vec![0, 1, 0, 2, 3, 4, 5, 6, 7]),
+}

@@ -29,7 +29,7 @@ gen_differential! {
     gen: fn evens_until(xs: Vec<u32>, stop: u32) -> impl Iterator<Item = u32> {
         let _outer = D("outer");
         for x in xs {
-            let d = D("item");
+            let _d = D("item");
             yield_!(x);
             skip_if!(x % 2 == 1);
             stop_if!(x >= stop);
@@ -49,7 +49,7 @@ gen_differential! {
         let mut i = 0;
         while i < n {
             i += 1;
-            let per = D("per");
+            let _per = D("per");
             let v = pend(1, i).await;
             skip_if!(v % 2 == 0);
             stop_if!(v > 5);
