@@ -43,6 +43,9 @@ pub unsafe trait StateMachine: Sized {
     /// The `Panicked` state.
     fn panicked() -> Self;
 
+    /// The `Returned` state.
+    fn returned() -> Self;
+
     /// The name of the current state (`"Suspend0"`), for `longhand::Inspect`,
     /// read from the discriminant alone: an awaitee may hold `&mut` into the
     /// state's other bytes.

@@ -73,7 +73,23 @@ where
         // borrowed in place across polls and must not be retagged as a whole.
         let pins: *mut P = this.pins.get();
         let poll = &this.poll;
-        this.polls.counted(|| poll(state, pins, cx))
+        let out = this.polls.counted(|| poll(state, pins, cx));
+        if out.is_ready() {
+            let state = this.state.get();
+            // SAFETY: the poll has returned, so nothing borrows the state;
+            // `&mut self` makes the access exclusive. A `Panicked` state
+            // owns nothing, so overwriting it without dropping loses nothing.
+            unsafe {
+                // The body left the poll function without passing its own
+                // `Returned` (a `?` inside a user macro's expansion, which
+                // longhand cannot see, returns `Ready(Err(..))` from it
+                // directly): it has completed all the same.
+                if S::is_running(state) {
+                    core::ptr::write(state, S::returned());
+                }
+            }
+        }
+        out
     }
 }
 

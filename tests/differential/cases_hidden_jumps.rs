@@ -9,6 +9,11 @@
 //! caught jump goes where rustc sends it, that the call runs once with its
 //! temporaries dropped where they were, and that macros which declare
 //! locals are left alone.
+//!
+//! A `?` hidden in a macro is not seen either: it returns `Ready(Err(..))`
+//! from the poll function directly, without passing the body's own end.
+//! The future then marks itself `Returned` (`Lowered::poll`), so that
+//! polling it again panics as rustc's does, "resumed after completion".
 #![allow(dead_code, unused_variables, unused_macros)]
 
 use crate::harness::*;
@@ -50,6 +55,13 @@ macro_rules! bind {
 macro_rules! declare {
     ($name:ident, $e:expr) => {
         let $name = $e;
+    };
+}
+
+/// `$e?`, hidden from longhand.
+macro_rules! try_get {
+    ($e:expr) => {
+        $e?
     };
 }
 
@@ -253,4 +265,38 @@ differential! {
         }
     },
     run: route(vec![0, 1, 0, 2, 3, 4, 5, 6, 7]),
+}
+
+differential! {
+    /// A `?` hidden in a macro, after an await, leaving with the error: the
+    /// extra poll after completion must say "resumed after completion".
+    name: question_mark_hidden_in_macro,
+    items: {
+        #[lh] async fn parse(x: Result<u32, String>) -> Result<u32, String> {
+            let _d = D::new("d");
+            pend(1, ()).await;
+            let v = try_get!(x);
+            log("parsed");
+            Ok(v)
+        }
+    },
+    run: parse(Err("bad".into())),
+}
+
+differential! {
+    /// The same `?` in a resumed loop iteration (inside the loop that
+    /// catches hidden jumps), on the last of several items.
+    name: question_mark_hidden_in_macro_in_loop,
+    items: {
+        #[lh] async fn sum(xs: Vec<Result<u32, String>>) -> Result<u32, String> {
+            let mut total = 0;
+            for x in xs {
+                let d = D::new("item");
+                pend(1, ()).await;
+                total += try_get!(x);
+            }
+            Ok(total)
+        }
+    },
+    run: sum(vec![Ok(1), Ok(2), Err("third".into())]),
 }

@@ -66,6 +66,9 @@ fn add_later(
         fn panicked() -> Self {
             Self::Panicked
         }
+        fn returned() -> Self {
+            Self::Returned
+        }
         unsafe fn drop_with_pins<P: ::longhand::__private::PinSlots>(
             this: *mut Self,
             pins: *mut P,

@@ -68,6 +68,9 @@ fn fetch_total(
         fn panicked() -> Self {
             Self::Panicked
         }
+        fn returned() -> Self {
+            Self::Returned
+        }
         unsafe fn drop_with_pins<P: ::longhand::__private::PinSlots>(
             this: *mut Self,
             pins: *mut P,

@@ -85,6 +85,9 @@ fn sum_slowly(
         fn panicked() -> Self {
             Self::Panicked
         }
+        fn returned() -> Self {
+            Self::Returned
+        }
         unsafe fn drop_with_pins<P: ::longhand::__private::PinSlots>(
             this: *mut Self,
             pins: *mut P,

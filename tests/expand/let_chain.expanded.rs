@@ -95,6 +95,9 @@ fn greet(id: u32) -> impl ::core::future::Future<Output = String> + ::longhand::
         fn panicked() -> Self {
             Self::Panicked
         }
+        fn returned() -> Self {
+            Self::Returned
+        }
         unsafe fn drop_with_pins<P: ::longhand::__private::PinSlots>(
             this: *mut Self,
             pins: *mut P,

@@ -107,6 +107,9 @@ fn up_down(list: Vec<i32>) -> impl Iterator<Item = i32> {
         fn panicked() -> Self {
             Self::Panicked
         }
+        fn returned() -> Self {
+            Self::Returned
+        }
         unsafe fn drop_with_pins<P: ::longhand::__private::PinSlots>(
             this: *mut Self,
             pins: *mut P,

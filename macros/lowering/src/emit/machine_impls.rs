@@ -164,6 +164,9 @@ pub(super) fn impls(plan: &Plan<'_>, layout: &Layout<'_>) -> TokenStream {
             fn panicked() -> Self {
                 Self::Panicked
             }
+            fn returned() -> Self {
+                Self::Returned
+            }
             unsafe fn drop_with_pins<P: ::longhand::__private::PinSlots>(#this_ptr: *mut Self, #pins_ptr: *mut P) {
                 // SAFETY: the caller guarantees `this` is a live state whose
                 // values are not used again, and `pins` the future's slots.
