@@ -23,7 +23,13 @@ use super::{PinSlots, StateMachine};
 /// A lowered `async fn`: its state machine, its pinned locals, and its poll
 /// function. Dropping it drops the current state's values and the pinned
 /// locals together, in rustc's order (see [`StateMachine::drop_with_pins`]).
-pub struct Lowered<S: StateMachine, P: PinSlots, F> {
+///
+/// `SETTLE` is set for a body that calls a macro longhand does not know,
+/// whose expansion may hide a `?`: such a `?` returns `Ready(Err(..))` from
+/// the poll function directly, without passing the body's own end, which
+/// writes `Returned`. The future then writes it itself. Other bodies skip
+/// the check, which costs nested calls measurably.
+pub struct Lowered<S: StateMachine, P: PinSlots, F, const SETTLE: bool = false> {
     state: UnsafeCell<S>,
     pins: UnsafeCell<P>,
     poll: F,
@@ -42,6 +48,24 @@ where
     P: PinSlots,
     F: Fn(Pin<&mut S>, *mut P, &mut Context<'_>) -> Poll<R>,
 {
+    build(state, pins, poll)
+}
+
+/// [`lowered`] for a body whose macros may hide a `?` (see [`Lowered`]).
+pub fn lowered_settling<S, P, R, F>(state: S, pins: P, poll: F) -> Lowered<S, P, F, true>
+where
+    S: StateMachine,
+    P: PinSlots,
+    F: Fn(Pin<&mut S>, *mut P, &mut Context<'_>) -> Poll<R>,
+{
+    build(state, pins, poll)
+}
+
+fn build<S: StateMachine, P: PinSlots, F, const SETTLE: bool>(
+    state: S,
+    pins: P,
+    poll: F,
+) -> Lowered<S, P, F, SETTLE> {
     Lowered {
         state: UnsafeCell::new(state),
         pins: UnsafeCell::new(pins),
@@ -51,7 +75,7 @@ where
     }
 }
 
-impl<S, P, R, F> Future for Lowered<S, P, F>
+impl<S, P, R, F, const SETTLE: bool> Future for Lowered<S, P, F, SETTLE>
 where
     S: StateMachine,
     P: PinSlots,
@@ -74,7 +98,7 @@ where
         let pins: *mut P = this.pins.get();
         let poll = &this.poll;
         let out = this.polls.counted(|| poll(state, pins, cx));
-        if out.is_ready() {
+        if SETTLE && out.is_ready() {
             let state = this.state.get();
             // SAFETY: the poll has returned, so nothing borrows the state;
             // `&mut self` makes the access exclusive. A `Panicked` state
@@ -93,7 +117,7 @@ where
     }
 }
 
-impl<S: StateMachine, P: PinSlots, F> Drop for Lowered<S, P, F> {
+impl<S: StateMachine, P: PinSlots, F, const SETTLE: bool> Drop for Lowered<S, P, F, SETTLE> {
     fn drop(&mut self) {
         // SAFETY: the future is being dropped: its state and slots are not
         // used again. The state's own fields are `MaybeUninit` slots without
@@ -103,7 +127,9 @@ impl<S: StateMachine, P: PinSlots, F> Drop for Lowered<S, P, F> {
     }
 }
 
-impl<S: StateMachine, P: PinSlots, F> crate::Inspect for Lowered<S, P, F> {
+impl<S: StateMachine, P: PinSlots, F, const SETTLE: bool> crate::Inspect
+    for Lowered<S, P, F, SETTLE>
+{
     fn state(&self) -> &'static str {
         // SAFETY: the state is live for as long as the future is; a poll,
         // the only writer, needs `&mut self`, so none runs meanwhile.
@@ -115,4 +141,7 @@ impl<S: StateMachine, P: PinSlots, F> crate::Inspect for Lowered<S, P, F> {
 // discriminant (`Inspect::state`); every write needs `Pin<&mut Lowered>`.
 // So sharing it across threads is sound when its parts may be shared, as
 // it would be without the cells.
-unsafe impl<S: StateMachine + Sync, P: PinSlots + Sync, F: Sync> Sync for Lowered<S, P, F> {}
+unsafe impl<S: StateMachine + Sync, P: PinSlots + Sync, F: Sync, const SETTLE: bool> Sync
+    for Lowered<S, P, F, SETTLE>
+{
+}

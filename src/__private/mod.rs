@@ -25,7 +25,7 @@ pub use awaitee::{
 };
 pub use generator::{GenIter, GenStream, Sink, empty_stream, gen_iter, gen_stream, offer};
 pub use guard_binding::{GuardBinding, HeldCopy, HeldRef, HoldByRef};
-pub use lowered::{Lowered, lowered};
+pub use lowered::{Lowered, lowered, lowered_settling};
 pub use native_check::{native_check, phantom_cons, phantom_of, yielded};
 pub use pinned::{Assign, PinGuard, PinLocal, PinSlot, PinSlots};
 pub use temporary::end_temporary;

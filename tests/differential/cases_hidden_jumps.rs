@@ -12,7 +12,8 @@
 //!
 //! A `?` hidden in a macro is not seen either: it returns `Ready(Err(..))`
 //! from the poll function directly, without passing the body's own end.
-//! The future then marks itself `Returned` (`Lowered::poll`), so that
+//! A function that calls a macro longhand does not know is built so that
+//! its future then marks itself `Returned` (`lowered_settling`), and
 //! polling it again panics as rustc's does, "resumed after completion".
 #![allow(dead_code, unused_variables, unused_macros)]
 

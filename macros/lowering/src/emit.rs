@@ -132,6 +132,9 @@ pub fn emit(plan: Plan<'_>) -> TokenStream {
         #closure,
     );
     let machine = match &plan.mode {
+        crate::mode::Mode::Future if crate::hidden_jumps::block_may_hide_exits(&item.block) => {
+            quote!(::longhand::__private::lowered_settling(#parts))
+        }
         crate::mode::Mode::Future => quote!(::longhand::__private::lowered(#parts)),
         crate::mode::Mode::Iterator(_) => quote!(::longhand::__private::gen_iter(#parts)),
         crate::mode::Mode::Stream(_) => {

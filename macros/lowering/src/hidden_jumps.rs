@@ -41,6 +41,12 @@
 //! is a call naming a local that the statements after it use and that no
 //! pattern of the function binds, or that the next statement takes over
 //! (`let mut n = n;`, see `macro_locals`): the signs of a declaration.
+//!
+//! A `?` in such a macro is not seen either: it returns `Ready(Err(..))`
+//! from the poll function directly, past the body's own end, which writes
+//! `Returned`. A function calling such a macro is built with
+//! `lowered_settling`, whose future writes `Returned` itself then
+//! (`block_may_hide_exits`); other functions skip that check.
 
 use crate::names::hidden;
 use quote::quote;
@@ -96,9 +102,9 @@ pub fn catch_in_block(b: &mut Block, t: &Targets) {
     }
 }
 
-/// Could a call of `mac`, followed by `after` in its block, hide a
-/// `break` or `continue`, and is it safe to run in a loop of its own?
-fn may_jump(mac: &Macro, after: &[Stmt], bound: &HashSet<String>) -> bool {
+/// Could `mac`'s expansion hide a `break`, `continue` or `?`: is it a
+/// macro longhand does not know?
+pub fn may_hide_exits(mac: &Macro) -> bool {
     let name = crate::macro_args::name(mac);
     let known = crate::macro_args::evaluates_args_once(mac)
         || crate::macro_args::never_evaluated(mac)
@@ -111,8 +117,29 @@ fn may_jump(mac: &Macro, after: &[Stmt], bound: &HashSet<String>) -> bool {
             | "trace" | "debug" | "info" | "warn" | "error" | "event" | "json" | "concat"
             | "env" | "option_env" | "include_str" | "include_bytes" | "line" | "column"
             | "file" | "module_path" | "cfg"
-        )
-        || name.starts_with("let");
+        );
+    !known
+}
+
+/// Does `block` call a macro that may hide a `?` (see `may_hide_exits`)?
+/// The future must then mark its own end (`lowered_settling`).
+pub fn block_may_hide_exits(block: &Block) -> bool {
+    struct Find(bool);
+    impl<'a> syn::visit::Visit<'a> for Find {
+        fn visit_macro(&mut self, m: &'a Macro) {
+            self.0 |= may_hide_exits(m);
+        }
+        fn visit_item(&mut self, _: &'a syn::Item) {}
+    }
+    let mut find = Find(false);
+    syn::visit::Visit::visit_block(&mut find, block);
+    find.0
+}
+
+/// Could a call of `mac`, followed by `after` in its block, hide a
+/// `break` or `continue`, and is it safe to run in a loop of its own?
+fn may_jump(mac: &Macro, after: &[Stmt], bound: &HashSet<String>) -> bool {
+    let known = !may_hide_exits(mac) || crate::macro_args::name(mac).starts_with("let");
     if known
         || binds_like_let(&mac.tokens)
         || crate::macro_args::token_names(&mac.tokens)
