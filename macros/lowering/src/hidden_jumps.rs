@@ -94,7 +94,7 @@ pub fn catch_in_block(b: &mut Block, t: &Targets) {
                 {
                     let call =
                         std::mem::replace(&mut *init.expr, Expr::Verbatim(Default::default()));
-                    *init.expr = caught_value(call, t);
+                    *init.expr = catching_loop(call, true, t);
                 }
             }
             _ => {}
@@ -195,70 +195,49 @@ fn taken_over(s: &Stmt) -> Option<String> {
 /// The statement running `call` in a catching loop: for its value when it
 /// is its block's tail, else for its effects.
 fn caught(call: Expr, value: bool, t: &Targets) -> Stmt {
-    if value {
-        Stmt::Expr(caught_value(call, t), None)
+    Stmt::Expr(catching_loop(call, value, t), None)
+}
+
+/// The catching loop around `call` (see above), giving the call's value
+/// when `value` is set (kept in an `Option` across the loop), else `()`.
+fn catching_loop(call: Expr, value: bool, t: &Targets) -> Expr {
+    let flow = hidden("__lh_flow");
+    let (whole, iter) = (t.whole, t.iter);
+    // What the value form adds: the slot, the call stored in it, and the
+    // last arm giving it back.
+    let (slot, run, finished) = if value {
+        let kept = hidden("__lh_value");
+        let v = hidden("__lh_v");
+        (
+            quote!(let mut #kept = ::core::option::Option::None;),
+            quote!(#kept = ::core::option::Option::Some(__lh_hole0);),
+            quote!(match #kept {
+                ::core::option::Option::Some(#v) => #v,
+                ::core::option::Option::None => ::core::unreachable!(),
+            },),
+        )
     } else {
-        Stmt::Expr(caught_statement(call, t), None)
-    }
-}
-
-/// The catching loop around `call`, run for its effects.
-fn caught_statement(call: Expr, t: &Targets) -> Expr {
-    let flow = hidden("__lh_flow");
-    let (whole, iter) = (t.whole, t.iter);
+        (quote!(), quote!(__lh_hole0;), quote!({}))
+    };
     crate::splice::expr(
         quote! {
             {
                 let mut #flow = 0u8;
+                #slot
                 loop {
                     if #flow != 0 {
                         #flow = 1;
                         break;
                     }
                     #flow = 3;
-                    __lh_hole0;
+                    #run
                     #flow = 2;
                     break;
                 }
                 match #flow {
                     1 => break #iter,
                     3 => break #whole,
-                    _ => {}
-                }
-            }
-        },
-        vec![call],
-    )
-}
-
-/// The catching loop around `call`, giving its value.
-fn caught_value(call: Expr, t: &Targets) -> Expr {
-    let flow = hidden("__lh_flow");
-    let value = hidden("__lh_value");
-    let v = hidden("__lh_v");
-    let (whole, iter) = (t.whole, t.iter);
-    crate::splice::expr(
-        quote! {
-            {
-                let mut #flow = 0u8;
-                let mut #value = ::core::option::Option::None;
-                loop {
-                    if #flow != 0 {
-                        #flow = 1;
-                        break;
-                    }
-                    #flow = 3;
-                    #value = ::core::option::Option::Some(__lh_hole0);
-                    #flow = 2;
-                    break;
-                }
-                match #flow {
-                    1 => break #iter,
-                    3 => break #whole,
-                    _ => match #value {
-                        ::core::option::Option::Some(#v) => #v,
-                        ::core::option::Option::None => ::core::unreachable!(),
-                    },
+                    _ => #finished
                 }
             }
         },
