@@ -5,7 +5,8 @@
 //! plain `async fn` (rustc's lowering) and once under
 //! `#[longhand::desugar]`. The report prints `size_of` for both and their
 //! ratio per function, the geometric mean of the ratios, and the time per
-//! `.await` (median of several runs) for a hot loop and for nested calls.
+//! `.await` for a hot loop and for nested calls, the two lowerings taking
+//! turns (medians of 31 rounds, and the median of the rounds' ratios).
 
 use std::future::Future;
 use std::hint::black_box;
@@ -329,38 +330,65 @@ fn sizes() {
     }
 }
 
-/// Median nanoseconds per await of `run(n)` over several repetitions.
-fn time_per_await(awaits_per_run: u64, mut run: impl FnMut() -> u64) -> f64 {
-    let mut samples = Vec::new();
-    for _ in 0..15 {
-        let start = Instant::now();
-        black_box(run());
-        samples.push(start.elapsed().as_nanos() as f64 / awaits_per_run as f64);
-    }
+/// Samples taken of each lowering per measurement.
+const SAMPLES: usize = 31;
+
+/// Nanoseconds per await of one call of `run`.
+fn ns_per_await(awaits_per_run: u64, run: &mut impl FnMut() -> u64) -> f64 {
+    let start = Instant::now();
+    black_box(run());
+    start.elapsed().as_nanos() as f64 / awaits_per_run as f64
+}
+
+fn median(mut samples: Vec<f64>) -> f64 {
     samples.sort_by(|a, b| a.partial_cmp(b).unwrap());
     samples[samples.len() / 2]
+}
+
+/// Times `native` and `lowered` taking turns, one sample of each per round,
+/// so that a burst of load on the shared machine hits both alike. Returns
+/// the median ns per await of each and the median of the rounds' ratios.
+fn paired_per_await(
+    awaits_per_run: u64,
+    mut native: impl FnMut() -> u64,
+    mut lowered: impl FnMut() -> u64,
+) -> (f64, f64, f64) {
+    let (mut ns, mut ls, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..SAMPLES {
+        let n = ns_per_await(awaits_per_run, &mut native);
+        let l = ns_per_await(awaits_per_run, &mut lowered);
+        ns.push(n);
+        ls.push(l);
+        ratios.push(l / n);
+    }
+    (median(ns), median(ls), median(ratios))
 }
 
 fn speed() {
     const N: u64 = 200_000;
     println!();
-    println!("time per await (median of 15, ns)  native  lowered  lowered/native");
-    // Interleave the two so that machine noise hits both alike.
-    let hot_native = time_per_await(N, || drive(native::hot_loop(black_box(N))));
-    let hot_lowered = time_per_await(N, || drive(lowered::hot_loop(black_box(N))));
     println!(
-        "{:<32} {hot_native:>7.2} {hot_lowered:>8.2} {:>15.3}",
-        "hot loop (yield once per await)",
-        hot_lowered / hot_native
+        "time per await (median of {SAMPLES}, ns)  native  lowered  lowered/native (median of rounds)"
+    );
+    let (native, lowered, ratio) = paired_per_await(
+        N,
+        || drive(native::hot_loop(black_box(N))),
+        || drive(lowered::hot_loop(black_box(N))),
+    );
+    println!(
+        "{:<32} {native:>7.2} {lowered:>8.2} {ratio:>15.3}",
+        "hot loop (yield once per await)"
     );
     const M: u64 = 50_000;
     // nested_loop: 4 awaits per iteration (3 nested calls and the leaf).
-    let nested_native = time_per_await(M * 4, || drive(native::nested_loop(black_box(M))));
-    let nested_lowered = time_per_await(M * 4, || drive(lowered::nested_loop(black_box(M))));
+    let (native, lowered, ratio) = paired_per_await(
+        M * 4,
+        || drive(native::nested_loop(black_box(M))),
+        || drive(lowered::nested_loop(black_box(M))),
+    );
     println!(
-        "{:<32} {nested_native:>7.2} {nested_lowered:>8.2} {:>15.3}",
-        "nested calls (depth 3)",
-        nested_lowered / nested_native
+        "{:<32} {native:>7.2} {lowered:>8.2} {ratio:>15.3}",
+        "nested calls (depth 3)"
     );
     assert_eq!(
         drive(native::hot_loop(1000)),
