@@ -29,6 +29,7 @@ mod cases_moved_operands;
 mod cases_panics;
 mod cases_pinned;
 mod cases_probes;
+mod cases_reference_scrutinees;
 mod cases_select;
 mod cases_send;
 mod cases_service_code;

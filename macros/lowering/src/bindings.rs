@@ -199,6 +199,28 @@ pub fn has_ref_binding(pat: &Pat) -> bool {
     find.0
 }
 
+/// Matched against a reference (`if let Err(e) = &res`), does `pat` bind
+/// only references? Default binding modes make its bindings `ref` (`e` is
+/// a `&E`; a binding at the top binds the reference itself), unless a `&`
+/// pattern takes the reference apart or a `mut` binding resets the mode
+/// (edition 2021): those copy out.
+pub fn binds_only_references(pat: &Pat) -> bool {
+    struct Find(bool);
+    impl<'a> syn::visit::Visit<'a> for Find {
+        fn visit_pat_reference(&mut self, _: &'a syn::PatReference) {
+            self.0 = false;
+        }
+        fn visit_pat_ident(&mut self, p: &'a syn::PatIdent) {
+            self.0 &= p.mutability.is_none() || p.by_ref.is_some();
+            syn::visit::visit_pat_ident(self, p);
+        }
+        fn visit_expr(&mut self, _: &'a syn::Expr) {}
+    }
+    let mut find = Find(true);
+    syn::visit::Visit::visit_pat(&mut find, pat);
+    find.0
+}
+
 /// What a pattern's bindings and wildcards are, read from syntax (tagged
 /// or not, so also before bindings are tagged).
 #[derive(Default)]
@@ -280,5 +302,36 @@ impl VisitMut for StripTags {
         crate::macro_args::edit(m, |args| {
             args.args.iter_mut().for_each(|a| self.visit_expr_mut(a))
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::binds_only_references;
+    use syn::Pat;
+
+    fn pat(s: &str) -> Pat {
+        syn::parse::Parser::parse_str(Pat::parse_multi, s).unwrap()
+    }
+
+    #[test]
+    fn default_binding_modes_bind_references() {
+        for p in [
+            "Err(e)",
+            "(a, Some(b))",
+            "x",
+            "Foo { a, ref b, .. }",
+            "v @ Some(_)",
+        ] {
+            assert!(binds_only_references(&pat(p)), "{p}");
+        }
+    }
+
+    #[test]
+    fn reference_patterns_and_mut_bindings_copy_out() {
+        for p in ["&(k, ref d)", "Some(&n)", "Some(mut n)", "(a, &mut b)"] {
+            assert!(!binds_only_references(&pat(p)), "{p}");
+        }
+        assert!(binds_only_references(&pat("Some(ref mut n)")));
     }
 }

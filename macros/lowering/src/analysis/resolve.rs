@@ -92,12 +92,15 @@ impl Resolver {
     ) {
         let sources = self.sources_since(from, value);
         let boxed = value.is_some_and(may_hold_box);
+        let reference =
+            value.is_some_and(is_reference) && crate::bindings::binds_only_references(pat);
         self.declare(pat, initialized);
         for b in bindings_of(pat) {
             if let Some(info) = self.bindings.get_mut(&b.id) {
                 info.sources = sources.clone();
                 info.simple_let = simple_let;
                 info.boxed = boxed;
+                info.reference |= reference;
             }
         }
     }
@@ -390,5 +393,18 @@ impl Resolver {
         if let Some(&arm) = self.branches.last() {
             self.arm_jumps.push((arm, jump));
         }
+    }
+}
+
+/// Is `e` a reference written as one (`&x`, `&mut self.buf`)? A pattern
+/// matched against it (`if let Err(e) = &res`, `let (a, b) = &pair;`)
+/// binds references (see `binds_only_references`), which have no
+/// destructor.
+fn is_reference(e: &Expr) -> bool {
+    match e {
+        Expr::Reference(_) => true,
+        Expr::Paren(p) => is_reference(&p.expr),
+        Expr::Group(g) => is_reference(&g.expr),
+        _ => false,
     }
 }
