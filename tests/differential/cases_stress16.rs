@@ -1877,41 +1877,38 @@ differential! {
 // 31. Transactions, breakers, chains
 // ---------------------------------------------------------------------------
 
-known_gap! {
-    reason: "documented limit (README \"A method called on a value is assumed to borrow it\", tests/ui/by_value_receiver_across_await.rs; fails to compile, E0507 cannot move out of a mutable reference): an awaited user method taking `self` by value on a local (`tx.commit().await`, `fn commit(self)`, the sqlx shape) is taken as borrowing; `{ tx }.commit().await` works (`transaction_commit_in_braces`)",
-    differential! {
-        /// A database transaction with a rollback-on-drop guard: `exec` on
-        /// `&mut self`, `commit(self)` awaited on the local, `?` in between.
-        name: transaction_commit_by_value_rollback_on_drop,
-        items: {
-            pub struct Tx { pub id: u32, pub done: bool, pub stmts: Vec<String> }
-            impl Drop for Tx {
-                fn drop(&mut self) { if !self.done { log(format!("rollback {} after {}", self.id, self.stmts.len())); } }
+differential! {
+    /// A database transaction with a rollback-on-drop guard: `exec` on
+    /// `&mut self`, `commit(self)` awaited on the local, `?` in between.
+    name: transaction_commit_by_value_rollback_on_drop,
+    items: {
+        pub struct Tx { pub id: u32, pub done: bool, pub stmts: Vec<String> }
+        impl Drop for Tx {
+            fn drop(&mut self) { if !self.done { log(format!("rollback {} after {}", self.id, self.stmts.len())); } }
+        }
+        impl Tx {
+            pub async fn begin(id: u32) -> Tx { pend(1, ()).await; log(format!("begin {id}")); Tx { id, done: false, stmts: vec![] } }
+            pub async fn exec(&mut self, s: &str) -> Result<u32, String> {
+                pend(1, ()).await;
+                if s.contains("bad") { return Err(format!("syntax: {s}")); }
+                self.stmts.push(s.to_string());
+                Ok(self.stmts.len() as u32)
             }
-            impl Tx {
-                pub async fn begin(id: u32) -> Tx { pend(1, ()).await; log(format!("begin {id}")); Tx { id, done: false, stmts: vec![] } }
-                pub async fn exec(&mut self, s: &str) -> Result<u32, String> {
-                    pend(1, ()).await;
-                    if s.contains("bad") { return Err(format!("syntax: {s}")); }
-                    self.stmts.push(s.to_string());
-                    Ok(self.stmts.len() as u32)
-                }
-                pub async fn commit(mut self) -> u32 { pend(1, ()).await; self.done = true; log(format!("commit {}", self.id)); self.stmts.len() as u32 }
+            pub async fn commit(mut self) -> u32 { pend(1, ()).await; self.done = true; log(format!("commit {}", self.id)); self.stmts.len() as u32 }
+        }
+        #[lh] async fn transfer(id: u32, stmts: Vec<&'static str>) -> Result<u32, String> {
+            let mut tx = Tx::begin(id).await;
+            for s in stmts {
+                tx.exec(s).await?;
             }
-            #[lh] async fn transfer(id: u32, stmts: Vec<&'static str>) -> Result<u32, String> {
-                let mut tx = Tx::begin(id).await;
-                for s in stmts {
-                    tx.exec(s).await?;
-                }
-                let n = tx.commit().await;
-                Ok(n)
-            }
-            pub async fn go() -> (Result<u32, String>, Result<u32, String>) {
-                (transfer(1, vec!["a", "b"]).await, transfer(2, vec!["a", "bad", "c"]).await)
-            }
-        },
-        run: go(),
-    }
+            let n = tx.commit().await;
+            Ok(n)
+        }
+        pub async fn go() -> (Result<u32, String>, Result<u32, String>) {
+            (transfer(1, vec!["a", "b"]).await, transfer(2, vec!["a", "bad", "c"]).await)
+        }
+    },
+    run: go(),
 }
 
 differential! {
@@ -2231,27 +2228,24 @@ differential! {
     run: f(3),
 }
 
-known_gap! {
-    reason: "documented limit (README \"A method called on a value is assumed to borrow it\", tests/ui/by_value_receiver_across_await.rs; fails to compile, E0507 cannot move out of a mutable reference): an awaited user method taking `self` by value on a local (`tx.commit().await`, `fn commit(self)`, the sqlx shape) is taken as borrowing; `{ tx }.commit().await` works (`transaction_commit_in_braces`)",
-    differential! {
-        /// Minimal: an awaited by-value method on a local (`tx.commit().await`
-        /// with `fn commit(self)`).
-        name: by_value_commit_awaited_on_local_minimal,
-        items: {
-            pub struct Tx(pub D, pub u32);
-            impl Tx {
-                pub fn exec(&mut self) { self.1 += 1; }
-                pub async fn commit(self) -> u32 { pend(1, ()).await; self.1 }
-            }
-            #[lh] async fn f() -> u32 {
-                let mut tx = Tx(D::new("tx"), 0);
-                pend(1, ()).await;
-                tx.exec();
-                tx.commit().await
-            }
-        },
-        run: f(),
-    }
+differential! {
+    /// Minimal: an awaited by-value method on a local (`tx.commit().await`
+    /// with `fn commit(self)`).
+    name: by_value_commit_awaited_on_local_minimal,
+    items: {
+        pub struct Tx(pub D, pub u32);
+        impl Tx {
+            pub fn exec(&mut self) { self.1 += 1; }
+            pub async fn commit(self) -> u32 { pend(1, ()).await; self.1 }
+        }
+        #[lh] async fn f() -> u32 {
+            let mut tx = Tx(D::new("tx"), 0);
+            pend(1, ()).await;
+            tx.exec();
+            tx.commit().await
+        }
+    },
+    run: f(),
 }
 
 differential! {

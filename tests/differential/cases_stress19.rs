@@ -16,8 +16,11 @@
 //! clauses on associated types (`I: Iterator<Item = &'a str>`), const
 //! generics, `dyn Trait + Send` arguments, higher-ranked closures and `Self`
 //! in impls of traits declaring `-> impl Future`.
-//! Failures: the by-value receiver family (s19-1 to s19-3) and an array
-//! destructured between awaits (s19-5, the s8 array family). Fixed: a dead
+//! Failures: a by-value builder kept in a local (s19-2) and an array
+//! destructured between awaits (s19-5, the s8 array family). Fixed:
+//! reqwest's `error_for_status` (s19-1) and a transaction's `commit` and
+//! `rollback`, awaited (s19-3), are known to consume their receiver
+//! (`cases_consuming_names.rs`); and a dead
 //! reference bound by `if let Err(e) = &res` in an impl generic over a
 //! trait's parameter, kept for a destructor it cannot have (s19-4, E0311;
 //! `tower_logging_layer_over_echo`, and `cases_reference_scrutinees.rs`).
@@ -1791,34 +1794,32 @@ differential! {
     },
 }
 
-known_gap! {
-    reason: "s19-1 (fails to compile, E0507 cannot move out of a mutable reference): `let resp = resp.error_for_status()?;` (a user method taking `self`, not awaited) on a local, then `resp.text().await?`: longhand assumes the method borrows the old `resp`, so the new value may borrow it and the old one is kept in a pinned slot across the `text` await; rustc moves it into the call (the by-value receiver family, minimal: `let r = pend(1, R(D::new(\"r\"))).await; let s = r.check(); pend(1, ()).await; s` with `fn check(self) -> Option<R>`; write `{ resp }.error_for_status()?`, case `reqwest_error_for_status_on_local_in_braces`)",
-    differential! {
-        /// A response awaited into a local, then consumed by a non-async
-        /// by-value method (`error_for_status`) before `text().await`.
-        name: reqwest_error_for_status_on_local,
-        items: {
-            #[lh] pub async fn get_text(client: &Client, path: &str) -> Result<String, String> {
-                let resp = client.get(path).send().await?;
-                if resp.status() == 404 {
-                    return Ok(String::new());
-                }
-                let resp = resp.error_for_status()?;
-                let t = resp.text().await?;
-                pend(1, ()).await;
-                Ok(t)
+differential! {
+    /// A response awaited into a local, then consumed by a non-async
+    /// by-value method (`error_for_status`) before `text().await`.
+    name: reqwest_error_for_status_on_local,
+    items: {
+        #[lh] pub async fn get_text(client: &Client, path: &str) -> Result<String, String> {
+            let resp = client.get(path).send().await?;
+            if resp.status() == 404 {
+                return Ok(String::new());
             }
-        },
-        run: async {
-            let c = Client { base: "http://h", _d: D::new("client") };
-            (get_text(&c, "/a").await, get_text(&c, "/missing").await, get_text(&c, "/down").await)
-        },
-    }
+            let resp = resp.error_for_status()?;
+            let t = resp.text().await?;
+            pend(1, ()).await;
+            Ok(t)
+        }
+    },
+    run: async {
+        let c = Client { base: "http://h", _d: D::new("client") };
+        (get_text(&c, "/a").await, get_text(&c, "/missing").await, get_text(&c, "/down").await)
+    },
 }
 
 differential! {
-    /// The workaround for s19-1: the response moved into braces before the
-    /// by-value `error_for_status()`.
+    /// `reqwest_error_for_status_on_local` with the response moved into
+    /// braces before the by-value `error_for_status()` (what compiled
+    /// before `error_for_status` was known to consume, s19-1).
     name: reqwest_error_for_status_on_local_in_braces,
     items: {
         #[lh] pub async fn get_text(client: &Client, path: &str) -> Result<String, String> {
@@ -1904,34 +1905,33 @@ differential! {
     },
 }
 
-known_gap! {
-    reason: "s19-3 (fails to compile, E0507 cannot move out of a mutable reference): an sqlx-style transaction, `tx.rollback().await` in a branch and `tx.commit().await` at the end, `self` by value on a local that is awaited; longhand assumes the methods borrow `tx` and keeps it in a pinned slot (the by-value receiver family, as s16's `tx.commit().await`; `{ tx }.commit().await` works, case `sqlx_transaction_commit_in_braces`)",
-    differential! {
-        /// An sqlx transaction: inserts, a rollback on a bad row, a commit.
-        name: sqlx_transaction_commit_rollback,
-        items: {
-            #[lh] pub async fn insert_all(pool: &Pool, items: &[(u32, &str)]) -> Result<usize, String> {
-                let mut tx = pool.begin().await?;
-                for (id, name) in items {
-                    if name.is_empty() {
-                        tx.rollback().await;
-                        return Err(format!("empty name {id}"));
-                    }
-                    tx.insert(*id, name).await?;
+differential! {
+    /// An sqlx transaction: inserts, a rollback on a bad row, a commit.
+    name: sqlx_transaction_commit_rollback,
+    items: {
+        #[lh] pub async fn insert_all(pool: &Pool, items: &[(u32, &str)]) -> Result<usize, String> {
+            let mut tx = pool.begin().await?;
+            for (id, name) in items {
+                if name.is_empty() {
+                    tx.rollback().await;
+                    return Err(format!("empty name {id}"));
                 }
-                tx.commit().await
+                tx.insert(*id, name).await?;
             }
-        },
-        run: async {
-            let p = pool();
-            (insert_all(&p, &[(7, "g"), (8, "h")]).await, insert_all(&p, &[(9, "i"), (10, "")]).await, insert_all(&p, &[(11, "k"), (1, "dup")]).await)
-        },
-    }
+            tx.commit().await
+        }
+    },
+    run: async {
+        let p = pool();
+        (insert_all(&p, &[(7, "g"), (8, "h")]).await, insert_all(&p, &[(9, "i"), (10, "")]).await, insert_all(&p, &[(11, "k"), (1, "dup")]).await)
+    },
 }
 
 differential! {
-    /// The workaround for s19-2: `{ tx }.rollback().await` and
-    /// `{ tx }.commit().await`; an insert error drops `tx` by `?`.
+    /// `sqlx_transaction_commit_rollback` with `{ tx }.rollback().await`
+    /// and `{ tx }.commit().await` (what compiled before `commit` and
+    /// `rollback` were known to consume when awaited, s19-3); an insert
+    /// error drops `tx` by `?`.
     name: sqlx_transaction_commit_in_braces,
     items: {
         #[lh] pub async fn insert_all(pool: &Pool, items: &[(u32, &str)]) -> Result<usize, String> {
@@ -2024,8 +2024,9 @@ differential! {
 }
 
 differential! {
-    /// The workaround for s19-4: the error logged in an `if let` that does
-    /// not await, the backoff awaited under `res.is_err()`.
+    /// The layer above with the error logged in an `if let` that does not
+    /// await and the backoff awaited under `res.is_err()`: what compiled
+    /// before s19-4 was fixed, kept as the neighbouring shape.
     name: tower_logging_layer_over_echo_split_if,
     items: {
         pub struct Echo { pub _d: D }

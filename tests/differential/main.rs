@@ -10,6 +10,7 @@ mod harness;
 mod cases_async_blocks;
 mod cases_borrows;
 mod cases_callees;
+mod cases_consuming_names;
 mod cases_control_flow;
 mod cases_domains;
 mod cases_drops_and_cancel;

@@ -113,6 +113,9 @@ pub fn consumes_receiver(method: &str) -> bool {
                 | "or_insert_with_key"
                 | "or_default"
                 | "and_modify"
+                // reqwest's `Response`: `?` on the status, the response
+                // given back (`error_for_status_ref` borrows).
+                | "error_for_status"
         )
 }
 
@@ -206,12 +209,18 @@ pub(super) fn makes_iterator(e: &Expr) -> bool {
 /// names that are not on the list above: reqwest's `Response::text`, `json`
 /// and `bytes` (and axum's multipart `Field`), so that
 /// `get(url).await?.json().await?` and `resp.text().await` move the
-/// response into the awaitee. Only when the call is awaited: a synchronous
-/// `text()` (a DOM node's, say) borrows.
+/// response into the awaitee; and a transaction's `commit` and `rollback`
+/// (sqlx, tokio-postgres, and rusqlite and redb synchronously: dropping a
+/// transaction rolls it back, so finishing it consumes it), so that
+/// `tx.commit().await?` works as written. Only when the call is awaited: a
+/// synchronous `text()` (a DOM node's, say) or `commit(n)` (a ring
+/// buffer's) borrows. Guessed wrong, a user's awaited `&self` method of
+/// one of these names on a local that is not used again is reported by
+/// rustc (E0597 at the local); `(&log).commit().await` says it borrows.
 pub fn awaited_consumes_receiver(method: &str) -> bool {
     consumes_receiver(method)
         || matches!(
             method,
-            "text" | "json" | "bytes" | "bytes_stream" | "upgrade"
+            "text" | "json" | "bytes" | "bytes_stream" | "upgrade" | "commit" | "rollback"
         )
 }
