@@ -330,13 +330,6 @@ pub fn cmd(line: &str) -> Frame {
     )
 }
 
-/// Encodes a command line as the bytes a client sends.
-pub fn wire(line: &str) -> String {
-    let mut out = Vec::new();
-    encode(&cmd(line), &mut out);
-    String::from_utf8(out).unwrap()
-}
-
 // ---------------------------------------------------------------------------
 // reqwest- and sqlx-shaped clients (not lowered: the libraries' side)
 // ---------------------------------------------------------------------------
@@ -1439,7 +1432,7 @@ differential! {
     run: async {
         let db = Db::new();
         let c1 = Connection {
-            stream: Sock::new(&[Box::leak(wire("set k v").into_boxed_str()), Box::leak(wire("get k").into_boxed_str()), "*1\r\n$4\r\nping\r\n"]),
+            stream: Sock::new(&["*3\r\n$3\r\nset\r\n$1\r\nk\r\n$1\r\nv\r\n", "*2\r\n$3\r\nget\r\n$1\r\nk\r\n", "*1\r\n$4\r\nping\r\n"]),
             buffer: vec![],
         };
         let c2 = Connection { stream: Sock::new(&["*1\r\n$3\r\nget\r\n"]), buffer: vec![] };
