@@ -18,6 +18,7 @@ mod pinned;
 mod temporary;
 pub mod trace;
 mod try_trait;
+mod type_carrier;
 
 pub use awaitee::{
     AbandonGuard, Awaitee, Kept, StateMachine, output_of, output_of_operand, output_of_operand_in,
@@ -30,6 +31,7 @@ pub use native_check::{native_check, phantom_cons, phantom_of, yielded};
 pub use pinned::{Assign, PinGuard, PinLocal, PinSlot, PinSlots};
 pub use temporary::end_temporary;
 pub use try_trait::{FromResidual, Try};
+pub use type_carrier::{type_witness, typed_as};
 
 pub use core::future::{Future, IntoFuture};
 pub use core::ops::ControlFlow;

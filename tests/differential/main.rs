@@ -52,4 +52,5 @@ mod cases_stress7;
 mod cases_stress8;
 mod cases_stress9;
 mod cases_tokio_services;
+mod cases_type_carriers;
 mod cases_user_folds;

@@ -205,6 +205,8 @@ pub struct Keep {
     /// Bindings not stored, but declared again (uninitialised) on resumption
     /// because the resumed code assigns them.
     pub redeclared: HashSet<usize>,
+    /// Of those, the ones typed by a carrier (see `type_carriers`).
+    pub typed_by_carrier: HashSet<usize>,
     /// Stored bindings that the resumed code does not read: kept only for
     /// the destructor their type may have.
     pub for_drop: Vec<usize>,

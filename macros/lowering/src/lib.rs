@@ -64,6 +64,7 @@ mod select_macro;
 mod signature;
 mod splice;
 mod text;
+mod type_carriers;
 mod typed_copies;
 mod validate;
 mod yields;
@@ -401,6 +402,7 @@ pub(crate) fn prepare(func: &syn::ItemFn, mode: mode::Mode) -> Prepared {
         liveness = analysis::analyse(&body, count, &func.sig);
     }
     pin::rewrite(&mut body, &liveness, &mut params);
+    type_carriers::carry(&mut body, &mut liveness);
     let check = (!liveness.pinned.is_empty()).then(|| native_check(func, &mode, &params));
     Prepared {
         sig,

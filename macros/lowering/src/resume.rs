@@ -97,6 +97,8 @@ impl Resumer<'_> {
             if self.keep.stored.iter().any(|s| s.id == b.id) {
                 let from = restored(b.id);
                 out.push(parse_quote!(let #mutability #ident #annot = #from;));
+            } else if self.keep.typed_by_carrier.contains(&b.id) && annot.is_none() {
+                out.extend(crate::type_carriers::redeclaration(b.id, ident, mutability));
             } else if self.keep.redeclared.contains(&b.id) {
                 out.push(parse_quote!(let #mutability #ident #annot;));
             }

@@ -152,6 +152,7 @@ pub(super) fn closure(plan: &Plan<'_>, layout: &Layout<'_>) -> TokenStream {
         // SAFETY (in the template): `__lh_pins` points to the future's pin slots.
         quote!(let #slot = unsafe { &raw mut (*#pins_arg).#index };)
     });
+    let carriers = crate::type_carriers::declarations(&plan.liveness);
     let dispatch = crate::names::hidden_label("'__lh_dispatch");
     let closure_ret = annotate.then(|| quote!(-> ::longhand::__private::Poll<#poll_output>));
     // rustc's messages: `gen` blocks say `None` is all they give after a
@@ -219,6 +220,8 @@ pub(super) fn closure(plan: &Plan<'_>, layout: &Layout<'_>) -> TokenStream {
             };
             // The pinned locals' slots, reached in place (see `__private::PinSlot`).
             #(#slot_ptrs)*
+            // The types of locals declared anew (see `type_carriers`).
+            #carriers
             #dispatch: loop {
                 // SAFETY: `#this` points to the pinned state (see above).
                 match unsafe { &mut *#this } {
