@@ -15,6 +15,7 @@ mod differential_stress15;
 mod differential_stress16;
 mod differential_stress17;
 mod differential_stress18;
+mod differential_stress19;
 mod internal;
 mod iterators;
 mod realistic;
