@@ -44,6 +44,7 @@ mod cases_stress16;
 mod cases_stress17;
 mod cases_stress18;
 mod cases_stress19;
+mod cases_stress20;
 mod cases_stress3;
 mod cases_stress4;
 mod cases_stress5;
