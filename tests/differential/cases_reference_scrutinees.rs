@@ -151,3 +151,63 @@ send_case! {
     future: f(Some(std::cell::Cell::new(1))),
     native_send: true,
 }
+
+differential! {
+    /// `let &(a, _) = &p;` copies `a` out of the tuple (a `&` pattern), so
+    /// `a` is a value, not a reference: an awaitee that borrows it
+    /// (`a.go()` with `go(&self)`) keeps it in place. Taken for a
+    /// reference, as every `let` from `&..` once was, `a` was not kept and
+    /// the awaitee's borrow outlived it (E0597).
+    name: let_reference_pattern_copy_lent_to_awaitee,
+    items: {
+        #[derive(Clone, Copy)]
+        pub struct P(pub u32);
+        impl P {
+            pub async fn go(&self) -> u32 { pend(1, self.0).await + 1 }
+        }
+        #[lh] pub async fn f(p: (P, u32), _d: D) -> u32 {
+            let &(a, _) = &p;
+            let x = a.go().await;
+            x + a.0
+        }
+    },
+    run: f((P(3), 4), D::new("d")),
+}
+
+differential! {
+    /// The same copy made by a `match` arm's `&` pattern.
+    name: match_reference_pattern_copy_lent_to_awaitee,
+    items: {
+        #[derive(Clone, Copy)]
+        pub struct P(pub u32);
+        impl P {
+            pub async fn go(&self) -> u32 { pend(1, self.0).await + 1 }
+        }
+        #[lh] pub async fn f(p: (P, u32), _d: D) -> u32 {
+            match &p {
+                &(a, 4) => a.go().await,
+                (b, _) => b.go().await + 10,
+            }
+        }
+    },
+    run: async { (f((P(3), 4), D::new("d")).await, f((P(5), 1), D::new("e")).await) },
+}
+
+differential! {
+    /// Default binding modes: `let (a, _) = &p;` binds a reference, which
+    /// an awaitee borrows through (it points into `p`, kept in place).
+    name: let_default_binding_reference_lent_to_awaitee,
+    items: {
+        #[derive(Clone, Copy)]
+        pub struct P(pub u32);
+        impl P {
+            pub async fn go(&self) -> u32 { pend(1, self.0).await + 1 }
+        }
+        #[lh] pub async fn f(p: (P, u32), _d: D) -> u32 {
+            let (a, _) = &p;
+            let x = a.go().await;
+            x + a.0
+        }
+    },
+    run: f((P(3), 4), D::new("d")),
+}

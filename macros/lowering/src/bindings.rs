@@ -202,9 +202,15 @@ pub fn has_ref_binding(pat: &Pat) -> bool {
 /// Matched against a reference (`if let Err(e) = &res`), does `pat` bind
 /// only references? Default binding modes make its bindings `ref` (`e` is
 /// a `&E`; a binding at the top binds the reference itself), unless a `&`
-/// pattern takes the reference apart or a `mut` binding resets the mode
-/// (edition 2021): those copy out.
+/// pattern takes the reference apart or a `mut` binding below the top
+/// resets the mode (edition 2021): those copy out. (A binding at the top,
+/// `mut r` too, binds the reference.)
 pub fn binds_only_references(pat: &Pat) -> bool {
+    if let Pat::Ident(p) = pat
+        && p.subpat.is_none()
+    {
+        return true;
+    }
     struct Find(bool);
     impl<'a> syn::visit::Visit<'a> for Find {
         fn visit_pat_reference(&mut self, _: &'a syn::PatReference) {
@@ -320,6 +326,7 @@ mod tests {
             "Err(e)",
             "(a, Some(b))",
             "x",
+            "mut r",
             "Foo { a, ref b, .. }",
             "v @ Some(_)",
         ] {

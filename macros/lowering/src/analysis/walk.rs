@@ -24,7 +24,9 @@ impl Resolver {
                 // A closure that does not `move` captures by reference: no
                 // destructor either (see `BindingInfo::reference`).
                 let reference = l.init.as_ref().is_some_and(|i| match &*i.expr {
-                    Expr::Reference(_) => true,
+                    // (`let &(a, _) = &p;` copies `a` out: not a reference,
+                    // and an awaitee may borrow it.)
+                    Expr::Reference(_) => crate::bindings::binds_only_references(&l.pat),
                     // (One that consumes a capture owns it.)
                     Expr::Closure(c) => c.capture.is_none() && !self.last_capture_consumed,
                     _ => false,
